@@ -1,0 +1,4 @@
+/**
+ * The {@code tpmauth} command line.
+ */
+package org.tpmauth.cli;

@@ -1,0 +1,42 @@
+package org.tpmauth.tss.commands;
+
+import java.util.List;
+import org.tpmauth.tss.wire.TpmReader;
+import org.tpmauth.tss.wire.TpmWriter;
+
+/**
+ * One TPM 2.0 command (Part 3): its code, its handle area, which handles need authorization, and
+ * its parameters. Implemented by one record per command; {@code Tpm.execute} builds the command
+ * buffer, adds the sessions and reads the typed response.
+ *
+ * @param <R> the response record
+ */
+public interface TpmCommand<R> {
+    /** TPM_CC of this command. */
+    int commandCode();
+
+    /** The handle area in order; empty for commands without handles. */
+    default List<Integer> handles() {
+        return List.of();
+    }
+
+    /** How many leading handles need an authorization session (the "@" handles of Part 3). */
+    default int authHandleCount() {
+        return 0;
+    }
+
+    /** Writes the parameter area (everything after the handles and sessions). */
+    default void marshalParameters(TpmWriter out) {
+    }
+
+    /** How many handles the response carries before its parameters (0 or 1). */
+    default int responseHandleCount() {
+        return 0;
+    }
+
+    /**
+     * Reads the response's parameter area; {@code handles} holds the response handles. The reader
+     * spans exactly the parameter area, and must be consumed whole.
+     */
+    R readResponse(int[] handles, TpmReader parameters);
+}

@@ -1,0 +1,22 @@
+package org.tpmauth.tss.transport;
+
+/** Placeholder until the transport lands. */
+public final class MssimTcti implements Tcti {
+    public MssimTcti(String host, int port) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    @Override
+    public byte[] transmit(byte[] command) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String describe() {
+        return "";
+    }
+
+    @Override
+    public void close() {
+    }
+}
