@@ -16,7 +16,7 @@ import org.tpmauth.tss.types.TpmCc;
  * bits 0-5 and says which handle, parameter or session it is about in bits 6 and 8-11; format zero
  * has the error in bits 0-6, bit 8 set for TPM 2.0 (clear: a TPM 1.2 code), bit 10 for vendor codes
  * and bit 11 for warnings. Bits 16-23 carry the TSS2 layer when a software stack produced the code
- * (see {@link Tss2Rc}).
+ * (see {@code Tss2Rc}).
  */
 public final class TpmRc {
     private TpmRc() {
