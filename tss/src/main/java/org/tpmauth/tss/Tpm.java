@@ -73,11 +73,12 @@ public final class Tpm implements AutoCloseable {
     }
 
     private static boolean isTransient(int rc) {
-        return rc == TpmRc.RETRY || rc == TpmRc.YIELDED || rc == TpmRc.TESTING;
+        int base = TpmRc.base(rc); // a resource manager relays warnings with its layer set
+        return base == TpmRc.RETRY || base == TpmRc.YIELDED || base == TpmRc.TESTING;
     }
 
     private static void backoff(int rc, int attempt) {
-        if (rc == TpmRc.RETRY) {
+        if (TpmRc.base(rc) == TpmRc.RETRY) {
             return; // the TPM asks for an immediate resend
         }
         try {
