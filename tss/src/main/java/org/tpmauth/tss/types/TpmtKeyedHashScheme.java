@@ -10,8 +10,8 @@ import org.tpmauth.tss.wire.TpmWriter;
  * XOR a hash and a KDF (TPMS_SCHEME_XOR); NULL (a sealed data object) nothing.
  */
 public record TpmtKeyedHashScheme(TpmAlg scheme, TpmAlg hash, TpmAlg kdf) implements TpmMarshallable {
-    public static final TpmtKeyedHashScheme NULL = new TpmtKeyedHashScheme(TpmAlg.NULL, TpmAlg.NULL, TpmAlg.NULL);
     private static final Set<TpmAlg> SCHEMES = EnumSet.of(TpmAlg.NULL, TpmAlg.HMAC, TpmAlg.XOR);
+    public static final TpmtKeyedHashScheme NULL = new TpmtKeyedHashScheme(TpmAlg.NULL, TpmAlg.NULL, TpmAlg.NULL);
 
     public TpmtKeyedHashScheme {
         AlgSets.require(scheme, SCHEMES, "a keyed hash scheme");
