@@ -7,6 +7,8 @@ import org.tpmauth.tss.wire.TpmWriter;
 /**
  * TPMS_CONTEXT: a saved object or session (TPM2_ContextSave), to be given back to TPM2_ContextLoad.
  * The contextBlob (TPM2B_CONTEXT_DATA) is encrypted and integrity-protected by the TPM.
+ * savedHandle is a session's own handle, but 0x80000000 for an object (0x80000002 for an stClear
+ * object): the object gets a new handle when it is loaded again.
  */
 public record TpmsContext(long sequence, int savedHandle, int hierarchy, byte[] contextBlob)
         implements TpmMarshallable {
