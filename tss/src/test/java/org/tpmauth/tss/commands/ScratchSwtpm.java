@@ -68,7 +68,8 @@ public final class ScratchSwtpm implements Tcti {
     }
 
     private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        try {
+            new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close();
             return true;
         } catch (IOException e) {
             return false;
@@ -77,8 +78,10 @@ public final class ScratchSwtpm implements Tcti {
 
     private boolean awaitListening() throws InterruptedException {
         for (int i = 0; i < 100 && process.isAlive(); i++) {
-            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port + 1)) {
-                return true; // probe the control channel: the data channel would take our one client slot
+            try {
+                // probe the control channel: the data channel would take our one client slot
+                new Socket(InetAddress.getLoopbackAddress(), port + 1).close();
+                return true;
             } catch (IOException e) {
                 Thread.sleep(50);
             }
