@@ -22,6 +22,15 @@ final class AlgSets {
     static final Set<TpmAlg> KDFS_OR_NULL = EnumSet.of(TpmAlg.NULL, TpmAlg.MGF1, TpmAlg.KDF1_SP800_56A, TpmAlg.KDF2,
             TpmAlg.KDF1_SP800_108);
 
+    /** The block ciphers of TPMI_ALG_SYM_OBJECT. */
+    static final Set<TpmAlg> BLOCK_CIPHERS = EnumSet.of(TpmAlg.AES, TpmAlg.SM4, TpmAlg.CAMELLIA);
+    /** TPMI_ALG_SYM_OBJECT+. */
+    static final Set<TpmAlg> SYM_OBJECT = EnumSet.of(TpmAlg.NULL, TpmAlg.AES, TpmAlg.SM4, TpmAlg.CAMELLIA);
+    /** TPMI_ALG_SYM+: the object ciphers and XOR. */
+    static final Set<TpmAlg> SYM = EnumSet.of(TpmAlg.NULL, TpmAlg.AES, TpmAlg.SM4, TpmAlg.CAMELLIA, TpmAlg.XOR);
+    /** TPMI_ALG_SYM_MODE+. */
+    static final Set<TpmAlg> SYM_MODES = EnumSet.of(TpmAlg.NULL, TpmAlg.CTR, TpmAlg.OFB, TpmAlg.CBC, TpmAlg.CFB,
+            TpmAlg.ECB, TpmAlg.CMAC);
     /** TPMI_ALG_PUBLIC: the object types. */
     static final Set<TpmAlg> PUBLIC_TYPES = EnumSet.of(TpmAlg.RSA, TpmAlg.KEYEDHASH, TpmAlg.ECC, TpmAlg.SYMCIPHER);
 

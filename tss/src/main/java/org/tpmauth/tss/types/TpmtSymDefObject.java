@@ -1,8 +1,5 @@
 package org.tpmauth.tss.types;
 
-import java.util.EnumSet;
-import java.util.Set;
-import org.tpmauth.tss.wire.TpmFormatException;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
 
@@ -34,13 +31,9 @@ public sealed interface TpmtSymDefObject extends TpmMarshallable {
 
     /** A block cipher with its key size in bits and its mode (TPMI_ALG_SYM_MODE, NULL for "any"). */
     record Cipher(TpmAlg algorithm, int keyBits, TpmAlg mode) implements TpmtSymDefObject {
-        static final Set<TpmAlg> CIPHERS = EnumSet.of(TpmAlg.AES, TpmAlg.SM4, TpmAlg.CAMELLIA);
-        static final Set<TpmAlg> MODES = EnumSet.of(TpmAlg.NULL, TpmAlg.CTR, TpmAlg.OFB, TpmAlg.CBC, TpmAlg.CFB,
-                TpmAlg.ECB, TpmAlg.CMAC);
-
         public Cipher {
-            AlgSets.require(algorithm, CIPHERS, "a block cipher");
-            AlgSets.require(mode, MODES, "a block cipher mode");
+            AlgSets.require(algorithm, AlgSets.BLOCK_CIPHERS, "a block cipher");
+            AlgSets.require(mode, AlgSets.SYM_MODES, "a block cipher mode");
         }
 
         @Override
@@ -69,6 +62,7 @@ public sealed interface TpmtSymDefObject extends TpmMarshallable {
         }
     }
 
+    /** AES with a key of {@code keyBits} in CFB mode. */
     static TpmtSymDefObject aesCfb(int keyBits) {
         return new Cipher(TpmAlg.AES, keyBits, TpmAlg.CFB);
     }
@@ -84,18 +78,12 @@ public sealed interface TpmtSymDefObject extends TpmMarshallable {
     }
 
     private static TpmtSymDefObject readBody(TpmReader r, boolean xorAllowed) {
-        int start = r.position();
-        TpmAlg alg = TpmAlg.read(r);
-        if (alg == TpmAlg.NULL) {
-            return NULL;
-        }
-        if (alg == TpmAlg.XOR && xorAllowed) {
-            return new Xor(AlgSets.readHash(r));
-        }
-        if (!Cipher.CIPHERS.contains(alg)) {
-            throw new TpmFormatException(r.structure(), start, alg
-                    + " is not a symmetric algorithm here");
-        }
-        return new Cipher(alg, r.u16(), AlgSets.readOneOf(r, Cipher.MODES, "a block cipher mode"));
+        TpmAlg alg = xorAllowed ? AlgSets.readOneOf(r, AlgSets.SYM, "a TPMI_ALG_SYM")
+                : AlgSets.readOneOf(r, AlgSets.SYM_OBJECT, "a TPMI_ALG_SYM_OBJECT");
+        return switch (alg) {
+            case NULL -> NULL;
+            case XOR -> new Xor(AlgSets.readHash(r));
+            default -> new Cipher(alg, r.u16(), AlgSets.readOneOf(r, AlgSets.SYM_MODES, "a block cipher mode"));
+        };
     }
 }
