@@ -128,23 +128,26 @@ public final class TpmReader {
      * fill exactly the declared size.
      */
     public <T> T sizedStruct(String structure, Reading<T> body) {
-        int start = pos;
-        int n = u16();
-        need(n);
-        int end = pos + n;
-        limits.push(limit);
-        limit = end;
-        enter(structure);
+        enter(structure); // before the size, so that a truncated size names the TPM2B too
         try {
-            T value = body.read(this);
-            if (pos != end) {
-                throw new TpmFormatException(structure, pos, (end - pos) + " bytes left over inside a size of " + n
-                        + " declared at offset " + start);
+            int start = pos;
+            int n = u16();
+            need(n);
+            int end = pos + n;
+            limits.push(limit);
+            limit = end;
+            try {
+                T value = body.read(this);
+                if (pos != end) {
+                    throw new TpmFormatException(structure, pos, (end - pos) + " bytes left over inside a size of "
+                            + n + " declared at offset " + start);
+                }
+                return value;
+            } finally {
+                limit = limits.pop();
             }
-            return value;
         } finally {
             leave();
-            limit = limits.pop();
         }
     }
 
