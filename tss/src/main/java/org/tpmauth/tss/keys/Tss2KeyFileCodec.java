@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Boolean;
@@ -224,17 +223,15 @@ final class Tss2KeyFileCodec {
     }
 
     private static String utf8(ASN1UTF8String s) throws KeyFileFormatException {
-        String text = s.getString();
         try {
-            if (!Arrays.equals(new DERUTF8String(text).getEncoded(), s.getEncoded())) {
-                throw new KeyFileFormatException("[4] description is not valid UTF-8");
+            String text = s.getString();
+            if (StandardCharsets.UTF_8.newEncoder().canEncode(text)) {
+                return text;
             }
-        } catch (KeyFileFormatException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // encoding in memory does not fail
+        } catch (IllegalArgumentException e) { // BC: "Invalid UTF-8 input"
+            // reported below
         }
-        return text;
+        throw new KeyFileFormatException("[4] description is not valid UTF-8");
     }
 
     private static int parent(ASN1Integer value) throws KeyFileFormatException {

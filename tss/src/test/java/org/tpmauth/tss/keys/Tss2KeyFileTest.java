@@ -25,6 +25,7 @@ import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.DERNull;
@@ -331,6 +332,8 @@ class Tss2KeyFileTest {
                 Arguments.of("[0] holds an INTEGER", build(loadable, explicit(0, new ASN1Integer(1)), owner, pub, priv)),
                 Arguments.of("[4] holds an OCTET STRING", build(loadable, explicit(4, new DEROctetString(new byte[1])),
                         owner, pub, priv)),
+                Arguments.of("[4] invalid UTF-8", build(loadable, explicit(4, ASN1Primitive.fromByteArray(
+                        new byte[] {0x0c, 0x02, (byte) 0xc3, 0x28})), owner, pub, priv)),
                 Arguments.of("[0] twice", build(loadable, yes, yes, owner, pub, priv)),
                 Arguments.of("[4] before [0]", build(loadable, explicit(4, new DERUTF8String("d")), yes, owner, pub,
                         priv)),
