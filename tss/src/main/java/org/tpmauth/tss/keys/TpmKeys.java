@@ -1,0 +1,209 @@
+package org.tpmauth.tss.keys;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.TpmException;
+import org.tpmauth.tss.TpmRc;
+import org.tpmauth.tss.TpmResponseException;
+import org.tpmauth.tss.commands.Create;
+import org.tpmauth.tss.commands.CreatePrimary;
+import org.tpmauth.tss.commands.EvictControl;
+import org.tpmauth.tss.commands.FlushContext;
+import org.tpmauth.tss.commands.Load;
+import org.tpmauth.tss.commands.ReadPublic;
+import org.tpmauth.tss.commands.Sign;
+import org.tpmauth.tss.sessions.PasswordSession;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmsSensitiveCreate;
+import org.tpmauth.tss.types.TpmtPublic;
+import org.tpmauth.tss.types.TpmtSignature;
+import org.tpmauth.tss.wire.TpmReader;
+import org.tpmauth.tss.wire.TpmWriter;
+
+/**
+ * Key operations on one TPM: create keys as TSS2 key files, load them (re-creating the storage
+ * primary once, not per key), sign, persist and evict. Closing flushes what this instance loaded.
+ */
+public final class TpmKeys implements AutoCloseable {
+    private final Tpm tpm;
+    /** Loaded storage primaries by hierarchy; re-created once per TPM, not per key. */
+    private final Map<Integer, Integer> primaries = new HashMap<>();
+    private final Set<Integer> loaded = new LinkedHashSet<>();
+
+    public TpmKeys(Tpm tpm) {
+        this.tpm = tpm;
+    }
+
+    public Tpm tpm() {
+        return tpm;
+    }
+
+    /**
+     * Creates a signing key under {@code parent} (TPM_RH_OWNER for the standard storage primary, or a
+     * persistent storage key) and returns it as a key file. {@code password} may be empty.
+     */
+    public Tss2KeyFile create(KeyAlgorithm algorithm, byte[] password, int parent) {
+        byte[] auth = password == null ? new byte[0] : password;
+        Create.Response created = tpm.execute(new Create(parentHandle(parent),
+                TpmsSensitiveCreate.withAuth(auth), KeyTemplates.signingKey(algorithm, auth.length > 0)));
+        return Tss2KeyFile.loadable(parent, sized(created.outPublic()), created.outPrivate(), auth.length == 0);
+    }
+
+    /**
+     * Loads a key file under its parent. {@code password} (may be empty) authorizes later use of the
+     * key; whether it is right shows at the first signature.
+     */
+    public TpmKey load(Tss2KeyFile file, byte[] password) {
+        TpmtPublic publicArea = new TpmReader(file.pubkey()).struct("TPM2B_PUBLIC of the key file", in -> {
+            TpmtPublic p = TpmtPublic.readSized(in);
+            in.expectEnd();
+            return p;
+        });
+        int parent = parentHandle(file.parent());
+        Load.Response response;
+        try {
+            response = tpm.execute(new Load(parent, file.privkey(), publicArea));
+        } catch (TpmResponseException e) {
+            throw loadFailure(file.parent(), e);
+        }
+        loaded.add(response.objectHandle());
+        return new TpmKey(response.objectHandle(), publicArea, session(password));
+    }
+
+    /** A key persisted at {@code handle}. */
+    public TpmKey persistent(int handle, byte[] password) {
+        if (!TpmHandles.isPersistent(handle)) {
+            throw new IllegalArgumentException(TpmHandles.hex(handle)
+                    + " is not a persistent handle (0x81000000-0x81ffffff)");
+        }
+        TpmtPublic publicArea;
+        try {
+            publicArea = tpm.execute(new ReadPublic(handle)).outPublic();
+        } catch (TpmResponseException e) {
+            if (e.baseCode() == TpmRc.HANDLE) {
+                throw new TpmException("nothing is persisted at " + TpmHandles.hex(handle)
+                        + "; `tpmauth key list` shows the persistent handles", e);
+            }
+            throw e;
+        }
+        return new TpmKey(handle, publicArea, session(password));
+    }
+
+    /** Signs a digest and returns the TPM's signature structure. */
+    public TpmtSignature signRaw(TpmKey key, byte[] digest, TpmAlg hash, SigningScheme scheme) {
+        checkScheme(key, scheme);
+        if (digest.length != hash.digestSize()) {
+            throw new IllegalArgumentException("a " + hash.name() + " digest has " + hash.digestSize()
+                    + " bytes, not " + digest.length);
+        }
+        return tpm.execute(new Sign(key.handle(), digest, scheme.withHash(hash)), key.auth()).signature();
+    }
+
+    /**
+     * Signs a digest and returns the signature as openssl and JCA read it: DER for ECDSA, the raw
+     * value for PKCS#1 v1.5 and PSS (PSS salt length = digest length).
+     */
+    public byte[] sign(TpmKey key, byte[] digest, TpmAlg hash, SigningScheme scheme) {
+        return SignatureEncoding.standard(signRaw(key, digest, hash, scheme));
+    }
+
+    /**
+     * Makes a loaded key persistent at {@code persistentHandle} (owner authorization: empty).
+     * Returns the persistent key.
+     */
+    public TpmKey persist(TpmKey key, int persistentHandle) {
+        if (!TpmHandles.isPersistent(persistentHandle)) {
+            throw new IllegalArgumentException(TpmHandles.hex(persistentHandle)
+                    + " is not a persistent handle; owner keys go in 0x81000000-0x817fffff");
+        }
+        try {
+            tpm.execute(new EvictControl(TpmHandles.RH_OWNER, key.handle(), persistentHandle));
+        } catch (TpmResponseException e) {
+            if (e.baseCode() == TpmRc.NV_DEFINED) {
+                throw new TpmException("persistent handle " + TpmHandles.hex(persistentHandle)
+                        + " is already in use; pick another, or free it with `tpmauth key evict --handle "
+                        + TpmHandles.hex(persistentHandle) + "`", e);
+            }
+            throw e;
+        }
+        return new TpmKey(persistentHandle, key.publicArea(), key.auth());
+    }
+
+    /** Removes a persistent key from the TPM. */
+    public void evict(int persistentHandle) {
+        TpmKey key = persistent(persistentHandle, new byte[0]);
+        tpm.execute(EvictControl.evict(TpmHandles.RH_OWNER, key.handle()));
+    }
+
+    /** Flushes a transient key this instance loaded; persistent keys stay. */
+    public void unload(TpmKey key) {
+        if (loaded.remove(key.handle())) {
+            tpm.execute(new FlushContext(key.handle()));
+        }
+    }
+
+    /** Flushes every key and primary this instance loaded. */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        Set<Integer> handles = new LinkedHashSet<>(loaded);
+        handles.addAll(primaries.values());
+        loaded.clear();
+        primaries.clear();
+        for (int handle : handles) {
+            try {
+                tpm.execute(new FlushContext(handle));
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** The loaded parent for a key file's parent field: the storage primary for a hierarchy. */
+    private int parentHandle(int parent) {
+        if (TpmHandles.isPersistent(parent)) {
+            return parent;
+        }
+        if (parent != TpmHandles.RH_OWNER) {
+            throw new IllegalArgumentException("parent " + TpmHandles.hex(parent) + " is not supported: use the "
+                    + "owner hierarchy (0x40000001) or a persistent storage key (0x81xxxxxx)");
+        }
+        return primaries.computeIfAbsent(parent, h -> tpm.execute(
+                new CreatePrimary(h, KeyTemplates.storagePrimaryEcc())).objectHandle());
+    }
+
+    private static TpmException loadFailure(int parent, TpmResponseException e) {
+        int base = e.baseCode();
+        if (base == TpmRc.HANDLE && TpmHandles.isPersistent(parent)) {
+            return new TpmException("the key's parent " + TpmHandles.hex(parent) + " is not persisted in this TPM: "
+                    + "the key file belongs to another TPM, or its parent key was evicted", e);
+        }
+        if (base == TpmRc.INTEGRITY || base == TpmRc.BINDING || base == TpmRc.SIZE) {
+            return new TpmException("the key file does not belong to this TPM or this parent key (TPM2_Load: "
+                    + TpmRc.name(e.responseCode()) + ")", e);
+        }
+        return e;
+    }
+
+    private static void checkScheme(TpmKey key, SigningScheme scheme) {
+        if (scheme.isRsa() != (key.type() == TpmAlg.RSA)) {
+            throw new IllegalArgumentException("scheme " + scheme + " does not fit a " + key.type()
+                    + " key; use " + SigningScheme.defaultFor(key.type()));
+        }
+    }
+
+    private static PasswordSession session(byte[] password) {
+        return PasswordSession.of(password == null ? new byte[0] : password);
+    }
+
+    private static byte[] sized(TpmtPublic publicArea) {
+        return TpmWriter.marshal(publicArea::marshalSized);
+    }
+}
