@@ -1,0 +1,78 @@
+package org.tpmauth.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.keys.KeyAlgorithm;
+import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.keys.Tss2KeyFile;
+import org.tpmauth.tss.types.TpmHandles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tpmauth key create}: a new key inside the TPM, saved as a TSS2 key file. */
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = {"Create a signing key inside the TPM and write it as a TSS2 PRIVATE KEY file, which "
+            + "tpm2-openssl, openconnect and tpm2-tss-engine read too. The private part is wrapped by the TPM "
+            + "and useless on any other machine."})
+final class KeyCreateCommand implements Callable<Integer> {
+    @Option(names = "--type", defaultValue = "ec-p256", paramLabel = "TYPE",
+            description = "ec-p256 | ec-p384 | rsa-2048 | rsa-3072 (default: ${DEFAULT-VALUE})")
+    String type;
+
+    @Option(names = "--password-file", paramLabel = "F",
+            description = "Protect the key with the password in F (one trailing newline is ignored).")
+    Path passwordFile;
+
+    @Option(names = "--parent", defaultValue = "0x40000001", paramLabel = "HANDLE",
+            description = "0x40000001 (the standard storage primary, default) or a persistent storage key 0x81xxxxxx.")
+    String parent;
+
+    @Option(names = {"--out", "-o"}, required = true, paramLabel = "key.pem", description = "Key file to write.")
+    Path out;
+
+    @Option(names = "--force", description = "Overwrite an existing key file.")
+    boolean force;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        KeyAlgorithm algorithm = KeyAlgorithm.parse(type);
+        if (Files.exists(out) && !force) {
+            throw new IllegalArgumentException(out + " exists; remove it or add --force");
+        }
+        byte[] password = KeyRef.readPassword(passwordFile);
+        Tss2KeyFile file;
+        try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
+            file = keys.create(algorithm, password, TpmHandles.parse(parent));
+        } finally {
+            Arrays.fill(password, (byte) 0);
+        }
+        writePrivate(out, file.toPem());
+        spec.commandLine().getOut().println("created " + algorithm + " key " + out
+                + (passwordFile == null ? "" : " (password protected)"));
+        return 0;
+    }
+
+    /** Writes a file readable by its owner only, as other tools do for key files. */
+    static void writePrivate(Path path, String content) throws java.io.IOException {
+        Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp);
+        }
+        Files.writeString(tmp, content, StandardOpenOption.TRUNCATE_EXISTING);
+        Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,36 @@
+package org.tpmauth.cli;
+
+import java.util.concurrent.Callable;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.types.TpmHandles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tpmauth key persist}: keep a key in the TPM's NV memory at a handle. */
+@Command(name = "persist", mixinStandardHelpOptions = true,
+        description = {"Make a key persistent at a handle, so that programs can use it by handle "
+            + "(strongSwan's tpm plugin, tpm2-tools -c 0x81...) without the key file."})
+final class KeyPersistCommand implements Callable<Integer> {
+    @Option(names = {"--key", "-c"}, required = true, paramLabel = "key.pem", description = "Key file to persist.")
+    String key;
+
+    @Option(names = "--handle", required = true, paramLabel = "0x81xxxxxx",
+            description = "Persistent handle, 0x81000000-0x817fffff for owner keys.")
+    String handle;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        int h = TpmHandles.parse(handle);
+        try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
+            keys.persist(KeyRef.load(keys, key, null), h);
+        }
+        spec.commandLine().getOut().println("persisted " + key + " at " + TpmHandles.hex(h));
+        return 0;
+    }
+}

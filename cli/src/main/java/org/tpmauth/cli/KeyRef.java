@@ -1,0 +1,60 @@
+package org.tpmauth.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.tpmauth.tss.keys.TpmKey;
+import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.keys.Tss2KeyFile;
+import org.tpmauth.tss.types.TpmHandles;
+
+/**
+ * What {@code --key} names: a TSS2 PRIVATE KEY file, or a persistent handle such as 0x81000001
+ * (as tpm2-tools' {@code -c} accepts either).
+ */
+final class KeyRef {
+    private KeyRef() {
+    }
+
+    static TpmKey load(TpmKeys keys, String key, Path passwordFile) throws IOException {
+        byte[] password = readPassword(passwordFile);
+        try {
+            if (key.toLowerCase().startsWith("0x81")) {
+                return keys.persistent(TpmHandles.parse(key), password);
+            }
+            Path path = Path.of(key);
+            if (!Files.exists(path)) {
+                throw new IllegalArgumentException("no key file at " + key
+                        + " (give a TSS2 key file, or a persistent handle such as 0x81000001)");
+            }
+            return keys.load(Tss2KeyFile.read(path), password);
+        } finally {
+            Arrays.fill(password, (byte) 0);
+        }
+    }
+
+    /**
+     * The password in a file: its bytes without one trailing newline (so {@code echo secret > F}
+     * works), or empty when no file is given.
+     */
+    static byte[] readPassword(Path file) throws IOException {
+        if (file == null) {
+            return new byte[0];
+        }
+        byte[] data = Files.readAllBytes(file);
+        int n = data.length;
+        if (n > 0 && data[n - 1] == '\n') {
+            n--;
+            if (n > 0 && data[n - 1] == '\r') {
+                n--;
+            }
+        }
+        byte[] password = Arrays.copyOf(data, n);
+        Arrays.fill(data, (byte) 0);
+        if (password.length > 64) {
+            throw new IllegalArgumentException("the password in " + file + " is longer than the TPM's 64-byte limit");
+        }
+        return password;
+    }
+}
