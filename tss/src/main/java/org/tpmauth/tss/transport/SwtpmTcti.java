@@ -80,7 +80,10 @@ public final class SwtpmTcti implements Tcti {
         control.shutdown();
     }
 
-    /** Control command CMD_CANCEL_TPM_CMD: the running command ends early with TPM_RC_CANCELED, if it can. */
+    /**
+     * Control command CMD_CANCEL_TPM_CMD. swtpm's socket server (0.7) reads its control channel only
+     * between commands, so this cannot cut a running command short there.
+     */
     @Override
     public void cancel() {
         control.cancel();

@@ -72,7 +72,12 @@ final class TcpSession {
                 throw broken(name, e);
             }
         }
-        link = connect();
+        try {
+            link = connect();
+        } catch (TpmTransportException unreachable) {
+            throw new TpmTransportException(where() + " closed the connection during " + name + ", and reconnecting "
+                    + "failed: " + unreachable.getMessage(), unreachable);
+        }
         try {
             return run(exchange, command, name);
         } catch (IOException e) {

@@ -103,6 +103,11 @@ public final class SwtpmExtension implements BeforeAllCallback, AfterAllCallback
         opened.forEach(SwtpmTcti::disconnect);
     }
 
+    /** Whether the swtpm process is alive. */
+    public boolean isRunning() {
+        return running().isAlive();
+    }
+
     /** Kills swtpm with SIGKILL and waits until it is gone. */
     public void kill() {
         running().kill();
