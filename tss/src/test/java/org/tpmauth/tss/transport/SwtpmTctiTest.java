@@ -1,5 +1,6 @@
 package org.tpmauth.tss.transport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -111,6 +112,16 @@ class SwtpmTctiTest {
                 + "Start it with: swtpm socket --tpm2"), e.getMessage());
         SWTPM.restart();
         assertEquals(8, tpm.execute(new GetRandom(8)).randomBytes().length, "the same Tpm reconnects");
+    }
+
+    @Test
+    void stateSurvivesARestart() {
+        Tpm tpm = SWTPM.tpm();
+        int index = 0x01500002;
+        tpm.execute(new TestCommands.NvDefineSpace(index));
+        byte[] nvPublic = tpm.execute(new TestCommands.NvReadPublic(index));
+        SWTPM.restart();
+        assertArrayEquals(nvPublic, tpm.execute(new TestCommands.NvReadPublic(index)));
     }
 
     @Test
