@@ -44,7 +44,12 @@ public final class MssimTcti implements Tcti {
                 "The reference simulator (ms-tpm-20-ref's tpm2-simulator, IBM's tpm_server) listens on port " + port
                         + " for commands and " + (port + 1) + " for platform signals.",
                 MssimTcti::endSession);
-        powerOn();
+        try {
+            powerOn();
+        } catch (RuntimeException e) {
+            tpm.disconnect();
+            throw e;
+        }
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.time.Duration;
 public final class SwtpmTcti implements Tcti {
     /** How long a command may run before the connection is given up. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(30);
 
     private final String host;
     private final int port;
@@ -32,7 +33,9 @@ public final class SwtpmTcti implements Tcti {
         }
         this.host = host;
         this.port = port;
-        this.control = new SwtpmControl(host, port + 1, timeout);
+        // control requests are quick; a short wait keeps a wrong --ctrl port from hanging the caller
+        Duration controlTimeout = timeout.compareTo(CONTROL_TIMEOUT) < 0 ? timeout : CONTROL_TIMEOUT;
+        this.control = new SwtpmControl(host, port + 1, controlTimeout);
         this.data = new TcpSession(host, port, timeout, "swtpm",
                 "Start it with: swtpm socket --tpm2 --tpmstate dir=STATE_DIR --server type=tcp,port=" + port
                         + ",bindaddr=127.0.0.1 --ctrl type=tcp,port=" + (port + 1)

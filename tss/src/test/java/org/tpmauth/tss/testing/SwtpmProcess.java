@@ -175,18 +175,23 @@ final class SwtpmProcess {
         for (int i = 0; i < 100; i++) {
             try (ServerSocket data = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 int p = data.getLocalPort();
-                if (p < 65534) {
-                    try (ServerSocket ctrl = new ServerSocket(p + 1, 1, InetAddress.getLoopbackAddress())) {
-                        return p;
-                    } catch (IOException taken) {
-                        // try another pair
-                    }
+                if (p < 65534 && isFree(p + 1)) {
+                    return p;
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("cannot find a free port on 127.0.0.1", e);
             }
         }
         throw new IllegalStateException("no two adjacent free ports on 127.0.0.1");
+    }
+
+    private static boolean isFree(int port) {
+        try {
+            new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close();
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
     }
 
     private static void waitFor(Process p) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -172,6 +173,32 @@ class SwtpmTctiFaultTest {
             }
             assertEquals(Set.of(TpmTransportException.class, TpmFormatException.class, TpmResponseException.class),
                     seen, "each kind of garbage was met");
+        }
+    }
+
+    @Test
+    void aSilentControlPortTimesOut() throws IOException {
+        try (FakeTpmServer silent = new FakeTpmServer((n, s) -> s.getInputStream().read())) {
+            SwtpmControl control = new SwtpmControl("127.0.0.1", silent.port(), Duration.ofMillis(500));
+            TpmTransportException e = assertThrows(TpmTransportException.class, control::cancel);
+            assertTrue(e.getMessage().startsWith("swtpm's control channel at 127.0.0.1:" + silent.port()
+                    + " gave no complete answer to CMD_CANCEL_TPM_CMD"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("is that port swtpm's --ctrl port?"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRefusedControlCommandNamesTheResult() throws IOException {
+        try (FakeTpmServer control = new FakeTpmServer((n, s) -> {
+            byte[] request = new byte[8];
+            new DataInputStream(s.getInputStream()).readFully(request);
+            assertEquals(SwtpmControl.CMD_INIT, ByteBuffer.wrap(request).getInt(), "code, then the u32 flags");
+            FakeTpmServer.write(s, ByteBuffer.allocate(4).putInt(0x0A).array());
+        })) {
+            TpmTransportException e = assertThrows(TpmTransportException.class,
+                    () -> new SwtpmControl("127.0.0.1", control.port(), Duration.ofSeconds(5)).init());
+            assertEquals("swtpm's control channel at 127.0.0.1:" + control.port() + " refused CMD_INIT with result 0xa "
+                    + "(TPM_BAD_ORDINAL: the TPM is not running; send CMD_INIT first)", e.getMessage());
         }
     }
 
