@@ -1,0 +1,122 @@
+package org.tpmauth.tss.transport;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * A simulator's command connection that survives the simulator: kept open between commands, dropped
+ * when it breaks, reopened by the next command. An idle connection the peer closed (the simulator
+ * restarted) is noticed before sending and replaced. A command whose reused connection is reset before
+ * any answer byte arrived never reached a live simulator, so it is resent once; a connection closed
+ * after the command went out is reported, because the command may have run.
+ */
+final class TcpSession {
+    /** One request/response on the connection, in the transport's framing. */
+    interface Exchange {
+        byte[] run(TcpLink link, byte[] command, String name) throws IOException;
+    }
+
+    private final String host;
+    private final int port;
+    private final Duration timeout;
+    private final String who;
+    private final String howToStart;
+    private final Consumer<TcpLink> goodbye;
+    private TcpLink link;
+
+    /**
+     * Connects now, so a wrong address fails at once.
+     *
+     * @param who the peer in messages ("swtpm")
+     * @param howToStart advice for when nothing listens
+     * @param goodbye sends whatever the protocol wants before an orderly close
+     */
+    TcpSession(String host, int port, Duration timeout, String who, String howToStart, Consumer<TcpLink> goodbye) {
+        this.host = host;
+        this.port = port;
+        this.timeout = timeout;
+        this.who = who;
+        this.howToStart = howToStart;
+        this.goodbye = goodbye;
+        this.link = connect();
+    }
+
+    String where() {
+        return who + " at " + host + ":" + port;
+    }
+
+    private TcpLink connect() {
+        return TcpLink.connect(host, port, timeout, who, howToStart);
+    }
+
+    synchronized byte[] transmit(byte[] command, Exchange exchange) {
+        String name = TpmFrames.commandName(command);
+        boolean reused = link != null;
+        if (reused && link.isDeadWhileIdle()) {
+            drop();
+            reused = false;
+        }
+        if (link == null) {
+            link = connect();
+        }
+        try {
+            return run(exchange, command, name);
+        } catch (IOException e) {
+            boolean neverRan = reused && link.received() == 0 && !(e instanceof EOFException)
+                    && !(e instanceof SocketTimeoutException);
+            drop();
+            if (!neverRan) {
+                throw broken(name, e);
+            }
+        }
+        try {
+            link = connect();
+        } catch (TpmTransportException unreachable) {
+            throw new TpmTransportException(where() + " closed the connection during " + name + ", and reconnecting "
+                    + "failed: " + unreachable.getMessage(), unreachable);
+        }
+        try {
+            return run(exchange, command, name);
+        } catch (IOException e) {
+            drop();
+            throw broken(name, e);
+        }
+    }
+
+    private byte[] run(Exchange exchange, byte[] command, String name) throws IOException {
+        try {
+            return exchange.run(link, command, name);
+        } catch (TpmTransportException e) {
+            drop(); // the stream is out of step; the next command starts on a fresh connection
+            throw e;
+        }
+    }
+
+    private TpmTransportException broken(String name, IOException e) {
+        if (e instanceof SocketTimeoutException) {
+            return new TpmTransportException(where() + " did not answer " + name + " within " + timeout.toSeconds()
+                    + " s; the connection was dropped and the next command opens a new one", e);
+        }
+        return new TpmTransportException(where() + " closed the connection during " + name + " (" + e.getMessage()
+                + "): is " + who + " still running? The command may not have completed; the next command "
+                + "reconnects.", e);
+    }
+
+    private void drop() {
+        if (link != null) {
+            link.close();
+            link = null;
+        }
+    }
+
+    /** Closes the connection in order (the next command reconnects). */
+    synchronized void disconnect() {
+        if (link != null) {
+            goodbye.accept(link);
+            drop();
+        }
+    }
+}
