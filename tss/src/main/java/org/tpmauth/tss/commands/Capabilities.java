@@ -32,10 +32,13 @@ public final class Capabilities {
     /** Every TPM property, fixed (TPM_PT_FIXED ...) and variable (TPM_PT_VAR ...), by TPM_PT. */
     public static SortedMap<Integer, Integer> properties(Tpm tpm) {
         SortedMap<Integer, Integer> out = new TreeMap<>();
-        for (TpmsTaggedProperty p : readAll(tpm, TpmCap.TPM_PROPERTIES, TpmPt.PT_FIXED,
-                TpmuCapabilities.TpmProperties.class, TpmuCapabilities.TpmProperties::properties,
-                TpmsTaggedProperty::property)) {
-            out.put(p.property(), p.value());
+        // a TPM reports moreData only within one group (swtpm does), so each group is read on its own
+        for (int group : new int[] {TpmPt.PT_FIXED, TpmPt.PT_VAR}) {
+            for (TpmsTaggedProperty p : readAll(tpm, TpmCap.TPM_PROPERTIES, group,
+                    TpmuCapabilities.TpmProperties.class, TpmuCapabilities.TpmProperties::properties,
+                    TpmsTaggedProperty::property)) {
+                out.put(p.property(), p.value());
+            }
         }
         return out;
     }
@@ -87,16 +90,21 @@ public final class Capabilities {
                 TpmuCapabilities.EccCurves::curves, c -> c);
     }
 
-    /**
-     * Asks for {@code capability} from {@code first} until the TPM reports no more data, continuing
-     * each time from the key of the last entry plus one.
-     */
     private static <M extends TpmuCapabilities, T> List<T> readAll(Tpm tpm, int capability, int first,
             Class<M> member, Function<M, List<T>> entries, ToIntFunction<T> key) {
+        return readAll(tpm, capability, first, member, entries, key, ASK_ALL);
+    }
+
+    /**
+     * Asks for {@code capability} from {@code first}, {@code pageSize} entries at a time, until the
+     * TPM reports no more data, continuing each time from the key of the last entry plus one.
+     */
+    static <M extends TpmuCapabilities, T> List<T> readAll(Tpm tpm, int capability, int first, Class<M> member,
+            Function<M, List<T>> entries, ToIntFunction<T> key, int pageSize) {
         List<T> out = new ArrayList<>();
         int property = first;
         while (true) {
-            GetCapability.Response r = tpm.execute(new GetCapability(capability, property, ASK_ALL));
+            GetCapability.Response r = tpm.execute(new GetCapability(capability, property, pageSize));
             List<T> got = entries.apply(member(r, member));
             out.addAll(got);
             if (!r.moreData() || got.isEmpty()) {

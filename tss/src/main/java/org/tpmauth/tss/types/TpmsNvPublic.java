@@ -62,7 +62,8 @@ public record TpmsNvPublic(int nvIndex, TpmAlg nameAlg, int attributes, byte[] a
 
     /** Reads TPM2B_NV_PUBLIC. */
     public static TpmsNvPublic readSized(TpmReader in) {
-        return in.sizedStruct("TPM2B_NV_PUBLIC", TpmsNvPublic::read);
+        // struct() names the size field too, which sizedStruct reads before it enters the structure
+        return in.struct("TPM2B_NV_PUBLIC", r -> r.sizedStruct("TPM2B_NV_PUBLIC", TpmsNvPublic::read));
     }
 
     @Override
