@@ -3,7 +3,6 @@ package org.tpmauth.tss.commands;
 import java.util.List;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.wire.TpmReader;
-import org.tpmauth.tss.wire.TpmWriter;
 
 /**
  * TPM2_NV_UndefineSpace: deletes NV index {@code nvIndex}; {@code authHandle} (TPM_RH_OWNER or

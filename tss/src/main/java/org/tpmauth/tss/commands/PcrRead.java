@@ -50,7 +50,6 @@ public record PcrRead(List<TpmsPcrSelection> pcrSelectionIn) implements TpmComma
         List<TpmsPcrSelection> selected = TpmsPcrSelection.readList(in);
         int valuesAt = in.position();
         List<byte[]> values = TpmlDigest.read(in);
-        Response response = new Response(counter, selected, values);
         int expected = selected.stream().mapToInt(s -> s.pcrs().size()).sum();
         if (expected != values.size()) {
             throw new TpmFormatException("TPML_DIGEST", valuesAt, values.size() + " PCR values for " + expected
@@ -65,7 +64,7 @@ public record PcrRead(List<TpmsPcrSelection> pcrSelectionIn) implements TpmComma
                 }
             }
         }
-        return response;
+        return new Response(counter, selected, values);
     }
 
     /**
@@ -145,6 +144,6 @@ public record PcrRead(List<TpmsPcrSelection> pcrSelectionIn) implements TpmComma
                 break; // what is left does not exist on this TPM
             }
         }
-        return new Values(counter == null ? 0 : counter, read);
+        return new Values(counter == null ? 0 : counter, Collections.unmodifiableMap(read));
     }
 }

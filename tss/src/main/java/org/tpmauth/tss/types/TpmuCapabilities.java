@@ -1,7 +1,6 @@
 package org.tpmauth.tss.types;
 
 import java.util.List;
-import java.util.function.BiConsumer;
 import org.tpmauth.tss.wire.TpmFormatException;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;

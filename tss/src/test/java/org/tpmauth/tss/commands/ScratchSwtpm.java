@@ -70,7 +70,8 @@ final class ScratchSwtpm implements Tcti {
     }
 
     private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+        try {
+            new ServerSocket(port, 1, InetAddress.getByName(HOST)).close();
             return true;
         } catch (IOException e) {
             return false;
@@ -80,7 +81,8 @@ final class ScratchSwtpm implements Tcti {
     // probe the control channel, so that the data channel's single client slot stays untouched
     private static boolean waitForListening(Process p, int ctrlPort) throws InterruptedException {
         for (int i = 0; i < 100 && p.isAlive(); i++) {
-            try (Socket s = new Socket(HOST, ctrlPort)) {
+            try {
+                new Socket(HOST, ctrlPort).close();
                 return true;
             } catch (IOException e) {
                 Thread.sleep(20);
