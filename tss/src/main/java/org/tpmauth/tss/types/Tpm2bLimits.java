@@ -14,12 +14,8 @@ public final class Tpm2bLimits {
     /** TPM2B_NAME and TPM2B_DATA: sizeof(TPMT_HA), a hash algorithm id and digest. */
     public static final int NAME = 2 + DIGEST;
     public static final int DATA = 2 + DIGEST;
-    /** TPM2B_MAX_BUFFER: MAX_DIGEST_BUFFER. */
-    public static final int MAX_BUFFER = 1024;
     /** TPM2B_MAX_NV_BUFFER: MAX_NV_BUFFER_SIZE. */
     public static final int MAX_NV_BUFFER = 2048;
-    /** TPM2B_SENSITIVE_DATA: MAX_SYM_DATA. */
-    public static final int SENSITIVE_DATA = 256;
     /** TPM2B_ID_OBJECT: sizeof(TPMS_ID_OBJECT), an integrity HMAC and the encrypted identity. */
     public static final int ID_OBJECT = 2 * (2 + DIGEST);
     /** TPM2B_ENCRYPTED_SECRET: sizeof(TPMU_ENCRYPTED_SECRET), an RSA-4096 block at most. */
