@@ -1,15 +1,15 @@
 package org.tpmauth.tss.types;
 
 /**
- * Upper bounds of the TPM2B buffers used by key structures and commands (Part 2, the buffer sizes
- * of TPM2B_DIGEST, TPM2B_NAME, TPM2B_PUBLIC_KEY_RSA ...), for {@code TpmReader.sized(max)}. Where
- * the spec leaves a size to the implementation the bound is generous for any real TPM.
+ * The largest sizes the TPM2B buffers may declare (Part 2, each TPM2B's "size" bound), for
+ * {@code TpmReader.sized(max)}, for a TPM whose largest hash is SHA-512 and largest RSA key 4096
+ * bits. Where the spec leaves a size to the implementation the bound is generous for any real TPM.
  */
 public final class Tpm2bLimits {
     private Tpm2bLimits() {
     }
 
-    /** TPM2B_DIGEST: sizeof(TPMU_HA), the largest digest (SHA-512). */
+    /** TPM2B_DIGEST, TPM2B_NONCE: sizeof(TPMU_HA), the largest digest (SHA-512). */
     public static final int DIGEST = 64;
     /** TPM2B_AUTH: a digest-sized auth value. */
     public static final int AUTH = DIGEST;
@@ -30,4 +30,10 @@ public final class Tpm2bLimits {
     public static final int PRIVATE = 2048;
     /** TPM2B_CONTEXT_DATA: implementation dependent; libtpms needs up to 2692 bytes for an object. */
     public static final int CONTEXT_DATA = 5120;
+    /** TPM2B_MAX_NV_BUFFER: MAX_NV_BUFFER_SIZE. */
+    public static final int MAX_NV_BUFFER = 2048;
+    /** TPM2B_ID_OBJECT: sizeof(TPMS_ID_OBJECT), an integrity HMAC and the encrypted identity. */
+    public static final int ID_OBJECT = 2 * (2 + DIGEST);
+    /** TPM2B_ENCRYPTED_SECRET: sizeof(TPMU_ENCRYPTED_SECRET), an RSA-4096 block at most. */
+    public static final int ENCRYPTED_SECRET = 512;
 }
