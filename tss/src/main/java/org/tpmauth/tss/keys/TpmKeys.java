@@ -17,6 +17,7 @@ import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.commands.Sign;
 import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
@@ -50,7 +51,8 @@ public final class TpmKeys implements AutoCloseable {
         byte[] auth = password == null ? new byte[0] : password;
         Create.Response created = tpm.execute(new Create(parentHandle(parent),
                 TpmsSensitiveCreate.withAuth(auth), KeyTemplates.signingKey(algorithm, auth.length > 0)));
-        return Tss2KeyFile.loadable(parent, sized(created.outPublic()), created.outPrivate(), auth.length == 0);
+        return Tss2KeyFile.loadable(parent, TpmWriter.marshal(created.outPublic()::marshalSized),
+                TpmWriter.marshal(w -> w.sized(created.outPrivate())), auth.length == 0);
     }
 
     /**
@@ -58,15 +60,20 @@ public final class TpmKeys implements AutoCloseable {
      * key; whether it is right shows at the first signature.
      */
     public TpmKey load(Tss2KeyFile file, byte[] password) {
-        TpmtPublic publicArea = new TpmReader(file.pubkey()).struct("TPM2B_PUBLIC of the key file", in -> {
+        TpmtPublic publicArea = new TpmReader(file.pubkey()).struct("pubkey of the key file", in -> {
             TpmtPublic p = TpmtPublic.readSized(in);
+            in.expectEnd();
+            return p;
+        });
+        byte[] privateBlob = new TpmReader(file.privkey()).struct("privkey of the key file", in -> {
+            byte[] p = in.sized(Tpm2bLimits.PRIVATE);
             in.expectEnd();
             return p;
         });
         int parent = parentHandle(file.parent());
         Load.Response response;
         try {
-            response = tpm.execute(new Load(parent, file.privkey(), publicArea));
+            response = tpm.execute(new Load(parent, privateBlob, publicArea));
         } catch (TpmResponseException e) {
             throw loadFailure(file.parent(), e);
         }
@@ -201,9 +208,5 @@ public final class TpmKeys implements AutoCloseable {
 
     private static PasswordSession session(byte[] password) {
         return PasswordSession.of(password == null ? new byte[0] : password);
-    }
-
-    private static byte[] sized(TpmtPublic publicArea) {
-        return TpmWriter.marshal(publicArea::marshalSized);
     }
 }
