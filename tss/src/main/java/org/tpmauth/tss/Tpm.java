@@ -10,7 +10,10 @@ import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.sessions.Session;
 import org.tpmauth.tss.transport.Tcti;
 import org.tpmauth.tss.transport.TctiConfig;
+import org.tpmauth.tss.commands.Startup;
+import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmSt;
+import org.tpmauth.tss.types.TpmSu;
 import org.tpmauth.tss.wire.TpmFormatException;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
@@ -54,12 +57,19 @@ public final class Tpm implements AutoCloseable {
         byte[] parameters = TpmWriter.marshal(command::marshalParameters);
         lock.lock();
         try {
+            boolean startedUp = false;
             for (int attempt = 0; ; attempt++) {
                 byte[] request = buildCommand(command, used, parameters);
                 byte[] response = tcti.transmit(request);
                 int rc = responseCode(command, response);
                 if (isTransient(rc) && attempt < MAX_RETRIES) {
                     backoff(rc, attempt);
+                    continue;
+                }
+                if (TpmRc.base(rc) == TpmRc.INITIALIZE && !startedUp && command.commandCode() != TpmCc.Startup) {
+                    // a TPM that was (re)started without TPM2_Startup, e.g. swtpm without startup-clear
+                    startup();
+                    startedUp = true;
                     continue;
                 }
                 if (rc != TpmRc.SUCCESS) {
@@ -69,6 +79,15 @@ public final class Tpm implements AutoCloseable {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void startup() {
+        Startup startup = new Startup(TpmSu.CLEAR);
+        byte[] response = tcti.transmit(buildCommand(startup, List.of(), TpmWriter.marshal(startup::marshalParameters)));
+        int rc = responseCode(startup, response);
+        if (rc != TpmRc.SUCCESS && TpmRc.base(rc) != TpmRc.INITIALIZE) {
+            throw new TpmResponseException(TpmCc.Startup, rc);
         }
     }
 
@@ -120,7 +139,7 @@ public final class Tpm implements AutoCloseable {
         int rc = in.u32();
         if (size != response.length) {
             throw new TpmFormatException("response header", 2, "declared size " + size + " but "
-                    + response.length + " bytes arrived for " + org.tpmauth.tss.types.TpmCc.nameOf(command.commandCode()));
+                    + response.length + " bytes arrived for " + TpmCc.nameOf(command.commandCode()));
         }
         if (tag != TpmSt.SESSIONS && tag != TpmSt.NO_SESSIONS && !(tag == TpmSt.RSP_COMMAND && rc != 0)) {
             throw new TpmFormatException("response header", 0, String.format("unknown tag 0x%04x", tag));
@@ -131,7 +150,7 @@ public final class Tpm implements AutoCloseable {
     private static <R> R readResponse(TpmCommand<R> command, List<Session> sessions, byte[] response) {
         TpmReader in = new TpmReader(response, HEADER, response.length - HEADER);
         int tag = ((response[0] & 0xff) << 8) | (response[1] & 0xff);
-        in.enter(org.tpmauth.tss.types.TpmCc.nameOf(command.commandCode()) + " response");
+        in.enter(TpmCc.nameOf(command.commandCode()) + " response");
         int[] handles = new int[command.responseHandleCount()];
         for (int i = 0; i < handles.length; i++) {
             handles[i] = in.u32();
