@@ -46,8 +46,10 @@ import org.tpmauth.tss.wire.TpmReader;
  * @param emptyAuth   the {@code emptyAuth} flag as written: empty when absent (see
  *                    {@link #needsPassword()})
  * @param parent      the parent: a hierarchy (TPM_RH_OWNER 0x40000001, TPM_RH_ENDORSEMENT,
- *                    TPM_RH_PLATFORM, TPM_RH_NULL), under which the loader re-creates the standard
- *                    primary storage key, or a persistent handle (0x81xxxxxx) of the parent key
+ *                    TPM_RH_PLATFORM, TPM_RH_NULL), in which the loader re-creates the primary
+ *                    storage key the writer used (tpm2-openssl: an ECC P-256 restricted decrypt
+ *                    key, AES-128-CFB, empty unique, SHA-256), or the persistent handle
+ *                    (0x81xxxxxx) of the parent key
  * @param pubkey      the TPM2B_PUBLIC
  * @param privkey     the TPM2B_PRIVATE (the TPM-wrapped private part; never printed)
  * @param description the optional human-readable description

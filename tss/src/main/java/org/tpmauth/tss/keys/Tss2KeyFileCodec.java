@@ -112,7 +112,7 @@ final class Tss2KeyFileCodec {
         int i = 0;
         ASN1ObjectIdentifier oid = element(seq, i++, ASN1ObjectIdentifier.class, "type (OBJECT IDENTIFIER)");
         KeyType type = KeyType.ofOid(oid.getId()).orElseThrow(() -> new KeyFileFormatException("type "
-                + oid.getId() + " is not a TSS2 key type (a loadable key is " + KeyType.LOADABLE.oid() + ")"));
+                + shorten(oid.getId()) + " is not a TSS2 key type (a loadable key is " + KeyType.LOADABLE.oid() + ")"));
         List<String> unsupported = new ArrayList<>();
         if (type != KeyType.LOADABLE) {
             unsupported.add("holds " + type);
