@@ -50,7 +50,8 @@ public final class TpmKeys implements AutoCloseable {
         byte[] auth = password == null ? new byte[0] : password;
         Create.Response created = tpm.execute(new Create(parentHandle(parent),
                 TpmsSensitiveCreate.withAuth(auth), KeyTemplates.signingKey(algorithm, auth.length > 0)));
-        return Tss2KeyFile.loadable(parent, sized(created.outPublic()), created.outPrivate(), auth.length == 0);
+        byte[] privkey = TpmWriter.marshal(out -> out.sized(created.outPrivate()));
+        return Tss2KeyFile.loadable(parent, sized(created.outPublic()), privkey, auth.length == 0);
     }
 
     /**
@@ -58,15 +59,13 @@ public final class TpmKeys implements AutoCloseable {
      * key; whether it is right shows at the first signature.
      */
     public TpmKey load(Tss2KeyFile file, byte[] password) {
-        TpmtPublic publicArea = new TpmReader(file.pubkey()).struct("TPM2B_PUBLIC of the key file", in -> {
-            TpmtPublic p = TpmtPublic.readSized(in);
-            in.expectEnd();
-            return p;
-        });
+        TpmtPublic publicArea = whole(file.pubkey(), "TPM2B_PUBLIC of the key file", TpmtPublic::readSized);
+        // the file holds the TPM2B_PRIVATE with its size; TPM2_Load's inPrivate is the blob inside
+        byte[] privateBlob = whole(file.privkey(), "TPM2B_PRIVATE of the key file", TpmReader::sized);
         int parent = parentHandle(file.parent());
         Load.Response response;
         try {
-            response = tpm.execute(new Load(parent, file.privkey(), publicArea));
+            response = tpm.execute(new Load(parent, privateBlob, publicArea));
         } catch (TpmResponseException e) {
             throw loadFailure(file.parent(), e);
         }
@@ -100,7 +99,11 @@ public final class TpmKeys implements AutoCloseable {
             throw new IllegalArgumentException("a " + hash.name() + " digest has " + hash.digestSize()
                     + " bytes, not " + digest.length);
         }
-        return tpm.execute(new Sign(key.handle(), digest, scheme.withHash(hash)), key.auth()).signature();
+        try {
+            return tpm.execute(new Sign(key.handle(), digest, scheme.withHash(hash)), key.auth()).signature();
+        } catch (TpmResponseException e) {
+            throw authFailure(key, e);
+        }
     }
 
     /**
@@ -192,15 +195,38 @@ public final class TpmKeys implements AutoCloseable {
         return e;
     }
 
+    /**
+     * A failed authorization without a password means the key has one: say so rather than "wrong
+     * password". A wrong password given stays the TPM's own error.
+     */
+    private static TpmException authFailure(TpmKey key, TpmResponseException e) {
+        boolean authFailed = e.baseCode() == TpmRc.AUTH_FAIL || e.baseCode() == TpmRc.BAD_AUTH;
+        if (!authFailed || key.auth() != PasswordSession.EMPTY) {
+            return e;
+        }
+        return new TpmException("this key has a password, and none was given; give the key's password"
+                + (e.baseCode() == TpmRc.AUTH_FAIL ? " (the try counted against the TPM's dictionary-attack lockout)"
+                        : "") + " [" + TpmRc.name(e.responseCode()) + "]", e);
+    }
+
     private static void checkScheme(TpmKey key, SigningScheme scheme) {
         if (scheme.isRsa() != (key.type() == TpmAlg.RSA)) {
-            throw new IllegalArgumentException("scheme " + scheme + " does not fit a " + key.type()
-                    + " key; use " + SigningScheme.defaultFor(key.type()));
+            throw new IllegalArgumentException("scheme " + scheme + " does not fit " + (key.type() == TpmAlg.RSA
+                    ? "an RSA" : "an EC") + " key; use " + SigningScheme.defaultFor(key.type()));
         }
     }
 
     private static PasswordSession session(byte[] password) {
         return PasswordSession.of(password == null ? new byte[0] : password);
+    }
+
+    /** Reads one structure that must fill {@code bytes} exactly. */
+    private static <T> T whole(byte[] bytes, String structure, TpmReader.Reading<T> body) {
+        return new TpmReader(bytes).struct(structure, in -> {
+            T value = body.read(in);
+            in.expectEnd();
+            return value;
+        });
     }
 
     private static byte[] sized(TpmtPublic publicArea) {
