@@ -59,6 +59,10 @@ public final class TpmKeys implements AutoCloseable {
      * key; whether it is right shows at the first signature.
      */
     public TpmKey load(Tss2KeyFile file, byte[] password) {
+        if (file.type() != Tss2KeyFile.KeyType.LOADABLE) {
+            throw new IllegalArgumentException("the key file holds " + file.type() + ", which cannot be loaded as a"
+                    + " signing key");
+        }
         TpmtPublic publicArea = whole(file.pubkey(), "TPM2B_PUBLIC of the key file", TpmtPublic::readSized);
         // the file holds the TPM2B_PRIVATE with its size; TPM2_Load's inPrivate is the blob inside
         byte[] privateBlob = whole(file.privkey(), "TPM2B_PRIVATE of the key file", TpmReader::sized);
@@ -92,7 +96,12 @@ public final class TpmKeys implements AutoCloseable {
         return new TpmKey(handle, publicArea, session(password));
     }
 
-    /** Signs a digest and returns the TPM's signature structure. */
+    /**
+     * Signs a digest and returns the TPM's signature structure.
+     *
+     * @throws TpmResponseException with TPM_RC_AUTH_FAIL / BAD_AUTH when the password given is wrong
+     * @throws TpmException         saying so when the key has a password and none was given
+     */
     public TpmtSignature signRaw(TpmKey key, byte[] digest, TpmAlg hash, SigningScheme scheme) {
         checkScheme(key, scheme);
         if (digest.length != hash.digestSize()) {
@@ -119,9 +128,10 @@ public final class TpmKeys implements AutoCloseable {
      * Returns the persistent key.
      */
     public TpmKey persist(TpmKey key, int persistentHandle) {
-        if (!TpmHandles.isPersistent(persistentHandle)) {
+        if (!TpmHandles.isPersistent(persistentHandle)
+                || Integer.compareUnsigned(persistentHandle, TpmHandles.PERSISTENT_OWNER_LAST) > 0) {
             throw new IllegalArgumentException(TpmHandles.hex(persistentHandle)
-                    + " is not a persistent handle; owner keys go in 0x81000000-0x817fffff");
+                    + " is not an owner persistent handle; owner keys go in 0x81000000-0x817fffff");
         }
         try {
             tpm.execute(new EvictControl(TpmHandles.RH_OWNER, key.handle(), persistentHandle));
@@ -201,7 +211,7 @@ public final class TpmKeys implements AutoCloseable {
      */
     private static TpmException authFailure(TpmKey key, TpmResponseException e) {
         boolean authFailed = e.baseCode() == TpmRc.AUTH_FAIL || e.baseCode() == TpmRc.BAD_AUTH;
-        if (!authFailed || key.auth() != PasswordSession.EMPTY) {
+        if (!authFailed || key.auth() != PasswordSession.EMPTY) { // session() maps every empty password to EMPTY
             return e;
         }
         return new TpmException("this key has a password, and none was given; give the key's password"

@@ -299,7 +299,12 @@ class TpmKeysTest {
             TpmKey key = keys.load(keys.create(KeyAlgorithm.EC_P256, null, OWNER), null);
             IllegalArgumentException persist = assertThrows(IllegalArgumentException.class,
                     () -> keys.persist(key, 0x80000001));
-            assertTrue(persist.getMessage().startsWith("0x80000001 is not a persistent handle"), persist.getMessage());
+            assertEquals("0x80000001 is not an owner persistent handle; owner keys go in 0x81000000-0x817fffff",
+                    persist.getMessage());
+            IllegalArgumentException platform = assertThrows(IllegalArgumentException.class,
+                    () -> keys.persist(key, 0x81800000));
+            assertTrue(platform.getMessage().startsWith("0x81800000 is not an owner persistent handle"),
+                    platform.getMessage());
             IllegalArgumentException read = assertThrows(IllegalArgumentException.class,
                     () -> keys.persistent(OWNER, null));
             assertTrue(read.getMessage().startsWith("0x40000001 is not a persistent handle"), read.getMessage());
@@ -383,6 +388,18 @@ class TpmKeysTest {
             privkey[privkey.length - 1] ^= 1;
             Tss2KeyFile altered = Tss2KeyFile.loadable(OWNER, file.pubkey(), privkey, true);
             assertDoesNotBelong(assertThrows(TpmException.class, () -> keys.load(altered, null)));
+        }
+    }
+
+    @Test
+    void sealedOrImportableKeyFileIsNotLoadedAsASigningKey() {
+        try (TpmKeys keys = new TpmKeys(LibtpmsExtension.tpm())) {
+            Tss2KeyFile file = keys.create(KeyAlgorithm.EC_P256, null, OWNER);
+            Tss2KeyFile sealed = new Tss2KeyFile(Tss2KeyFile.KeyType.SEALED, file.emptyAuth(), OWNER, file.pubkey(),
+                    file.privkey(), Optional.empty());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> keys.load(sealed, null));
+            assertEquals("the key file holds sealed data for TPM2_Unseal (2.23.133.10.1.5), which cannot be loaded"
+                    + " as a signing key", e.getMessage());
         }
     }
 
