@@ -17,7 +17,6 @@ import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.commands.Sign;
 import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.types.TpmAlg;
-import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
@@ -51,8 +50,8 @@ public final class TpmKeys implements AutoCloseable {
         byte[] auth = password == null ? new byte[0] : password;
         Create.Response created = tpm.execute(new Create(parentHandle(parent),
                 TpmsSensitiveCreate.withAuth(auth), KeyTemplates.signingKey(algorithm, auth.length > 0)));
-        return Tss2KeyFile.loadable(parent, TpmWriter.marshal(created.outPublic()::marshalSized),
-                TpmWriter.marshal(w -> w.sized(created.outPrivate())), auth.length == 0);
+        byte[] privkey = TpmWriter.marshal(out -> out.sized(created.outPrivate()));
+        return Tss2KeyFile.loadable(parent, sized(created.outPublic()), privkey, auth.length == 0);
     }
 
     /**
@@ -60,16 +59,13 @@ public final class TpmKeys implements AutoCloseable {
      * key; whether it is right shows at the first signature.
      */
     public TpmKey load(Tss2KeyFile file, byte[] password) {
-        TpmtPublic publicArea = new TpmReader(file.pubkey()).struct("pubkey of the key file", in -> {
-            TpmtPublic p = TpmtPublic.readSized(in);
-            in.expectEnd();
-            return p;
-        });
-        byte[] privateBlob = new TpmReader(file.privkey()).struct("privkey of the key file", in -> {
-            byte[] p = in.sized(Tpm2bLimits.PRIVATE);
-            in.expectEnd();
-            return p;
-        });
+        if (file.type() != Tss2KeyFile.KeyType.LOADABLE) {
+            throw new IllegalArgumentException("the key file holds " + file.type() + ", which cannot be loaded as a"
+                    + " signing key");
+        }
+        TpmtPublic publicArea = whole(file.pubkey(), "TPM2B_PUBLIC of the key file", TpmtPublic::readSized);
+        // the file holds the TPM2B_PRIVATE with its size; TPM2_Load's inPrivate is the blob inside
+        byte[] privateBlob = whole(file.privkey(), "TPM2B_PRIVATE of the key file", TpmReader::sized);
         int parent = parentHandle(file.parent());
         Load.Response response;
         try {
@@ -100,14 +96,23 @@ public final class TpmKeys implements AutoCloseable {
         return new TpmKey(handle, publicArea, session(password));
     }
 
-    /** Signs a digest and returns the TPM's signature structure. */
+    /**
+     * Signs a digest and returns the TPM's signature structure.
+     *
+     * @throws TpmResponseException with TPM_RC_AUTH_FAIL / BAD_AUTH when the password given is wrong
+     * @throws TpmException         saying so when the key has a password and none was given
+     */
     public TpmtSignature signRaw(TpmKey key, byte[] digest, TpmAlg hash, SigningScheme scheme) {
         checkScheme(key, scheme);
         if (digest.length != hash.digestSize()) {
             throw new IllegalArgumentException("a " + hash.name() + " digest has " + hash.digestSize()
                     + " bytes, not " + digest.length);
         }
-        return tpm.execute(new Sign(key.handle(), digest, scheme.withHash(hash)), key.auth()).signature();
+        try {
+            return tpm.execute(new Sign(key.handle(), digest, scheme.withHash(hash)), key.auth()).signature();
+        } catch (TpmResponseException e) {
+            throw authFailure(key, e);
+        }
     }
 
     /**
@@ -123,9 +128,10 @@ public final class TpmKeys implements AutoCloseable {
      * Returns the persistent key.
      */
     public TpmKey persist(TpmKey key, int persistentHandle) {
-        if (!TpmHandles.isPersistent(persistentHandle)) {
+        if (!TpmHandles.isPersistent(persistentHandle)
+                || Integer.compareUnsigned(persistentHandle, TpmHandles.PERSISTENT_OWNER_LAST) > 0) {
             throw new IllegalArgumentException(TpmHandles.hex(persistentHandle)
-                    + " is not a persistent handle; owner keys go in 0x81000000-0x817fffff");
+                    + " is not an owner persistent handle; owner keys go in 0x81000000-0x817fffff");
         }
         try {
             tpm.execute(new EvictControl(TpmHandles.RH_OWNER, key.handle(), persistentHandle));
@@ -199,14 +205,41 @@ public final class TpmKeys implements AutoCloseable {
         return e;
     }
 
+    /**
+     * A failed authorization without a password means the key has one: say so rather than "wrong
+     * password". A wrong password given stays the TPM's own error.
+     */
+    private static TpmException authFailure(TpmKey key, TpmResponseException e) {
+        boolean authFailed = e.baseCode() == TpmRc.AUTH_FAIL || e.baseCode() == TpmRc.BAD_AUTH;
+        if (!authFailed || key.auth() != PasswordSession.EMPTY) { // session() maps every empty password to EMPTY
+            return e;
+        }
+        return new TpmException("this key has a password, and none was given; give the key's password"
+                + (e.baseCode() == TpmRc.AUTH_FAIL ? " (the try counted against the TPM's dictionary-attack lockout)"
+                        : "") + " [" + TpmRc.name(e.responseCode()) + "]", e);
+    }
+
     private static void checkScheme(TpmKey key, SigningScheme scheme) {
         if (scheme.isRsa() != (key.type() == TpmAlg.RSA)) {
-            throw new IllegalArgumentException("scheme " + scheme + " does not fit a " + key.type()
-                    + " key; use " + SigningScheme.defaultFor(key.type()));
+            throw new IllegalArgumentException("scheme " + scheme + " does not fit " + (key.type() == TpmAlg.RSA
+                    ? "an RSA" : "an EC") + " key; use " + SigningScheme.defaultFor(key.type()));
         }
     }
 
     private static PasswordSession session(byte[] password) {
         return PasswordSession.of(password == null ? new byte[0] : password);
+    }
+
+    /** Reads one structure that must fill {@code bytes} exactly. */
+    private static <T> T whole(byte[] bytes, String structure, TpmReader.Reading<T> body) {
+        return new TpmReader(bytes).struct(structure, in -> {
+            T value = body.read(in);
+            in.expectEnd();
+            return value;
+        });
+    }
+
+    private static byte[] sized(TpmtPublic publicArea) {
+        return TpmWriter.marshal(publicArea::marshalSized);
     }
 }

@@ -57,7 +57,10 @@ final class Tss2KeyFileCodec {
 
     static Tss2KeyFile read(byte[] data) throws KeyFileFormatException {
         checkSize(data.length);
-        if (data.length > 0 && data[0] == BERTags.CONSTRUCTED + BERTags.SEQUENCE) {
+        if (data.length == 0) {
+            throw new KeyFileFormatException("empty input; not a key file");
+        }
+        if (data[0] == BERTags.CONSTRUCTED + BERTags.SEQUENCE) {
             return fromDer(data);
         }
         String text = new String(data, StandardCharsets.ISO_8859_1);
