@@ -3,6 +3,8 @@ package org.tpmauth.tss.commands;
 import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmSt;
+import org.tpmauth.tss.types.TpmtTicket;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
 
@@ -26,15 +28,13 @@ public record Hash(byte[] data, TpmAlg hashAlg, int hierarchy) implements TpmCom
 
     @Override
     public Response readResponse(int[] handles, TpmReader in) {
-        byte[] outHash = in.sized(Tpm2bLimits.DIGEST);
-        HashcheckTicket ticket = HashcheckTicket.read(in);
-        return new Response(outHash, ticket.marshalled(), ticket.hierarchy(), ticket.digest());
+        return new Response(in.sized(Tpm2bLimits.DIGEST), TpmtTicket.read(in, TpmSt.HASHCHECK));
     }
 
     /**
-     * outHash, and the validation ticket: {@code validation} is the marshalled TPMT_TK_HASHCHECK,
-     * followed by its hierarchy and digest (empty digest and TPM_RH_NULL when there is no ticket).
+     * outHash, and the TPMT_TK_HASHCHECK {@code validation} to give {@link Sign} with a restricted key
+     * (a NULL ticket when the TPM gave none).
      */
-    public record Response(byte[] outHash, byte[] validation, int validationHierarchy, byte[] validationDigest) {
+    public record Response(byte[] outHash, TpmtTicket validation) {
     }
 }

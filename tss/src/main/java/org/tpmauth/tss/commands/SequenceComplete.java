@@ -3,6 +3,8 @@ package org.tpmauth.tss.commands;
 import java.util.List;
 import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmSt;
+import org.tpmauth.tss.types.TpmtTicket;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
 
@@ -35,12 +37,10 @@ public record SequenceComplete(int sequenceHandle, byte[] buffer, int hierarchy)
 
     @Override
     public Response readResponse(int[] handles, TpmReader in) {
-        byte[] result = in.sized(Tpm2bLimits.DIGEST);
-        HashcheckTicket ticket = HashcheckTicket.read(in);
-        return new Response(result, ticket.marshalled(), ticket.hierarchy(), ticket.digest());
+        return new Response(in.sized(Tpm2bLimits.DIGEST), TpmtTicket.read(in, TpmSt.HASHCHECK));
     }
 
-    /** result, and the validation ticket laid out as in {@link Hash.Response}. */
-    public record Response(byte[] result, byte[] validation, int validationHierarchy, byte[] validationDigest) {
+    /** result, and the TPMT_TK_HASHCHECK {@code validation} as in {@link Hash.Response}. */
+    public record Response(byte[] result, TpmtTicket validation) {
     }
 }

@@ -3,9 +3,16 @@ package org.tpmauth.tss.types;
 import java.util.Collection;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.tpmauth.tss.wire.TpmReader;
+import org.tpmauth.tss.wire.TpmWriter;
 
-/** The PCR bitmap of TPMS_PCR_SELECTION and TPMS_TAGGED_PCR_SELECT: bit i of byte j is PCR 8j+i. */
+/**
+ * The PCR bitmap of TPMS_PCR_SELECTION and TPMS_TAGGED_PCR_SELECT (sizeofSelect, then pcrSelect):
+ * bit i of byte j is PCR 8j+i.
+ */
 public final class PcrBitmap {
+    /** PCR_SELECT_MIN of the PC Client platform: 24 PCRs. */
+    public static final int MIN_SIZE = 3;
     /** PCR_SELECT_MAX as a reader accepts it: no TPM has more than 256 PCRs. */
     public static final int MAX_SIZE = 32;
 
@@ -25,6 +32,7 @@ public final class PcrBitmap {
 
     /** A bitmap of {@code size} bytes with the given PCRs set. */
     public static byte[] of(int size, Collection<Integer> pcrs) {
+        checkSize(size);
         byte[] map = new byte[size];
         for (int pcr : pcrs) {
             if (pcr < 0 || pcr >= size * 8) {
@@ -33,5 +41,26 @@ public final class PcrBitmap {
             map[pcr / 8] |= (byte) (1 << (pcr % 8));
         }
         return map;
+    }
+
+    /** Checks that a structure can hold a bitmap of {@code size} bytes. */
+    static void checkSize(int size) {
+        if (size > MAX_SIZE) {
+            throw new IllegalArgumentException("a PCR bitmap has at most " + MAX_SIZE + " bytes, not " + size);
+        }
+    }
+
+    /** Writes sizeofSelect and the bitmap. */
+    static void write(TpmWriter out, byte[] bitmap) {
+        out.u8(bitmap.length).bytes(bitmap);
+    }
+
+    /** Reads sizeofSelect and the bitmap. */
+    static byte[] read(TpmReader in) {
+        int size = in.u8();
+        if (size > MAX_SIZE) {
+            throw in.error("sizeofSelect " + size + " is larger than any TPM's PCR count");
+        }
+        return in.bytes(size);
     }
 }

@@ -7,9 +7,7 @@ import org.tpmauth.tss.wire.TpmWriter;
 /** TPMS_TAGGED_PCR_SELECT: a TPM_PT_PCR property and the PCRs that have it. */
 public record TpmsTaggedPcrSelect(int tag, byte[] pcrSelect) implements TpmMarshallable {
     public TpmsTaggedPcrSelect {
-        if (pcrSelect.length > PcrBitmap.MAX_SIZE) {
-            throw new IllegalArgumentException("a PCR bitmap has at most " + PcrBitmap.MAX_SIZE + " bytes");
-        }
+        PcrBitmap.checkSize(pcrSelect.length);
     }
 
     /** The PCRs with this property, ascending. */
@@ -19,18 +17,12 @@ public record TpmsTaggedPcrSelect(int tag, byte[] pcrSelect) implements TpmMarsh
 
     @Override
     public void marshal(TpmWriter out) {
-        out.u32(tag).u8(pcrSelect.length).bytes(pcrSelect);
+        out.u32(tag);
+        PcrBitmap.write(out, pcrSelect);
     }
 
     public static TpmsTaggedPcrSelect read(TpmReader in) {
-        return in.struct("TPMS_TAGGED_PCR_SELECT", r -> {
-            int tag = r.u32();
-            int size = r.u8();
-            if (size > PcrBitmap.MAX_SIZE) {
-                throw r.error("sizeofSelect " + size + " is larger than any TPM's PCR count");
-            }
-            return new TpmsTaggedPcrSelect(tag, r.bytes(size));
-        });
+        return in.struct("TPMS_TAGGED_PCR_SELECT", r -> new TpmsTaggedPcrSelect(r.u32(), PcrBitmap.read(r)));
     }
 
     @Override

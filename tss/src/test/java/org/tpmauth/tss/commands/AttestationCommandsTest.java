@@ -20,14 +20,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmResponseException;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
 import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmPt;
 import org.tpmauth.tss.types.TpmSt;
 import org.tpmauth.tss.types.TpmsAttest;
@@ -46,13 +47,13 @@ class AttestationCommandsTest {
     private static final int RSA_SIGNER = 0x81000012;
     private static final int STORAGE_KEY = 0x81000011;
     private static final int ENDORSEMENT_SIGNER = 0x81010010;
-    private static PlatformScratchSwtpm swtpm;
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
     private static Tpm tpm;
 
     @BeforeAll
-    static void start() {
-        swtpm = PlatformScratchSwtpm.start();
-        tpm = swtpm.tpm();
+    static void persistKeys() {
+        tpm = SWTPM.tpm();
         String signAttrs = "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign";
         persist("o", "ecc256:ecdsa-sha256", signAttrs, EC_SIGNER);
         persist("o", "rsa2048:rsassa-sha256", signAttrs, RSA_SIGNER);
@@ -61,27 +62,19 @@ class AttestationCommandsTest {
     }
 
     private static void persist(String hierarchy, String alg, String attributes, int handle) {
-        swtpm.run("tpm2_createprimary", "-C", hierarchy, "-G", alg, "-a", attributes, "-c", "key.ctx");
-        swtpm.run("tpm2_evictcontrol", "-C", "o", "-c", "key.ctx", "0x" + Integer.toHexString(handle));
-        swtpm.run("tpm2_flushcontext", "-t");
-    }
-
-    @AfterAll
-    static void stop() {
-        swtpm.close();
+        Tools.run(SWTPM, "tpm2_createprimary", "-C", hierarchy, "-G", alg, "-a", attributes, "-c", "key.ctx");
+        Tools.run(SWTPM, "tpm2_evictcontrol", "-C", "o", "-c", "key.ctx", TpmHandles.hex(handle));
+        Tools.run(SWTPM, "tpm2_flushcontext", "-t");
     }
 
     /** tpm2_readpublic's "name" or "qualified name" of a key. */
     private static byte[] toolName(int handle, String which) {
-        String out = swtpm.run("tpm2_readpublic", "-c", "0x" + Integer.toHexString(handle));
-        Matcher m = Pattern.compile("^" + which + ": ([0-9a-f]+)$", Pattern.MULTILINE).matcher(out);
-        assertTrue(m.find(), out);
-        return HexFormat.of().parseHex(m.group(1));
+        return Tools.hexField(Tools.run(SWTPM, "tpm2_readpublic", "-c", TpmHandles.hex(handle)), which);
     }
 
     private static PublicKey toolPublicKey(int handle, String algorithm) throws Exception {
-        swtpm.run("tpm2_readpublic", "-c", "0x" + Integer.toHexString(handle), "-f", "pem", "-o", "pub.pem");
-        String pem = Files.readString(swtpm.dir().resolve("pub.pem"));
+        Tools.run(SWTPM, "tpm2_readpublic", "-c", TpmHandles.hex(handle), "-f", "pem", "-o", "pub.pem");
+        String pem = Files.readString(SWTPM.workDir().resolve("pub.pem"));
         byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
         return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
     }

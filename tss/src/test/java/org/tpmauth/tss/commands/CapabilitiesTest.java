@@ -13,10 +13,12 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCap;
 import org.tpmauth.tss.types.TpmCc;
@@ -33,18 +35,13 @@ import org.tpmauth.tss.types.TpmuCapabilities;
 
 /** TPM2_GetCapability on swtpm, checked against what tpm2_getcap reports. */
 class CapabilitiesTest {
-    private static PlatformScratchSwtpm swtpm;
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
     private static Tpm tpm;
 
     @BeforeAll
-    static void start() {
-        swtpm = PlatformScratchSwtpm.start();
-        tpm = swtpm.tpm();
-    }
-
-    @AfterAll
-    static void stop() {
-        swtpm.close();
+    static void connect() {
+        tpm = SWTPM.tpm();
     }
 
     /** "TPM2_PT_X:\n  raw: 0x.." (fixed) and "TPM2_PT_X: 0x.." (variable) entries of tpm2_getcap. */
@@ -52,11 +49,21 @@ class CapabilitiesTest {
         SortedMap<String, Long> out = new TreeMap<>();
         Pattern fixed = Pattern.compile("^TPM2_PT_(\\w+):\\s*\\n\\s+raw: (0x[0-9A-Fa-f]+|\\d+)$", Pattern.MULTILINE);
         Pattern variable = Pattern.compile("^TPM2_PT_(\\w+): (0x[0-9A-Fa-f]+)$", Pattern.MULTILINE);
-        for (Matcher m = fixed.matcher(swtpm.run("tpm2_getcap", "properties-fixed")); m.find(); ) {
+        for (Matcher m = fixed.matcher(Tools.run(SWTPM, "tpm2_getcap", "properties-fixed")); m.find(); ) {
             out.put("TPM_PT_" + m.group(1), Long.decode(m.group(2)));
         }
-        for (Matcher m = variable.matcher(swtpm.run("tpm2_getcap", "properties-variable")); m.find(); ) {
+        for (Matcher m = variable.matcher(Tools.run(SWTPM, "tpm2_getcap", "properties-variable")); m.find(); ) {
             out.put("TPM_PT_" + m.group(1), Long.decode(m.group(2)));
+        }
+        return out;
+    }
+
+    /** The numbers (group 1 of {@code entry}, a multi-line pattern) that tpm2_getcap lists for a capability. */
+    private static List<Integer> getcapValues(String capability, String entry) {
+        List<Integer> out = new ArrayList<>();
+        Matcher m = Pattern.compile(entry, Pattern.MULTILINE).matcher(Tools.run(SWTPM, "tpm2_getcap", capability));
+        while (m.find()) {
+            out.add(Integer.decode(m.group(1)));
         }
         return out;
     }
@@ -103,12 +110,7 @@ class CapabilitiesTest {
     @Test
     void algorithmsMatchTpm2Getcap() {
         List<TpmsAlgProperty> algs = Capabilities.algorithms(tpm);
-        List<Integer> tool = new ArrayList<>();
-        Matcher m = Pattern.compile("^\\w+:\\s*\\n\\s+value:\\s+(0x[0-9A-Fa-f]+)$", Pattern.MULTILINE)
-                .matcher(swtpm.run("tpm2_getcap", "algorithms"));
-        while (m.find()) {
-            tool.add(Integer.decode(m.group(1)));
-        }
+        List<Integer> tool = getcapValues("algorithms", "^\\w+:\\s*\\n\\s+value:\\s+(0x[0-9A-Fa-f]+)$");
         assertEquals(tool, algs.stream().map(TpmsAlgProperty::alg).toList());
         TpmsAlgProperty sha256 = algs.stream().filter(a -> a.alg() == TpmAlg.SHA256.id()).findFirst().orElseThrow();
         assertEquals(TpmaAlgorithm.HASH, sha256.algProperties());
@@ -119,12 +121,7 @@ class CapabilitiesTest {
     @Test
     void commandsMatchTpm2Getcap() {
         List<Integer> commands = Capabilities.commands(tpm);
-        List<Integer> tool = new ArrayList<>();
-        Matcher m = Pattern.compile("^TPM2_CC_\\w+:\\s*\\n\\s+value: (0x[0-9A-Fa-f]+)$", Pattern.MULTILINE)
-                .matcher(swtpm.run("tpm2_getcap", "commands"));
-        while (m.find()) {
-            tool.add(Integer.decode(m.group(1)));
-        }
+        List<Integer> tool = getcapValues("commands", "^TPM2_CC_\\w+:\\s*\\n\\s+value: (0x[0-9A-Fa-f]+)$");
         // tpm2-tools 5.4 leaves out commands newer than its table (TPM2_CertifyX509, 0x197)
         assertTrue(commands.containsAll(tool));
         assertTrue(commands.stream().filter(c -> !tool.contains(c))
@@ -139,13 +136,13 @@ class CapabilitiesTest {
 
     @Test
     void handlesOfEachType() {
-        swtpm.run("tpm2_createprimary", "-C", "o", "-G", "ecc256", "-c", "primary.ctx");
-        swtpm.run("tpm2_evictcontrol", "-C", "o", "-c", "primary.ctx", "0x81000005");
-        swtpm.run("tpm2_evictcontrol", "-C", "o", "-c", "primary.ctx", "0x81000007");
-        swtpm.run("tpm2_flushcontext", "-t");
+        Tools.run(SWTPM, "tpm2_createprimary", "-C", "o", "-G", "ecc256", "-c", "primary.ctx");
+        Tools.run(SWTPM, "tpm2_evictcontrol", "-C", "o", "-c", "primary.ctx", "0x81000005");
+        Tools.run(SWTPM, "tpm2_evictcontrol", "-C", "o", "-c", "primary.ctx", "0x81000007");
+        Tools.run(SWTPM, "tpm2_flushcontext", "-t");
         try {
             assertEquals(List.of(0x81000005, 0x81000007), Capabilities.handles(tpm, TpmHandles.HT_PERSISTENT));
-            assertEquals(swtpm.run("tpm2_getcap", "handles-persistent").lines()
+            assertEquals(Tools.run(SWTPM, "tpm2_getcap", "handles-persistent").lines()
                     .map(l -> TpmHandles.parse(l.substring(2))).toList(),
                     Capabilities.handles(tpm, TpmHandles.HT_PERSISTENT));
             assertEquals(IntStream.range(0, 24).boxed().toList(), Capabilities.handles(tpm, TpmHandles.HT_PCR));
@@ -153,8 +150,8 @@ class CapabilitiesTest {
             assertEquals(List.of(0x81000007), Capabilities.readAll(tpm, TpmCap.HANDLES, 0x81000006,
                     TpmuCapabilities.Handles.class, TpmuCapabilities.Handles::handles, h -> h, 1));
         } finally {
-            swtpm.run("tpm2_evictcontrol", "-C", "o", "-c", "0x81000005");
-            swtpm.run("tpm2_evictcontrol", "-C", "o", "-c", "0x81000007");
+            Tools.run(SWTPM, "tpm2_evictcontrol", "-C", "o", "-c", "0x81000005");
+            Tools.run(SWTPM, "tpm2_evictcontrol", "-C", "o", "-c", "0x81000007");
         }
     }
 
@@ -173,12 +170,7 @@ class CapabilitiesTest {
 
     @Test
     void eccCurvesMatchTpm2Getcap() {
-        List<Integer> tool = new ArrayList<>();
-        Matcher m = Pattern.compile("^TPM2_ECC_\\w+: (0x[0-9A-Fa-f]+)$", Pattern.MULTILINE)
-                .matcher(swtpm.run("tpm2_getcap", "ecc-curves"));
-        while (m.find()) {
-            tool.add(Integer.decode(m.group(1)));
-        }
+        List<Integer> tool = getcapValues("ecc-curves", "^TPM2_ECC_\\w+: (0x[0-9A-Fa-f]+)$");
         assertEquals(tool, Capabilities.eccCurves(tpm));
         assertTrue(Capabilities.eccCurves(tpm).contains(3));
     }

@@ -105,16 +105,26 @@ class CommandWireTest {
     private static final byte[] TICKET_NULL = hex("8024 40000007 0000");
 
     @Test
-    void hashResponseKeepsTheTicketBytes() {
+    void hashResponsesCarryAHashcheckTicket() {
         byte[] response = TpmWriter.marshal(w -> w.sized(new byte[32]).bytes(TICKET_NULL));
         Hash.Response r = parse(new Hash(new byte[0], TpmAlg.SHA256, TpmHandles.RH_NULL), response);
-        assertArrayEquals(TICKET_NULL, r.validation());
-        assertEquals(TpmHandles.RH_NULL, r.validationHierarchy());
+        assertArrayEquals(TICKET_NULL, r.validation().toBytes());
+        assertEquals(TpmSt.HASHCHECK, r.validation().tag());
+        assertTrue(r.validation().isNull());
         everyTruncationFails(response, reading(new Hash(new byte[0], TpmAlg.SHA256, 0)));
 
+        byte[] ticket = hex("8024 40000001 0003 a1a2a3");
+        SequenceComplete.Response done = parse(new SequenceComplete(1, new byte[0], TpmHandles.RH_OWNER),
+                TpmWriter.marshal(w -> w.sized(new byte[20]).bytes(ticket)));
+        assertEquals(TpmHandles.RH_OWNER, done.validation().hierarchy());
+        assertArrayEquals(hex("a1a2a3"), done.validation().digest());
+        assertArrayEquals(ticket, done.validation().toBytes(), "the ticket goes back to TPM2_Sign unchanged");
+
         byte[] wrongTag = TpmWriter.marshal(w -> w.sized(new byte[32]).u16(TpmSt.CREATION).u32(0).u16(0));
-        failsIn("TPMT_TK_HASHCHECK", "not TPM_ST_HASHCHECK", wrongTag,
+        failsIn("TPMT_TK_HASHCHECK", "tag 0x8021, expected 0x8024", wrongTag,
                 reading(new SequenceComplete(1, new byte[0], 0)));
+        failsIn("TPMT_TK_HASHCHECK", "tag 0x8021, expected 0x8024", wrongTag, reading(new Hash(new byte[0],
+                TpmAlg.SHA256, 0)));
         assertEquals(0x80000002, parse(new HashSequenceStart(new byte[0], TpmAlg.SHA1), new byte[0]).sequenceHandle());
     }
 

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmResponseException;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.wire.TpmWriter;
 
@@ -26,32 +28,27 @@ class CredentialCommandsTest {
     private static final int PASSWORD_EK = 0x81010002;
     private static final int AK = 0x81000020;
     private static final byte[] CREDENTIAL = "0123456789abcdef0123456789abcdef".getBytes();
-    private static PlatformScratchSwtpm swtpm;
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
     private static Tpm tpm;
     private static byte[] akName;
 
     @BeforeAll
-    static void start() throws Exception {
-        swtpm = PlatformScratchSwtpm.start();
-        tpm = swtpm.tpm();
-        swtpm.run("tpm2_createek", "-c", TpmHandles.hex(EK), "-G", "rsa", "-u", "ek.pub");
-        swtpm.run("tpm2_createak", "-C", TpmHandles.hex(EK), "-c", "ak.ctx", "-G", "ecc", "-g", "sha256", "-s",
+    static void persistKeys() throws Exception {
+        tpm = SWTPM.tpm();
+        Tools.run(SWTPM, "tpm2_createek", "-c", TpmHandles.hex(EK), "-G", "rsa", "-u", "ek.pub");
+        Tools.run(SWTPM, "tpm2_createak", "-C", TpmHandles.hex(EK), "-c", "ak.ctx", "-G", "ecc", "-g", "sha256", "-s",
                 "ecdsa", "-u", "ak.pub", "-n", "ak.name");
-        swtpm.run("tpm2_evictcontrol", "-C", "o", "-c", "ak.ctx", TpmHandles.hex(AK));
+        Tools.run(SWTPM, "tpm2_evictcontrol", "-C", "o", "-c", "ak.ctx", TpmHandles.hex(AK));
         // swtpm has three object slots and no resource manager: free them between the tools
-        swtpm.run("tpm2_flushcontext", "-t");
-        swtpm.run("tpm2_flushcontext", "-s");
-        swtpm.run("tpm2_createprimary", "-C", "e", "-G", "rsa2048:aes128cfb", "-a",
+        Tools.run(SWTPM, "tpm2_flushcontext", "-t");
+        Tools.run(SWTPM, "tpm2_flushcontext", "-s");
+        Tools.run(SWTPM, "tpm2_createprimary", "-C", "e", "-G", "rsa2048:aes128cfb", "-a",
                 "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|decrypt", "-c", "ek2.ctx");
-        swtpm.run("tpm2_evictcontrol", "-C", "o", "-c", "ek2.ctx", TpmHandles.hex(PASSWORD_EK));
-        swtpm.run("tpm2_flushcontext", "-t");
-        swtpm.run("tpm2_flushcontext", "-s");
-        akName = Files.readAllBytes(swtpm.dir().resolve("ak.name"));
-    }
-
-    @AfterAll
-    static void stop() {
-        swtpm.close();
+        Tools.run(SWTPM, "tpm2_evictcontrol", "-C", "o", "-c", "ek2.ctx", TpmHandles.hex(PASSWORD_EK));
+        Tools.run(SWTPM, "tpm2_flushcontext", "-t");
+        Tools.run(SWTPM, "tpm2_flushcontext", "-s");
+        akName = Files.readAllBytes(SWTPM.workDir().resolve("ak.name"));
     }
 
     @Test
@@ -61,14 +58,14 @@ class CredentialCommandsTest {
         assertEquals(256, made.secret().length, "the seed, RSA-OAEP encrypted to the 2048-bit EK");
         // tpm2-tools' credential file: magic, version, TPM2B_ID_OBJECT, TPM2B_ENCRYPTED_SECRET
         byte[] file = TpmWriter.marshal(w -> w.u32(0xBADCC0DE).u32(1).sized(made.credentialBlob()).sized(made.secret()));
-        Files.write(swtpm.dir().resolve("cred.in"), file);
+        Files.write(SWTPM.workDir().resolve("cred.in"), file);
 
-        swtpm.run("tpm2_startauthsession", "--policy-session", "-S", "session.ctx");
-        swtpm.run("tpm2_policysecret", "-S", "session.ctx", "-c", "e");
-        swtpm.run("tpm2_activatecredential", "-c", TpmHandles.hex(AK), "-C", TpmHandles.hex(EK),
+        Tools.run(SWTPM, "tpm2_startauthsession", "--policy-session", "-S", "session.ctx");
+        Tools.run(SWTPM, "tpm2_policysecret", "-S", "session.ctx", "-c", "e");
+        Tools.run(SWTPM, "tpm2_activatecredential", "-c", TpmHandles.hex(AK), "-C", TpmHandles.hex(EK),
                 "-i", "cred.in", "-o", "out.bin", "-P", "session:session.ctx");
-        swtpm.run("tpm2_flushcontext", "session.ctx");
-        assertArrayEquals(CREDENTIAL, Files.readAllBytes(swtpm.dir().resolve("out.bin")));
+        Tools.run(SWTPM, "tpm2_flushcontext", "session.ctx");
+        assertArrayEquals(CREDENTIAL, Files.readAllBytes(SWTPM.workDir().resolve("out.bin")));
     }
 
     @Test

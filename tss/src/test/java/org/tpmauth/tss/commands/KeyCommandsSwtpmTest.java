@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,18 +19,18 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.HexFormat;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.sessions.PasswordSession;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmEccCurve;
 import org.tpmauth.tss.types.TpmHandles;
@@ -69,23 +68,14 @@ class KeyCommandsSwtpmTest {
     private static final int RC_SIGNATURE = 0x09B;
     /** TPM_RC_BAD_AUTH: a wrong auth value for an object without dictionary-attack protection (noDA). */
     private static final int RC_BAD_AUTH = 0x0A2;
-    private static final Pattern NAME_LINE = Pattern.compile("(?m)^name: ([0-9a-f]+)$");
 
-    private static ScratchSwtpm swtpm;
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
     private static Tpm tpm;
 
     @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(ScratchSwtpm.installed(), "swtpm and tpm2-tools are not installed");
-        swtpm = ScratchSwtpm.start();
-        tpm = new Tpm(swtpm);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (tpm != null) {
-            tpm.close();
-        }
+    static void connect() {
+        tpm = SWTPM.tpm();
     }
 
     private static void flush(int handle) {
@@ -109,17 +99,11 @@ class KeyCommandsSwtpmTest {
     }
 
     private static ToolPrimary toolPrimary(String keyAlg) throws Exception {
-        swtpm.tool("tpm2_createprimary", "-C", "o", "-g", "sha256", "-G", keyAlg, "-a", TOOL_STORAGE_ATTRS, "-c",
+        Tools.run(SWTPM, "tpm2_createprimary", "-C", "o", "-g", "sha256", "-G", keyAlg, "-a", TOOL_STORAGE_ATTRS, "-c",
                 "primary.ctx");
-        String out = swtpm.tool("tpm2_readpublic", "-c", "primary.ctx", "-f", "tss", "-o", "primary.pub");
-        swtpm.tool("tpm2_flushcontext", "-t");
-        return new ToolPrimary(Files.readAllBytes(swtpm.file("primary.pub")), toolName(out));
-    }
-
-    private static byte[] toolName(String readpublicOutput) {
-        Matcher m = NAME_LINE.matcher(readpublicOutput);
-        assertTrue(m.find(), readpublicOutput);
-        return HexFormat.of().parseHex(m.group(1));
+        String out = Tools.run(SWTPM, "tpm2_readpublic", "-c", "primary.ctx", "-f", "tss", "-o", "primary.pub");
+        Tools.run(SWTPM, "tpm2_flushcontext", "-t");
+        return new ToolPrimary(Files.readAllBytes(SWTPM.workDir().resolve("primary.pub")), Tools.hexField(out, "name"));
     }
 
     private static void assertPrimaryMatchesTools(TpmtPublic template, String toolKeyAlg) throws Exception {
@@ -322,9 +306,9 @@ class KeyCommandsSwtpmTest {
         try {
             ReadPublic.Response read = tpm.execute(new ReadPublic(persistent));
             assertArrayEquals(primary.name(), read.name());
-            String tools = swtpm.tool("tpm2_readpublic", "-c", "0x81000010", "-f", "tss", "-o", "persistent.pub");
-            assertArrayEquals(read.outPublic().name(), toolName(tools));
-            assertArrayEquals(Files.readAllBytes(swtpm.file("persistent.pub")), sized(read.outPublic()));
+            String tools = Tools.run(SWTPM, "tpm2_readpublic", "-c", "0x81000010", "-f", "tss", "-o", "persistent.pub");
+            assertArrayEquals(read.outPublic().name(), Tools.hexField(tools, "name"));
+            assertArrayEquals(Files.readAllBytes(SWTPM.workDir().resolve("persistent.pub")), sized(read.outPublic()));
         } finally {
             tpm.execute(EvictControl.evict(TpmHandles.RH_OWNER, persistent));
         }

@@ -9,13 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.HexFormat;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.sessions.PasswordSession;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmaNv;
@@ -23,26 +23,18 @@ import org.tpmauth.tss.types.TpmsNvPublic;
 
 /** NV_DefineSpace, NV_Write, NV_Read, NV_ReadPublic and NV_UndefineSpace on swtpm. */
 class NvCommandsTest {
+    /** One index per test, so that a test failing halfway leaves the others a clean TPM. */
     private static final int INDEX = 0x01500010;
+    private static final int PASSWORD_INDEX = 0x01500011;
     private static final int ATTRS = TpmaNv.OWNERWRITE | TpmaNv.OWNERREAD | TpmaNv.AUTHWRITE | TpmaNv.AUTHREAD
             | TpmaNv.NO_DA;
-    private PlatformScratchSwtpm swtpm;
-    private Tpm tpm;
 
-    @BeforeEach
-    void start() {
-        swtpm = PlatformScratchSwtpm.start();
-        tpm = swtpm.tpm();
-    }
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
+    private final Tpm tpm = SWTPM.tpm();
 
-    @AfterEach
-    void stop() {
-        swtpm.close();
-    }
-
-    private String toolName(int index) {
-        String out = swtpm.run("tpm2_nvreadpublic", TpmHandles.hex(index));
-        return out.replaceAll("(?s).*\\n\\s+name: ([0-9a-f]+)\\n.*", "$1");
+    private static byte[] toolName(int index) {
+        return Tools.hexField(Tools.run(SWTPM, "tpm2_nvreadpublic", TpmHandles.hex(index)), "name");
     }
 
     @Test
@@ -55,7 +47,7 @@ class NvCommandsTest {
         NvReadPublic.Response pub = tpm.execute(new NvReadPublic(INDEX));
         assertArrayEquals(defined.toBytes(), pub.nvPublic().toBytes());
         assertArrayEquals(pub.nvName(), pub.nvPublic().name());
-        assertEquals(HexFormat.of().formatHex(pub.nvName()), toolName(INDEX));
+        assertArrayEquals(pub.nvName(), toolName(INDEX));
 
         byte[] data = "hello, NV".getBytes(StandardCharsets.US_ASCII);
         tpm.execute(new NvWrite(TpmHandles.RH_OWNER, INDEX, data, 3));
@@ -66,7 +58,7 @@ class NvCommandsTest {
         assertTrue((written.nvPublic().attributes() & TpmaNv.WRITTEN) != 0);
         assertFalse(Arrays.equals(pub.nvName(), written.nvName()), "the Name changes once WRITTEN is set");
         assertArrayEquals(written.nvName(), written.nvPublic().name());
-        assertEquals(HexFormat.of().formatHex(written.nvName()), toolName(INDEX));
+        assertArrayEquals(written.nvName(), toolName(INDEX));
 
         tpm.execute(new NvUndefineSpace(TpmHandles.RH_OWNER, INDEX));
         TpmResponseException gone = assertThrows(TpmResponseException.class, () -> tpm.execute(new NvReadPublic(INDEX)));
@@ -75,28 +67,29 @@ class NvCommandsTest {
 
     @Test
     void indexWithItsOwnPassword() throws Exception {
+        int index = PASSWORD_INDEX;
         byte[] password = "nv-secret".getBytes(StandardCharsets.US_ASCII);
-        TpmsNvPublic nv = new TpmsNvPublic(INDEX, TpmAlg.SHA1, ATTRS, new byte[0], 16);
+        TpmsNvPublic nv = new TpmsNvPublic(index, TpmAlg.SHA1, ATTRS, new byte[0], 16);
         NvDefineSpace define = new NvDefineSpace(TpmHandles.RH_OWNER, password, nv);
         assertFalse(define.toString().contains("nv-secret"));
         tpm.execute(define);
-        assertEquals(HexFormat.of().formatHex(tpm.execute(new NvReadPublic(INDEX)).nvName()), toolName(INDEX));
+        assertArrayEquals(tpm.execute(new NvReadPublic(index)).nvName(), toolName(index));
 
         byte[] secret = new byte[16];
         Arrays.fill(secret, (byte) 0x42);
-        tpm.execute(new NvWrite(INDEX, INDEX, secret, 0), PasswordSession.of(password));
-        NvRead.Response r = tpm.execute(new NvRead(INDEX, INDEX, 16, 0), PasswordSession.of(password));
+        tpm.execute(new NvWrite(index, index, secret, 0), PasswordSession.of(password));
+        NvRead.Response r = tpm.execute(new NvRead(index, index, 16, 0), PasswordSession.of(password));
         assertArrayEquals(secret, r.data());
         assertFalse(r.toString().contains("42") || r.toString().contains("B"), r.toString());
-        swtpm.run("tpm2_nvread", TpmHandles.hex(INDEX), "-C", "o", "-s", "16", "-o", "nv.bin");
-        assertArrayEquals(secret, Files.readAllBytes(swtpm.dir().resolve("nv.bin")));
+        Tools.run(SWTPM, "tpm2_nvread", TpmHandles.hex(index), "-C", "o", "-s", "16", "-o", "nv.bin");
+        assertArrayEquals(secret, Files.readAllBytes(SWTPM.workDir().resolve("nv.bin")));
 
         TpmResponseException wrong = assertThrows(TpmResponseException.class,
-                () -> tpm.execute(new NvRead(INDEX, INDEX, 16, 0), PasswordSession.of("nope".getBytes())));
+                () -> tpm.execute(new NvRead(index, index, 16, 0), PasswordSession.of("nope".getBytes())));
         assertEquals(0xA2, wrong.baseCode()); // TPM_RC_BAD_AUTH: NO_DA index
         TpmResponseException tooFar = assertThrows(TpmResponseException.class,
-                () -> tpm.execute(new NvRead(TpmHandles.RH_OWNER, INDEX, 16, 1)));
+                () -> tpm.execute(new NvRead(TpmHandles.RH_OWNER, index, 16, 1)));
         assertTrue(tooFar.responseCode() != 0);
-        tpm.execute(new NvUndefineSpace(TpmHandles.RH_OWNER, INDEX));
+        tpm.execute(new NvUndefineSpace(TpmHandles.RH_OWNER, index));
     }
 }

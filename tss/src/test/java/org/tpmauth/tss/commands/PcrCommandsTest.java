@@ -16,11 +16,13 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmResponseException;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
 import org.tpmauth.tss.types.PcrBitmap;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmSu;
@@ -30,26 +32,24 @@ import org.tpmauth.tss.types.TpmtHa;
 /** TPM2_PCR_Extend and TPM2_PCR_Read on swtpm, checked against tpm2_pcrread and JCA. */
 class PcrCommandsTest {
     private static final HexFormat HEX = HexFormat.of();
-    private PlatformScratchSwtpm swtpm;
-    private Tpm tpm;
 
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
+    private final Tpm tpm = SWTPM.tpm();
+
+    /** Each test starts after a TPM Reset: every PCR at its initial value, whatever the last test extended. */
     @BeforeEach
-    void start() {
-        swtpm = PlatformScratchSwtpm.start();
-        tpm = swtpm.tpm();
-    }
-
-    @AfterEach
-    void stop() {
-        swtpm.close();
+    void reset() {
+        SWTPM.powerCycle();
+        tpm.execute(new Startup(TpmSu.CLEAR));
     }
 
     /** tpm2_pcrread's values: bank name to PCR index to value. */
-    private Map<String, SortedMap<Integer, byte[]>> toolRead(String selection) {
+    private static Map<String, SortedMap<Integer, byte[]>> toolRead(String selection) {
         Map<String, SortedMap<Integer, byte[]>> out = new LinkedHashMap<>();
         String bank = null;
         Matcher m = Pattern.compile("^\\s+(?:(\\w+):|(\\d+)\\s*: 0x([0-9A-Fa-f]+))$", Pattern.MULTILINE)
-                .matcher(swtpm.run("tpm2_pcrread", selection));
+                .matcher(Tools.run(SWTPM, "tpm2_pcrread", selection));
         while (m.find()) {
             if (m.group(1) != null) {
                 bank = m.group(1);
@@ -105,10 +105,10 @@ class PcrCommandsTest {
             tpm.execute(new PcrExtend(pcr, List.of(new TpmtHa(TpmAlg.SHA384, new byte[48]),
                     new TpmtHa(TpmAlg.SHA256, new byte[32]))));
         }
-        List<Integer> all = IntStream.range(0, 24).boxed().toList();
-        List<TpmsPcrSelection> selection = List.of(new TpmsPcrSelection(TpmAlg.SHA256, PcrBitmap.of(3, all)),
-                new TpmsPcrSelection(TpmAlg.SHA384, PcrBitmap.of(3, all)),
-                new TpmsPcrSelection(TpmAlg.SHA1, PcrBitmap.of(3, List.of(0, 23))));
+        byte[] all = PcrBitmap.of(PcrBitmap.MIN_SIZE, IntStream.range(0, 24).boxed().toList());
+        List<TpmsPcrSelection> selection = List.of(new TpmsPcrSelection(TpmAlg.SHA256, all),
+                new TpmsPcrSelection(TpmAlg.SHA384, all),
+                TpmsPcrSelection.of(TpmAlg.SHA1, 0, 23));
         assertEquals(8, tpm.execute(new PcrRead(selection)).pcrValues().size());
 
         PcrRead.Values values = PcrRead.readAll(tpm, selection);
@@ -126,17 +126,22 @@ class PcrCommandsTest {
 
     @Test
     void readAllLeavesOutBanksThatAreNotAllocated() {
-        swtpm.run("tpm2_pcrallocate", "sha1:none+sha256:all+sha384:none+sha512:none");
-        tpm.execute(new Shutdown(TpmSu.CLEAR));
-        swtpm.powerCycle();
-        tpm.execute(new Startup(TpmSu.CLEAR));
-        List<TpmsPcrSelection> selection = List.of(TpmsPcrSelection.of(TpmAlg.SHA1, 0, 1),
-                TpmsPcrSelection.of(TpmAlg.SHA256, 4, 5));
-        PcrRead.Response one = tpm.execute(new PcrRead(selection));
-        assertEquals(2, one.pcrValues().size());
-        PcrRead.Values values = PcrRead.readAll(tpm, selection);
-        assertEquals(List.of(TpmAlg.SHA256), List.copyOf(values.digests().keySet()));
-        assertEquals(List.of(4, 5), List.copyOf(values.digests().get(TpmAlg.SHA256).keySet()));
+        Tools.run(SWTPM, "tpm2_pcrallocate", "sha1:none+sha256:all+sha384:none+sha512:none");
+        try {
+            tpm.execute(new Shutdown(TpmSu.CLEAR));
+            SWTPM.powerCycle();
+            tpm.execute(new Startup(TpmSu.CLEAR));
+            List<TpmsPcrSelection> selection = List.of(TpmsPcrSelection.of(TpmAlg.SHA1, 0, 1),
+                    TpmsPcrSelection.of(TpmAlg.SHA256, 4, 5));
+            PcrRead.Response one = tpm.execute(new PcrRead(selection));
+            assertEquals(2, one.pcrValues().size());
+            PcrRead.Values values = PcrRead.readAll(tpm, selection);
+            assertEquals(List.of(TpmAlg.SHA256), List.copyOf(values.digests().keySet()));
+            assertEquals(List.of(4, 5), List.copyOf(values.digests().get(TpmAlg.SHA256).keySet()));
+        } finally {
+            // swtpm's four banks again for the other tests, from the next reset on
+            Tools.run(SWTPM, "tpm2_pcrallocate", "sha1:all+sha256:all+sha384:all+sha512:all");
+        }
     }
 
     @Test

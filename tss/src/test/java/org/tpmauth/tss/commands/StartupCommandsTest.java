@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.sessions.PasswordSession;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmPt;
@@ -20,18 +22,13 @@ import org.tpmauth.tss.types.TpmsNvPublic;
 
 /** Startup, Shutdown, SelfTest, StirRandom, Clear and DictionaryAttackLockReset on swtpm. */
 class StartupCommandsTest {
-    private PlatformScratchSwtpm swtpm;
-    private Tpm tpm;
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
+    private final Tpm tpm = SWTPM.tpm();
 
     @BeforeEach
     void powerOnWithoutStartup() {
-        swtpm = PlatformScratchSwtpm.start("not-need-init");
-        tpm = swtpm.tpm();
-    }
-
-    @AfterEach
-    void stop() {
-        swtpm.close();
+        SWTPM.powerCycle();
     }
 
     @Test
@@ -50,14 +47,14 @@ class StartupCommandsTest {
         tpm.execute(new Startup(TpmSu.CLEAR));
         int restartsBefore = restartCount();
         tpm.execute(new Shutdown(TpmSu.STATE));
-        swtpm.powerCycle();
+        SWTPM.powerCycle();
         tpm.execute(new Startup(TpmSu.STATE));
         // TPM Resume counts one more restart
         assertEquals(restartsBefore + 1, restartCount());
     }
 
-    private int restartCount() {
-        String clock = swtpm.run("tpm2_readclock");
+    private static int restartCount() {
+        String clock = Tools.run(SWTPM, "tpm2_readclock");
         return Integer.parseInt(clock.replaceAll("(?s).*restart_count: (\\d+).*", "$1").strip());
     }
 
@@ -78,20 +75,24 @@ class StartupCommandsTest {
         int index = 0x01500002;
         TpmsNvPublic nv = new TpmsNvPublic(index, TpmAlg.SHA256, TpmaNv.AUTHWRITE | TpmaNv.AUTHREAD, new byte[0], 8);
         tpm.execute(new NvDefineSpace(TpmHandles.RH_OWNER, "right".getBytes(), nv));
-        // a wrong password for an index without NO_DA counts as a dictionary-attack failure
-        TpmResponseException e = assertThrows(TpmResponseException.class, () -> tpm.execute(
-                new NvRead(index, index, 8, 0), PasswordSession.of("wrong".getBytes())));
-        assertEquals(0x08E, e.baseCode()); // TPM_RC_AUTH_FAIL
-        assertEquals(1, Capabilities.property(tpm, TpmPt.LOCKOUT_COUNTER).orElseThrow());
-        tpm.execute(new DictionaryAttackLockReset(TpmHandles.RH_LOCKOUT));
-        assertEquals(0, Capabilities.property(tpm, TpmPt.LOCKOUT_COUNTER).orElseThrow());
+        try {
+            // a wrong password for an index without NO_DA counts as a dictionary-attack failure
+            TpmResponseException e = assertThrows(TpmResponseException.class, () -> tpm.execute(
+                    new NvRead(index, index, 8, 0), PasswordSession.of("wrong".getBytes())));
+            assertEquals(0x08E, e.baseCode()); // TPM_RC_AUTH_FAIL
+            assertEquals(1, Capabilities.property(tpm, TpmPt.LOCKOUT_COUNTER).orElseThrow());
+            tpm.execute(new DictionaryAttackLockReset(TpmHandles.RH_LOCKOUT));
+            assertEquals(0, Capabilities.property(tpm, TpmPt.LOCKOUT_COUNTER).orElseThrow());
+        } finally {
+            tpm.execute(new NvUndefineSpace(TpmHandles.RH_OWNER, index));
+        }
     }
 
     @Test
     void clearRemovesOwnerObjectsAndAuthorization() {
         tpm.execute(new Startup(TpmSu.CLEAR));
-        swtpm.run("tpm2_nvdefine", "0x01500003", "-C", "o", "-s", "8");
-        swtpm.run("tpm2_changeauth", "-c", "o", "owner-password");
+        Tools.run(SWTPM, "tpm2_nvdefine", "0x01500003", "-C", "o", "-s", "8");
+        Tools.run(SWTPM, "tpm2_changeauth", "-c", "o", "owner-password");
         assertTrue((Capabilities.property(tpm, TpmPt.PERMANENT).orElseThrow() & TpmPt.PERMANENT_OWNER_AUTH_SET) != 0);
         tpm.execute(new Clear(TpmHandles.RH_LOCKOUT));
         assertEquals(0, Capabilities.property(tpm, TpmPt.PERMANENT).orElseThrow() & TpmPt.PERMANENT_OWNER_AUTH_SET);

@@ -2,6 +2,7 @@ package org.tpmauth.tss.testing;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -74,6 +75,11 @@ public final class SwtpmExtension implements BeforeAllCallback, AfterAllCallback
         return running().stateDir();
     }
 
+    /** A directory for the files of the class's tests and tools ({@link Tools#run}), deleted after the class. */
+    public Path workDir() {
+        return running().workDir();
+    }
+
     /** The process id, e.g. to stop swtpm with SIGSTOP. */
     public long pid() {
         return running().pid();
@@ -106,6 +112,16 @@ public final class SwtpmExtension implements BeforeAllCallback, AfterAllCallback
     /** Whether the swtpm process is alive. */
     public boolean isRunning() {
         return running().isAlive();
+    }
+
+    /**
+     * Power-cycles the TPM: TPM_Init through swtpm's control channel ({@code swtpm_ioctl -i}), as at
+     * power-on, so the TPM waits for TPM2_Startup. NV contents and persistent objects stay; transient
+     * objects and sessions are gone. The data connections are released first.
+     */
+    public void powerCycle() {
+        disconnect();
+        Tools.exec(workDir(), Map.of(), "swtpm_ioctl", "--tcp", "127.0.0.1:" + (port() + 1), "-i");
     }
 
     /** Kills swtpm with SIGKILL and waits until it is gone. */

@@ -12,7 +12,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.TpmRc;
+import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.commands.GetRandom;
+import org.tpmauth.tss.commands.Startup;
+import org.tpmauth.tss.types.TpmSu;
 
 /** The swtpm test extension, registered with @ExtendWith and used through parameters. */
 @ExtendWith(SwtpmExtension.class)
@@ -23,6 +27,7 @@ class SwtpmExtensionTest {
         assertEquals(16, tpm.execute(new GetRandom(16)).randomBytes().length);
         assertEquals("swtpm:host=127.0.0.1,port=" + swtpm.port(), swtpm.tcti());
         assertTrue(Files.isRegularFile(swtpm.stateDir().resolve("tpm2-00.permall")), "swtpm keeps its state there");
+        assertTrue(Files.isDirectory(swtpm.workDir()));
     }
 
     @Test
@@ -39,6 +44,16 @@ class SwtpmExtensionTest {
     }
 
     @Test
+    void aPowerCycleLeavesTheTpmWaitingForStartup(SwtpmExtension swtpm, Tpm tpm) {
+        tpm.execute(new GetRandom(1));
+        swtpm.powerCycle();
+        TpmResponseException e = assertThrows(TpmResponseException.class, () -> tpm.execute(new GetRandom(1)));
+        assertEquals(TpmRc.INITIALIZE, e.responseCode());
+        tpm.execute(new Startup(TpmSu.CLEAR));
+        assertEquals(2, tpm.execute(new GetRandom(2)).randomBytes().length);
+    }
+
+    @Test
     void aSecondTpmTakesTheConnectionAndTheFirstGetsItBack(SwtpmExtension swtpm) {
         Tpm first = swtpm.openTpm();
         first.execute(new GetRandom(1));
@@ -46,6 +61,7 @@ class SwtpmExtensionTest {
         assertEquals(2, second.execute(new GetRandom(2)).randomBytes().length);
         second.close();
         assertEquals(3, first.execute(new GetRandom(3)).randomBytes().length);
+        first.close(); // lets the other tests' shared Tpm in
     }
 
     @Test
@@ -53,11 +69,13 @@ class SwtpmExtensionTest {
         SwtpmExtension own = new SwtpmExtension();
         own.beforeAll(null);
         Path state = own.stateDir();
+        Path work = own.workDir();
         long pid = own.pid();
         own.tpm().execute(new GetRandom(1));
         own.afterAll(null);
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "swtpm is gone");
         assertFalse(Files.exists(state));
+        assertFalse(Files.exists(work));
         IllegalStateException e = assertThrows(IllegalStateException.class, own::port);
         assertTrue(e.getMessage().startsWith("swtpm is not started: register SwtpmExtension on a static field"));
     }

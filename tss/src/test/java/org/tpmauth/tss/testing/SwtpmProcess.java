@@ -30,6 +30,7 @@ final class SwtpmProcess {
 
     private final Path root;
     private final Path stateDir;
+    private final Path workDir;
     private final Path log;
     private int port;
     private Process process;
@@ -37,6 +38,7 @@ final class SwtpmProcess {
     private SwtpmProcess(Path root) {
         this.root = root;
         this.stateDir = root.resolve("state");
+        this.workDir = root.resolve("work");
         this.log = root.resolve("swtpm.log");
     }
 
@@ -47,6 +49,7 @@ final class SwtpmProcess {
             Path root = Files.createTempDirectory("swtpm-test-");
             swtpm = new SwtpmProcess(root);
             Files.createDirectories(swtpm.stateDir);
+            Files.createDirectories(swtpm.workDir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temporary directory for swtpm", e);
         }
@@ -71,6 +74,10 @@ final class SwtpmProcess {
 
     Path stateDir() {
         return stateDir;
+    }
+
+    Path workDir() {
+        return workDir;
     }
 
     long pid() {

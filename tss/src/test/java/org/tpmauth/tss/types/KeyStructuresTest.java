@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tpmauth.tss.types.WireAssertions.assertRejected;
-import static org.tpmauth.tss.types.WireAssertions.assertTruncationsFail;
-import static org.tpmauth.tss.types.WireAssertions.hex;
-import static org.tpmauth.tss.types.WireAssertions.readAll;
-import static org.tpmauth.tss.types.WireAssertions.roundTrip;
+import static org.tpmauth.tss.types.WireChecks.assertRejected;
+import static org.tpmauth.tss.types.WireChecks.everyTruncationFails;
+import static org.tpmauth.tss.types.WireChecks.hex;
+import static org.tpmauth.tss.types.WireChecks.readAll;
+import static org.tpmauth.tss.types.WireChecks.roundTrip;
 
 import java.math.BigInteger;
 import java.security.spec.ECPoint;
@@ -30,7 +30,7 @@ class KeyStructuresTest {
         roundTrip(s, TpmsSensitiveCreate::read);
         TpmsSensitiveCreate back = readAll(TpmWriter.marshal(s::marshalSized), TpmsSensitiveCreate::readSized);
         assertArrayEquals(s.userAuth(), back.userAuth());
-        assertTruncationsFail(TpmWriter.marshal(s::marshalSized), TpmsSensitiveCreate::readSized);
+        everyTruncationFails(TpmWriter.marshal(s::marshalSized), TpmsSensitiveCreate::readSized);
         assertFalse(s.toString().contains("hunter2"));
         assertFalse(s.toString().toLowerCase().contains("cafe"));
         assertEquals("TpmsSensitiveCreate[userAuth=empty, data=empty]", TpmsSensitiveCreate.EMPTY.toString());
@@ -48,7 +48,7 @@ class KeyStructuresTest {
         assertFalse(creation.isNull());
         assertRejected(creation.toBytes(), in -> TpmtTicket.read(in, TpmSt.VERIFIED), "TPMT_TK_VERIFIED");
         assertRejected(nullTicket.toBytes(), in -> TpmtTicket.read(in, TpmSt.CREATION), "TPMT_TK_CREATION");
-        assertTruncationsFail(nullTicket.toBytes(), in -> TpmtTicket.read(in, TpmSt.HASHCHECK));
+        everyTruncationFails(nullTicket.toBytes(), in -> TpmtTicket.read(in, TpmSt.HASHCHECK));
         assertThrows(IllegalArgumentException.class, () -> TpmtTicket.structureName(TpmSt.ATTEST_QUOTE));
     }
 
@@ -61,7 +61,7 @@ class KeyStructuresTest {
         assertEquals(TpmAlg.SHA256, back.parentNameAlg());
         byte[] sized = TpmWriter.marshal(data::marshalSized);
         readAll(sized, TpmsCreationData::readSized);
-        assertTruncationsFail(sized, TpmsCreationData::readSized);
+        everyTruncationFails(sized, TpmsCreationData::readSized);
         // a primary's creation data: parent NULL, parent name = the hierarchy handle
         TpmsCreationData primary = new TpmsCreationData(List.of(), new byte[0], 0, TpmAlg.NULL, hex("40000001"),
                 hex("40000001"), new byte[0]);
@@ -90,7 +90,7 @@ class KeyStructuresTest {
         byte[] sized = TpmWriter.marshal(point::marshalSized);
         assertArrayEquals(hex("0044 0020"), java.util.Arrays.copyOf(sized, 4));
         readAll(sized, TpmsEccPoint::readSized);
-        assertTruncationsFail(sized, TpmsEccPoint::readSized);
+        everyTruncationFails(sized, TpmsEccPoint::readSized);
         assertRejected(hex("0000"), TpmsEccPoint::readSized, "TPMS_ECC_POINT");
         assertThrows(IllegalArgumentException.class, () -> TpmsEccPoint.of(ECPoint.POINT_INFINITY,
                 TpmEccCurve.NIST_P256));
@@ -111,7 +111,7 @@ class KeyStructuresTest {
             byte[] tagged = TpmWriter.marshal(parms::marshalWithType);
             TpmuPublicParms back = readAll(tagged, TpmuPublicParms::readWithType);
             assertEquals(parms, back);
-            assertTruncationsFail(tagged, TpmuPublicParms::readWithType);
+            everyTruncationFails(tagged, TpmuPublicParms::readWithType);
         }
         assertArrayEquals(hex("0001 0010 0014 000b 0800 00000000"),
                 TpmWriter.marshal(new TpmuPublicParms.Rsa(TpmtAsymScheme.rsassa(TpmAlg.SHA256), 2048)::marshalWithType));

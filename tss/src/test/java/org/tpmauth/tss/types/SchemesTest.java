@@ -3,9 +3,9 @@ package org.tpmauth.tss.types;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.tpmauth.tss.types.WireAssertions.assertRejected;
-import static org.tpmauth.tss.types.WireAssertions.hex;
-import static org.tpmauth.tss.types.WireAssertions.roundTrip;
+import static org.tpmauth.tss.types.WireChecks.assertRejected;
+import static org.tpmauth.tss.types.WireChecks.hex;
+import static org.tpmauth.tss.types.WireChecks.roundTrip;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;

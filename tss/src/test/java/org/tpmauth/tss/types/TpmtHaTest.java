@@ -25,7 +25,6 @@ class TpmtHaTest {
             byte[] bytes = ha.toBytes();
             assertEquals(2 + alg.digestSize(), bytes.length);
             roundTrip(ha, TpmtHa::read);
-            everyTruncationFails(bytes, TpmtHa::read);
         }
         TpmtHa none = roundTrip(new TpmtHa(TpmAlg.NULL, new byte[0]), TpmtHa::read);
         assertArrayEquals(hex("0010"), none.toBytes());
