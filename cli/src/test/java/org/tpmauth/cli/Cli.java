@@ -29,6 +29,12 @@ final class Cli {
             return this;
         }
 
+        /** Asserts exit 0 (outside tools may warn on stderr). */
+        Result succeeded() {
+            assertEquals(0, code, () -> command + " failed: " + this);
+            return this;
+        }
+
         /**
          * Asserts a runtime failure as the CLI promises it: exit 1, nothing on stdout, exactly one
          * "tpmauth: ..." line on stderr; returns that line.
