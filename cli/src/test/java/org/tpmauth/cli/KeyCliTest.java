@@ -349,7 +349,9 @@ class KeyCliTest {
                 if (!e.getKey().equals("tampered-private")) { // that one parses; the TPM refuses it
                     assertTrue(error.contains(file + " is not a usable TSS2 key file: "), error);
                 }
-                assertFalse(Pattern.compile("[0-9A-Fa-f]{16}").matcher(error).find(), () -> "hex in: " + error);
+                // the temporary directory's name is all digits: leave it out of the hex check
+                assertFalse(Pattern.compile("[0-9A-Fa-f]{16}").matcher(error.replace(dir.toString(), "DIR")).find(),
+                        () -> "hex in: " + error);
                 for (String body : List.of(goodPem, new String(e.getValue(), StandardCharsets.ISO_8859_1))) {
                     assertNoChunkOf(body, error);
                 }
