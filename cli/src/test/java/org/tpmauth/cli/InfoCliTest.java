@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +42,7 @@ class InfoCliTest {
     }
 
     private static Cli.Result tpm2(String tool, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(tool, "-T", SWTPM.tcti()));
+        List<String> command = new ArrayList<>(List.of(tool, "-T", SWTPM.tcti()));
         command.addAll(List.of(args));
         return Cli.tool(dir, command.toArray(String[]::new)).succeeded();
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +43,7 @@ class PersistCliTest {
 
     private static Path createKey(String type, String name, String... extra) {
         Path key = dir.resolve(name + ".pem");
-        List<String> args = new java.util.ArrayList<>(List.of("key", "create", "--type", type, "--out", key.toString()));
+        List<String> args = new ArrayList<>(List.of("key", "create", "--type", type, "--out", key.toString()));
         args.addAll(List.of(extra));
         tpmauth(args.toArray(String[]::new)).ok();
         return key;
@@ -54,7 +55,7 @@ class PersistCliTest {
     }
 
     private static Cli.Result tpm2(String tool, String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(tool, "-T", SWTPM.tcti()));
+        List<String> command = new ArrayList<>(List.of(tool, "-T", SWTPM.tcti()));
         command.addAll(List.of(args));
         return Cli.tool(dir, command.toArray(String[]::new)).succeeded();
     }
