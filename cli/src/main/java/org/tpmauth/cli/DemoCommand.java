@@ -39,10 +39,10 @@ final class DemoCommand implements Callable<Integer> {
         } else if (state != null) {
             throw new IllegalArgumentException("--state is for the embedded TPM; it cannot be combined with --tcti");
         }
-        System.out.println("tpmauth demo: TPM 2.0 machine identity, step by step (TPM: " + tcti + ")");
+        main.stdout.println("tpmauth demo: TPM 2.0 machine identity, step by step (TPM: " + tcti + ")");
         List<CoreDemo.Step> steps;
         try (Tpm tpm = Tpm.open(tcti)) {
-            steps = new CoreDemo(tpm, outDir, System.out).run();
+            steps = new CoreDemo(tpm, outDir, main.stdout).run();
         }
         return steps.stream().allMatch(CoreDemo.Step::passed) ? 0 : 1;
     }

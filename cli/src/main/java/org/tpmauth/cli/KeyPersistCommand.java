@@ -27,6 +27,11 @@ final class KeyPersistCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int h = TpmHandles.parse(handle);
+        // 0x81800000 and up belong to the platform hierarchy: the TPM would only say TPM_RC_RANGE
+        if ((h & 0xFF800000) != 0x81000000) {
+            throw new IllegalArgumentException(TpmHandles.hex(h)
+                    + " is not an owner persistent handle; owner keys go in 0x81000000-0x817fffff");
+        }
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
             keys.persist(KeyRef.load(keys, key, null), h);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.tpmauth.tss.keys.KeyFileFormatException;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
@@ -28,7 +29,13 @@ final class KeyRef {
                 throw new IllegalArgumentException("no key file at " + key
                         + " (give a TSS2 key file, or a persistent handle such as 0x81000001)");
             }
-            return keys.load(Tss2KeyFile.read(path), password);
+            Tss2KeyFile file;
+            try {
+                file = Tss2KeyFile.read(path);
+            } catch (KeyFileFormatException e) {
+                throw new IllegalArgumentException(key + " is not a usable TSS2 key file: " + e.getMessage(), e);
+            }
+            return keys.load(file, password);
         } finally {
             Arrays.fill(password, (byte) 0);
         }

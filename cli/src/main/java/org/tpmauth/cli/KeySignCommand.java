@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.TpmException;
+import org.tpmauth.tss.TpmRc;
+import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.keys.SigningScheme;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
@@ -57,10 +60,23 @@ final class KeySignCommand implements Callable<Integer> {
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
             TpmKey k = KeyRef.load(keys, key, passwordFile);
             SigningScheme s = scheme == null ? SigningScheme.defaultFor(k.type()) : SigningScheme.parse(scheme);
-            signature = keys.sign(k, hashed, hash, s);
+            signature = sign(keys, k, hashed, hash, s);
         }
         Files.write(out, signature);
         return 0;
+    }
+
+    /** Signs; a refused empty password means the key has one the user did not give. */
+    private byte[] sign(TpmKeys keys, TpmKey k, byte[] hashed, TpmAlg hash, SigningScheme s) {
+        try {
+            return keys.sign(k, hashed, hash, s);
+        } catch (TpmResponseException e) {
+            if (passwordFile == null && (e.is(TpmRc.AUTH_FAIL) || e.is(TpmRc.BAD_AUTH))) {
+                throw new TpmException(key + " is password protected: give its password with --password-file F "
+                        + "(" + TpmRc.name(e.responseCode()) + ")", e);
+            }
+            throw e;
+        }
     }
 
     private static byte[] hashFile(Path file, TpmAlg hash) throws Exception {

@@ -1,5 +1,6 @@
 package org.tpmauth.cli;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,9 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Where commands that write a stream (the demo) print; the CommandLine's writers wrap it. */
+    PrintStream stdout = System.out;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -35,19 +39,49 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code: 0 success, 1 failure, 2 usage error. */
     public static int run(String... args) {
+        return run(System.out, System.err, args);
+    }
+
+    /** Runs the CLI with its output and errors going to the given streams (for tests and embedding). */
+    public static int run(PrintStream out, PrintStream err, String... args) {
         Main main = new Main();
+        main.stdout = out;
         CommandLine cl = new CommandLine(main);
+        // println flushes; what is printed without a newline (key public's PEM) is flushed at the end
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        cl.setOut(outWriter);
+        cl.setErr(errWriter);
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
+            PrintWriter w = commandLine.getErr();
             if (main.debug) {
-                e.printStackTrace(err);
-            } else {
-                err.println("tpmauth: " + Errors.oneLine(e));
+                e.printStackTrace(w);
             }
-            err.flush();
+            w.println("tpmauth: " + Errors.oneLine(e));
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            outWriter.flush();
+            errWriter.flush();
+        }
+    }
+
+    /** A usage error: one line saying what is wrong, suggestions for a misspelt name, and where help is. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("tpmauth: " + e.getMessage().replace('\n', ' '));
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        if (cmd.getSubcommands().isEmpty()) {
+            err.println("Usage: " + cmd.getHelp().synopsis(0).strip());
+        } else {
+            err.print("Commands:" + System.lineSeparator() + cmd.getHelp().commandList());
+        }
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** Version from the jar manifest, if any. */

@@ -1,0 +1,110 @@
+package org.tpmauth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the tpmauth CLI in-process, and outside tools (openssl, tpm2-tools), capturing their output. */
+final class Cli {
+    private Cli() {
+    }
+
+    /** What a run printed and returned. */
+    record Result(String command, int code, String out, String err) {
+        /** Asserts exit 0 and nothing on stderr. */
+        Result ok() {
+            assertEquals(0, code, () -> command + " failed: " + this);
+            assertEquals("", err, () -> command + " printed on stderr: " + this);
+            return this;
+        }
+
+        /** Asserts exit 0 (outside tools may warn on stderr). */
+        Result succeeded() {
+            assertEquals(0, code, () -> command + " failed: " + this);
+            return this;
+        }
+
+        /**
+         * Asserts a runtime failure as the CLI promises it: exit 1, nothing on stdout, exactly one
+         * "tpmauth: ..." line on stderr; returns that line.
+         */
+        String fails() {
+            assertEquals(1, code, () -> command + " should fail with exit 1: " + this);
+            assertEquals("", out, () -> command + " printed on stdout: " + this);
+            assertTrue(err.startsWith("tpmauth: "), () -> "error line should start with 'tpmauth: ': " + err);
+            assertEquals(1, err.lines().count(), () -> "one line expected: " + err);
+            assertFalse(err.contains("Exception") || err.contains("\tat "), () -> "no stack trace: " + err);
+            return err.strip();
+        }
+
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout:\n" + out + "--- stderr:\n" + err;
+        }
+    }
+
+    /** Runs {@code tpmauth args...} in this JVM. */
+    static Result tpmauth(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Main.run(o, e, args);
+        }
+        return new Result("tpmauth " + String.join(" ", args), code, out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs {@code tpmauth --tcti tcti args...}. */
+    static Result tpmauthOn(String tcti, String... args) {
+        List<String> all = new ArrayList<>(List.of("--tcti", tcti));
+        all.addAll(Arrays.asList(args));
+        return tpmauth(all.toArray(String[]::new));
+    }
+
+    /** Runs an outside program in {@code dir} (60 s at most). */
+    static Result tool(Path dir, String... command) {
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
+            p.getOutputStream().close();
+            // outputs are small; read stderr on its own thread so neither pipe can fill up
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            Thread errReader = new Thread(() -> {
+                try {
+                    p.getErrorStream().transferTo(err);
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            errReader.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
+            }
+            errReader.join();
+            return new Result(String.join(" ", command), p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command[0] + " (is it installed?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
