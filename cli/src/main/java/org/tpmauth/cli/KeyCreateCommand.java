@@ -2,8 +2,6 @@ package org.tpmauth.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
@@ -56,23 +54,9 @@ final class KeyCreateCommand implements Callable<Integer> {
         } finally {
             Arrays.fill(password, (byte) 0);
         }
-        writePrivate(out, file.toPem());
+        file.writePem(out);
         spec.commandLine().getOut().println("created " + algorithm + " key " + out
                 + (passwordFile == null ? "" : " (password protected)"));
         return 0;
-    }
-
-    /** Writes a file readable by its owner only, as other tools do for key files. */
-    static void writePrivate(Path path, String content) throws java.io.IOException {
-        Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(tmp);
-        }
-        Files.writeString(tmp, content, StandardOpenOption.TRUNCATE_EXISTING);
-        Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

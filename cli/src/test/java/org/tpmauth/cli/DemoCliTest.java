@@ -46,6 +46,8 @@ class DemoCliTest {
             assertTrue(Files.size(out.resolve(name)) > 0, name + " written");
         }
         Tss2KeyFile.read(out.resolve("machine-key.pem")); // a TSS2 key file, readable by the codec
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(out.resolve("machine-key.pem")), "the key file is for its owner only");
 
         Cli.Result verify = Cli.tool(out, "openssl", "verify", "-CAfile", "ca.crt", "machine.crt").succeeded();
         assertEquals("machine.crt: OK", verify.out().strip());

@@ -68,7 +68,7 @@ public final class CoreDemo {
             Tss2KeyFile file = timed("Machine key created inside the TPM (ec-p256); the private part never leaves it",
                     () -> {
                         Tss2KeyFile f = keys.create(KeyAlgorithm.EC_P256, new byte[0], 0x40000001);
-                        Files.writeString(keyFile, f.toPem());
+                        f.writePem(keyFile);
                         return f;
                     }, f -> "key file " + keyFile.getFileName() + " (TSS2 PRIVATE KEY, also readable by "
                             + "openssl -provider tpm2 and openconnect)");

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -188,6 +190,26 @@ public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent,
     /** The PEM text, {@code -----BEGIN TSS2 PRIVATE KEY-----} block ending with a newline. */
     public String toPem() {
         return Tss2KeyFileCodec.toPem(this);
+    }
+
+    /**
+     * Writes the PEM to {@code file}, readable by its owner only (as other tools write key files),
+     * through a temporary file renamed into place so that a reader never sees half a key.
+     */
+    public void writePem(Path file) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp);
+        }
+        try {
+            Files.writeString(tmp, toPem());
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /**
