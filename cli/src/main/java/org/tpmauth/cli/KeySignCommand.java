@@ -7,8 +7,7 @@ import java.security.MessageDigest;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmException;
-import org.tpmauth.tss.TpmRc;
-import org.tpmauth.tss.TpmResponseException;
+import org.tpmauth.tss.keys.PasswordRequiredException;
 import org.tpmauth.tss.keys.SigningScheme;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
@@ -66,16 +65,13 @@ final class KeySignCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Signs; a refused empty password means the key has one the user did not give. */
+    /** Signs; names the CLI option when the key needs a password that was not given. */
     private byte[] sign(TpmKeys keys, TpmKey k, byte[] hashed, TpmAlg hash, SigningScheme s) {
         try {
             return keys.sign(k, hashed, hash, s);
-        } catch (TpmResponseException e) {
-            if (passwordFile == null && (e.is(TpmRc.AUTH_FAIL) || e.is(TpmRc.BAD_AUTH))) {
-                throw new TpmException(key + " is password protected: give its password with --password-file F "
-                        + "(" + TpmRc.name(e.responseCode()) + ")", e);
-            }
-            throw e;
+        } catch (PasswordRequiredException e) {
+            throw new TpmException(key + " is password protected: give its password with --password-file F ("
+                    + e.getMessage() + ")", e);
         }
     }
 

@@ -100,7 +100,7 @@ public final class TpmKeys implements AutoCloseable {
      * Signs a digest and returns the TPM's signature structure.
      *
      * @throws TpmResponseException with TPM_RC_AUTH_FAIL / BAD_AUTH when the password given is wrong
-     * @throws TpmException         saying so when the key has a password and none was given
+     * @throws PasswordRequiredException when the key has a password and none was given
      */
     public TpmtSignature signRaw(TpmKey key, byte[] digest, TpmAlg hash, SigningScheme scheme) {
         checkScheme(key, scheme);
@@ -214,7 +214,7 @@ public final class TpmKeys implements AutoCloseable {
         if (!authFailed || key.auth() != PasswordSession.EMPTY) { // session() maps every empty password to EMPTY
             return e;
         }
-        return new TpmException("this key has a password, and none was given; give the key's password"
+        return new PasswordRequiredException("this key has a password, and none was given; give the key's password"
                 + (e.baseCode() == TpmRc.AUTH_FAIL ? " (the try counted against the TPM's dictionary-attack lockout)"
                         : "") + " [" + TpmRc.name(e.responseCode()) + "]", e);
     }
