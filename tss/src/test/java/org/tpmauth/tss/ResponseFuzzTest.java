@@ -5,6 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.tpmauth.tss.commands.GetRandom;
+import org.tpmauth.tss.commands.PcrRead;
+import org.tpmauth.tss.commands.Quote;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmsAttest;
+import org.tpmauth.tss.types.TpmsCapabilityData;
+import org.tpmauth.tss.types.TpmsNvPublic;
 import org.tpmauth.tss.sessions.AuthResponse;
 import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.sessions.Session;
@@ -34,7 +40,15 @@ class ResponseFuzzTest {
             reader("TPMS_AUTH_RESPONSE", AuthResponse::read),
             new Target("Tpm facade: TPM2_GetRandom response", bytes -> facade(bytes)),
             new Target("Tpm facade: TPM2_GetRandom response with a password session",
-                    bytes -> facade(bytes, PasswordSession.EMPTY)));
+                    bytes -> facade(bytes, PasswordSession.EMPTY)),
+            reader("TPMS_CAPABILITY_DATA", TpmsCapabilityData::read),
+            reader("TPM2B_NV_PUBLIC", TpmsNvPublic::readSized),
+            reader("TPM2_PCR_Read response parameters", in -> new PcrRead(List.of(
+                    TpmsPcrSelection.of(TpmAlg.SHA256, 0, 1, 2))).readResponse(new int[0], in)),
+            reader("TPM2_Quote response parameters", in -> new Quote(0x80000000, new byte[4],
+                    TpmtSigScheme.ecdsa(TpmAlg.SHA256), List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0, 7)))
+                    .readResponse(new int[0], in)),
+            new Target("TPMS_ATTEST", TpmsAttest::fromBytes));
 
     @FuzzTest(maxDuration = "30s")
     void responses(byte[] data) {
