@@ -4,10 +4,12 @@
 #
 #   scripts/install-deps.sh            everything: build, swtpm tests, tpm2-tools / tpm2-openssl interop
 #   scripts/install-deps.sh --minimal  only what the demo needs (JDK, Maven, libtpms)
+#   scripts/install-deps.sh --bench    everything, and the C stack for bench/compare.sh (libtss2-dev, gcc, make)
 set -euo pipefail
 
 FULL=(openjdk-17-jdk-headless maven swtpm swtpm-tools libtpms0 tpm2-tools tpm2-openssl openssl procps iproute2)
 MINIMAL=(openjdk-17-jdk-headless maven libtpms0)
+BENCH=(libtss2-dev gcc make libc6-dev)
 
 say() { printf 'install-deps: %s\n' "$*"; }
 die() { printf 'install-deps: error: %s\n' "$*" >&2; exit 1; }
@@ -16,8 +18,9 @@ packages=("${FULL[@]}")
 case "$#:${1:-}" in
   0:) ;;
   1:--minimal) packages=("${MINIMAL[@]}") ;;
-  1:-h | 1:--help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
-  *) die "usage: $0 [--minimal]" ;;
+  1:--bench) packages=("${FULL[@]}" "${BENCH[@]}") ;;
+  1:-h | 1:--help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  *) die "usage: $0 [--minimal | --bench]" ;;
 esac
 
 command -v dpkg-query >/dev/null && command -v apt-get >/dev/null \
