@@ -69,36 +69,39 @@ static double median_us(long long *v, int n) {
     return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0) / 1000.0;
 }
 
-static ESYS_TR create_primary(void) {
-    TPM2B_SENSITIVE_CREATE sensitive = {0};
-    TPM2B_DATA outside = {0};
-    TPML_PCR_SELECTION creation_pcr = {0};
-    TPM2B_PUBLIC *pub;
+/* What CreatePrimary and Create take and return besides the key: empty inputs, creation evidence freed. */
+static const TPM2B_SENSITIVE_CREATE no_sensitive;
+static const TPM2B_DATA no_outside_info;
+static const TPML_PCR_SELECTION no_creation_pcr;
+struct creation {
     TPM2B_CREATION_DATA *data;
     TPM2B_DIGEST *hash;
     TPMT_TK_CREATION *ticket;
+};
+
+static void free_creation(struct creation *c) {
+    Esys_Free(c->data);
+    Esys_Free(c->hash);
+    Esys_Free(c->ticket);
+}
+
+static ESYS_TR create_primary(void) {
+    TPM2B_PUBLIC *pub;
+    struct creation c;
     ESYS_TR handle;
-    check(Esys_CreatePrimary(ctx, ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &sensitive,
-            &srk_template, &outside, &creation_pcr, &handle, &pub, &data, &hash, &ticket), "CreatePrimary");
+    check(Esys_CreatePrimary(ctx, ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &no_sensitive,
+            &srk_template, &no_outside_info, &no_creation_pcr, &handle, &pub, &c.data, &c.hash, &c.ticket),
+            "CreatePrimary");
     Esys_Free(pub);
-    Esys_Free(data);
-    Esys_Free(hash);
-    Esys_Free(ticket);
+    free_creation(&c);
     return handle;
 }
 
 static void create_key(const TPM2B_PUBLIC *template, TPM2B_PRIVATE **priv, TPM2B_PUBLIC **pub) {
-    TPM2B_SENSITIVE_CREATE sensitive = {0};
-    TPM2B_DATA outside = {0};
-    TPML_PCR_SELECTION creation_pcr = {0};
-    TPM2B_CREATION_DATA *data;
-    TPM2B_DIGEST *hash;
-    TPMT_TK_CREATION *ticket;
-    check(Esys_Create(ctx, primary, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &sensitive, template, &outside,
-            &creation_pcr, priv, pub, &data, &hash, &ticket), "Create");
-    Esys_Free(data);
-    Esys_Free(hash);
-    Esys_Free(ticket);
+    struct creation c;
+    check(Esys_Create(ctx, primary, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &no_sensitive, template,
+            &no_outside_info, &no_creation_pcr, priv, pub, &c.data, &c.hash, &c.ticket), "Create");
+    free_creation(&c);
 }
 
 static ESYS_TR load(TPM2B_PRIVATE *priv, TPM2B_PUBLIC *pub) {
