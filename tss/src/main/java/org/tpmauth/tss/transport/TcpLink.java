@@ -2,13 +2,14 @@ package org.tpmauth.tss.transport;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
@@ -19,13 +20,21 @@ import java.time.Duration;
  */
 final class TcpLink implements AutoCloseable {
     private final SocketChannel channel;
-    private final InputStream in;
+    /** Waits for readability / writability: the channel stays non-blocking, never switched per command. */
+    private final Selector selector;
+    private final SelectionKey key;
+    private final long timeoutMillis;
+    /** Bytes that arrived but were not asked for yet: a response usually comes in one read. */
+    private final ByteBuffer pending = ByteBuffer.allocate(8192).flip();
+    private final ByteBuffer probe = ByteBuffer.allocate(1);
     private long received;
 
-    private TcpLink(SocketChannel channel) throws IOException {
+    private TcpLink(SocketChannel channel, Duration timeout) throws IOException {
         this.channel = channel;
-        // the socket adaptor's stream honours SO_TIMEOUT, which plain channel reads ignore
-        this.in = channel.socket().getInputStream();
+        this.timeoutMillis = millis(timeout);
+        channel.configureBlocking(false);
+        this.selector = Selector.open();
+        this.key = channel.register(selector, 0);
     }
 
     /**
@@ -41,8 +50,7 @@ final class TcpLink implements AutoCloseable {
             channel = SocketChannel.open();
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.socket().connect(new InetSocketAddress(host, port), millis(timeout));
-            channel.socket().setSoTimeout(millis(timeout));
-            return new TcpLink(channel);
+            return new TcpLink(channel, timeout);
         } catch (ConnectException e) {
             closeQuietly(channel);
             throw new TpmTransportException("cannot connect to " + where + " (" + e.getMessage() + "): is it running? "
@@ -75,7 +83,11 @@ final class TcpLink implements AutoCloseable {
         }
         // one gathering write keeps small framed requests in one segment (swtpm reads each in one read)
         while (total > 0) {
-            total -= channel.write(buffers);
+            long n = channel.write(buffers);
+            if (n == 0) {
+                await(SelectionKey.OP_WRITE);
+            }
+            total -= n;
         }
     }
 
@@ -89,14 +101,43 @@ final class TcpLink implements AutoCloseable {
         byte[] out = new byte[n];
         int done = 0;
         while (done < n) {
-            int r = in.read(out, done, n - done);
+            if (!pending.hasRemaining()) {
+                fill();
+            }
+            int chunk = Math.min(n - done, pending.remaining());
+            pending.get(out, done, chunk);
+            done += chunk;
+            received += chunk;
+        }
+        return out;
+    }
+
+    /** Reads what has arrived into {@link #pending}, waiting up to the timeout for the first byte. */
+    private void fill() throws IOException {
+        pending.clear();
+        try {
+            int r;
+            while ((r = channel.read(pending)) == 0) {
+                await(SelectionKey.OP_READ);
+            }
             if (r < 0) {
                 throw new EOFException("the peer closed the connection after " + received + " response bytes");
             }
-            done += r;
-            received += r;
+        } finally {
+            pending.flip();
         }
-        return out;
+    }
+
+    private void await(int operation) throws IOException {
+        key.interestOps(operation);
+        try {
+            if (selector.select(timeoutMillis) == 0) {
+                throw new SocketTimeoutException("no answer within " + timeoutMillis + " ms");
+            }
+        } finally {
+            selector.selectedKeys().clear();
+            key.interestOps(0);
+        }
     }
 
     /** Bytes that arrived since the last {@link #send}. */
@@ -109,13 +150,12 @@ final class TcpLink implements AutoCloseable {
      * (either way it is of no more use). Does not block and sends nothing.
      */
     boolean isDeadWhileIdle() {
+        if (pending.hasRemaining()) {
+            return true;
+        }
         try {
-            channel.configureBlocking(false);
-            try {
-                return channel.read(ByteBuffer.allocate(1)) != 0;
-            } finally {
-                channel.configureBlocking(true);
-            }
+            probe.clear();
+            return channel.read(probe) != 0;
         } catch (IOException e) {
             return true;
         }
@@ -123,13 +163,14 @@ final class TcpLink implements AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(selector);
         closeQuietly(channel);
     }
 
-    private static void closeQuietly(SocketChannel channel) {
-        if (channel != null) {
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c != null) {
             try {
-                channel.close();
+                c.close();
             } catch (IOException ignored) {
                 // nothing left to release
             }

@@ -25,6 +25,7 @@ final class TcpSession {
     private final String who;
     private final String howToStart;
     private final Consumer<TcpLink> goodbye;
+    private final String where;
     private TcpLink link;
 
     /**
@@ -41,11 +42,12 @@ final class TcpSession {
         this.who = who;
         this.howToStart = howToStart;
         this.goodbye = goodbye;
+        this.where = who + " at " + host + ":" + port;
         this.link = connect();
     }
 
     String where() {
-        return who + " at " + host + ":" + port;
+        return where;
     }
 
     private TcpLink connect() {

@@ -139,6 +139,7 @@ public final class TpmCc {
 
     /** "TPM2_Sign" for 0x15D, or the hex code when unknown. */
     public static String nameOf(int code) {
-        return NAMES.getOrDefault(code, String.format("command 0x%08x", code));
+        String name = NAMES.get(code);
+        return name != null ? name : String.format("command 0x%08x", code);
     }
 }
