@@ -6,7 +6,7 @@
 #   scripts/install-deps.sh --minimal  only what the demo needs (JDK, Maven, libtpms)
 set -euo pipefail
 
-FULL=(openjdk-17-jdk-headless maven swtpm swtpm-tools libtpms0 tpm2-tools tpm2-openssl openssl procps iproute2)
+FULL=(openjdk-17-jdk-headless maven swtpm swtpm-tools libtpms0 tpm2-tools tpm2-openssl openssl procps iproute2 mosquitto mosquitto-clients)
 MINIMAL=(openjdk-17-jdk-headless maven libtpms0)
 
 say() { printf 'install-deps: %s\n' "$*"; }
