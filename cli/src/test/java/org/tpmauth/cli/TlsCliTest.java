@@ -1,5 +1,7 @@
 package org.tpmauth.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -20,11 +22,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tpmauth.tss.testing.SwtpmExtension;
 
 /**
  * {@code tpmauth csr} (checked by {@code openssl req -verify}, then signed by an openssl CA) and
- * {@code tpmauth tls connect} against {@code openssl s_server -Verify 1 -verify_return_error -rev}.
+ * {@code tpmauth tls connect} against {@code openssl s_server -Verify 1 -verify_return_error -rev};
+ * {@code tpmauth mqtt publish / subscribe} (v3 and v5) against mosquitto with require_certificate and
+ * use_identity_as_username, with mosquitto_sub / mosquitto_pub on the other side.
  */
 class TlsCliTest {
     @RegisterExtension
@@ -114,15 +119,123 @@ class TlsCliTest {
         assertTrue(error.contains("does not match its certificate CN=server"), error);
     }
 
+    @ParameterizedTest(name = "MQTT v5: {0}")
+    @ValueSource(booleans = {false, true})
+    void mqttPublishReachesMosquittoSub(boolean v5) throws Exception {
+        String[] kc = keyAndCert("ec-p256", "ca");
+        String topic = "tpmauth/cli/" + v5;
+        try (Broker broker = new Broker()) {
+            Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(broker.port),
+                    "--cafile", "ca.pem", "--cert", "server.pem", "--key", "server.key", "-t", topic, "-C", "1",
+                    "-W", "30", "-i", "sub" + v5).directory(dir.toFile()).start();
+            try {
+                broker.awaitLog("Received SUBSCRIBE from sub" + v5);
+                List<String> args = new ArrayList<>(List.of("mqtt", "publish", "--broker", "ssl://127.0.0.1:"
+                        + broker.port, "-t", topic, "-m", "from the TPM", "--key", kc[0], "--cert", kc[1], "--ca",
+                        dir.resolve("ca.pem").toString(), "--client-id", "pub" + v5));
+                if (v5) {
+                    args.add("--v5");
+                }
+                Cli.tpmauthOn(SWTPM.tcti(), args.toArray(String[]::new)).ok();
+                assertTrue(sub.waitFor(30, TimeUnit.SECONDS));
+                assertEquals("from the TPM\n", new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                assertTrue(broker.log().contains("as pub" + v5 + " (p" + (v5 ? 5 : 2)), broker.log());
+                assertTrue(broker.log().contains("u'device ec-p256'"), broker.log());
+            } finally {
+                sub.destroy();
+            }
+        }
+    }
+
+    @Test
+    void mqttSubscribeReceivesMosquittoPub() throws Exception {
+        String[] kc = keyAndCert("ec-p256", "ca");
+        try (Broker broker = new Broker()) {
+            CompletableFuture<Cli.Result> subscriber = CompletableFuture.supplyAsync(() -> Cli.tpmauthOn(SWTPM.tcti(),
+                    "mqtt", "subscribe", "--broker", "ssl://127.0.0.1:" + broker.port, "-t", "tpmauth/in", "--key",
+                    kc[0], "--cert", kc[1], "--ca", dir.resolve("ca.pem").toString(), "--client-id", "tpmsub", "--v5",
+                    "--count", "1", "--timeout", "30"));
+            broker.awaitLog("Received SUBSCRIBE from tpmsub");
+            Cli.tool(dir, "mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(broker.port), "--cafile", "ca.pem",
+                    "--cert", "server.pem", "--key", "server.key", "-t", "tpmauth/in", "-m", "to the TPM").succeeded();
+            assertEquals("to the TPM\n", subscriber.get(40, TimeUnit.SECONDS).ok().out());
+        }
+    }
+
+    @Test
+    void mqttWithForeignCertificateFails() throws Exception {
+        String[] kc = keyAndCert("ec-p256", "foreign");
+        try (Broker broker = new Broker()) {
+            String error = Cli.tpmauthOn(SWTPM.tcti(), "mqtt", "publish", "--broker", "ssl://127.0.0.1:" + broker.port,
+                    "-t", "x", "-m", "x", "--key", kc[0], "--cert", kc[1], "--ca", dir.resolve("ca.pem").toString())
+                    .fails();
+            assertTrue(error.startsWith("tpmauth: "), error);
+            assertFalse(broker.log().contains("u'device ec-p256'"), broker.log());
+        }
+    }
+
+    /** mosquitto with require_certificate and use_identity_as_username, on a free port. */
+    private static final class Broker implements AutoCloseable {
+        final int port;
+        private final Process process;
+        private final StringBuffer log = new StringBuffer();
+
+        Broker() throws Exception {
+            port = freePort();
+            Path conf = dir.resolve("mosquitto-" + port + ".conf");
+            Files.writeString(conf, String.join("\n", "listener " + port + " 127.0.0.1", "cafile ca.pem",
+                    "certfile server.pem", "keyfile server.key", "require_certificate true",
+                    "use_identity_as_username true", "persistence false", "user root", "log_dest stderr",
+                    "log_type all", ""));
+            process = new ProcessBuilder("mosquitto", "-c", conf.toString()).directory(dir.toFile())
+                    .redirectErrorStream(true).start();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        log.append(line).append('\n');
+                    }
+                } catch (IOException e) {
+                    // ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            awaitLog("Opening ipv4 listen socket on port " + port);
+        }
+
+        String log() {
+            return log.toString();
+        }
+
+        void awaitLog(String text) throws InterruptedException {
+            for (int i = 0; i < 500 && !log.toString().contains(text); i++) {
+                assertTrue(process.isAlive(), () -> "mosquitto ended:\n" + log);
+                Thread.sleep(20);
+            }
+            assertTrue(log.toString().contains(text), () -> "mosquitto did not log '" + text + "':\n" + log);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     /** openssl s_server -rev (answers each line reversed) demanding a certificate from ca.pem. */
     private static final class Server implements AutoCloseable {
         final int port;
         private final Process process;
 
         Server(String... extra) throws Exception {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
+            port = freePort();
             List<String> command = new ArrayList<>(List.of("openssl", "s_server", "-accept", "127.0.0.1:" + port,
                     "-cert", "server.pem", "-key", "server.key", "-CAfile", "ca.pem", "-Verify", "1",
                     "-verify_return_error", "-rev"));
