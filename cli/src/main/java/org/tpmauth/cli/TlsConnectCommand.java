@@ -5,21 +5,18 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.tpmauth.tls.Certificates;
-import org.tpmauth.tls.TpmKeyManager;
-import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.tls.TpmProvider;
 import org.tpmauth.tls.TpmSslContexts;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.TpmKeys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,18 +31,8 @@ final class TlsConnectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "HOST:PORT", description = "Server to connect to.")
     String target;
 
-    @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
-            description = "Key file (TSS2 PRIVATE KEY) or persistent handle 0x81xxxxxx.")
-    String key;
-
-    @Option(names = "--password-file", paramLabel = "F", description = "The key's password (if it has one).")
-    Path passwordFile;
-
-    @Option(names = "--cert", required = true, paramLabel = "cert.pem", description = "The key's certificate (chain).")
-    Path cert;
-
-    @Option(names = "--ca", required = true, paramLabel = "ca.pem", description = "CA certificates to trust for the server.")
-    Path ca;
+    @Mixin
+    TlsIdentityOptions identity;
 
     @Option(names = "--tls", paramLabel = "1.2|1.3", description = "Only this TLS version (default: 1.3 or 1.2).")
     String tls;
@@ -86,9 +73,7 @@ final class TlsConnectCommand implements Callable<Integer> {
         };
         PrintWriter out = spec.commandLine().getOut();
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            TpmKeyManager km = TpmKeyManager.of("tpm", TpmPrivateKey.of(keys, KeyRef.load(keys, key, passwordFile)),
-                    Certificates.read(cert));
-            SSLContext context = TpmSslContexts.create(tlsEngine, km, ca);
+            SSLContext context = TpmSslContexts.create(tlsEngine, identity.keyManager(keys), identity.ca);
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(host, port)) {
                 SSLParameters params = socket.getSSLParameters();
                 params.setProtocols(protocols);

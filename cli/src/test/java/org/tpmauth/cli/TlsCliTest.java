@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tpmauth.tls.Mosquitto;
+import org.tpmauth.tls.OpensslServer;
 import org.tpmauth.tss.testing.SwtpmExtension;
 
 /**
@@ -88,7 +86,7 @@ class TlsCliTest {
     @CsvSource({"ec-p256, 1.3, bc", "ec-p384, 1.2, sun", "rsa-2048, 1.3, sun", "rsa-2048, 1.2, bc"})
     void connectWithClientAuth(String type, String tls, String engine) throws Exception {
         String[] kc = keyAndCert(type, "ca");
-        try (Server server = new Server("-tls" + tls.replace('.', '_'))) {
+        try (OpensslServer server = server("-tls" + tls.replace('.', '_'))) {
             Cli.Result r = Cli.tpmauthOn(SWTPM.tcti(), "tls", "connect", "127.0.0.1:" + server.port, "--key", kc[0],
                     "--cert", kc[1], "--ca", dir.resolve("ca.pem").toString(), "--tls", tls, "--engine", engine,
                     "--send", "hello tpm").ok();
@@ -104,7 +102,7 @@ class TlsCliTest {
     @Test
     void foreignCertificateFailsWithTheReason() throws Exception {
         String[] kc = keyAndCert("ec-p256", "foreign");
-        try (Server server = new Server("-tls1_3")) {
+        try (OpensslServer server = server("-tls1_3")) {
             String error = Cli.tpmauthOn(SWTPM.tcti(), "tls", "connect", "127.0.0.1:" + server.port, "--key", kc[0],
                     "--cert", kc[1], "--ca", dir.resolve("ca.pem").toString()).fails();
             assertTrue(error.contains("certificate_required"), error);
@@ -124,7 +122,7 @@ class TlsCliTest {
     void mqttPublishReachesMosquittoSub(boolean v5) throws Exception {
         String[] kc = keyAndCert("ec-p256", "ca");
         String topic = "tpmauth/cli/" + v5;
-        try (Broker broker = new Broker()) {
+        try (Mosquitto broker = broker()) {
             Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(broker.port),
                     "--cafile", "ca.pem", "--cert", "server.pem", "--key", "server.key", "-t", topic, "-C", "1",
                     "-W", "30", "-i", "sub" + v5).directory(dir.toFile()).start();
@@ -150,7 +148,7 @@ class TlsCliTest {
     @Test
     void mqttSubscribeReceivesMosquittoPub() throws Exception {
         String[] kc = keyAndCert("ec-p256", "ca");
-        try (Broker broker = new Broker()) {
+        try (Mosquitto broker = broker()) {
             CompletableFuture<Cli.Result> subscriber = CompletableFuture.supplyAsync(() -> Cli.tpmauthOn(SWTPM.tcti(),
                     "mqtt", "subscribe", "--broker", "ssl://127.0.0.1:" + broker.port, "-t", "tpmauth/in", "--key",
                     kc[0], "--cert", kc[1], "--ca", dir.resolve("ca.pem").toString(), "--client-id", "tpmsub", "--v5",
@@ -165,7 +163,7 @@ class TlsCliTest {
     @Test
     void mqttWithForeignCertificateFails() throws Exception {
         String[] kc = keyAndCert("ec-p256", "foreign");
-        try (Broker broker = new Broker()) {
+        try (Mosquitto broker = broker()) {
             String error = Cli.tpmauthOn(SWTPM.tcti(), "mqtt", "publish", "--broker", "ssl://127.0.0.1:" + broker.port,
                     "-t", "x", "-m", "x", "--key", kc[0], "--cert", kc[1], "--ca", dir.resolve("ca.pem").toString())
                     .fails();
@@ -174,98 +172,14 @@ class TlsCliTest {
         }
     }
 
-    /** mosquitto with require_certificate and use_identity_as_username, on a free port. */
-    private static final class Broker implements AutoCloseable {
-        final int port;
-        private final Process process;
-        private final StringBuffer log = new StringBuffer();
-
-        Broker() throws Exception {
-            port = freePort();
-            Path conf = dir.resolve("mosquitto-" + port + ".conf");
-            Files.writeString(conf, String.join("\n", "listener " + port + " 127.0.0.1", "cafile ca.pem",
-                    "certfile server.pem", "keyfile server.key", "require_certificate true",
-                    "use_identity_as_username true", "persistence false", "user root", "log_dest stderr",
-                    "log_type all", ""));
-            process = new ProcessBuilder("mosquitto", "-c", conf.toString()).directory(dir.toFile())
-                    .redirectErrorStream(true).start();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        log.append(line).append('\n');
-                    }
-                } catch (IOException e) {
-                    // ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            awaitLog("Opening ipv4 listen socket on port " + port);
-        }
-
-        String log() {
-            return log.toString();
-        }
-
-        void awaitLog(String text) throws InterruptedException {
-            for (int i = 0; i < 500 && !log.toString().contains(text); i++) {
-                assertTrue(process.isAlive(), () -> "mosquitto ended:\n" + log);
-                Thread.sleep(20);
-            }
-            assertTrue(log.toString().contains(text), () -> "mosquitto did not log '" + text + "':\n" + log);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            process.waitFor(5, TimeUnit.SECONDS);
-        }
+    private static OpensslServer server(String... options) throws Exception {
+        List<String> all = new ArrayList<>(List.of("-rev"));
+        all.addAll(List.of(options));
+        return new OpensslServer(dir.resolve("server.pem"), dir.resolve("server.key"), dir.resolve("ca.pem"),
+                all.toArray(String[]::new));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** openssl s_server -rev (answers each line reversed) demanding a certificate from ca.pem. */
-    private static final class Server implements AutoCloseable {
-        final int port;
-        private final Process process;
-
-        Server(String... extra) throws Exception {
-            port = freePort();
-            List<String> command = new ArrayList<>(List.of("openssl", "s_server", "-accept", "127.0.0.1:" + port,
-                    "-cert", "server.pem", "-key", "server.key", "-CAfile", "ca.pem", "-Verify", "1",
-                    "-verify_return_error", "-rev"));
-            command.addAll(List.of(extra));
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-            CompletableFuture<Void> ready = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                StringBuilder output = new StringBuilder();
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        output.append(line).append('\n');
-                        if (line.startsWith("ACCEPT")) {
-                            ready.complete(null);
-                        }
-                    }
-                } catch (IOException e) {
-                    // ended
-                }
-                ready.completeExceptionally(new IOException("s_server ended: " + output));
-            });
-            reader.setDaemon(true);
-            reader.start();
-            ready.get(10, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            process.waitFor(5, TimeUnit.SECONDS);
-        }
+    private static Mosquitto broker() throws Exception {
+        return new Mosquitto(dir, dir.resolve("ca.pem"), dir.resolve("server.pem"), dir.resolve("server.key"));
     }
 }

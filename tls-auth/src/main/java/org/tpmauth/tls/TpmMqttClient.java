@@ -1,5 +1,6 @@
 package org.tpmauth.tls;
 
+import java.io.IOException;
 import java.util.function.BiConsumer;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -20,8 +21,9 @@ public sealed interface TpmMqttClient extends AutoCloseable {
     /** Subscribes; {@code listener} gets (topic, payload) on Paho's callback thread. */
     void subscribe(String topic, int qos, BiConsumer<String, byte[]> listener) throws Exception;
 
+    /** Disconnects and releases the client. */
     @Override
-    void close() throws Exception;
+    void close() throws IOException;
 
     /** Connects to {@code broker} ("ssl://host:port") with MQTT v5 when {@code v5}, else v3.1.1. */
     static TpmMqttClient connect(String broker, String clientId, SSLSocketFactory factory, boolean v5)
@@ -49,11 +51,15 @@ public sealed interface TpmMqttClient extends AutoCloseable {
         }
 
         @Override
-        public void close() throws MqttException {
-            if (client.isConnected()) {
-                client.disconnect();
+        public void close() throws IOException {
+            try {
+                if (client.isConnected()) {
+                    client.disconnect();
+                }
+                client.close();
+            } catch (MqttException e) {
+                throw new IOException("MQTT disconnect failed: " + e.getMessage(), e);
             }
-            client.close();
         }
     }
 
@@ -107,11 +113,15 @@ public sealed interface TpmMqttClient extends AutoCloseable {
         }
 
         @Override
-        public void close() throws org.eclipse.paho.mqttv5.common.MqttException {
-            if (client.isConnected()) {
-                client.disconnect();
+        public void close() throws IOException {
+            try {
+                if (client.isConnected()) {
+                    client.disconnect();
+                }
+                client.close();
+            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+                throw new IOException("MQTT disconnect failed: " + e.getMessage(), e);
             }
-            client.close();
         }
     }
 }

@@ -131,7 +131,8 @@ final class TpmSignatureSpi extends SignatureSpi {
                 }
                 toSign = info.getDigest();
             }
-            byte[] signature = key.keys().sign(key.key(), toSign, signHash, scheme);
+            byte[] signature = scheme == SigningScheme.PSS ? TpmPss.sign(key.keys(), key.key(), toSign, signHash)
+                    : key.keys().sign(key.key(), toSign, signHash, scheme);
             LAST_SCHEME.set(tlsName(scheme, signHash));
             return signature;
         } catch (TpmException | IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package org.tpmauth.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
+import org.tpmauth.tss.types.TpmAlg;
 
 /** The TPM2 provider's signatures: made in the TPM, verified by the JDK; software keys and verification go elsewhere. */
 class TpmProviderTest {
@@ -99,6 +101,21 @@ class TpmProviderTest {
                 new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA1, 32, 1)));
         // no parameters, no hash
         assertThrows(SignatureException.class, () -> signer.update(MESSAGE));
+    }
+
+    /** The path for TPMs whose own PSS salt differs: PSS encoded here, raw RSA (RSA_Decrypt) in the TPM. */
+    @Test
+    void pssEncodedHereWithRawRsaInTheTpm() throws Exception {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(MESSAGE);
+        byte[] signature = TpmPss.signWithRawRsa(keys, rsa.key(), digest, TpmAlg.SHA256);
+        Signature verifier = Signature.getInstance("RSASSA-PSS", "SunRsaSign");
+        verifier.setParameter(pss("SHA-256", 32));
+        verifier.initVerify(rsa.publicKey());
+        verifier.update(MESSAGE);
+        assertTrue(verifier.verify(signature));
+        assertTrue(TpmPss.verifies(rsa.key(), digest, signature, TpmAlg.SHA256));
+        signature[10] ^= 1;
+        assertFalse(TpmPss.verifies(rsa.key(), digest, signature, TpmAlg.SHA256));
     }
 
     @Test

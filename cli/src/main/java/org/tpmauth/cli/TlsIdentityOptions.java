@@ -1,0 +1,30 @@
+package org.tpmauth.cli;
+
+import java.nio.file.Path;
+import org.tpmauth.tls.Certificates;
+import org.tpmauth.tls.TpmKeyManager;
+import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tss.keys.TpmKeys;
+import picocli.CommandLine.Option;
+
+/** The TLS identity options of tls connect and mqtt: the TPM key, its certificate, and the CA to trust. */
+final class TlsIdentityOptions {
+    @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
+            description = "Key file (TSS2 PRIVATE KEY) or persistent handle 0x81xxxxxx.")
+    String key;
+
+    @Option(names = "--password-file", paramLabel = "F", description = "The key's password (if it has one).")
+    Path passwordFile;
+
+    @Option(names = "--cert", required = true, paramLabel = "cert.pem", description = "The key's certificate (chain).")
+    Path cert;
+
+    @Option(names = "--ca", required = true, paramLabel = "ca.pem", description = "CA certificates to trust for the server.")
+    Path ca;
+
+    /** Loads the key and checks it against the certificate, before any connection. */
+    TpmKeyManager keyManager(TpmKeys keys) throws Exception {
+        return TpmKeyManager.of("tpm", TpmPrivateKey.of(keys, KeyRef.load(keys, key, passwordFile)),
+                Certificates.read(cert));
+    }
+}
