@@ -57,4 +57,21 @@ public final class TpmMqtt {
             char[] password) throws IOException, GeneralSecurityException {
         return v5Options(socketFactory(keys, keyFile, certFile, caFile, password));
     }
+
+    /** A Paho call; v3 and v5 throw different MqttException types. */
+    interface PahoCall {
+        void run() throws Exception;
+    }
+
+    /** Paho's disconnect-then-close, its exceptions turned into IOException. */
+    static void close(boolean connected, PahoCall disconnect, PahoCall close) throws IOException {
+        try {
+            if (connected) {
+                disconnect.run();
+            }
+            close.run();
+        } catch (Exception e) {
+            throw new IOException("MQTT disconnect failed: " + e.getMessage(), e);
+        }
+    }
 }

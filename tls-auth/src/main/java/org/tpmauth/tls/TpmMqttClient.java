@@ -52,14 +52,7 @@ public sealed interface TpmMqttClient extends AutoCloseable {
 
         @Override
         public void close() throws IOException {
-            try {
-                if (client.isConnected()) {
-                    client.disconnect();
-                }
-                client.close();
-            } catch (MqttException e) {
-                throw new IOException("MQTT disconnect failed: " + e.getMessage(), e);
-            }
+            TpmMqtt.close(client.isConnected(), client::disconnect, client::close);
         }
     }
 
@@ -114,14 +107,7 @@ public sealed interface TpmMqttClient extends AutoCloseable {
 
         @Override
         public void close() throws IOException {
-            try {
-                if (client.isConnected()) {
-                    client.disconnect();
-                }
-                client.close();
-            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
-                throw new IOException("MQTT disconnect failed: " + e.getMessage(), e);
-            }
+            TpmMqtt.close(client.isConnected(), client::disconnect, client::close);
         }
     }
 }
