@@ -36,7 +36,11 @@ final class MqttOptions {
         }
         TpmKeyManager km = identity.keyManager(keys);
         String id = clientId != null ? clientId : "tpmauth-" + UUID.randomUUID().toString().substring(0, 8);
-        return TpmMqttClient.connect(broker, id, TpmMqtt.socketFactory(km, identity.ca), v5);
+        try {
+            return TpmMqttClient.connect(broker, id, TpmMqtt.socketFactory(km, identity.ca), v5);
+        } catch (Exception e) {
+            throw identity.explainMissingPassword(e);
+        }
     }
 
     static byte[] utf8(String text) {

@@ -82,7 +82,11 @@ final class TlsConnectCommand implements Callable<Integer> {
                 }
                 socket.setSSLParameters(params);
                 TpmProvider.clearLastSignatureScheme();
-                handshake(socket);
+                try {
+                    handshake(socket);
+                } catch (IOException e) {
+                    throw identity.explainMissingPassword(e);
+                }
                 String scheme = TpmProvider.lastSignatureScheme();
                 String answer = verdict(socket, scheme != null);
                 var session = socket.getSession();

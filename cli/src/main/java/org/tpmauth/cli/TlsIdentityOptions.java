@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.TpmKeyManager;
 import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tss.TpmException;
+import org.tpmauth.tss.keys.PasswordRequiredException;
 import org.tpmauth.tss.keys.TpmKeys;
 import picocli.CommandLine.Option;
 
@@ -21,6 +23,20 @@ final class TlsIdentityOptions {
 
     @Option(names = "--ca", required = true, paramLabel = "ca.pem", description = "CA certificates to trust for the server.")
     Path ca;
+
+    /**
+     * Rethrows {@code e} as "KEY is password protected: give --password-file" when the TPM refused the key
+     * for want of its password somewhere inside the TLS stack's exception.
+     */
+    Exception explainMissingPassword(Exception e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof PasswordRequiredException p) {
+                return new TpmException(key + " is password protected: give its password with --password-file F ("
+                        + p.getMessage() + ")", e);
+            }
+        }
+        return e;
+    }
 
     /** Loads the key and checks it against the certificate, before any connection. */
     TpmKeyManager keyManager(TpmKeys keys) throws Exception {

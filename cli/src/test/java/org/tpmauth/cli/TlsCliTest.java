@@ -100,6 +100,31 @@ class TlsCliTest {
     }
 
     @Test
+    void passwordProtectedKey() throws Exception {
+        String tcti = SWTPM.tcti();
+        Path pw = Files.writeString(dir.resolve("pw.txt"), "s3cret\n");
+        Path key = dir.resolve("pw.key.pem");
+        Cli.tpmauthOn(tcti, "key", "create", "--password-file", pw.toString(), "--out", key.toString(), "--force").ok();
+        Path req = dir.resolve("pw.csr");
+        String noPassword = Cli.tpmauthOn(tcti, "csr", "--key", key.toString(), "--subject", "CN=pw", "--out",
+                req.toString()).fails();
+        assertTrue(noPassword.contains("--password-file"), noPassword);
+        Cli.tpmauthOn(tcti, "csr", "--key", key.toString(), "--password-file", pw.toString(), "--subject", "CN=pw",
+                "--out", req.toString()).ok();
+        sign(req.toString(), "ca", dir.resolve("pw.crt.pem").toString());
+        try (OpensslServer server = server("-tls1_3")) {
+            String[] args = {"tls", "connect", "127.0.0.1:" + server.port, "--key", key.toString(), "--cert",
+                dir.resolve("pw.crt.pem").toString(), "--ca", dir.resolve("ca.pem").toString()};
+            String error = Cli.tpmauthOn(tcti, args).fails();
+            assertTrue(error.contains("is password protected: give its password with --password-file"), error);
+            List<String> withPassword = new ArrayList<>(List.of(args));
+            withPassword.addAll(List.of("--password-file", pw.toString()));
+            assertTrue(Cli.tpmauthOn(tcti, withPassword.toArray(String[]::new)).ok().out()
+                    .contains("client auth: accepted"));
+        }
+    }
+
+    @Test
     void foreignCertificateFailsWithTheReason() throws Exception {
         String[] kc = keyAndCert("ec-p256", "foreign");
         try (OpensslServer server = server("-tls1_3")) {

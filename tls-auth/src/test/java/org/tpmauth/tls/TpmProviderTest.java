@@ -14,6 +14,7 @@ import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.Provider;
+import java.security.Security;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.spec.MGF1ParameterSpec;
@@ -23,6 +24,7 @@ import java.util.stream.Collectors;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.DigestInfo;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,6 +163,29 @@ class TpmProviderTest {
         assertThrows(InvalidKeyException.class, () -> ours.initSign(rsa)); // wrong key type
         Set<String> types = tpm2.getServices().stream().map(Provider.Service::getType).collect(Collectors.toSet());
         assertEquals(Set.of("Signature", "KeyStore"), types);
+    }
+
+    /** Bouncy Castle's provider declares no key classes; it must refuse TPM keys so JCA moves on to TPM2. */
+    @Test
+    void tpmKeysReachTpm2WithBouncyCastleInstalledBeforeIt() throws Exception {
+        Security.removeProvider(TpmProvider.NAME);
+        Security.addProvider(new BouncyCastleProvider());
+        try {
+            TpmProvider.install();
+            for (String algorithm : new String[] {"SHA256withECDSA", "NONEwithECDSA"}) {
+                Signature s = Signature.getInstance(algorithm);
+                s.initSign(ec);
+                assertEquals(TpmProvider.NAME, s.getProvider().getName(), algorithm);
+            }
+            Signature pss = Signature.getInstance("SHA256withRSAandMGF1");
+            pss.initSign(rsa);
+            assertEquals(TpmProvider.NAME, pss.getProvider().getName());
+            Signature soft = Signature.getInstance("SHA256withECDSA");
+            soft.initSign(TestPki.ecKey().getPrivate());
+            assertNotEquals(TpmProvider.NAME, soft.getProvider().getName());
+        } finally {
+            Security.removeProvider("BC");
+        }
     }
 
     @Test
