@@ -5,6 +5,7 @@ import java.security.Security;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.tpmauth.tss.keys.SigningScheme;
 import org.tpmauth.tss.types.TpmAlg;
 
@@ -68,10 +69,17 @@ public final class TpmProvider extends Provider {
      * classes a TPM key does not have, and providers without declarations refuse it; while a provider
      * placed first would be chosen by {@code Signature.getInstance("RSASSA-PSS").setParameter(...)}
      * before any key is known, and then fail software keys (SunJSSE does this at startup).
+     *
+     * <p>Bouncy Castle's provider is added too when missing: the JDK has no {@code SHA256withRSAandMGF1},
+     * and BC-JSSE, seeing that name offered (by TPM2), would use it to verify the peer's PSS signatures,
+     * which TPM2 never does.
      */
     public static synchronized Provider install() {
         Provider installed = Security.getProvider(NAME);
         if (installed == null) {
+            if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+                Security.addProvider(new BouncyCastleProvider());
+            }
             installed = new TpmProvider();
             Security.addProvider(installed);
         }

@@ -66,6 +66,30 @@ class OpensslInteropTest {
         }
     }
 
+    /**
+     * With the TPM2 provider installed, the engines still verify a software RSA server's PSS and PKCS#1
+     * signatures (TPM2 offers SHA256withRSAandMGF1 for signing only, so verification must find another provider).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("enginesAndProtocols")
+    void rsaServerSignaturesStillVerify(Engine engine, String protocol) throws Exception {
+        TestKeys t = TestKeys.get();
+        KeyPair rsaServer = TestPki.rsaKey();
+        var cert = TestPki.writePem(t.dir.resolve("rsa-server.crt.pem"), t.pki.issue(rsaServer.getPublic(), "rsa server"));
+        var key = TestPki.writePem(t.dir.resolve("rsa-server.key.pem"), rsaServer.getPrivate());
+        try (OpensslServer server = new OpensslServer(cert, key, t.caPem, "-www");
+                TpmKeys keys = new TpmKeys(TestKeys.tpm())) {
+            TpmKeyManager km = TpmKeyManager.fromFiles(keys, t.keyFile(KeyAlgorithm.EC_P256),
+                    t.certFile(KeyAlgorithm.EC_P256), null);
+            String page = get(TpmSslContexts.create(engine, km, List.of(t.pki.ca)), server.port, protocol);
+            assertTrue(page.startsWith("HTTP/1.0 200"), page);
+        }
+    }
+
+    static Stream<Arguments> enginesAndProtocols() {
+        return Stream.of(Engine.values()).flatMap(e -> Stream.of(Arguments.of(e, "TLSv1.2"), Arguments.of(e, "TLSv1.3")));
+    }
+
     @ParameterizedTest
     @EnumSource(Engine.class)
     void foreignCaCertificateIsRefused(Engine engine) throws Exception {

@@ -24,7 +24,6 @@ import java.util.stream.Collectors;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.DigestInfo;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,27 +164,25 @@ class TpmProviderTest {
         assertEquals(Set.of("Signature", "KeyStore"), types);
     }
 
-    /** Bouncy Castle's provider declares no key classes; it must refuse TPM keys so JCA moves on to TPM2. */
+    /** Bouncy Castle's provider declares no key classes: it refuses TPM keys, so JCA moves on to TPM2, and verifies. */
     @Test
-    void tpmKeysReachTpm2WithBouncyCastleInstalledBeforeIt() throws Exception {
-        Security.removeProvider(TpmProvider.NAME);
-        Security.addProvider(new BouncyCastleProvider());
-        try {
-            TpmProvider.install();
-            for (String algorithm : new String[] {"SHA256withECDSA", "NONEwithECDSA"}) {
-                Signature s = Signature.getInstance(algorithm);
-                s.initSign(ec);
-                assertEquals(TpmProvider.NAME, s.getProvider().getName(), algorithm);
-            }
-            Signature pss = Signature.getInstance("SHA256withRSAandMGF1");
-            pss.initSign(rsa);
-            assertEquals(TpmProvider.NAME, pss.getProvider().getName());
-            Signature soft = Signature.getInstance("SHA256withECDSA");
-            soft.initSign(TestPki.ecKey().getPrivate());
-            assertNotEquals(TpmProvider.NAME, soft.getProvider().getName());
-        } finally {
-            Security.removeProvider("BC");
+    void tpmKeysReachTpm2WithBouncyCastleInstalled() throws Exception {
+        TpmProvider.install();
+        assertTrue(Security.getProvider("BC") != null, "install() adds Bouncy Castle for PSS verification");
+        for (String algorithm : new String[] {"SHA256withECDSA", "NONEwithECDSA"}) {
+            Signature s = Signature.getInstance(algorithm);
+            s.initSign(ec);
+            assertEquals(TpmProvider.NAME, s.getProvider().getName(), algorithm);
         }
+        Signature pss = Signature.getInstance("SHA256withRSAandMGF1");
+        pss.initSign(rsa);
+        assertEquals(TpmProvider.NAME, pss.getProvider().getName());
+        Signature soft = Signature.getInstance("SHA256withECDSA");
+        soft.initSign(TestPki.ecKey().getPrivate());
+        assertNotEquals(TpmProvider.NAME, soft.getProvider().getName());
+        Signature verify = Signature.getInstance("SHA256withRSAandMGF1");
+        verify.initVerify(rsa.publicKey());
+        assertEquals("BC", verify.getProvider().getName());
     }
 
     @Test
