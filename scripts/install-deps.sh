@@ -7,7 +7,7 @@
 #   scripts/install-deps.sh --bench    everything, and the C stack for bench/compare.sh (libtss2-dev, gcc, make)
 set -euo pipefail
 
-FULL=(openjdk-17-jdk-headless maven swtpm swtpm-tools libtpms0 tpm2-tools tpm2-openssl openssl procps iproute2)
+FULL=(openjdk-17-jdk-headless maven swtpm swtpm-tools libtpms0 tpm2-tools tpm2-openssl openssl procps iproute2 mosquitto mosquitto-clients)
 MINIMAL=(openjdk-17-jdk-headless maven libtpms0)
 BENCH=(libtss2-dev gcc make libc6-dev)
 

@@ -1,0 +1,10 @@
+package org.tpmauth.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code tpmauth mqtt ...}: MQTT over mutual TLS with a TPM key. */
+@Command(name = "mqtt", mixinStandardHelpOptions = true,
+        description = "Publish and subscribe over MQTT (v3.1.1 or v5) with TLS client authentication by a TPM key.",
+        subcommands = {MqttPublishCommand.class, MqttSubscribeCommand.class})
+final class MqttCommand {
+}

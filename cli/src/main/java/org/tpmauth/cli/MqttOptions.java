@@ -1,0 +1,49 @@
+package org.tpmauth.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.tpmauth.tls.TpmKeyManager;
+import org.tpmauth.tls.TpmMqtt;
+import org.tpmauth.tls.TpmMqttClient;
+import org.tpmauth.tss.keys.TpmKeys;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The options mqtt publish and subscribe share: broker, topic, TPM key, certificates, protocol version. */
+final class MqttOptions {
+    @Option(names = "--broker", required = true, paramLabel = "ssl://HOST:PORT", description = "The MQTT broker.")
+    String broker;
+
+    @Option(names = {"--topic", "-t"}, required = true, paramLabel = "TOPIC", description = "The topic.")
+    String topic;
+
+    @Mixin
+    TlsIdentityOptions identity;
+
+    @Option(names = "--v5", description = "Use MQTT v5 (default: v3.1.1).")
+    boolean v5;
+
+    @Option(names = "--qos", defaultValue = "1", paramLabel = "0|1|2", description = "Quality of service (default: ${DEFAULT-VALUE}).")
+    int qos;
+
+    @Option(names = "--client-id", paramLabel = "ID", description = "MQTT client id (default: tpmauth-<random>).")
+    String clientId;
+
+    /** Loads the key, checks it against the certificate, and connects. */
+    TpmMqttClient connect(TpmKeys keys) throws Exception {
+        if (!broker.startsWith("ssl://")) {
+            throw new IllegalArgumentException("--broker must be ssl://HOST:PORT (TLS carries the TPM key), not " + broker);
+        }
+        TpmKeyManager km = identity.keyManager(keys);
+        String id = clientId != null ? clientId : "tpmauth-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            return TpmMqttClient.connect(broker, id, TpmMqtt.socketFactory(km, identity.ca), v5);
+        } catch (Exception e) {
+            throw identity.explainMissingPassword(e);
+        }
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,46 @@
+package org.tpmauth.cli;
+
+import java.nio.file.Path;
+import org.tpmauth.tls.Certificates;
+import org.tpmauth.tls.TpmKeyManager;
+import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tss.TpmException;
+import org.tpmauth.tss.keys.PasswordRequiredException;
+import org.tpmauth.tss.keys.TpmKeys;
+import picocli.CommandLine.Option;
+
+/** The TLS identity options of tls connect and mqtt: the TPM key, its certificate, and the CA to trust. */
+final class TlsIdentityOptions {
+    @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
+            description = "Key file (TSS2 PRIVATE KEY) or persistent handle 0x81xxxxxx.")
+    String key;
+
+    @Option(names = "--password-file", paramLabel = "F", description = "The key's password (if it has one).")
+    Path passwordFile;
+
+    @Option(names = "--cert", required = true, paramLabel = "cert.pem", description = "The key's certificate (chain).")
+    Path cert;
+
+    @Option(names = "--ca", required = true, paramLabel = "ca.pem", description = "CA certificates to trust for the server.")
+    Path ca;
+
+    /**
+     * Rethrows {@code e} as "KEY is password protected: give --password-file" when the TPM refused the key
+     * for want of its password somewhere inside the TLS stack's exception.
+     */
+    Exception explainMissingPassword(Exception e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof PasswordRequiredException p) {
+                return new TpmException(key + " is password protected: give its password with --password-file F ("
+                        + p.getMessage() + ")", e);
+            }
+        }
+        return e;
+    }
+
+    /** Loads the key and checks it against the certificate, before any connection. */
+    TpmKeyManager keyManager(TpmKeys keys) throws Exception {
+        return TpmKeyManager.of("tpm", TpmPrivateKey.of(keys, KeyRef.load(keys, key, passwordFile)),
+                Certificates.read(cert));
+    }
+}

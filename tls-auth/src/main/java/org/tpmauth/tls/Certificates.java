@@ -1,0 +1,56 @@
+package org.tpmauth.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Reading certificate chains from PEM files, and checking that a key belongs to its certificate. */
+public final class Certificates {
+    private Certificates() {
+    }
+
+    /** The certificates in a PEM (or DER) file, in file order: the leaf first for a chain. */
+    public static List<X509Certificate> read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                certificates.add((X509Certificate) c);
+            }
+            if (certificates.isEmpty()) {
+                throw new IOException("no certificate in " + file);
+            }
+            return certificates;
+        } catch (CertificateException e) {
+            throw new IOException(file + " holds no readable X.509 certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a key whose public half is not the one in its certificate: better a clear message now
+     * than a handshake the peer aborts with "decrypt error".
+     *
+     * @throws KeyMismatchException naming the alias and the certificate's subject
+     */
+    public static void requireMatch(String alias, PublicKey key, X509Certificate certificate) {
+        if (!Arrays.equals(key.getEncoded(), certificate.getPublicKey().getEncoded())) {
+            throw new KeyMismatchException("the TPM key '" + alias + "' does not match its certificate "
+                    + certificate.getSubjectX500Principal().getName() + ": the certificate holds another public key");
+        }
+    }
+
+    /** A TPM key and a certificate that do not belong together. */
+    public static final class KeyMismatchException extends IllegalArgumentException {
+        KeyMismatchException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package org.tpmauth.tls;
+
+import java.io.ByteArrayOutputStream;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.InvalidKeyException;
+import java.security.InvalidParameterException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.ProviderException;
+import java.security.PublicKey;
+import java.security.SignatureException;
+import java.security.SignatureSpi;
+import java.security.spec.AlgorithmParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x509.DigestInfo;
+import org.tpmauth.tss.TpmException;
+import org.tpmauth.tss.keys.SigningScheme;
+import org.tpmauth.tss.types.TpmAlg;
+
+/**
+ * A TPM2 provider signature (TPM2_Sign): the data is hashed here (or arrives hashed, for the NONEwith
+ * forms) and the digest is signed inside the TPM. It signs only with a {@link TpmPrivateKey}: any other
+ * key is refused with an InvalidKeyException, so JCA hands software keys to the next provider, and it
+ * never verifies.
+ */
+final class TpmSignatureSpi extends SignatureSpi {
+    /** Hashes a NONEwithECDSA input may come from, by digest length. */
+    private static final List<TpmAlg> ECDSA_PREHASHES = List.of(TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512);
+    /** Hashes a NONEwithRSA DigestInfo may name. */
+    private static final Map<ASN1ObjectIdentifier, TpmAlg> DIGEST_INFO_HASHES = Map.of(
+            NISTObjectIdentifiers.id_sha256, TpmAlg.SHA256,
+            NISTObjectIdentifiers.id_sha384, TpmAlg.SHA384,
+            NISTObjectIdentifiers.id_sha512, TpmAlg.SHA512);
+    /** The last signature this thread made, as a TLS SignatureScheme name (a handshake runs in one thread). */
+    static final ThreadLocal<String> LAST_SCHEME = new ThreadLocal<>();
+    /** A prehashed input larger than this is no digest (or DigestInfo). */
+    private static final int MAX_PREHASHED = 128;
+
+    private final SigningScheme scheme;
+    /** Whether update() receives the digest (NONEwithECDSA) or the DigestInfo (NONEwithRSA). */
+    private final boolean prehashed;
+    /** Whether the hash comes from a PSSParameterSpec (RSASSA-PSS) rather than the algorithm name. */
+    private final boolean hashFromParameters;
+    private TpmAlg hash;
+    private TpmPrivateKey key;
+    private MessageDigest digest;
+    private final ByteArrayOutputStream input = new ByteArrayOutputStream();
+
+    /**
+     * @param hash   the hash the algorithm name fixes, or {@code null} for NONEwith and RSASSA-PSS
+     * @param prehashed whether update() receives the digest (NONEwith) rather than the message
+     */
+    TpmSignatureSpi(SigningScheme scheme, TpmAlg hash, boolean prehashed) {
+        this.scheme = scheme;
+        this.hash = hash;
+        this.prehashed = prehashed;
+        this.hashFromParameters = hash == null && !prehashed;
+    }
+
+    @Override
+    protected void engineInitSign(PrivateKey privateKey) throws InvalidKeyException {
+        if (!(privateKey instanceof TpmPrivateKey tpmKey)) {
+            throw new InvalidKeyException("the TPM2 provider signs only with TPM keys, not with "
+                    + (privateKey == null ? "null" : privateKey.getClass().getName()));
+        }
+        if (scheme.isRsa() != "RSA".equals(tpmKey.getAlgorithm())) {
+            throw new InvalidKeyException(scheme + " signatures need " + (scheme.isRsa() ? "an RSA" : "an EC")
+                    + " key, not " + tpmKey.getAlgorithm());
+        }
+        key = tpmKey;
+        reset();
+    }
+
+    @Override
+    protected void engineInitVerify(PublicKey publicKey) throws InvalidKeyException {
+        throw new InvalidKeyException("the TPM2 provider does not verify signatures; other providers do");
+    }
+
+    @Override
+    protected void engineUpdate(byte b) throws SignatureException {
+        engineUpdate(new byte[] {b}, 0, 1);
+    }
+
+    @Override
+    protected void engineUpdate(byte[] b, int off, int len) throws SignatureException {
+        if (key == null) {
+            throw new SignatureException("not initialized for signing");
+        }
+        if (prehashed) {
+            if (input.size() + len > MAX_PREHASHED) {
+                throw new SignatureException("NONEwith" + scheme + " takes a digest, not " + (input.size() + len)
+                        + " bytes");
+            }
+            input.write(b, off, len);
+        } else {
+            messageDigest().update(b, off, len);
+        }
+    }
+
+    @Override
+    protected byte[] engineSign() throws SignatureException {
+        if (key == null) {
+            throw new SignatureException("not initialized for signing");
+        }
+        try {
+            byte[] toSign;
+            TpmAlg signHash;
+            if (!prehashed) {
+                signHash = hash;
+                toSign = messageDigest().digest();
+            } else if (scheme == SigningScheme.ECDSA) {
+                toSign = input.toByteArray();
+                signHash = ECDSA_PREHASHES.stream().filter(h -> h.digestSize() == toSign.length).findFirst()
+                        .orElseThrow(() -> new SignatureException("NONEwithECDSA takes a SHA-256/384/512 digest, not "
+                                + toSign.length + " bytes"));
+            } else {
+                DigestInfo info = digestInfo(input.toByteArray());
+                signHash = DIGEST_INFO_HASHES.get(info.getAlgorithmId().getAlgorithm());
+                if (signHash == null) {
+                    throw new SignatureException("NONEwithRSA: unsupported hash " + info.getAlgorithmId().getAlgorithm()
+                            + " in the DigestInfo (SHA-256/384/512 only)");
+                }
+                toSign = info.getDigest();
+            }
+            byte[] signature = scheme == SigningScheme.PSS ? TpmPss.sign(key.keys(), key.key(), toSign, signHash)
+                    : key.keys().sign(key.key(), toSign, signHash, scheme);
+            LAST_SCHEME.set(tlsName(scheme, signHash));
+            return signature;
+        } catch (TpmException | IllegalArgumentException e) {
+            throw new SignatureException("TPM signature failed: " + e.getMessage(), e);
+        } finally {
+            reset();
+        }
+    }
+
+    @Override
+    protected boolean engineVerify(byte[] sigBytes) throws SignatureException {
+        throw new SignatureException("the TPM2 provider does not verify signatures");
+    }
+
+    /**
+     * PSS parameters: MGF1 with the same hash, salt length = hash length (what TLS 1.3 demands and
+     * what the TPM produces), trailer field 1. Anything else is refused.
+     */
+    @Override
+    protected void engineSetParameter(AlgorithmParameterSpec params) throws InvalidAlgorithmParameterException {
+        if (scheme != SigningScheme.PSS) {
+            if (params == null) {
+                return;
+            }
+            throw new InvalidAlgorithmParameterException(scheme + " takes no parameters");
+        }
+        if (!(params instanceof PSSParameterSpec pss)) {
+            throw new InvalidAlgorithmParameterException("RSASSA-PSS needs a PSSParameterSpec, not " + params);
+        }
+        TpmAlg h;
+        try {
+            h = TpmAlg.hashByName(pss.getDigestAlgorithm());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidAlgorithmParameterException("PSS digest " + pss.getDigestAlgorithm() + " is not supported");
+        }
+        if (!ECDSA_PREHASHES.contains(h)) {
+            throw new InvalidAlgorithmParameterException("PSS digest must be SHA-256, SHA-384 or SHA-512");
+        }
+        if (!hashFromParameters && h != hash) {
+            throw new InvalidAlgorithmParameterException("PSS digest " + pss.getDigestAlgorithm()
+                    + " does not match this algorithm's " + hash.jcaDigestName());
+        }
+        if (!"MGF1".equalsIgnoreCase(pss.getMGFAlgorithm())
+                || !(pss.getMGFParameters() instanceof MGF1ParameterSpec mgf)
+                || TpmAlg.hashByName(mgf.getDigestAlgorithm()) != h) {
+            throw new InvalidAlgorithmParameterException("PSS needs MGF1 with " + h.jcaDigestName());
+        }
+        if (pss.getSaltLength() != h.digestSize()) {
+            throw new InvalidAlgorithmParameterException("PSS salt length must equal the digest length ("
+                    + h.digestSize() + " bytes for " + h.jcaDigestName() + "), not " + pss.getSaltLength());
+        }
+        if (pss.getTrailerField() != PSSParameterSpec.TRAILER_FIELD_BC) {
+            throw new InvalidAlgorithmParameterException("PSS trailer field must be 1");
+        }
+        if (digest != null && hash != h) {
+            throw new InvalidAlgorithmParameterException("PSS parameters must be set before the data");
+        }
+        hash = h;
+    }
+
+    /** The PSS parameters in use (RSASSA-PSS); none for the other algorithms. */
+    @Override
+    protected AlgorithmParameters engineGetParameters() {
+        if (scheme != SigningScheme.PSS || hash == null) {
+            return null;
+        }
+        try {
+            AlgorithmParameters params = AlgorithmParameters.getInstance("RSASSA-PSS");
+            String h = hash.jcaDigestName();
+            params.init(new PSSParameterSpec(h, "MGF1", new MGF1ParameterSpec(h), hash.digestSize(),
+                    PSSParameterSpec.TRAILER_FIELD_BC));
+            return params;
+        } catch (GeneralSecurityException e) {
+            throw new ProviderException("cannot encode PSS parameters", e);
+        }
+    }
+
+    @Override
+    @Deprecated
+    protected void engineSetParameter(String param, Object value) {
+        throw new InvalidParameterException("no such parameter: " + param);
+    }
+
+    @Override
+    @Deprecated
+    protected Object engineGetParameter(String param) {
+        throw new InvalidParameterException("no such parameter: " + param);
+    }
+
+    /** "ecdsa_sha256" (TLS 1.3 adds the curve: ecdsa_secp256r1_sha256), "rsa_pkcs1_sha256", "rsa_pss_rsae_sha256". */
+    static String tlsName(SigningScheme scheme, TpmAlg hash) {
+        String h = hash.jcaDigestName().replace("-", "").toLowerCase(Locale.ROOT);
+        return switch (scheme) {
+            case ECDSA -> "ecdsa_" + h;
+            case PKCS1 -> "rsa_pkcs1_" + h;
+            case PSS -> "rsa_pss_rsae_" + h;
+        };
+    }
+
+    private MessageDigest messageDigest() throws SignatureException {
+        if (hash == null) {
+            throw new SignatureException("RSASSA-PSS needs its PSSParameterSpec before data");
+        }
+        if (digest == null) {
+            try {
+                digest = MessageDigest.getInstance(hash.jcaDigestName());
+            } catch (NoSuchAlgorithmException e) {
+                throw new SignatureException(hash + " is not available in this JVM", e);
+            }
+        }
+        return digest;
+    }
+
+    private void reset() {
+        if (digest != null) {
+            digest.reset();
+        }
+        input.reset();
+    }
+
+    private static DigestInfo digestInfo(byte[] data) throws SignatureException {
+        try {
+            return DigestInfo.getInstance(data);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new SignatureException("NONEwithRSA takes a DER DigestInfo", e);
+        }
+    }
+}
