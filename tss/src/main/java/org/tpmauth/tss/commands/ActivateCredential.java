@@ -21,6 +21,21 @@ public record ActivateCredential(int activateHandle, int keyHandle, byte[] crede
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return true;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(activateHandle, keyHandle);
     }

@@ -33,6 +33,21 @@ public record Create(int parentHandle, TpmsSensitiveCreate inSensitive, TpmtPubl
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return inSensitive.userAuth().length > 0 || inSensitive.data().length > 0;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(parentHandle);
     }

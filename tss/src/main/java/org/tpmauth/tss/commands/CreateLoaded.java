@@ -21,6 +21,21 @@ public record CreateLoaded(int parentHandle, TpmsSensitiveCreate inSensitive, Tp
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return inSensitive.userAuth().length > 0 || inSensitive.data().length > 0;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(parentHandle);
     }

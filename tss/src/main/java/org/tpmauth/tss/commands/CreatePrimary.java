@@ -34,6 +34,21 @@ public record CreatePrimary(int primaryHandle, TpmsSensitiveCreate inSensitive, 
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return inSensitive.userAuth().length > 0 || inSensitive.data().length > 0;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(primaryHandle);
     }

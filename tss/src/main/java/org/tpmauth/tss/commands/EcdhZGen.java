@@ -17,6 +17,21 @@ public record EcdhZGen(int keyHandle, TpmsEccPoint inPoint) implements TpmComman
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return true;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(keyHandle);
     }

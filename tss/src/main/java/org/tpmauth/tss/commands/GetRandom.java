@@ -12,6 +12,11 @@ public record GetRandom(int bytesRequested) implements TpmCommand<GetRandom.Resp
     }
 
     @Override
+    public boolean firstResponseParameterIsSized() {
+        return true;
+    }
+
+    @Override
     public void marshalParameters(TpmWriter out) {
         out.u16(bytesRequested);
     }

@@ -18,6 +18,16 @@ public record Load(int parentHandle, byte[] inPrivate, TpmtPublic inPublic) impl
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterIsSized() {
+        return true;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(parentHandle);
     }

@@ -17,6 +17,16 @@ public record NvDefineSpace(int authHandle, byte[] auth, TpmsNvPublic publicInfo
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return auth.length > 0;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(authHandle);
     }

@@ -18,6 +18,16 @@ public record NvRead(int authHandle, int nvIndex, int size, int offset) implemen
     }
 
     @Override
+    public boolean firstResponseParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return true;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(authHandle, nvIndex);
     }

@@ -17,6 +17,16 @@ public record NvWrite(int authHandle, int nvIndex, byte[] data, int offset) impl
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return true;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(authHandle, nvIndex);
     }

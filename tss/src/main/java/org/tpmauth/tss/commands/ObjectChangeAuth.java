@@ -19,6 +19,21 @@ public record ObjectChangeAuth(int objectHandle, int parentHandle, byte[] newAut
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return true;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(objectHandle, parentHandle);
     }

@@ -29,6 +29,21 @@ public record RsaDecrypt(int keyHandle, byte[] cipherText, TpmtAsymScheme inSche
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return true;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(keyHandle);
     }

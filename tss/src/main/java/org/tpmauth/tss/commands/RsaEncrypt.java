@@ -24,6 +24,21 @@ public record RsaEncrypt(int keyHandle, byte[] message, TpmtAsymScheme inScheme,
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean firstResponseParameterIsSized() {
+        return true;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return true;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(keyHandle);
     }

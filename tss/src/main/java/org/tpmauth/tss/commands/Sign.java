@@ -26,6 +26,11 @@ public record Sign(int keyHandle, byte[] digest, TpmtSigScheme inScheme, TpmtTic
     }
 
     @Override
+    public boolean firstParameterIsSized() {
+        return true;
+    }
+
+    @Override
     public List<Integer> handles() {
         return List.of(keyHandle);
     }

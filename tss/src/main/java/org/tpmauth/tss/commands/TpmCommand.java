@@ -25,6 +25,27 @@ public interface TpmCommand<R> {
         return 0;
     }
 
+    /**
+     * True when the first command parameter is a TPM2B, which a session with the decrypt attribute
+     * may encrypt (Part 1, "Parameter Encryption").
+     */
+    default boolean firstParameterIsSized() {
+        return false;
+    }
+
+    /** True when the first response parameter is a TPM2B, which the TPM may encrypt for a session. */
+    default boolean firstResponseParameterIsSized() {
+        return false;
+    }
+
+    /**
+     * True when the parameters carry a secret (an auth value, sensitive data, a decrypted message):
+     * the facade's secure sessions then encrypt them even when no password authorizes the command.
+     */
+    default boolean carriesSecret() {
+        return false;
+    }
+
     /** Writes the parameter area (everything after the handles and sessions). */
     default void marshalParameters(TpmWriter out) {
     }

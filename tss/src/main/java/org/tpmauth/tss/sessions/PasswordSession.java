@@ -20,6 +20,16 @@ public final class PasswordSession implements Session {
         return password.length == 0 ? EMPTY : new PasswordSession(password.clone());
     }
 
+    /** True for the empty password. */
+    public boolean isEmpty() {
+        return password.length == 0;
+    }
+
+    /** This password as the auth value of an HMAC session, so that it never crosses the bus in clear. */
+    public Session through(HmacSession session) {
+        return session.withAuth(password);
+    }
+
     @Override
     public AuthCommand authorize(CommandContext command) {
         return new AuthCommand(RS_PW, new byte[0], AuthCommand.CONTINUE_SESSION, password);
