@@ -17,7 +17,7 @@ public final class Kdf {
      * KDFa: SP800-108 counter mode with HMAC, K(i) = HMAC(key, i || label || 0 || contextU || contextV || bits).
      */
     public static byte[] kdfa(TpmAlg hash, byte[] key, String label, byte[] contextU, byte[] contextV, int bits) {
-        Mac mac = SessionCrypto.newMac(hash, key);
+        Mac mac = SessionCrypto.keyedMac(hash, key);
         byte[] fixed = SessionCrypto.concat(labelBytes(label), contextU, contextV, SessionCrypto.u32(bits));
         return expand(bits, hash.digestSize(), counter -> {
             mac.update(SessionCrypto.u32(counter));

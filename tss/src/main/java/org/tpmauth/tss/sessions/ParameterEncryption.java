@@ -52,7 +52,7 @@ final class ParameterEncryption {
 
     private static byte[] aesCfb(byte[] key, byte[] iv, byte[] data, boolean encrypt) {
         try {
-            Cipher cipher = Cipher.getInstance("AES/CFB/NoPadding");
+            Cipher cipher = SessionCrypto.perThread(Cipher.class, "AES/CFB/NoPadding", Cipher::getInstance);
             cipher.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
                     new IvParameterSpec(iv));
             return cipher.doFinal(data);

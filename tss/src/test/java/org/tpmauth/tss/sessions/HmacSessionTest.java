@@ -133,6 +133,18 @@ class HmacSessionTest {
     }
 
     @Test
+    void randomBytesThroughAnEncryptingSessionNeverShowOnTheBus() {
+        try (HmacSession session = HmacSession.start(tpm, SessionOptions.unsalted().saltedTo(eccSrk))) {
+            int before = tap.recorded().length;
+            byte[] encrypted = tpm.execute(new GetRandom(32), session).randomBytes();
+            byte[] plain = tpm.execute(new GetRandom(32)).randomBytes();
+            byte[] wire = java.util.Arrays.copyOfRange(tap.recorded(), before, tap.recorded().length);
+            assertFalse(SessionKeys.contains(wire, encrypted), "the encrypted response hides the bytes");
+            assertTrue(SessionKeys.contains(wire, plain), "without a session they are in clear");
+        }
+    }
+
+    @Test
     void aFlippedResponseByteIsCaughtAndTheResponseDiscarded() {
         HmacSession session = HmacSession.start(tpm, SessionOptions.unsalted().saltedTo(eccSrk));
         tpm.execute(new GetRandom(16), session);
