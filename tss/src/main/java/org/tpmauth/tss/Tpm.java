@@ -207,8 +207,7 @@ public final class Tpm implements AutoCloseable {
             List<Session.CommandContext> contexts = new ArrayList<>();
             for (int i = 0; i < sessions.size(); i++) {
                 contexts.add(new Session.CommandContext(command.commandCode(), command.handles(), names,
-                        plainParameters, i < command.authHandleCount() ? i : -1, command.firstParameterIsSized(),
-                        command.firstResponseParameterIsSized()));
+                        plainParameters, i < command.authHandleCount() ? i : -1, command.encryptableParameters()));
             }
             for (int i = 0; i < sessions.size(); i++) { // every nonce first, then the HMACs over the final bytes
                 parameters = sessions.get(i).prepare(contexts.get(i).withParameters(parameters));

@@ -4,6 +4,7 @@ import java.util.List;
 import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmSt;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmsCreationData;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
@@ -33,18 +34,13 @@ public record Create(int parentHandle, TpmsSensitiveCreate inSensitive, TpmtPubl
     }
 
     @Override
-    public boolean firstParameterIsSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterIsSized() {
-        return true;
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT | TpmaSession.ENCRYPT;
     }
 
     @Override
     public boolean carriesSecret() {
-        return inSensitive.userAuth().length > 0 || inSensitive.data().length > 0;
+        return inSensitive.hasSecrets();
     }
 
     @Override

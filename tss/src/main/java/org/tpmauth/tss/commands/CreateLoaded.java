@@ -3,6 +3,7 @@ package org.tpmauth.tss.commands;
 import java.util.List;
 import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.wire.TpmReader;
@@ -21,18 +22,13 @@ public record CreateLoaded(int parentHandle, TpmsSensitiveCreate inSensitive, Tp
     }
 
     @Override
-    public boolean firstParameterIsSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterIsSized() {
-        return true;
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT | TpmaSession.ENCRYPT;
     }
 
     @Override
     public boolean carriesSecret() {
-        return inSensitive.userAuth().length > 0 || inSensitive.data().length > 0;
+        return inSensitive.hasSecrets();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.List;
 import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmSt;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmsCreationData;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
@@ -34,18 +35,13 @@ public record CreatePrimary(int primaryHandle, TpmsSensitiveCreate inSensitive, 
     }
 
     @Override
-    public boolean firstParameterIsSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterIsSized() {
-        return true;
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT | TpmaSession.ENCRYPT;
     }
 
     @Override
     public boolean carriesSecret() {
-        return inSensitive.userAuth().length > 0 || inSensitive.data().length > 0;
+        return inSensitive.hasSecrets();
     }
 
     @Override

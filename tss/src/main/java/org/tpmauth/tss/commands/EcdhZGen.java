@@ -2,6 +2,7 @@ package org.tpmauth.tss.commands;
 
 import java.util.List;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmsEccPoint;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
@@ -17,13 +18,8 @@ public record EcdhZGen(int keyHandle, TpmsEccPoint inPoint) implements TpmComman
     }
 
     @Override
-    public boolean firstParameterIsSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterIsSized() {
-        return true;
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT | TpmaSession.ENCRYPT;
     }
 
     @Override

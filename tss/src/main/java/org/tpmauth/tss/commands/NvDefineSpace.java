@@ -2,6 +2,7 @@ package org.tpmauth.tss.commands;
 
 import java.util.List;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmsNvPublic;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
@@ -17,8 +18,8 @@ public record NvDefineSpace(int authHandle, byte[] auth, TpmsNvPublic publicInfo
     }
 
     @Override
-    public boolean firstParameterIsSized() {
-        return true;
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.tpmauth.tss.commands;
 import java.util.List;
 import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
 
@@ -19,13 +20,8 @@ public record ObjectChangeAuth(int objectHandle, int parentHandle, byte[] newAut
     }
 
     @Override
-    public boolean firstParameterIsSized() {
-        return true;
-    }
-
-    @Override
-    public boolean firstResponseParameterIsSized() {
-        return true;
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT | TpmaSession.ENCRYPT;
     }
 
     @Override

@@ -26,16 +26,13 @@ public interface TpmCommand<R> {
     }
 
     /**
-     * True when the first command parameter is a TPM2B, which a session with the decrypt attribute
-     * may encrypt (Part 1, "Parameter Encryption").
+     * The parameter-encryption attributes a session may set for this command (Part 1, "Parameter
+     * Encryption"): {@link org.tpmauth.tss.types.TpmaSession#DECRYPT} when the first command parameter
+     * is a TPM2B, {@link org.tpmauth.tss.types.TpmaSession#ENCRYPT} when the first response parameter
+     * is one. The TPM refuses either attribute on a command without such a parameter.
      */
-    default boolean firstParameterIsSized() {
-        return false;
-    }
-
-    /** True when the first response parameter is a TPM2B, which the TPM may encrypt for a session. */
-    default boolean firstResponseParameterIsSized() {
-        return false;
+    default int encryptableParameters() {
+        return 0;
     }
 
     /**

@@ -35,8 +35,8 @@ public final class HmacSession implements Session, AutoCloseable {
     private final TpmAlg authHash;
     private final byte[] sessionKey;
     private final TpmtSymDefObject symmetric;
-    private final boolean decrypt;
-    private final boolean encrypt;
+    /** The decrypt / encrypt attributes this session sets where a command allows them. */
+    private final int parameterEncryption;
     private final byte[] bindName;
     private final byte[] bindAuth;
     private byte[] nonceTpm;
@@ -55,9 +55,8 @@ public final class HmacSession implements Session, AutoCloseable {
         this.authHash = options.authHash();
         this.sessionKey = sessionKey;
         this.symmetric = options.symmetric();
-        boolean cipher = !(symmetric instanceof TpmtSymDefObject.Null);
-        this.decrypt = cipher && options.decrypt();
-        this.encrypt = cipher && options.encrypt();
+        this.parameterEncryption = symmetric instanceof TpmtSymDefObject.Null ? 0
+                : (options.decrypt() ? TpmaSession.DECRYPT : 0) | (options.encrypt() ? TpmaSession.ENCRYPT : 0);
         this.bindName = bindName;
         this.bindAuth = SessionCrypto.trimAuth(options.bindAuth());
         this.nonceTpm = nonceTpm;
@@ -158,8 +157,7 @@ public final class HmacSession implements Session, AutoCloseable {
                 && Arrays.equals(bindName, command.names().get(command.authIndex())) && Arrays.equals(bindAuth, auth);
         hmacKey = SessionCrypto.concat(sessionKey, boundEntity ? NONE : auth);
         sessionValue = SessionCrypto.concat(sessionKey, authorizes ? auth : NONE);
-        attributes = TpmaSession.CONTINUE_SESSION | (decrypt && command.sizedParameter() ? TpmaSession.DECRYPT : 0)
-                | (encrypt && command.sizedResponse() ? TpmaSession.ENCRYPT : 0);
+        attributes = TpmaSession.CONTINUE_SESSION | (command.encryptable() & parameterEncryption);
         if ((attributes & TpmaSession.DECRYPT) == 0) {
             return command.parameters();
         }

@@ -42,14 +42,13 @@ public interface Session {
      * @param names the Names of {@code handles} when a session {@link #needsNames}, else empty
      * @param authIndex the index of the handle this session authorizes, or -1 when it authorizes none
      *        (a session only for parameter encryption)
-     * @param sizedParameter the first command parameter is a TPM2B (encryptable)
-     * @param sizedResponse the first response parameter is a TPM2B (encryptable)
+     * @param encryptable the parameter-encryption attributes the command allows (TPMA_SESSION decrypt
+     *        and encrypt bits, see {@link org.tpmauth.tss.commands.TpmCommand#encryptableParameters})
      */
     record CommandContext(int commandCode, List<Integer> handles, List<byte[]> names, byte[] parameters,
-            int authIndex, boolean sizedParameter, boolean sizedResponse) {
+            int authIndex, int encryptable) {
         public CommandContext withParameters(byte[] newParameters) {
-            return new CommandContext(commandCode, handles, names, newParameters, authIndex, sizedParameter,
-                    sizedResponse);
+            return new CommandContext(commandCode, handles, names, newParameters, authIndex, encryptable);
         }
     }
 
