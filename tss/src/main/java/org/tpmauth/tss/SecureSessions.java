@@ -11,6 +11,7 @@ import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.sessions.Session;
 import org.tpmauth.tss.sessions.SessionOptions;
 import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.wire.TpmFormatException;
 
 /**
  * The facade's default protection: one salted HMAC session with AES-CFB parameter encryption, salted
@@ -45,7 +46,8 @@ final class SecureSessions {
             }
             session = null; // the TPM lost it, e.g. after a restart: start again once
             return runner.run(command, route(sessions, slot));
-        } catch (TpmIntegrityException e) {
+        } catch (RuntimeException e) {
+            // a tampered or malformed response or a broken transport: the nonces may be out of step
             close();
             throw e;
         }
@@ -108,7 +110,7 @@ final class SecureSessions {
         if (s != null) {
             try {
                 s.close();
-            } catch (TpmException e) {
+            } catch (TpmException | TpmFormatException e) {
                 // already gone from the TPM, or the transport fails: nothing left to flush
             }
         }

@@ -292,11 +292,7 @@ public final class Tpm implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
-            try {
-                secure.close();
-            } catch (TpmException e) {
-                // the TPM is going away anyway; the transport must still be closed
-            }
+            secure.close();
             tcti.close();
         } finally {
             lock.unlock();
