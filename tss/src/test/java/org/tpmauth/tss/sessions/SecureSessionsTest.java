@@ -33,6 +33,7 @@ import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmaNv;
 import org.tpmauth.tss.types.TpmsNvPublic;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
+import org.tpmauth.tss.wire.TpmFormatException;
 
 /**
  * The facade's default: passwords and secrets travel only through a salted, encrypted HMAC session,
@@ -118,6 +119,10 @@ class SecureSessionsTest {
                         PasswordSession.of(KEY_PASSWORD)), "byte " + position + " of " + length);
                 SessionKeys.assertSigns(tpm, key, PasswordSession.of(KEY_PASSWORD)); // a new session
             }
+            tap.tamperNextResponse(0); // the tag: malformed, so the session's nonces are out of step
+            assertThrows(TpmFormatException.class, () -> SessionKeys.assertSigns(tpm, key,
+                    PasswordSession.of(KEY_PASSWORD)));
+            SessionKeys.assertSigns(tpm, key, PasswordSession.of(KEY_PASSWORD));
             tap.tamperNextResponse(16);
             assertThrows(TpmIntegrityException.class, () -> tpm.execute(new Create(srk,
                     TpmsSensitiveCreate.withAuth(NEW_AUTH), SessionKeys.ECC_SIGNER)));
