@@ -14,10 +14,11 @@ import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.wire.TpmFormatException;
 
 /**
- * The facade's default protection: one salted HMAC session with AES-CFB parameter encryption, salted
- * by ECDH to the owner's ECC P-256 storage primary and reused for every command that carries a
- * secret. The password of a {@link PasswordSession} becomes that session's auth value. Commands the
- * caller gave HMAC or policy sessions, and commands without secrets, run unchanged.
+ * The facade's default protection: one salted HMAC session, salted by ECDH to the owner's ECC P-256
+ * storage primary and reused for every command that carries a secret. The password of a
+ * {@link PasswordSession} becomes that session's auth value (so only an HMAC of it is sent); secret
+ * parameters are AES-CFB encrypted. Commands the caller gave HMAC or policy sessions, and commands
+ * without secrets, run unchanged.
  */
 final class SecureSessions {
     /** Runs a command with a given session list (the facade's raw path). */
@@ -39,13 +40,13 @@ final class SecureSessions {
         }
         boolean fresh = session == null || !session.isUsable();
         try {
-            return runner.run(command, route(sessions, slot));
+            return runner.run(command, route(command, sessions, slot));
         } catch (TpmResponseException e) {
             if (fresh || !isSessionGone(e)) {
                 throw e;
             }
             session = null; // the TPM lost it, e.g. after a restart: start again once
-            return runner.run(command, route(sessions, slot));
+            return runner.run(command, route(command, sessions, slot));
         } catch (RuntimeException e) {
             // a tampered or malformed response or a broken transport: the nonces may be out of step
             close();
@@ -72,13 +73,14 @@ final class SecureSessions {
         return command.authHandleCount() > 0 ? 0 : sessions.size();
     }
 
-    private List<Session> route(List<Session> sessions, int slot) {
+    /** The sessions with the secure one in {@code slot}; it encrypts parameters only where they are secret. */
+    private List<Session> route(TpmCommand<?> command, List<Session> sessions, int slot) {
         HmacSession hmac = session();
         List<Session> routed = new ArrayList<>(sessions);
         if (slot == routed.size()) {
             routed.add(hmac);
         } else {
-            routed.set(slot, ((PasswordSession) routed.get(slot)).through(hmac));
+            routed.set(slot, ((PasswordSession) routed.get(slot)).through(hmac, command.carriesSecret()));
         }
         return routed;
     }

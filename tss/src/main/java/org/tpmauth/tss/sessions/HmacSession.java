@@ -99,12 +99,21 @@ public final class HmacSession implements Session, AutoCloseable {
 
     /** A view of this session that authorizes an entity whose auth value is {@code authValue}. */
     public Session withAuth(byte[] authValue) {
-        return new Authorized(SessionCrypto.trimAuth(authValue));
+        return withAuth(authValue, true);
+    }
+
+    /**
+     * A view that authorizes an entity whose auth value is {@code authValue}, with or without the
+     * session's parameter encryption: a command whose parameters hold no secret needs only the HMAC,
+     * which keeps the password off the bus as well.
+     */
+    public Session withAuth(byte[] authValue, boolean encryptParameters) {
+        return new Authorized(SessionCrypto.trimAuth(authValue), encryptParameters ? parameterEncryption : 0);
     }
 
     @Override
     public byte[] prepare(CommandContext command) {
-        return prepare(command, NONE);
+        return prepare(command, NONE, parameterEncryption);
     }
 
     @Override
@@ -146,7 +155,7 @@ public final class HmacSession implements Session, AutoCloseable {
         return true;
     }
 
-    private byte[] prepare(CommandContext command, byte[] auth) {
+    private byte[] prepare(CommandContext command, byte[] auth, int encryption) {
         if (!isUsable()) {
             throw new IllegalStateException(String.format("session 0x%08x is %s; start a new one", handle,
                     broken ? "out of step after a failed response check" : "closed"));
@@ -157,7 +166,7 @@ public final class HmacSession implements Session, AutoCloseable {
                 && Arrays.equals(bindName, command.names().get(command.authIndex())) && Arrays.equals(bindAuth, auth);
         hmacKey = SessionCrypto.concat(sessionKey, boundEntity ? NONE : auth);
         sessionValue = SessionCrypto.concat(sessionKey, authorizes ? auth : NONE);
-        attributes = TpmaSession.CONTINUE_SESSION | (command.encryptable() & parameterEncryption);
+        attributes = TpmaSession.CONTINUE_SESSION | (command.encryptable() & encryption);
         if ((attributes & TpmaSession.DECRYPT) == 0) {
             return command.parameters();
         }
@@ -183,14 +192,16 @@ public final class HmacSession implements Session, AutoCloseable {
     /** The session authorizing an entity with a given auth value. */
     private final class Authorized implements Session {
         private final byte[] auth;
+        private final int encryption;
 
-        Authorized(byte[] auth) {
+        Authorized(byte[] auth, int encryption) {
             this.auth = auth;
+            this.encryption = encryption;
         }
 
         @Override
         public byte[] prepare(CommandContext command) {
-            return HmacSession.this.prepare(command, auth);
+            return HmacSession.this.prepare(command, auth, encryption);
         }
 
         @Override

@@ -25,9 +25,12 @@ public final class PasswordSession implements Session {
         return password.length == 0;
     }
 
-    /** This password as the auth value of an HMAC session, so that it never crosses the bus in clear. */
-    public Session through(HmacSession session) {
-        return session.withAuth(password);
+    /**
+     * This password as the auth value of an HMAC session, so that it never crosses the bus in clear;
+     * {@code encryptParameters} as in {@link HmacSession#withAuth(byte[], boolean)}.
+     */
+    public Session through(HmacSession session, boolean encryptParameters) {
+        return session.withAuth(password, encryptParameters);
     }
 
     @Override
