@@ -45,7 +45,7 @@ public final class Tpm implements AutoCloseable {
     /** Names of loaded and persistent objects, for cpHash; dropped when the handle changes hands. */
     private final Map<Integer, byte[]> names = new HashMap<>();
     private final SecureSessions secure = new SecureSessions(this);
-    private boolean secureSessions = true;
+    private volatile boolean secureSessions = true;
 
     public Tpm(Tcti tcti) {
         this.tcti = tcti;
