@@ -1,8 +1,14 @@
 package org.tpmauth.tss;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.tpmauth.tss.commands.EvictControl;
+import org.tpmauth.tss.commands.FlushContext;
+import org.tpmauth.tss.commands.NvReadPublic;
+import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.commands.TpmCommand;
 import org.tpmauth.tss.sessions.AuthCommand;
 import org.tpmauth.tss.sessions.AuthResponse;
@@ -12,6 +18,7 @@ import org.tpmauth.tss.transport.Tcti;
 import org.tpmauth.tss.transport.TctiConfig;
 import org.tpmauth.tss.commands.Startup;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmSt;
 import org.tpmauth.tss.types.TpmSu;
 import org.tpmauth.tss.wire.TpmFormatException;
@@ -22,6 +29,11 @@ import org.tpmauth.tss.wire.TpmWriter;
  * The TPM facade: runs typed commands one at a time for any number of threads, adds the
  * authorization sessions, retries the TPM's transient warnings with a bound, and turns error codes
  * into {@link TpmResponseException}s with a readable message.
+ *
+ * <p>Secure sessions are on by default: a command that carries a secret (a non-empty password
+ * authorizing a handle, or secret parameters, see {@link TpmCommand#carriesSecret}) runs through a
+ * salted HMAC session with AES-CFB parameter encryption, so that neither the password nor the secret
+ * crosses the bus in clear and a tampered response is rejected ({@link TpmIntegrityException}).
  */
 public final class Tpm implements AutoCloseable {
     /** How often TPM_RC_RETRY / YIELDED / TESTING is retried before giving up. */
@@ -30,6 +42,10 @@ public final class Tpm implements AutoCloseable {
 
     private final Tcti tcti;
     private final ReentrantLock lock = new ReentrantLock(true);
+    /** Names of loaded and persistent objects, for cpHash; dropped when the handle changes hands. */
+    private final Map<Integer, byte[]> names = new HashMap<>();
+    private final SecureSessions secure = new SecureSessions(this);
+    private volatile boolean secureSessions = true;
 
     public Tpm(Tcti tcti) {
         this.tcti = tcti;
@@ -45,8 +61,29 @@ public final class Tpm implements AutoCloseable {
     }
 
     /**
+     * Turns the default secure sessions on or off. Off sends passwords and secret parameters in clear:
+     * meant for measurements only.
+     */
+    public void setSecureSessions(boolean on) {
+        lock.lock();
+        try {
+            secureSessions = on;
+            if (!on) {
+                secure.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean secureSessions() {
+        return secureSessions;
+    }
+
+    /**
      * Runs a command. Each handle that needs authorization takes the next session given; missing
-     * sessions default to the empty password.
+     * sessions default to the empty password. Sessions beyond the authorized handles only encrypt
+     * parameters (or audit).
      */
     public <R> R execute(TpmCommand<R> command, Session... sessions) {
         int authCount = command.authHandleCount();
@@ -54,37 +91,89 @@ public final class Tpm implements AutoCloseable {
         while (used.size() < authCount) {
             used.add(PasswordSession.EMPTY);
         }
-        byte[] parameters = TpmWriter.marshal(command::marshalParameters);
         lock.lock();
         try {
-            boolean startedUp = false;
-            for (int attempt = 0; ; attempt++) {
-                byte[] request = buildCommand(command, used, parameters);
-                byte[] response = tcti.transmit(request);
-                int rc = responseCode(command, response);
-                if (isTransient(rc) && attempt < MAX_RETRIES) {
-                    backoff(rc, attempt);
-                    continue;
+            return secureSessions ? secure.execute(command, used, this::run) : run(command, used);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The Name of a handle as cpHash uses it: from ReadPublic for a loaded or persistent object
+     * (cached; empty for a sequence object), from NV_ReadPublic for an NV index, the handle itself for
+     * anything else.
+     */
+    public byte[] nameOf(int handle) {
+        lock.lock();
+        try {
+            switch (TpmHandles.type(handle)) {
+                case TpmHandles.HT_TRANSIENT, TpmHandles.HT_PERSISTENT -> {
+                    byte[] name = names.get(handle);
+                    if (name == null) {
+                        try {
+                            name = run(new ReadPublic(handle), List.of()).name();
+                        } catch (TpmResponseException e) {
+                            // a hash or HMAC sequence has no public area and an empty Name; a
+                            // missing handle is better reported by the command itself
+                            return new byte[0];
+                        }
+                        names.put(handle, name);
+                    }
+                    return name.clone();
                 }
-                if (TpmRc.base(rc) == TpmRc.INITIALIZE && !startedUp && command.commandCode() != TpmCc.Startup) {
-                    // a TPM that was (re)started without TPM2_Startup, e.g. swtpm without startup-clear
-                    startup();
-                    startedUp = true;
-                    continue;
+                case TpmHandles.HT_NV_INDEX -> {
+                    return run(new NvReadPublic(handle), List.of()).nvName(); // changes when first written
                 }
-                if (rc != TpmRc.SUCCESS) {
-                    throw new TpmResponseException(command.commandCode(), rc);
+                default -> {
+                    return TpmWriter.marshal(out -> out.u32(handle));
                 }
-                return readResponse(command, used, response);
             }
         } finally {
             lock.unlock();
         }
     }
 
+    private <R> R run(TpmCommand<R> command, List<Session> used) {
+        byte[] parameters = TpmWriter.marshal(command::marshalParameters);
+        List<byte[]> handleNames = used.stream().anyMatch(Session::needsNames)
+                ? command.handles().stream().map(this::nameOf).toList() : List.of();
+        boolean startedUp = false;
+        for (int attempt = 0; ; attempt++) {
+            byte[] request = buildCommand(command, used, handleNames, parameters);
+            byte[] response = tcti.transmit(request);
+            int rc = responseCode(command, response);
+            if (isTransient(rc) && attempt < MAX_RETRIES) {
+                backoff(rc, attempt);
+                continue;
+            }
+            if (TpmRc.base(rc) == TpmRc.INITIALIZE && !startedUp && command.commandCode() != TpmCc.Startup) {
+                // a TPM that was (re)started without TPM2_Startup, e.g. swtpm without startup-clear
+                startup();
+                startedUp = true;
+                continue;
+            }
+            if (rc != TpmRc.SUCCESS) {
+                throw new TpmResponseException(command.commandCode(), rc);
+            }
+            R result = readResponse(command, used, response);
+            forgetNames(command);
+            return result;
+        }
+    }
+
+    private void forgetNames(TpmCommand<?> command) {
+        if (command instanceof FlushContext f) {
+            names.remove(f.flushHandle());
+        } else if (command instanceof EvictControl e) {
+            names.remove(e.persistentHandle());
+        }
+    }
+
     private void startup() {
         Startup startup = new Startup(TpmSu.CLEAR);
-        byte[] response = tcti.transmit(buildCommand(startup, List.of(), TpmWriter.marshal(startup::marshalParameters)));
+        byte[] response = tcti.transmit(buildCommand(startup, List.of(), List.of(),
+                TpmWriter.marshal(startup::marshalParameters)));
         int rc = responseCode(startup, response);
         if (rc != TpmRc.SUCCESS && TpmRc.base(rc) != TpmRc.INITIALIZE) {
             throw new TpmResponseException(TpmCc.Startup, rc);
@@ -108,15 +197,23 @@ public final class Tpm implements AutoCloseable {
         }
     }
 
-    private static byte[] buildCommand(TpmCommand<?> command, List<Session> sessions, byte[] parameters) {
+    private static byte[] buildCommand(TpmCommand<?> command, List<Session> sessions, List<byte[]> names,
+            byte[] plainParameters) {
         TpmWriter handles = new TpmWriter();
         command.handles().forEach(handles::u32);
         TpmWriter auth = new TpmWriter();
+        byte[] parameters = plainParameters;
         if (!sessions.isEmpty()) {
-            Session.CommandContext ctx = new Session.CommandContext(command.commandCode(), command.handles(),
-                    parameters);
-            for (Session s : sessions) {
-                AuthCommand a = s.authorize(ctx);
+            List<Session.CommandContext> contexts = new ArrayList<>();
+            for (int i = 0; i < sessions.size(); i++) {
+                contexts.add(new Session.CommandContext(command.commandCode(), command.handles(), names,
+                        plainParameters, i < command.authHandleCount() ? i : -1, command.encryptableParameters()));
+            }
+            for (int i = 0; i < sessions.size(); i++) { // every nonce first, then the HMACs over the final bytes
+                parameters = sessions.get(i).prepare(contexts.get(i).withParameters(parameters));
+            }
+            for (int i = 0; i < sessions.size(); i++) {
+                AuthCommand a = sessions.get(i).authorize(contexts.get(i).withParameters(parameters));
                 a.marshal(auth);
             }
         }
@@ -147,13 +244,14 @@ public final class Tpm implements AutoCloseable {
         return rc;
     }
 
-    private static <R> R readResponse(TpmCommand<R> command, List<Session> sessions, byte[] response) {
+    private <R> R readResponse(TpmCommand<R> command, List<Session> sessions, byte[] response) {
         TpmReader in = new TpmReader(response, HEADER, response.length - HEADER);
         int tag = ((response[0] & 0xff) << 8) | (response[1] & 0xff);
         in.enter(TpmCc.nameOf(command.commandCode()) + " response");
         int[] handles = new int[command.responseHandleCount()];
         for (int i = 0; i < handles.length; i++) {
             handles[i] = in.u32();
+            names.remove(handles[i]); // a new object at this handle
         }
         int paramStart;
         int paramSize;
@@ -176,6 +274,10 @@ public final class Tpm implements AutoCloseable {
                 s.verify(AuthResponse.read(auths), ctx);
             }
             auths.expectEnd();
+            for (Session s : sessions) {
+                ctx = ctx.withParameters(s.decryptResponse(ctx));
+            }
+            parameters = ctx.parameters();
         } else if (!sessions.isEmpty()) {
             throw in.error("the TPM returned no session area for a command sent with sessions");
         }
@@ -185,11 +287,12 @@ public final class Tpm implements AutoCloseable {
         return result;
     }
 
-    /** Closes the transport. */
+    /** Flushes the default secure session and closes the transport. */
     @Override
     public void close() {
         lock.lock();
         try {
+            secure.close();
             tcti.close();
         } finally {
             lock.unlock();

@@ -3,6 +3,7 @@ package org.tpmauth.tss.commands;
 import java.util.List;
 import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
 
@@ -18,6 +19,16 @@ public record ActivateCredential(int activateHandle, int keyHandle, byte[] crede
     @Override
     public int commandCode() {
         return TpmCc.ActivateCredential;
+    }
+
+    @Override
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT | TpmaSession.ENCRYPT;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return true;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.tpmauth.tss.commands;
 import java.util.List;
 import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.wire.TpmReader;
@@ -18,6 +19,16 @@ public record CreateLoaded(int parentHandle, TpmsSensitiveCreate inSensitive, Tp
     @Override
     public int commandCode() {
         return TpmCc.CreateLoaded;
+    }
+
+    @Override
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT | TpmaSession.ENCRYPT;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return inSensitive.hasSecrets();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.List;
 import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmSt;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmsCreationData;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
@@ -31,6 +32,16 @@ public record CreatePrimary(int primaryHandle, TpmsSensitiveCreate inSensitive, 
     @Override
     public int commandCode() {
         return TpmCc.CreatePrimary;
+    }
+
+    @Override
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT | TpmaSession.ENCRYPT;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return inSensitive.hasSecrets();
     }
 
     @Override

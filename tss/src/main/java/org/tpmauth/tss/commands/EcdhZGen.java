@@ -2,6 +2,7 @@ package org.tpmauth.tss.commands;
 
 import java.util.List;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmsEccPoint;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
@@ -14,6 +15,16 @@ public record EcdhZGen(int keyHandle, TpmsEccPoint inPoint) implements TpmComman
     @Override
     public int commandCode() {
         return TpmCc.ECDH_ZGen;
+    }
+
+    @Override
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT | TpmaSession.ENCRYPT;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return true;
     }
 
     @Override

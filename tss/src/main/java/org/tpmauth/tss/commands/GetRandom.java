@@ -1,6 +1,7 @@
 package org.tpmauth.tss.commands;
 
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
 
@@ -9,6 +10,11 @@ public record GetRandom(int bytesRequested) implements TpmCommand<GetRandom.Resp
     @Override
     public int commandCode() {
         return TpmCc.GetRandom;
+    }
+
+    @Override
+    public int encryptableParameters() {
+        return TpmaSession.ENCRYPT;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.tpmauth.tss.commands;
 
 import java.util.List;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmsNvPublic;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
@@ -14,6 +15,16 @@ public record NvDefineSpace(int authHandle, byte[] auth, TpmsNvPublic publicInfo
     @Override
     public int commandCode() {
         return TpmCc.NV_DefineSpace;
+    }
+
+    @Override
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return auth.length > 0;
     }
 
     @Override

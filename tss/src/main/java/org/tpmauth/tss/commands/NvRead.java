@@ -3,6 +3,7 @@ package org.tpmauth.tss.commands;
 import java.util.List;
 import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
 
@@ -15,6 +16,16 @@ public record NvRead(int authHandle, int nvIndex, int size, int offset) implemen
     @Override
     public int commandCode() {
         return TpmCc.NV_Read;
+    }
+
+    @Override
+    public int encryptableParameters() {
+        return TpmaSession.ENCRYPT;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return true;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.tpmauth.tss.commands;
 import java.util.List;
 import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmtAsymScheme;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
@@ -21,6 +22,16 @@ public record RsaEncrypt(int keyHandle, byte[] message, TpmtAsymScheme inScheme,
     @Override
     public int commandCode() {
         return TpmCc.RSA_Encrypt;
+    }
+
+    @Override
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT | TpmaSession.ENCRYPT;
+    }
+
+    @Override
+    public boolean carriesSecret() {
+        return true;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.tpmauth.tss.commands;
 
 import java.util.List;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmtSigScheme;
 import org.tpmauth.tss.types.TpmtSignature;
 import org.tpmauth.tss.types.TpmtTicket;
@@ -23,6 +24,11 @@ public record Sign(int keyHandle, byte[] digest, TpmtSigScheme inScheme, TpmtTic
     @Override
     public int commandCode() {
         return TpmCc.Sign;
+    }
+
+    @Override
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT;
     }
 
     @Override

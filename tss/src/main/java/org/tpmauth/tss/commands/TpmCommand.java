@@ -25,6 +25,24 @@ public interface TpmCommand<R> {
         return 0;
     }
 
+    /**
+     * The parameter-encryption attributes a session may set for this command (Part 1, "Parameter
+     * Encryption"): {@link org.tpmauth.tss.types.TpmaSession#DECRYPT} when the first command parameter
+     * is a TPM2B, {@link org.tpmauth.tss.types.TpmaSession#ENCRYPT} when the first response parameter
+     * is one. The TPM refuses either attribute on a command without such a parameter.
+     */
+    default int encryptableParameters() {
+        return 0;
+    }
+
+    /**
+     * True when the parameters carry a secret (an auth value, sensitive data, a decrypted message):
+     * the facade's secure sessions then encrypt them even when no password authorizes the command.
+     */
+    default boolean carriesSecret() {
+        return false;
+    }
+
     /** Writes the parameter area (everything after the handles and sessions). */
     default void marshalParameters(TpmWriter out) {
     }

@@ -5,8 +5,8 @@ import org.tpmauth.tss.wire.TpmWriter;
 
 /** TPMS_AUTH_COMMAND: session handle, nonceCaller, TPMA_SESSION, hmac (or password). */
 public record AuthCommand(int sessionHandle, byte[] nonce, int attributes, byte[] hmac) implements TpmMarshallable {
-    /** TPMA_SESSION continueSession. */
-    public static final int CONTINUE_SESSION = 0x01;
+    /** TPMA_SESSION continueSession ({@link org.tpmauth.tss.types.TpmaSession} has all the bits). */
+    public static final int CONTINUE_SESSION = org.tpmauth.tss.types.TpmaSession.CONTINUE_SESSION;
 
     @Override
     public void marshal(TpmWriter out) {

@@ -20,6 +20,19 @@ public final class PasswordSession implements Session {
         return password.length == 0 ? EMPTY : new PasswordSession(password.clone());
     }
 
+    /** True for the empty password. */
+    public boolean isEmpty() {
+        return password.length == 0;
+    }
+
+    /**
+     * This password as the auth value of an HMAC session, so that it never crosses the bus in clear;
+     * {@code encryptParameters} as in {@link HmacSession#withAuth(byte[], boolean)}.
+     */
+    public Session through(HmacSession session, boolean encryptParameters) {
+        return session.withAuth(password, encryptParameters);
+    }
+
     @Override
     public AuthCommand authorize(CommandContext command) {
         return new AuthCommand(RS_PW, new byte[0], AuthCommand.CONTINUE_SESSION, password);

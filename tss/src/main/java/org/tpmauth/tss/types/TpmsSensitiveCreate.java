@@ -23,6 +23,11 @@ public record TpmsSensitiveCreate(byte[] userAuth, byte[] data) implements TpmMa
         return new TpmsSensitiveCreate(userAuth.clone(), new byte[0]);
     }
 
+    /** True when it holds an auth value or data, which must not cross the bus in clear. */
+    public boolean hasSecrets() {
+        return userAuth.length > 0 || data.length > 0;
+    }
+
     @Override
     public void marshal(TpmWriter out) {
         out.sized(userAuth).sized(data);

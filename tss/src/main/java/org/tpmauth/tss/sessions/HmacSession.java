@@ -1,0 +1,232 @@
+package org.tpmauth.tss.sessions;
+
+import java.security.MessageDigest;
+import java.util.Arrays;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.TpmIntegrityException;
+import org.tpmauth.tss.commands.FlushContext;
+import org.tpmauth.tss.commands.ReadPublic;
+import org.tpmauth.tss.commands.StartAuthSession;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmSe;
+import org.tpmauth.tss.types.TpmaSession;
+import org.tpmauth.tss.types.TpmtPublic;
+import org.tpmauth.tss.types.TpmtSymDefObject;
+
+/**
+ * An HMAC authorization session (TPM2_StartAuthSession with TPM_SE_HMAC), kept open across commands
+ * (continueSession): each command gets a fresh nonceCaller and an HMAC over cpHash, the nonces and the
+ * attributes, keyed with sessionKey || authValue (without the authValue when the session is bound to
+ * the entity it authorizes); each response's HMAC over rpHash is checked, and a mismatch throws
+ * {@link TpmIntegrityException}. With a symmetric cipher the first TPM2B parameter is encrypted in
+ * the directions the options ask for (TPM 2.0 Part 1, "Session-based authorization", "HMAC
+ * computation", "Parameter encryption").
+ *
+ * <p>This object itself authorizes with an empty auth value; {@link #withAuth} gives a view that uses
+ * a password. Not thread-safe on its own; the {@link Tpm} facade runs one command at a time.
+ */
+public final class HmacSession implements Session, AutoCloseable {
+    private static final byte[] NONE = new byte[0];
+
+    private final Tpm tpm;
+    private final int handle;
+    private final TpmAlg authHash;
+    private final byte[] sessionKey;
+    private final TpmtSymDefObject symmetric;
+    /** The decrypt / encrypt attributes this session sets where a command allows them. */
+    private final int parameterEncryption;
+    private final byte[] bindName;
+    private final byte[] bindAuth;
+    private byte[] nonceTpm;
+    // the command in flight
+    private byte[] nonceCaller = NONE;
+    private int attributes;
+    private byte[] hmacKey = NONE;
+    private byte[] sessionValue = NONE;
+    private boolean broken;
+    private boolean open = true;
+
+    private HmacSession(Tpm tpm, int handle, SessionOptions options, byte[] sessionKey, byte[] bindName,
+            byte[] nonceTpm) {
+        this.tpm = tpm;
+        this.handle = handle;
+        this.authHash = options.authHash();
+        this.sessionKey = sessionKey;
+        this.symmetric = options.symmetric();
+        this.parameterEncryption = symmetric instanceof TpmtSymDefObject.Null ? 0
+                : (options.decrypt() ? TpmaSession.DECRYPT : 0) | (options.encrypt() ? TpmaSession.ENCRYPT : 0);
+        this.bindName = bindName;
+        this.bindAuth = SessionCrypto.trimAuth(options.bindAuth());
+        this.nonceTpm = nonceTpm;
+    }
+
+    /** Starts a session; a salt key's public area is read from the TPM. */
+    public static HmacSession start(Tpm tpm, SessionOptions options) {
+        TpmtPublic saltKey = options.tpmKey() == TpmHandles.RH_NULL ? null
+                : tpm.execute(new ReadPublic(options.tpmKey())).outPublic();
+        return start(tpm, options, saltKey);
+    }
+
+    /** Starts a session salted to {@code options.tpmKey()}, whose public area the caller already holds. */
+    public static HmacSession start(Tpm tpm, SessionOptions options, TpmtPublic saltKey) {
+        Salt salt = saltKey == null ? null : Salt.forKey(saltKey);
+        boolean bound = options.bind() != TpmHandles.RH_NULL;
+        byte[] bindName = bound ? tpm.nameOf(options.bind()) : null;
+        TpmAlg hash = options.authHash();
+        byte[] nonceCaller = SessionCrypto.random(hash.digestSize());
+        StartAuthSession.Response r = tpm.execute(new StartAuthSession(options.tpmKey(), options.bind(), nonceCaller,
+                salt == null ? NONE : salt.encrypted(), TpmSe.HMAC, options.symmetric(), hash));
+        byte[] sessionKey = NONE;
+        if (bound || salt != null) {
+            byte[] secret = SessionCrypto.concat(SessionCrypto.trimAuth(options.bindAuth()),
+                    salt == null ? NONE : salt.value());
+            sessionKey = Kdf.kdfa(hash, secret, "ATH", r.nonceTpm(), nonceCaller, hash.digestSize() * 8);
+        }
+        return new HmacSession(tpm, r.sessionHandle(), options, sessionKey, bindName, r.nonceTpm());
+    }
+
+    /** The session handle (0x02xxxxxx). */
+    public int handle() {
+        return handle;
+    }
+
+    /** False after the TPM closed the session, after {@link #close}, or after a failed response check. */
+    public boolean isUsable() {
+        return open && !broken;
+    }
+
+    /** A view of this session that authorizes an entity whose auth value is {@code authValue}. */
+    public Session withAuth(byte[] authValue) {
+        return withAuth(authValue, true);
+    }
+
+    /**
+     * A view that authorizes an entity whose auth value is {@code authValue}, with or without the
+     * session's parameter encryption: a command whose parameters hold no secret needs only the HMAC,
+     * which keeps the password off the bus as well.
+     */
+    public Session withAuth(byte[] authValue, boolean encryptParameters) {
+        return new Authorized(SessionCrypto.trimAuth(authValue), encryptParameters ? parameterEncryption : 0);
+    }
+
+    @Override
+    public byte[] prepare(CommandContext command) {
+        return prepare(command, NONE, parameterEncryption);
+    }
+
+    @Override
+    public AuthCommand authorize(CommandContext command) {
+        byte[] cpHash = SessionCrypto.hash(authHash, SessionCrypto.u32(command.commandCode()),
+                SessionCrypto.concat(command.names().toArray(byte[][]::new)), command.parameters());
+        byte[] hmac = SessionCrypto.hmac(authHash, hmacKey, cpHash, nonceCaller, nonceTpm,
+                new byte[] {(byte) attributes});
+        return new AuthCommand(handle, nonceCaller, attributes, hmac);
+    }
+
+    @Override
+    public void verify(AuthResponse response, ResponseContext context) {
+        byte[] rpHash = SessionCrypto.hash(authHash, SessionCrypto.u32(context.responseCode()),
+                SessionCrypto.u32(context.commandCode()), context.parameters());
+        byte[] expected = SessionCrypto.hmac(authHash, hmacKey, rpHash, response.nonce(), nonceCaller,
+                new byte[] {(byte) response.attributes()});
+        if (!MessageDigest.isEqual(expected, response.hmac())) {
+            broken = true;
+            throw new TpmIntegrityException(String.format("the response to %s failed the HMAC check of session "
+                    + "0x%08x: it was altered on its way from the TPM, and was discarded",
+                    TpmCc.nameOf(context.commandCode()), handle));
+        }
+        nonceTpm = response.nonce();
+        open = (response.attributes() & TpmaSession.CONTINUE_SESSION) != 0;
+    }
+
+    @Override
+    public byte[] decryptResponse(ResponseContext context) {
+        if ((attributes & TpmaSession.ENCRYPT) == 0) {
+            return context.parameters();
+        }
+        return ParameterEncryption.apply(symmetric, authHash, sessionValue, nonceTpm, nonceCaller,
+                context.parameters(), false);
+    }
+
+    @Override
+    public boolean needsNames() {
+        return true;
+    }
+
+    private byte[] prepare(CommandContext command, byte[] auth, int encryption) {
+        if (!isUsable()) {
+            throw new IllegalStateException(String.format("session 0x%08x is %s; start a new one", handle,
+                    broken ? "out of step after a failed response check" : "closed"));
+        }
+        nonceCaller = SessionCrypto.random(authHash.digestSize());
+        boolean authorizes = command.authIndex() >= 0;
+        boolean boundEntity = authorizes && bindName != null
+                && Arrays.equals(bindName, command.names().get(command.authIndex())) && Arrays.equals(bindAuth, auth);
+        hmacKey = SessionCrypto.concat(sessionKey, boundEntity ? NONE : auth);
+        sessionValue = SessionCrypto.concat(sessionKey, authorizes ? auth : NONE);
+        attributes = TpmaSession.CONTINUE_SESSION | (command.encryptable() & encryption);
+        if ((attributes & TpmaSession.DECRYPT) == 0) {
+            return command.parameters();
+        }
+        return ParameterEncryption.apply(symmetric, authHash, sessionValue, nonceCaller, nonceTpm,
+                command.parameters(), true);
+    }
+
+    /** Flushes the session from the TPM, unless the TPM already closed it. */
+    @Override
+    public void close() {
+        if (open) {
+            open = false;
+            tpm.execute(new FlushContext(handle));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format("HmacSession[handle=0x%08x, %s%s]", handle, sessionKey.length == 0 ? "unsalted" : "keyed",
+                bindName == null ? "" : ", bound");
+    }
+
+    /** The session authorizing an entity with a given auth value. */
+    private final class Authorized implements Session {
+        private final byte[] auth;
+        private final int encryption;
+
+        Authorized(byte[] auth, int encryption) {
+            this.auth = auth;
+            this.encryption = encryption;
+        }
+
+        @Override
+        public byte[] prepare(CommandContext command) {
+            return HmacSession.this.prepare(command, auth, encryption);
+        }
+
+        @Override
+        public AuthCommand authorize(CommandContext command) {
+            return HmacSession.this.authorize(command);
+        }
+
+        @Override
+        public void verify(AuthResponse response, ResponseContext context) {
+            HmacSession.this.verify(response, context);
+        }
+
+        @Override
+        public byte[] decryptResponse(ResponseContext context) {
+            return HmacSession.this.decryptResponse(context);
+        }
+
+        @Override
+        public boolean needsNames() {
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return HmacSession.this + " with an auth value";
+        }
+    }
+}
