@@ -1,9 +1,11 @@
 package org.tpmauth.tss;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.tpmauth.tss.commands.TpmCommand;
+import org.tpmauth.tss.resources.ResourceManager;
 import org.tpmauth.tss.sessions.AuthCommand;
 import org.tpmauth.tss.sessions.AuthResponse;
 import org.tpmauth.tss.sessions.PasswordSession;
@@ -21,7 +23,8 @@ import org.tpmauth.tss.wire.TpmWriter;
 /**
  * The TPM facade: runs typed commands one at a time for any number of threads, adds the
  * authorization sessions, retries the TPM's transient warnings with a bound, and turns error codes
- * into {@link TpmResponseException}s with a readable message.
+ * into {@link TpmResponseException}s with a readable message. {@link #open} puts a
+ * {@link ResourceManager} in front of the transport, so any number of keys and sessions stay loaded.
  */
 public final class Tpm implements AutoCloseable {
     /** How often TPM_RC_RETRY / YIELDED / TESTING is retried before giving up. */
@@ -29,15 +32,32 @@ public final class Tpm implements AutoCloseable {
     private static final int HEADER = 10;
 
     private final Tcti tcti;
+    /** What commands go through: the transport, or a resource manager in front of it. */
+    private final Tcti channel;
     private final ReentrantLock lock = new ReentrantLock(true);
+    private final TimedExchange timed;
 
+    /** A Tpm sending commands straight to the transport (the TPM's few slots are the limit). */
     public Tpm(Tcti tcti) {
-        this.tcti = tcti;
+        this(tcti, false);
     }
 
-    /** Opens the TPM named by a TCTI config string, or the default one when {@code config} is null. */
+    /**
+     * @param manageResources whether a {@link ResourceManager} virtualizes transient objects and
+     *                        sessions, so any number stay loaded; closing flushes them
+     */
+    public Tpm(Tcti tcti, boolean manageResources) {
+        this.tcti = tcti;
+        this.channel = manageResources ? new ResourceManager(tcti) : tcti;
+        this.timed = new TimedExchange(channel);
+    }
+
+    /**
+     * Opens the TPM named by a TCTI config string, or the default one when {@code config} is null,
+     * with resource management.
+     */
     public static Tpm open(String config) {
-        return new Tpm(TctiConfig.resolve(config).open());
+        return new Tpm(TctiConfig.resolve(config).open(), true);
     }
 
     public Tcti tcti() {
@@ -49,18 +69,28 @@ public final class Tpm implements AutoCloseable {
      * sessions default to the empty password.
      */
     public <R> R execute(TpmCommand<R> command, Session... sessions) {
+        return execute(command, null, sessions);
+    }
+
+    /**
+     * Runs a command, giving up after {@code timeout} (waiting for earlier commands included) with a
+     * {@link TpmTimeoutException}. The TPM still completes it; its answer is discarded, and an object
+     * or session it created is flushed.
+     */
+    public <R> R execute(TpmCommand<R> command, Duration timeout, Session... sessions) {
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         int authCount = command.authHandleCount();
         List<Session> used = new ArrayList<>(List.of(sessions));
         while (used.size() < authCount) {
             used.add(PasswordSession.EMPTY);
         }
         byte[] parameters = TpmWriter.marshal(command::marshalParameters);
-        lock.lock();
+        timed.lock(lock, command, deadline);
         try {
             boolean startedUp = false;
             for (int attempt = 0; ; attempt++) {
                 byte[] request = buildCommand(command, used, parameters);
-                byte[] response = tcti.transmit(request);
+                byte[] response = timed.transmit(request, command, deadline);
                 int rc = responseCode(command, response);
                 if (isTransient(rc) && attempt < MAX_RETRIES) {
                     backoff(rc, attempt);
@@ -84,7 +114,7 @@ public final class Tpm implements AutoCloseable {
 
     private void startup() {
         Startup startup = new Startup(TpmSu.CLEAR);
-        byte[] response = tcti.transmit(buildCommand(startup, List.of(), TpmWriter.marshal(startup::marshalParameters)));
+        byte[] response = channel.transmit(buildCommand(startup, List.of(), TpmWriter.marshal(startup::marshalParameters)));
         int rc = responseCode(startup, response);
         if (rc != TpmRc.SUCCESS && TpmRc.base(rc) != TpmRc.INITIALIZE) {
             throw new TpmResponseException(TpmCc.Startup, rc);
@@ -185,12 +215,13 @@ public final class Tpm implements AutoCloseable {
         return result;
     }
 
-    /** Closes the transport. */
+    /** Closes the transport, after flushing what the resource manager (if any) holds. */
     @Override
     public void close() {
         lock.lock();
         try {
-            tcti.close();
+            timed.close();
+            channel.close();
         } finally {
             lock.unlock();
         }
