@@ -14,11 +14,14 @@ import org.tpmauth.tss.commands.ContextLoad;
 import org.tpmauth.tss.commands.ContextSave;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.transport.Tcti;
+import org.tpmauth.tss.types.TpmCap;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmPt;
+import org.tpmauth.tss.types.TpmSt;
 import org.tpmauth.tss.types.TpmaCc;
 import org.tpmauth.tss.types.TpmsContext;
+import org.tpmauth.tss.wire.TpmWriter;
 
 /**
  * A resource manager in front of a transport, as tpm2-abrmd and the kernel's /dev/tpmrm0 are: its
@@ -34,6 +37,8 @@ import org.tpmauth.tss.types.TpmsContext;
  * is loaded; TPM_RC_OBJECT_MEMORY / SESSION_MEMORY (other users of the TPM) evict more and resend,
  * TPM_RC_CONTEXT_GAP reloads and re-saves the oldest saved session. How many handles each command
  * carries comes from its TPMA_CC (TPM2_GetCapability(TPM_CAP_COMMANDS), read once).
+ * TPM_CAP_HANDLES for transient objects lists the virtual handles held; transient handles it did not
+ * hand out are refused with TPM_RC_HANDLE (they may belong to another user of the TPM).
  *
  * <p>A TPM that lost its state (restarted: a Startup passes through, TPM_RC_INITIALIZE, a saved
  * context that no longer loads, a loaded handle reported missing, a new handle equal to one held)
@@ -48,6 +53,8 @@ public final class ResourceManager implements Tcti {
     private static final int RC_H1 = 0x100;
     private static final int RC_P = 0x040;
     private static final int REFERENCE_S0 = 0x918;
+    /** MAX_CAP_HANDLES of the reference TPM: as many handles as one answer carries. */
+    private static final int MAX_CAP_HANDLES = 254;
 
     private final Tcti inner;
     /** Runs the manager's own ContextSave / ContextLoad / FlushContext on the inner transport. */
@@ -93,11 +100,19 @@ public final class ResourceManager implements Tcti {
         if (commandCode == TpmCc.FlushContext) {
             return flush(command, layout);
         }
+        if (commandCode == TpmCc.GetCapability && asksForTransientHandles(command, layout)) {
+            return transientHandles(command, layout);
+        }
         try {
             return run(command, layout, TpmaCc.responseHandle(tpmaCc));
         } catch (LostState lost) {
             // everything is invalid now: the virtual handles answer TPM_RC_HANDLE, new objects work
+        }
+        try {
             return run(command, layout, TpmaCc.responseHandle(tpmaCc));
+        } catch (LostState again) {
+            throw new TpmException("the TPM at " + inner.describe() + " lost its objects twice while "
+                    + TpmCc.nameOf(commandCode) + " was prepared: is it restarting over and over?");
         }
     }
 
@@ -245,6 +260,25 @@ public final class ResourceManager implements Tcti {
             }
         }
         return new byte[] {(byte) 0x80, 0x01, 0, 0, 0, 0x0a, 0, 0, 0, 0};
+    }
+
+    private static boolean asksForTransientHandles(byte[] command, CommandLayout layout) {
+        return CommandLayout.u32(command, layout.parameters) == TpmCap.HANDLES
+                && isObject(CommandLayout.u32(command, layout.parameters + 4));
+    }
+
+    /** TPM_CAP_HANDLES for transient objects lists the virtual handles held, as the TPM would list its own. */
+    private byte[] transientHandles(byte[] command, CommandLayout layout) {
+        int first = CommandLayout.u32(command, layout.parameters + 4);
+        int count = CommandLayout.u32(command, layout.parameters + 8);
+        List<Integer> held = objects.entrySet().stream().filter(e -> !e.getValue().stale).map(Map.Entry::getKey)
+                .filter(h -> Integer.compareUnsigned(h, first) >= 0).sorted(Integer::compareUnsigned).toList();
+        int n = Math.min(held.size(), Math.min(Math.max(count, 0), MAX_CAP_HANDLES));
+        return TpmWriter.marshal(out -> {
+            out.u16(TpmSt.NO_SESSIONS).u32(CommandLayout.HEADER + 1 + 4 + 4 + 4 * n).u32(TpmRc.SUCCESS);
+            out.u8(n < held.size() ? 1 : 0).u32(TpmCap.HANDLES).u32(n);
+            held.subList(0, n).forEach(out::u32);
+        });
     }
 
     private void loadSession(int handle, List<Resident> used) {

@@ -22,13 +22,16 @@ import org.tpmauth.tss.commands.ContextLoad;
 import org.tpmauth.tss.commands.ContextSave;
 import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.FlushContext;
+import org.tpmauth.tss.commands.GetCapability;
 import org.tpmauth.tss.commands.GetRandom;
 import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.keys.KeyTemplates;
 import org.tpmauth.tss.testing.LibtpmsExtension;
 import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.types.TpmCap;
 import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmuCapabilities;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.wire.TpmFormatException;
 
@@ -82,7 +85,15 @@ class ResourceManagerTest {
                 assertArrayEquals(names.get(i), tpm.execute(new ReadPublic(handles.get(i))).name());
             }
         }
-        assertTrue(transient_(tpm).size() <= 3, "at most three objects in the TPM at a time");
+        List<Integer> sorted = handles.stream().sorted(Integer::compareUnsigned).toList();
+        assertEquals(sorted, transient_(tpm), "TPM_CAP_HANDLES lists the virtual handles");
+        GetCapability.Response page = tpm.execute(new GetCapability(TpmCap.HANDLES, sorted.get(4), 2));
+        assertTrue(page.moreData());
+        assertEquals(sorted.subList(4, 6), ((TpmuCapabilities.Handles) page.capabilityData().data()).handles(),
+                "from a start handle, as many as asked for");
+        SWTPM.disconnect();
+        assertTrue(transient_(SWTPM.tpm()).size() <= 3, "at most three objects in the TPM at a time");
+        SWTPM.disconnect();
         assertEquals(10, rm.objectCount());
         for (int h : handles) {
             tpm.execute(new FlushContext(h));
