@@ -49,6 +49,8 @@ class TpmKeysManagedTest {
     private static final List<Tss2KeyFile> FILES = new ArrayList<>();
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    /** Counts what the managed Tpm of the running test sends, the resource manager's own commands included. */
+    private CountingTcti counter;
 
     @BeforeAll
     static void createKeys() {
@@ -72,12 +74,18 @@ class TpmKeysManagedTest {
      * A resource-managed Tpm on its own connection to the class's swtpm (the extension releases it
      * when {@link SwtpmExtension#tpm()} is needed again: call {@link SwtpmExtension#disconnect()}).
      */
-    private Tpm managed(CountingTcti[] counter) {
-        CountingTcti counting = new CountingTcti(SWTPM.openTpm().tcti());
-        counter[0] = counting;
-        Tpm tpm = new Tpm(counting, true);
+    private Tpm managed() {
+        counter = new CountingTcti(SWTPM.openTpm().tcti());
+        Tpm tpm = new Tpm(counter, true);
         toClose.add(tpm);
         return tpm;
+    }
+
+    /** TpmKeys on a managed Tpm, both closed after the test. */
+    private TpmKeys managedKeys() {
+        TpmKeys keys = new TpmKeys(managed());
+        toClose.add(0, keys);
+        return keys;
     }
 
     private List<TpmKey> loadAll(TpmKeys keys) {
@@ -95,10 +103,7 @@ class TpmKeysManagedTest {
 
     @Test
     void twentyKeysStayLoadedOnThreeSlotsAndEachSigns() {
-        CountingTcti[] counter = new CountingTcti[1];
-        Tpm tpm = managed(counter);
-        TpmKeys keys = new TpmKeys(tpm);
-        toClose.add(keys);
+        TpmKeys keys = managedKeys();
         List<TpmKey> loaded = loadAll(keys);
         assertEquals(KEYS, loaded.stream().map(TpmKey::handle).distinct().count(), "one handle per key");
         byte[] message = "twenty keys".getBytes(StandardCharsets.UTF_8);
@@ -108,16 +113,14 @@ class TpmKeysManagedTest {
             }
             java.util.Collections.reverse(loaded);
         }
-        assertEquals(1, counter[0].count(TpmCc.CreatePrimary), "one primary for twenty keys");
-        assertEquals(KEYS, counter[0].count(TpmCc.Load), "each key loaded once, then moved in and out by context");
-        assertTrue(counter[0].count(TpmCc.ContextLoad) >= KEYS, "keys were swapped through the three slots");
+        assertEquals(1, counter.count(TpmCc.CreatePrimary), "one primary for twenty keys");
+        assertEquals(KEYS, counter.count(TpmCc.Load), "each key loaded once, then moved in and out by context");
+        assertTrue(counter.count(TpmCc.ContextLoad) >= KEYS, "keys were swapped through the three slots");
     }
 
     @Test
     void sixtyFourThreadsSignWithTwentyKeys() throws Exception {
-        CountingTcti[] counter = new CountingTcti[1];
-        TpmKeys keys = new TpmKeys(managed(counter));
-        toClose.add(keys);
+        TpmKeys keys = managedKeys();
         List<TpmKey> loaded = loadAll(keys);
         int threads = 64;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -142,7 +145,7 @@ class TpmKeysManagedTest {
                 total += f.get(5, TimeUnit.MINUTES); // a TPM_RC_OBJECT_MEMORY would surface here
             }
             assertEquals(threads * SIGNATURES_PER_THREAD, total);
-            assertEquals(threads * SIGNATURES_PER_THREAD, counter[0].count(TpmCc.Sign));
+            assertEquals(threads * SIGNATURES_PER_THREAD, counter.count(TpmCc.Sign));
         } finally {
             pool.shutdownNow();
         }
@@ -153,8 +156,7 @@ class TpmKeysManagedTest {
         Tpm raw = SWTPM.tpm();
         int before = Capabilities.property(raw, TpmPt.HR_TRANSIENT_AVAIL).orElseThrow();
         assertEquals(List.of(), Capabilities.handles(raw, TpmHandles.HT_TRANSIENT));
-        CountingTcti[] counter = new CountingTcti[1];
-        Tpm tpm = managed(counter);
+        Tpm tpm = managed();
         TpmKeys keys = new TpmKeys(tpm);
         List<TpmKey> loaded = loadAll(keys);
         signAndVerify(keys, loaded.get(0), new byte[] {1});
@@ -163,14 +165,12 @@ class TpmKeysManagedTest {
         SWTPM.disconnect();
         assertEquals(List.of(), Capabilities.handles(raw, TpmHandles.HT_TRANSIENT));
         assertEquals(before, Capabilities.property(raw, TpmPt.HR_TRANSIENT_AVAIL).orElseThrow());
-        assertTrue(counter[0].count(TpmCc.FlushContext) >= 3);
+        assertTrue(counter.count(TpmCc.FlushContext) >= 3);
     }
 
     @Test
     void swtpmRestartedWhileThreadsSignKeysAreReloaded() throws Exception {
-        CountingTcti[] counter = new CountingTcti[1];
-        TpmKeys keys = new TpmKeys(managed(counter));
-        toClose.add(keys);
+        TpmKeys keys = managedKeys();
         List<TpmKey> loaded = loadAll(keys);
         int threads = 8;
         AtomicLong restartedAt = new AtomicLong(Long.MAX_VALUE);
@@ -225,9 +225,9 @@ class TpmKeysManagedTest {
             assertNotNull(e.getMessage());
             assertTrue(e.getMessage().contains("swtpm") || e instanceof TpmResponseException, e.getMessage());
         }
-        assertTrue(counter[0].count(TpmCc.CreatePrimary) >= 2, "the primary was created again");
+        assertTrue(counter.count(TpmCc.CreatePrimary) >= 2, "the primary was created again");
         // every key was loaded again, once
-        assertTrue(counter[0].count(TpmCc.Load) <= 2 * KEYS + threads, "loads: " + counter[0].count(TpmCc.Load));
+        assertTrue(counter.count(TpmCc.Load) <= 2 * KEYS + threads, "loads: " + counter.count(TpmCc.Load));
         for (TpmKey key : loaded) {
             signAndVerify(keys, key, new byte[] {42});
         }
