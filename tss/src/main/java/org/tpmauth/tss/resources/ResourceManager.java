@@ -33,9 +33,9 @@ import org.tpmauth.tss.wire.TpmWriter;
  * response handle areas and FlushContext's parameter are rewritten. Sessions keep their handle (a
  * session's handle is its name, which HMACs cover; a saved session stays active in the TPM). Before
  * a command, the objects and sessions it names are loaded (ContextLoad), least recently used ones
- * evicted (ContextSave, and FlushContext for objects) so at most the TPM's minimum number of each
- * is loaded; TPM_RC_OBJECT_MEMORY / SESSION_MEMORY (other users of the TPM) evict more and resend,
- * TPM_RC_CONTEXT_GAP reloads and re-saves the oldest saved session. How many handles each command
+ * evicted (ContextSave, and FlushContext for objects) so at most the TPM's minimum number of objects
+ * (and one session fewer) is loaded; TPM_RC_OBJECT_MEMORY / SESSION_MEMORY (other users of the TPM)
+ * evict more and resend, TPM_RC_CONTEXT_GAP reloads and re-saves the oldest saved session. How many handles each command
  * carries comes from its TPMA_CC (TPM2_GetCapability(TPM_CAP_COMMANDS), read once).
  * TPM_CAP_HANDLES for transient objects lists the virtual handles held; transient handles it did not
  * hand out are refused with TPM_RC_HANDLE (they may belong to another user of the TPM).
@@ -66,7 +66,6 @@ public final class ResourceManager implements Tcti {
     private final Map<Integer, Resident> sessions = new HashMap<>();
     private int nextVirtual = VIRTUAL_FIRST;
     private long clock;
-    private boolean regapping;
 
     /** Thrown inside when the TPM turns out to have lost what it held; the command starts over. */
     private static final class LostState extends RuntimeException {
@@ -167,7 +166,7 @@ public final class ResourceManager implements Tcti {
             int rc = TpmRc.base(responseCode(response));
             boolean again = (rc == TpmRc.OBJECT_MEMORY && evictOne(false, used))
                     || (rc == TpmRc.SESSION_MEMORY && evictOne(true, used))
-                    || (rc == TpmRc.CONTEXT_GAP && regap(used));
+                    || (rc == TpmRc.CONTEXT_GAP && regap());
             if (!again) {
                 return response;
             }
@@ -338,7 +337,7 @@ public final class ResourceManager implements Tcti {
             return false;
         }
         if (victim.saved == null) {
-            victim.saved = contextSave(victim, used);
+            victim.saved = contextSave(victim);
         }
         if (!victim.session) {
             flushReal(victim.real);
@@ -347,11 +346,11 @@ public final class ResourceManager implements Tcti {
         return true;
     }
 
-    private TpmsContext contextSave(Resident r, List<Resident> used) {
+    private TpmsContext contextSave(Resident r) {
         try {
             return direct.execute(new ContextSave(r.real)).context();
         } catch (TpmResponseException e) {
-            if (e.is(TpmRc.CONTEXT_GAP) && regap(used)) {
+            if (e.is(TpmRc.CONTEXT_GAP) && regap()) {
                 return direct.execute(new ContextSave(r.real)).context();
             }
             if (isLoss(e)) {
@@ -364,26 +363,23 @@ public final class ResourceManager implements Tcti {
 
     /**
      * TPM_RC_CONTEXT_GAP: the oldest saved session is too old for the TPM's context counter; loading
-     * and saving it again gives it a new one.
+     * and saving it again gives it a new one. It loads into the session slot kept free for this
+     * (the TPM itself refuses to start a session into its last slot while the gap is at its maximum).
      */
-    private boolean regap(List<Resident> used) {
-        if (regapping) {
-            return false;
-        }
+    private boolean regap() {
         Resident oldest = sessions.values().stream().filter(r -> !r.loaded && r.saved != null)
                 .min(Comparator.comparingLong(r -> r.saved.sequence())).orElse(null);
         if (oldest == null) {
             return false;
         }
-        regapping = true;
         try {
-            List<Resident> pinned = new ArrayList<>(used);
-            load(oldest, pinned);
-            oldest.saved = contextSave(oldest, pinned);
+            oldest.real = direct.execute(new ContextLoad(oldest.saved)).loadedHandle();
+            oldest.loaded = true;
+            oldest.saved = direct.execute(new ContextSave(oldest.real)).context();
             oldest.loaded = false;
             return true;
-        } finally {
-            regapping = false;
+        } catch (TpmResponseException e) {
+            return false;
         }
     }
 
@@ -421,7 +417,9 @@ public final class ResourceManager implements Tcti {
                 byCode.put(TpmaCc.commandCode(tpmaCc), tpmaCc);
             }
             objectSlots = Math.min(MAX_SLOTS, Capabilities.property(direct, TpmPt.HR_TRANSIENT_MIN).orElse(MAX_SLOTS));
-            sessionSlots = Math.min(MAX_SLOTS, Capabilities.property(direct, TpmPt.HR_LOADED_MIN).orElse(MAX_SLOTS));
+            // one session slot stays free, for regap()
+            sessionSlots = Math.max(1, Math.min(MAX_SLOTS, Capabilities.property(direct, TpmPt.HR_LOADED_MIN)
+                    .orElse(MAX_SLOTS)) - 1);
             attributes = byCode;
         }
         return attributes;

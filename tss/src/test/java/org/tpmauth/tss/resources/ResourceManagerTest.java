@@ -103,6 +103,25 @@ class ResourceManagerTest {
     }
 
     @Test
+    void slotsTakenByAnotherUserAreMadeUpForByEvictingMore() {
+        Tpm raw = SWTPM.tpm();
+        List<Integer> others = List.of(primary(raw, 100), primary(raw, 101)); // 2 of swtpm's 3 slots
+        SWTPM.disconnect();
+        Tpm tpm = new Tpm(manager(), false);
+        List<Integer> handles = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            handles.add(primary(tpm, i)); // the second one meets TPM_RC_OBJECT_MEMORY inside the manager
+        }
+        for (int h : handles) {
+            tpm.execute(new ReadPublic(h));
+            tpm.execute(new FlushContext(h));
+        }
+        SWTPM.disconnect();
+        assertEquals(others, transient_(raw), "the other user's objects stayed");
+        others.forEach(h -> raw.execute(new FlushContext(h)));
+    }
+
+    @Test
     void flushedAndUnknownVirtualHandlesAreTpmRcHandle() {
         Tpm tpm = new Tpm(manager(), false);
         int h = primary(tpm, 1);
