@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,7 +36,9 @@ import org.tpmauth.tss.testing.LibtpmsExtension;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmCap;
 import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmuCapabilities;
+import org.tpmauth.tss.types.TpmuPublicId;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.wire.TpmFormatException;
 
@@ -242,18 +249,56 @@ class ResourceManagerTest {
 
     // ---- timeouts and layering
 
+    /** An RSA-3072 primary: seconds of prime search in swtpm; a unique of its own defeats any cache. */
+    private static CreatePrimary slowPrimary() {
+        TpmtPublic t = KeyTemplates.signingKey(KeyAlgorithm.RSA_3072, false);
+        byte[] unique = new byte[16];
+        new SecureRandom().nextBytes(unique);
+        return new CreatePrimary(TpmHandles.RH_OWNER, new TpmtPublic(t.nameAlg(), t.objectAttributes(),
+                t.authPolicy(), t.parameters(), new TpmuPublicId.Rsa(unique)));
+    }
+
     @Test
     void aTimedOutCommandThrowsAndTheNextOneWorks() {
         ResourceManager rm = manager();
         Tpm tpm = new Tpm(rm, false);
-        var rsa3072 = KeyTemplates.signingKey(KeyAlgorithm.RSA_3072, false);
-        TpmTimeoutException e = assertThrows(TpmTimeoutException.class, () -> tpm.execute(
-                new CreatePrimary(TpmHandles.RH_OWNER, rsa3072), Duration.ofMillis(1)));
+        TpmTimeoutException e = assertThrows(TpmTimeoutException.class, () -> tpm.execute(slowPrimary(),
+                Duration.ofMillis(1)));
         assertTrue(e.getMessage().startsWith("TPM2_CreatePrimary did not complete in time"), e.getMessage());
         assertEquals(8, tpm.execute(new GetRandom(8)).randomBytes().length);
         assertEquals(0, rm.objectCount(), "the primary nobody got was flushed");
         assertEquals(List.of(), transient_(tpm));
         assertEquals(8, tpm.execute(new GetRandom(8), Duration.ofSeconds(30)).randomBytes().length);
+    }
+
+    @Test
+    void timeoutsAmongThreadsLeaveTheOthersCommandsWorking() throws Exception {
+        ResourceManager rm = manager();
+        Tpm tpm = new Tpm(rm, false);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> others = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                others.add(pool.submit(() -> {
+                    int bytes = 0;
+                    for (int i = 0; i < 20; i++) {
+                        bytes += tpm.execute(new GetRandom(4), i % 2 == 0 ? null : Duration.ofMinutes(1))
+                                .randomBytes().length;
+                    }
+                    return bytes;
+                }));
+            }
+            for (int i = 0; i < 3; i++) {
+                assertThrows(TpmTimeoutException.class, () -> tpm.execute(slowPrimary(), Duration.ofMillis(1)));
+            }
+            for (Future<Integer> f : others) {
+                assertEquals(80, f.get(2, TimeUnit.MINUTES));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        tpm.execute(new GetRandom(1)); // waits for the last abandoned primary and its flush
+        assertEquals(0, rm.objectCount());
     }
 
     @Test
