@@ -31,11 +31,18 @@ import org.tpmauth.tss.commands.GetCapability;
 import org.tpmauth.tss.commands.GetRandom;
 import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.keys.KeyAlgorithm;
+import org.tpmauth.tss.commands.Sign;
 import org.tpmauth.tss.keys.KeyTemplates;
+import org.tpmauth.tss.keys.SigningScheme;
+import org.tpmauth.tss.sessions.AuthCommand;
+import org.tpmauth.tss.sessions.AuthResponse;
+import org.tpmauth.tss.sessions.Session;
+import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.testing.LibtpmsExtension;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmCap;
 import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmuCapabilities;
 import org.tpmauth.tss.types.TpmuPublicId;
@@ -224,6 +231,48 @@ class ResourceManagerTest {
         }
         assertEquals(0, rm.sessionCount());
         assertEquals(List.of(), Capabilities.handles(tpm, HT_SAVED_SESSION));
+    }
+
+    /**
+     * A policy session with no policy commands run: its policyDigest is all zeros, which authorizes
+     * an object whose authPolicy is all zeros (no HMAC: no PolicyAuthValue was run).
+     */
+    private record ZeroPolicySession(int handle, boolean continueSession) implements Session {
+        @Override
+        public AuthCommand authorize(CommandContext command) {
+            return new AuthCommand(handle, new byte[0], continueSession ? AuthCommand.CONTINUE_SESSION : 0,
+                    new byte[0]);
+        }
+
+        @Override
+        public void verify(AuthResponse response, ResponseContext context) {
+        }
+    }
+
+    @Test
+    void policySessionsInTheAuthorizationAreaAreLoadedAndForgottenWhenNotContinued() {
+        ResourceManager rm = manager();
+        Tpm tpm = new Tpm(rm, false);
+        TpmtPublic t = KeyTemplates.signingKey(KeyAlgorithm.EC_P256, false);
+        TpmtPublic policyOnly = new TpmtPublic(t.nameAlg(), t.objectAttributes() & ~TpmaObject.USER_WITH_AUTH,
+                new byte[32], t.parameters(), t.unique());
+        List<Integer> keys = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            keys.add(tpm.execute(new CreatePrimary(TpmHandles.RH_OWNER, TpmsSensitiveCreate.withAuth(new byte[] {
+                (byte) i}), policyOnly, new byte[0], List.of())).objectHandle());
+        }
+        List<Integer> sessions = startSessions(rm, 5, POLICY);
+        byte[] digest = new byte[32];
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < sessions.size(); i++) {
+                tpm.execute(new Sign(keys.get(i % keys.size()), digest, SigningScheme.ECDSA.withHash(TpmAlg.SHA256)),
+                        new ZeroPolicySession(sessions.get(i), round == 0));
+            }
+        }
+        assertEquals(0, rm.sessionCount(), "each session ended with continueSession clear");
+        assertEquals(List.of(), Capabilities.handles(tpm, TpmHandles.HT_HMAC_SESSION));
+        assertEquals(List.of(), Capabilities.handles(tpm, HT_SAVED_SESSION));
+        keys.forEach(k -> tpm.execute(new FlushContext(k)));
     }
 
     // ---- restarts
