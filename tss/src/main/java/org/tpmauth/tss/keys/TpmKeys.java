@@ -33,7 +33,9 @@ import org.tpmauth.tss.wire.TpmWriter;
  * <p>A loaded key stays loaded (with a resource-managed {@link Tpm}, any number of them) and is
  * reloaded transparently when the TPM lost it: after a restart, TPM_RC_INITIALIZE, or a handle that
  * vanished (TPM_RC_HANDLE, TPM_RC_REFERENCE_Hn), the primary is created again, the key loaded again
- * from its file, and the command sent once more. Safe for any number of threads.
+ * from its file, and the command sent once more. Safe for any number of threads. The reload is
+ * safe with a resource-managed Tpm ({@link Tpm#open}): its handles are never reused for another
+ * object, whereas a bare TPM may give a reloaded key the handle another lost key still holds.
  */
 public final class TpmKeys implements AutoCloseable {
     private final Tpm tpm;

@@ -170,6 +170,20 @@ class TpmKeysManagedTest {
     }
 
     @Test
+    void afterAPowerCycleTheFirstCommandStartsTheTpmAndKeysAreReloaded() {
+        TpmKeys keys = managedKeys();
+        List<TpmKey> loaded = loadAll(keys);
+        signAndVerify(keys, loaded.get(0), new byte[] {1});
+        SWTPM.powerCycle(); // TPM_Init: the next command meets TPM_RC_INITIALIZE
+        for (TpmKey key : loaded) {
+            signAndVerify(keys, key, new byte[] {2});
+        }
+        assertEquals(1, counter.count(TpmCc.Startup), "the facade started the TPM once");
+        assertEquals(2, counter.count(TpmCc.CreatePrimary), "the primary was created again, once");
+        assertEquals(2 * KEYS, counter.count(TpmCc.Load), "each key loaded again, once");
+    }
+
+    @Test
     void swtpmRestartedWhileThreadsSignKeysAreReloaded() throws Exception {
         TpmKeys keys = managedKeys();
         List<TpmKey> loaded = loadAll(keys);
