@@ -161,12 +161,13 @@ public final class ResourceManager implements Tcti {
 
     /** Sends a prepared command, making room and resending while the TPM is full. */
     private byte[] send(byte[] command, List<Resident> used) {
+        int resends = objects.size() + sessions.size() + 1; // each resend evicts or re-saves one of them
         while (true) {
             byte[] response = inner.transmit(command);
             int rc = TpmRc.base(responseCode(response));
-            boolean again = (rc == TpmRc.OBJECT_MEMORY && evictOne(false, used))
+            boolean again = resends-- > 0 && ((rc == TpmRc.OBJECT_MEMORY && evictOne(false, used))
                     || (rc == TpmRc.SESSION_MEMORY && evictOne(true, used))
-                    || (rc == TpmRc.CONTEXT_GAP && regap());
+                    || (rc == TpmRc.CONTEXT_GAP && regap()));
             if (!again) {
                 return response;
             }
