@@ -1,5 +1,6 @@
 package org.tpmauth.tss;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.NvReadPublic;
 import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.commands.TpmCommand;
+import org.tpmauth.tss.resources.ResourceManager;
 import org.tpmauth.tss.sessions.AuthCommand;
 import org.tpmauth.tss.sessions.AuthResponse;
 import org.tpmauth.tss.sessions.PasswordSession;
@@ -28,7 +30,8 @@ import org.tpmauth.tss.wire.TpmWriter;
 /**
  * The TPM facade: runs typed commands one at a time for any number of threads, adds the
  * authorization sessions, retries the TPM's transient warnings with a bound, and turns error codes
- * into {@link TpmResponseException}s with a readable message.
+ * into {@link TpmResponseException}s with a readable message. {@link #open} puts a
+ * {@link ResourceManager} in front of the transport, so any number of keys and sessions stay loaded.
  *
  * <p>Secure sessions are on by default: a command that carries a secret (a non-empty password
  * authorizing a handle, or secret parameters, see {@link TpmCommand#carriesSecret}) runs through a
@@ -41,19 +44,38 @@ public final class Tpm implements AutoCloseable {
     private static final int HEADER = 10;
 
     private final Tcti tcti;
+    /** What commands go through: the transport, or a resource manager in front of it. */
+    private final Tcti channel;
     private final ReentrantLock lock = new ReentrantLock(true);
     /** Names of loaded and persistent objects, for cpHash; dropped when the handle changes hands. */
     private final Map<Integer, byte[]> names = new HashMap<>();
     private final SecureSessions secure = new SecureSessions(this);
     private volatile boolean secureSessions = true;
+    private final TimedExchange timed;
+    /** The deadline (System.nanoTime) of the command running now, 0 for none; guarded by lock. */
+    private long deadline;
 
+    /** A Tpm sending commands straight to the transport (the TPM's few slots are the limit). */
     public Tpm(Tcti tcti) {
-        this.tcti = tcti;
+        this(tcti, false);
     }
 
-    /** Opens the TPM named by a TCTI config string, or the default one when {@code config} is null. */
+    /**
+     * @param manageResources whether a {@link ResourceManager} virtualizes transient objects and
+     *                        sessions, so any number stay loaded; closing flushes them
+     */
+    public Tpm(Tcti tcti, boolean manageResources) {
+        this.tcti = tcti;
+        this.channel = manageResources ? new ResourceManager(tcti) : tcti;
+        this.timed = new TimedExchange(channel);
+    }
+
+    /**
+     * Opens the TPM named by a TCTI config string, or the default one when {@code config} is null,
+     * with resource management.
+     */
     public static Tpm open(String config) {
-        return new Tpm(TctiConfig.resolve(config).open());
+        return new Tpm(TctiConfig.resolve(config).open(), true);
     }
 
     public Tcti tcti() {
@@ -86,15 +108,28 @@ public final class Tpm implements AutoCloseable {
      * parameters (or audit).
      */
     public <R> R execute(TpmCommand<R> command, Session... sessions) {
+        return execute(command, null, sessions);
+    }
+
+    /**
+     * Runs a command, giving up after {@code timeout} (waiting for earlier commands included) with a
+     * {@link TpmTimeoutException}. The TPM still completes it; its answer is discarded, and an object
+     * or session it created is flushed.
+     */
+    public <R> R execute(TpmCommand<R> command, Duration timeout, Session... sessions) {
+        long deadlineNanos = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         int authCount = command.authHandleCount();
         List<Session> used = new ArrayList<>(List.of(sessions));
         while (used.size() < authCount) {
             used.add(PasswordSession.EMPTY);
         }
-        lock.lock();
+        timed.lock(lock, command, deadlineNanos);
+        long outer = deadline;
+        deadline = deadlineNanos;
         try {
             return secureSessions ? secure.execute(command, used, this::run) : run(command, used);
         } finally {
+            deadline = outer;
             lock.unlock();
         }
     }
@@ -141,7 +176,7 @@ public final class Tpm implements AutoCloseable {
         boolean startedUp = false;
         for (int attempt = 0; ; attempt++) {
             byte[] request = buildCommand(command, used, handleNames, parameters);
-            byte[] response = tcti.transmit(request);
+            byte[] response = timed.transmit(request, command, deadline);
             int rc = responseCode(command, response);
             if (isTransient(rc) && attempt < MAX_RETRIES) {
                 backoff(rc, attempt);
@@ -172,7 +207,7 @@ public final class Tpm implements AutoCloseable {
 
     private void startup() {
         Startup startup = new Startup(TpmSu.CLEAR);
-        byte[] response = tcti.transmit(buildCommand(startup, List.of(), List.of(),
+        byte[] response = channel.transmit(buildCommand(startup, List.of(), List.of(),
                 TpmWriter.marshal(startup::marshalParameters)));
         int rc = responseCode(startup, response);
         if (rc != TpmRc.SUCCESS && TpmRc.base(rc) != TpmRc.INITIALIZE) {
@@ -287,13 +322,17 @@ public final class Tpm implements AutoCloseable {
         return result;
     }
 
-    /** Flushes the default secure session and closes the transport. */
+    /**
+     * Flushes the default secure session and what the resource manager (if any) holds, then closes
+     * the transport.
+     */
     @Override
     public void close() {
         lock.lock();
         try {
             secure.close();
-            tcti.close();
+            timed.close();
+            channel.close();
         } finally {
             lock.unlock();
         }

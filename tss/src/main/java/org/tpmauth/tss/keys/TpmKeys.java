@@ -1,9 +1,11 @@
 package org.tpmauth.tss.keys;
 
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmException;
 import org.tpmauth.tss.TpmRc;
@@ -27,12 +29,35 @@ import org.tpmauth.tss.wire.TpmWriter;
 /**
  * Key operations on one TPM: create keys as TSS2 key files, load them (re-creating the storage
  * primary once, not per key), sign, persist and evict. Closing flushes what this instance loaded.
+ *
+ * <p>A loaded key stays loaded (with a resource-managed {@link Tpm}, any number of them) and is
+ * reloaded transparently when the TPM lost it: after a restart, TPM_RC_INITIALIZE, or a handle that
+ * vanished (TPM_RC_HANDLE, TPM_RC_REFERENCE_Hn), the primary is created again, the key loaded again
+ * from its file, and the command sent once more. Safe for any number of threads. The reload is
+ * safe with a resource-managed Tpm ({@link Tpm#open}): its handles are never reused for another
+ * object, whereas a bare TPM may give a reloaded key the handle another lost key still holds.
  */
 public final class TpmKeys implements AutoCloseable {
     private final Tpm tpm;
-    /** Loaded storage primaries by hierarchy; re-created once per TPM, not per key. */
+    /** Loaded storage primaries by hierarchy; re-created once per TPM, not per key. Guarded by this. */
     private final Map<Integer, Integer> primaries = new HashMap<>();
-    private final Set<Integer> loaded = new LinkedHashSet<>();
+    /** The keys this instance loaded, by the handle their TpmKey carries. */
+    private final Map<Integer, Loaded> loaded = new ConcurrentHashMap<>();
+
+    /** What it takes to load a key again; {@link #handle} is where it is loaded now. */
+    private static final class Loaded {
+        final int parent;
+        final TpmtPublic publicArea;
+        final byte[] privateBlob;
+        volatile int handle;
+
+        Loaded(int parent, TpmtPublic publicArea, byte[] privateBlob, int handle) {
+            this.parent = parent;
+            this.publicArea = publicArea;
+            this.privateBlob = privateBlob;
+            this.handle = handle;
+        }
+    }
 
     public TpmKeys(Tpm tpm) {
         this.tpm = tpm;
@@ -48,8 +73,8 @@ public final class TpmKeys implements AutoCloseable {
      */
     public Tss2KeyFile create(KeyAlgorithm algorithm, byte[] password, int parent) {
         byte[] auth = password == null ? new byte[0] : password;
-        Create.Response created = tpm.execute(new Create(parentHandle(parent),
-                TpmsSensitiveCreate.withAuth(auth), KeyTemplates.signingKey(algorithm, auth.length > 0)));
+        Create.Response created = underParent(parent, handle -> tpm.execute(new Create(handle,
+                TpmsSensitiveCreate.withAuth(auth), KeyTemplates.signingKey(algorithm, auth.length > 0))));
         byte[] privkey = TpmWriter.marshal(out -> out.sized(created.outPrivate()));
         return Tss2KeyFile.loadable(parent, sized(created.outPublic()), privkey, auth.length == 0);
     }
@@ -66,15 +91,103 @@ public final class TpmKeys implements AutoCloseable {
         TpmtPublic publicArea = whole(file.pubkey(), "TPM2B_PUBLIC of the key file", TpmtPublic::readSized);
         // the file holds the TPM2B_PRIVATE with its size; TPM2_Load's inPrivate is the blob inside
         byte[] privateBlob = whole(file.privkey(), "TPM2B_PRIVATE of the key file", TpmReader::sized);
-        int parent = parentHandle(file.parent());
-        Load.Response response;
+        Loaded key = new Loaded(file.parent(), publicArea, privateBlob, 0);
+        key.handle = loadUnderParent(key);
+        loaded.put(key.handle, key);
+        return new TpmKey(key.handle, publicArea, session(password));
+    }
+
+    private int loadUnderParent(Loaded key) {
         try {
-            response = tpm.execute(new Load(parent, privateBlob, publicArea));
+            return underParent(key.parent, parent -> tpm.execute(new Load(parent, key.privateBlob, key.publicArea)))
+                    .objectHandle();
         } catch (TpmResponseException e) {
-            throw loadFailure(file.parent(), e);
+            throw loadFailure(key.parent, e);
         }
-        loaded.add(response.objectHandle());
-        return new TpmKey(response.objectHandle(), publicArea, session(password));
+    }
+
+    /** Runs a command under a key file's parent, creating the primary again once when the one held vanished. */
+    private <T> T underParent(int parentField, IntFunction<T> command) {
+        int parent = parentHandle(parentField);
+        try {
+            return command.apply(parent);
+        } catch (TpmResponseException e) {
+            if (!vanished(e) || !forgetPrimary(parentField, parent)) {
+                throw e;
+            }
+            return command.apply(parentHandle(parentField));
+        }
+    }
+
+    /**
+     * Runs a command on a key's current handle; when the TPM lost the key, loads it again and runs the
+     * command once more.
+     */
+    private <T> T onKey(TpmKey key, IntFunction<T> command) {
+        Loaded l = loaded.get(key.handle());
+        if (l == null) {
+            return command.apply(key.handle()); // persistent, or not loaded by this instance
+        }
+        int handle = l.handle;
+        try {
+            return command.apply(handle);
+        } catch (TpmResponseException e) {
+            if (!vanished(e)) {
+                throw e;
+            }
+            reload(l, handle);
+            return command.apply(l.handle);
+        }
+    }
+
+    private void reload(Loaded key, int vanished) {
+        synchronized (key) {
+            if (key.handle == vanished) { // else another thread reloaded it meanwhile
+                flushQuietly(vanished); // a resource manager keeps a lost object's handle until it is flushed
+                key.handle = loadUnderParent(key);
+            }
+        }
+    }
+
+    /**
+     * Forgets a storage primary the TPM lost, unless another thread already made a new one. Returns
+     * whether loading again can help: not for a persistent parent.
+     */
+    private synchronized boolean forgetPrimary(int hierarchy, int vanished) {
+        if (TpmHandles.isPersistent(hierarchy)) {
+            return false;
+        }
+        if (primaries.get(hierarchy) != null && primaries.get(hierarchy) == vanished) {
+            primaries.remove(hierarchy);
+            flushQuietly(vanished);
+        }
+        return true;
+    }
+
+    /** The TPM lost what the command named: restarted, or the handle vanished. */
+    private static boolean vanished(TpmResponseException e) {
+        int base = e.baseCode();
+        return base == TpmRc.HANDLE || base == TpmRc.INITIALIZE
+                || (base >= TpmRc.REFERENCE_H0 && base <= TpmRc.REFERENCE_H6);
+    }
+
+    /** Flushes a handle; one the TPM lost (restarted) needs nothing. */
+    private void flush(int handle) {
+        try {
+            tpm.execute(new FlushContext(handle));
+        } catch (TpmResponseException e) {
+            if (!vanished(e)) {
+                throw e;
+            }
+        }
+    }
+
+    private void flushQuietly(int handle) {
+        try {
+            tpm.execute(new FlushContext(handle));
+        } catch (TpmException e) {
+            // gone already
+        }
     }
 
     /** A key persisted at {@code handle}. */
@@ -109,7 +222,8 @@ public final class TpmKeys implements AutoCloseable {
                     + " bytes, not " + digest.length);
         }
         try {
-            return tpm.execute(new Sign(key.handle(), digest, scheme.withHash(hash)), key.auth()).signature();
+            return onKey(key, handle -> tpm.execute(new Sign(handle, digest, scheme.withHash(hash)), key.auth()))
+                    .signature();
         } catch (TpmResponseException e) {
             throw authFailure(key, e);
         }
@@ -134,7 +248,7 @@ public final class TpmKeys implements AutoCloseable {
                     + " is not an owner persistent handle; owner keys go in 0x81000000-0x817fffff");
         }
         try {
-            tpm.execute(new EvictControl(TpmHandles.RH_OWNER, key.handle(), persistentHandle));
+            onKey(key, handle -> tpm.execute(new EvictControl(TpmHandles.RH_OWNER, handle, persistentHandle)));
         } catch (TpmResponseException e) {
             if (e.baseCode() == TpmRc.NV_DEFINED) {
                 throw new TpmException("persistent handle " + TpmHandles.hex(persistentHandle)
@@ -154,8 +268,9 @@ public final class TpmKeys implements AutoCloseable {
 
     /** Flushes a transient key this instance loaded; persistent keys stay. */
     public void unload(TpmKey key) {
-        if (loaded.remove(key.handle())) {
-            tpm.execute(new FlushContext(key.handle()));
+        Loaded l = loaded.remove(key.handle());
+        if (l != null) {
+            flush(l.handle);
         }
     }
 
@@ -163,13 +278,16 @@ public final class TpmKeys implements AutoCloseable {
     @Override
     public void close() {
         RuntimeException first = null;
-        Set<Integer> handles = new LinkedHashSet<>(loaded);
-        handles.addAll(primaries.values());
+        List<Integer> handles = new ArrayList<>();
+        loaded.values().forEach(l -> handles.add(l.handle));
         loaded.clear();
-        primaries.clear();
+        synchronized (this) {
+            handles.addAll(primaries.values());
+            primaries.clear();
+        }
         for (int handle : handles) {
             try {
-                tpm.execute(new FlushContext(handle));
+                flush(handle);
             } catch (RuntimeException e) {
                 first = first == null ? e : first;
             }
@@ -180,7 +298,7 @@ public final class TpmKeys implements AutoCloseable {
     }
 
     /** The loaded parent for a key file's parent field: the storage primary for a hierarchy. */
-    private int parentHandle(int parent) {
+    private synchronized int parentHandle(int parent) {
         if (TpmHandles.isPersistent(parent)) {
             return parent;
         }
