@@ -45,8 +45,14 @@ final class TestKeys {
         return instance;
     }
 
+    /**
+     * The in-process TPM behind a resource manager: these tests keep many keys loaded (and the
+     * default secure session needs a slot too), more than the TPM's three object slots.
+     */
+    private static final Tpm MANAGED = new Tpm(LibtpmsExtension.tpm().tcti(), true);
+
     static Tpm tpm() {
-        return LibtpmsExtension.tpm();
+        return MANAGED;
     }
 
     /** The TPM key file of {@code algorithm} (no password), created on first use. */
