@@ -21,7 +21,6 @@ import picocli.CommandLine.Spec;
             "  load_sign_flush_ecdsa sign_ecdsa_secure_session quote_pcr0_7 pcr_read_8, then",
             "  sign_ecdsa_p256_threadsT_keysK median_us client_cpu_us ops_per_s: T threads signing with K keys",
             "  (up to 20; fewer when the TPM has no room for more), CPU = process CPU / signatures.",
-            "An operation this stack cannot run yet prints 'name n/a n/a' and the reason on stderr.",
             "Lines starting with '#' are comments; progress goes to stderr. Keys are created for the run",
             "and flushed after; nothing is persisted.",
             "Use a test TPM (swtpm, or --tcti libtpms:DIR for the embedded engine): RSA key creation and",

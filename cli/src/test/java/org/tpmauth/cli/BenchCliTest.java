@@ -50,12 +50,8 @@ class BenchCliTest {
         for (String name : SERIAL) {
             String[] fields = lines.get(name);
             assertEquals(3, fields.length, () -> name + ": " + r);
-            boolean na = fields[1].equals("n/a");
-            assertTrue(na ? fields[2].equals("n/a") : fields[1].matches(NUMBER) && fields[2].matches(NUMBER),
-                    () -> name + " has two numbers or n/a n/a: " + r);
-            assertTrue(!na || r.err().contains(name + " n/a: "), () -> name + " says why it is n/a: " + r);
+            assertTrue(fields[1].matches(NUMBER) && fields[2].matches(NUMBER), () -> name + " has two numbers: " + r);
         }
-        assertTrue(lines.get("sign_ecdsa_p256")[1].matches(NUMBER), "plain signing is measured");
 
         String threaded = names.get(SERIAL.size());
         Matcher m = THREADED.matcher(threaded);
@@ -75,7 +71,7 @@ class BenchCliTest {
     void helpDocumentsTheOutput() {
         String help = Cli.tpmauth("bench", "--help").ok().out();
         assertTrue(help.contains("name median_us client_cpu_us"), help);
-        assertTrue(help.contains("ops_per_s") && help.contains("n/a"), help);
+        assertTrue(help.contains("ops_per_s"), help);
         for (String name : SERIAL) {
             assertTrue(help.contains(name), () -> name + " in: " + help);
         }
