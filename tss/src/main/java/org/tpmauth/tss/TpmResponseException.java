@@ -12,6 +12,13 @@ public class TpmResponseException extends TpmException {
         this.commandCode = commandCode;
     }
 
+    /** The same error with what the caller found out about it appended ("...; 2 of 3 tries left"). */
+    public TpmResponseException(TpmResponseException error, String detail) {
+        super(error.getMessage() + "; " + detail, error);
+        this.responseCode = error.responseCode;
+        this.commandCode = error.commandCode;
+    }
+
     /** The raw TPM_RC. */
     public int responseCode() {
         return responseCode;

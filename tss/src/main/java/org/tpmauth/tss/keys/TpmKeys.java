@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmException;
 import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.TpmResponseException;
+import org.tpmauth.tss.commands.Capabilities;
 import org.tpmauth.tss.commands.Create;
 import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.EvictControl;
@@ -20,6 +22,7 @@ import org.tpmauth.tss.commands.Sign;
 import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmPt;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmtSignature;
@@ -325,16 +328,37 @@ public final class TpmKeys implements AutoCloseable {
 
     /**
      * A failed authorization without a password means the key has one: say so rather than "wrong
-     * password". A wrong password given stays the TPM's own error.
+     * password". A wrong password given stays the TPM's own error, with how many tries are left
+     * before the dictionary-attack lockout.
      */
-    private static TpmException authFailure(TpmKey key, TpmResponseException e) {
+    private TpmException authFailure(TpmKey key, TpmResponseException e) {
         boolean authFailed = e.baseCode() == TpmRc.AUTH_FAIL || e.baseCode() == TpmRc.BAD_AUTH;
-        if (!authFailed || key.auth() != PasswordSession.EMPTY) { // session() maps every empty password to EMPTY
+        if (!authFailed) {
             return e;
+        }
+        if (key.auth() != PasswordSession.EMPTY) { // session() maps every empty password to EMPTY
+            return e.baseCode() == TpmRc.AUTH_FAIL ? new TpmResponseException(e, triesLeft()) : e;
         }
         return new PasswordRequiredException("this key has a password, and none was given; give the key's password"
                 + (e.baseCode() == TpmRc.AUTH_FAIL ? " (the try counted against the TPM's dictionary-attack lockout)"
                         : "") + " [" + TpmRc.name(e.responseCode()) + "]", e);
+    }
+
+    /** "2 of 3 tries left before the TPM locks out", from the TPM's dictionary-attack counters. */
+    private String triesLeft() {
+        try {
+            SortedMap<Integer, Integer> p = Capabilities.properties(tpm);
+            int max = p.getOrDefault(TpmPt.MAX_AUTH_FAIL, 0);
+            int left = Math.max(0, max - p.getOrDefault(TpmPt.LOCKOUT_COUNTER, 0));
+            if (left == 0) {
+                return "the TPM is now in dictionary-attack lockout; passwords work again after "
+                        + p.getOrDefault(TpmPt.LOCKOUT_INTERVAL, 0) + " s per forgiven failure, or after a reset "
+                        + "with the lockout authorization";
+            }
+            return left + " of " + max + " tries left before the TPM locks out";
+        } catch (TpmException unavailable) {
+            return "the TPM's dictionary-attack counters could not be read";
+        }
     }
 
     private static void checkScheme(TpmKey key, SigningScheme scheme) {

@@ -31,11 +31,13 @@ import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmException;
 import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.TpmResponseException;
+import org.tpmauth.tss.commands.Capabilities;
 import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.EvictControl;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.testing.LibtpmsExtension;
 import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.types.TpmPt;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
@@ -179,12 +181,15 @@ class TpmKeysTest {
             keys.unload(right);
 
             TpmKey wrong = keys.load(file, password("battery staple"));
+            int max = Capabilities.property(tpm, TpmPt.MAX_AUTH_FAIL).orElseThrow();
+            int leftAfterThisTry = max - Capabilities.property(tpm, TpmPt.LOCKOUT_COUNTER).orElseThrow() - 1;
             TpmResponseException e = assertThrows(TpmResponseException.class,
                     () -> keys.sign(wrong, Signatures.digest(TpmAlg.SHA256, MESSAGE), TpmAlg.SHA256,
                             SigningScheme.ECDSA));
             assertEquals(TpmRc.AUTH_FAIL, e.baseCode());
             assertEquals("TPM2_Sign failed: TPM_RC_AUTH_FAIL (session 1): wrong password for this key; the"
-                    + " dictionary-attack counter was increased", e.getMessage());
+                    + " dictionary-attack counter was increased; " + leftAfterThisTry + " of " + max
+                    + " tries left before the TPM locks out", e.getMessage());
             keys.unload(wrong);
 
             TpmKey none = keys.load(file, NO_PASSWORD);
