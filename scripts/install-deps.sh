@@ -4,12 +4,13 @@
 #
 #   scripts/install-deps.sh            everything: build, swtpm tests, tpm2-tools / tpm2-openssl interop
 #   scripts/install-deps.sh --minimal  only what the demo needs (JDK, Maven, libtpms)
-#   scripts/install-deps.sh --bench    everything, and the C stack for bench/compare.sh (libtss2-dev, gcc, make)
+#   scripts/install-deps.sh --bench    everything, the C stack for bench/compare.sh (libtss2-dev, gcc, make)
+#                                      and tpm2-abrmd for bench/tls-handshakes.sh
 set -euo pipefail
 
 FULL=(openjdk-17-jdk-headless maven swtpm swtpm-tools libtpms0 tpm2-tools tpm2-openssl openssl procps iproute2 mosquitto mosquitto-clients)
 MINIMAL=(openjdk-17-jdk-headless maven libtpms0)
-BENCH=(libtss2-dev gcc make libc6-dev)
+BENCH=(libtss2-dev gcc make libc6-dev tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon dbus-bin)
 
 say() { printf 'install-deps: %s\n' "$*"; }
 die() { printf 'install-deps: error: %s\n' "$*" >&2; exit 1; }
@@ -19,7 +20,7 @@ case "$#:${1:-}" in
   0:) ;;
   1:--minimal) packages=("${MINIMAL[@]}") ;;
   1:--bench) packages=("${FULL[@]}" "${BENCH[@]}") ;;
-  1:-h | 1:--help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  1:-h | 1:--help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
   *) die "usage: $0 [--minimal | --bench]" ;;
 esac
 

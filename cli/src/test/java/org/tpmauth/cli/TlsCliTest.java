@@ -94,7 +94,9 @@ class TlsCliTest {
             assertTrue(r.out().contains("peer: CN=server"), r.toString());
             assertTrue(r.out().contains("client auth: accepted"), r.toString());
             assertTrue(r.out().contains("received: mpt olleh"), r.toString());
-            String scheme = type.startsWith("ec") ? "ecdsa_" : tls.equals("1.3") ? "rsa_pss_rsae_" : "rsa_";
+            // TLS SignatureScheme names; TLS 1.3 ties P-256 to SHA-256
+            String scheme = type.equals("ec-p256") ? "ecdsa_secp256r1_sha256" : type.startsWith("ec") ? "ecdsa_"
+                    : tls.equals("1.3") ? "rsa_pss_rsae_" : "rsa_";
             assertTrue(r.out().contains("signature scheme: " + scheme), r.toString());
         }
     }

@@ -51,8 +51,8 @@ public final class TpmProvider extends Provider {
     }
 
     /**
-     * The scheme of the last signature the TPM made in this thread ("ecdsa_sha256", "rsa_pkcs1_sha256",
-     * "rsa_pss_rsae_sha256"), or null: after a handshake, the scheme of our CertificateVerify.
+     * The scheme of the last signature the TPM made in this thread, as a TLS SignatureScheme name
+     * ("ecdsa_secp256r1_sha256", "rsa_pkcs1_sha256", "rsa_pss_rsae_sha256"), or null: after a handshake, the scheme of our CertificateVerify.
      */
     public static String lastSignatureScheme() {
         return TpmSignatureSpi.LAST_SCHEME.get();

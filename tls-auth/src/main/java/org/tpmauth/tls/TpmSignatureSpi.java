@@ -222,11 +222,20 @@ final class TpmSignatureSpi extends SignatureSpi {
         throw new InvalidParameterException("no such parameter: " + param);
     }
 
-    /** "ecdsa_sha256" (TLS 1.3 adds the curve: ecdsa_secp256r1_sha256), "rsa_pkcs1_sha256", "rsa_pss_rsae_sha256". */
+    /**
+     * The TLS SignatureScheme name (IANA registry, RFC 8446): "ecdsa_secp256r1_sha256", "rsa_pkcs1_sha256",
+     * "rsa_pss_rsae_sha256". The registry pairs each ECDSA hash with a curve (SHA-384 with secp384r1, SHA-512
+     * with secp521r1); only ecdsa_sha1 has none.
+     */
     static String tlsName(SigningScheme scheme, TpmAlg hash) {
         String h = hash.jcaDigestName().replace("-", "").toLowerCase(Locale.ROOT);
         return switch (scheme) {
-            case ECDSA -> "ecdsa_" + h;
+            case ECDSA -> "ecdsa_" + switch (h) {
+                case "sha256" -> "secp256r1_";
+                case "sha384" -> "secp384r1_";
+                case "sha512" -> "secp521r1_";
+                default -> "";
+            } + h;
             case PKCS1 -> "rsa_pkcs1_" + h;
             case PSS -> "rsa_pss_rsae_" + h;
         };

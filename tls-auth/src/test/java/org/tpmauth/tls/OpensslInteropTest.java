@@ -61,7 +61,7 @@ class OpensslInteropTest {
             String scheme = TpmProvider.lastSignatureScheme();
             assertTrue(scheme != null && scheme.startsWith(expected), "signed with " + scheme + ", expected " + expected);
             if (algorithm == KeyAlgorithm.EC_P384 && !tls12) {
-                assertEquals("ecdsa_sha384", scheme); // TLS 1.3 ties P-384 to SHA-384
+                assertEquals("ecdsa_secp384r1_sha384", scheme); // TLS 1.3 ties P-384 to SHA-384
             }
         }
     }
