@@ -118,18 +118,14 @@ public final class HmacSession implements Session, AutoCloseable {
 
     @Override
     public AuthCommand authorize(CommandContext command) {
-        byte[] cpHash = SessionCrypto.hash(authHash, SessionCrypto.u32(command.commandCode()),
-                SessionCrypto.concat(command.names().toArray(byte[][]::new)), command.parameters());
-        byte[] hmac = SessionCrypto.hmac(authHash, hmacKey, cpHash, nonceCaller, nonceTpm,
+        byte[] hmac = SessionCrypto.hmac(authHash, hmacKey, SessionCrypto.cpHash(authHash, command), nonceCaller, nonceTpm,
                 new byte[] {(byte) attributes});
         return new AuthCommand(handle, nonceCaller, attributes, hmac);
     }
 
     @Override
     public void verify(AuthResponse response, ResponseContext context) {
-        byte[] rpHash = SessionCrypto.hash(authHash, SessionCrypto.u32(context.responseCode()),
-                SessionCrypto.u32(context.commandCode()), context.parameters());
-        byte[] expected = SessionCrypto.hmac(authHash, hmacKey, rpHash, response.nonce(), nonceCaller,
+        byte[] expected = SessionCrypto.hmac(authHash, hmacKey, SessionCrypto.rpHash(authHash, context), response.nonce(), nonceCaller,
                 new byte[] {(byte) response.attributes()});
         if (!MessageDigest.isEqual(expected, response.hmac())) {
             broken = true;

@@ -68,6 +68,17 @@ final class SessionCrypto {
         return mac;
     }
 
+    /** cpHash: H(commandCode || names || parameters) (Part 1, "cpHash"). */
+    static byte[] cpHash(TpmAlg alg, Session.CommandContext command) {
+        return hash(alg, u32(command.commandCode()), concat(command.names().toArray(byte[][]::new)),
+                command.parameters());
+    }
+
+    /** rpHash: H(responseCode || commandCode || parameters). */
+    static byte[] rpHash(TpmAlg alg, Session.ResponseContext response) {
+        return hash(alg, u32(response.responseCode()), u32(response.commandCode()), response.parameters());
+    }
+
     static byte[] random(int size) {
         byte[] b = new byte[size];
         RANDOM.nextBytes(b);

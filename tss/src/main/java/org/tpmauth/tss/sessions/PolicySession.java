@@ -1,0 +1,227 @@
+package org.tpmauth.tss.sessions;
+
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.TpmIntegrityException;
+import org.tpmauth.tss.commands.FlushContext;
+import org.tpmauth.tss.commands.PolicyGetDigest;
+import org.tpmauth.tss.commands.PolicyRestart;
+import org.tpmauth.tss.commands.StartAuthSession;
+import org.tpmauth.tss.commands.TpmCommand;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmSe;
+import org.tpmauth.tss.types.TpmaSession;
+import org.tpmauth.tss.types.TpmtSymDefObject;
+
+/**
+ * A policy session (TPM2_StartAuthSession with TPM_SE_POLICY) or trial session (TPM_SE_TRIAL), unsalted
+ * and unbound. Policy commands run through {@link #run}, which records them: as an authorization the
+ * session then sends an empty HMAC, unless TPM2_PolicyAuthValue was run (an HMAC keyed with the
+ * entity's auth value, as an HMAC session computes it) or TPM2_PolicyPassword (the auth value in
+ * clear). The TPM resets a policy session after it authorized a command, and so does this object.
+ *
+ * <p>A trial session only computes a digest ({@link #digest}); the TPM refuses it as an authorization.
+ * Not thread-safe on its own.
+ */
+public final class PolicySession implements Session, AutoCloseable {
+    private static final byte[] NONE = new byte[0];
+
+    private final Tpm tpm;
+    private final int handle;
+    private final TpmAlg authHash;
+    private final boolean trial;
+    private final List<Integer> commands = new ArrayList<>();
+    private byte[] nonceTpm;
+    // the command in flight
+    private byte[] nonceCaller = NONE;
+    private byte[] hmacKey = NONE;
+    private boolean open = true;
+
+    private PolicySession(Tpm tpm, int handle, TpmAlg authHash, boolean trial, byte[] nonceTpm) {
+        this.tpm = tpm;
+        this.handle = handle;
+        this.authHash = authHash;
+        this.trial = trial;
+        this.nonceTpm = nonceTpm;
+    }
+
+    /** Starts a policy session whose digest uses {@code hash} (the nameAlg of the objects it authorizes). */
+    public static PolicySession start(Tpm tpm, TpmAlg hash) {
+        return start(tpm, hash, false);
+    }
+
+    /** Starts a trial session: it computes a policy digest, checks nothing, and authorizes nothing. */
+    public static PolicySession trial(Tpm tpm, TpmAlg hash) {
+        return start(tpm, hash, true);
+    }
+
+    private static PolicySession start(Tpm tpm, TpmAlg hash, boolean trial) {
+        byte[] nonceCaller = SessionCrypto.random(hash.digestSize());
+        StartAuthSession.Response r = tpm.execute(new StartAuthSession(TpmHandles.RH_NULL, TpmHandles.RH_NULL,
+                nonceCaller, NONE, trial ? TpmSe.TRIAL : TpmSe.POLICY, TpmtSymDefObject.NULL, hash));
+        return new PolicySession(tpm, r.sessionHandle(), hash, trial, r.nonceTpm());
+    }
+
+    /** The session handle (0x03xxxxxx). */
+    public int handle() {
+        return handle;
+    }
+
+    public boolean isTrial() {
+        return trial;
+    }
+
+    /** The TPM's latest nonce: what a TPM2_PolicySigned signature or TPM2_PolicySecret may cover. */
+    public byte[] nonceTpm() {
+        return nonceTpm.clone();
+    }
+
+    /**
+     * Runs a policy command on this session (one whose handles include {@link #handle}) and records
+     * it; {@code sessions} authorize the command's own authorized handles (TPM2_PolicySecret,
+     * TPM2_PolicyNV).
+     */
+    public <R> R run(TpmCommand<R> policyCommand, Session... sessions) {
+        if (!policyCommand.handles().contains(handle)) {
+            throw new IllegalArgumentException(String.format("%s does not act on policy session 0x%08x",
+                    TpmCc.nameOf(policyCommand.commandCode()), handle));
+        }
+        R result = tpm.execute(policyCommand, sessions);
+        if (policyCommand.commandCode() == TpmCc.PolicyRestart) {
+            commands.clear();
+        } else {
+            commands.add(policyCommand.commandCode());
+        }
+        return result;
+    }
+
+    /** TPM2_PolicyGetDigest: the session's current policy digest. */
+    public byte[] digest() {
+        return tpm.execute(new PolicyGetDigest(handle)).policyDigest();
+    }
+
+    /** TPM2_PolicyRestart: back to a zero digest, with no policy commands run. */
+    public void restart() {
+        run(new PolicyRestart(handle));
+    }
+
+    /** The TPM_CC of the policy commands run since the start (or the last restart or authorization). */
+    public List<Integer> commandsRun() {
+        return List.copyOf(commands);
+    }
+
+    /** The policy commands run, by name, e.g. "PolicyPCR, PolicyAuthValue": for error messages. */
+    public String describe() {
+        return commands.isEmpty() ? "an empty policy"
+                : commands.stream().map(TpmCc::nameOf).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * A view of this session authorizing an entity whose auth value is {@code authValue}: used when the
+     * policy holds TPM2_PolicyAuthValue or TPM2_PolicyPassword, ignored otherwise.
+     */
+    public Session withAuth(byte[] authValue) {
+        byte[] auth = SessionCrypto.trimAuth(authValue);
+        return new Session() {
+            @Override
+            public byte[] prepare(CommandContext command) {
+                return PolicySession.this.prepare(command, auth);
+            }
+
+            @Override
+            public AuthCommand authorize(CommandContext command) {
+                return PolicySession.this.authorize(command, auth);
+            }
+
+            @Override
+            public void verify(AuthResponse response, ResponseContext context) {
+                PolicySession.this.verify(response, context);
+            }
+
+            @Override
+            public boolean needsNames() {
+                return true;
+            }
+
+            @Override
+            public String toString() {
+                return PolicySession.this + " with an auth value";
+            }
+        };
+    }
+
+    @Override
+    public byte[] prepare(CommandContext command) {
+        return prepare(command, NONE);
+    }
+
+    @Override
+    public AuthCommand authorize(CommandContext command) {
+        return authorize(command, NONE);
+    }
+
+    private byte[] prepare(CommandContext command, byte[] auth) {
+        if (!open) {
+            throw new IllegalStateException(String.format("policy session 0x%08x is closed; start a new one", handle));
+        }
+        nonceCaller = SessionCrypto.random(authHash.digestSize());
+        // an unsalted, unbound session has an empty session key
+        hmacKey = commands.contains(TpmCc.PolicyAuthValue) ? auth : NONE;
+        return command.parameters();
+    }
+
+    private AuthCommand authorize(CommandContext command, byte[] auth) {
+        int attributes = TpmaSession.CONTINUE_SESSION;
+        byte[] hmac;
+        if (commands.contains(TpmCc.PolicyPassword)) {
+            hmac = auth;
+        } else if (commands.contains(TpmCc.PolicyAuthValue)) {
+            hmac = SessionCrypto.hmac(authHash, hmacKey, SessionCrypto.cpHash(authHash, command), nonceCaller,
+                    nonceTpm, new byte[] {(byte) attributes});
+        } else {
+            hmac = NONE;
+        }
+        return new AuthCommand(handle, nonceCaller, attributes, hmac);
+    }
+
+    @Override
+    public void verify(AuthResponse response, ResponseContext context) {
+        // after PolicyPassword the TPM answers with an empty HMAC; otherwise with one keyed as the command's
+        boolean ok = commands.contains(TpmCc.PolicyPassword) ? response.hmac().length == 0
+                : MessageDigest.isEqual(SessionCrypto.hmac(authHash, hmacKey, SessionCrypto.rpHash(authHash, context),
+                        response.nonce(), nonceCaller, new byte[] {(byte) response.attributes()}), response.hmac());
+        if (!ok) {
+            open = false;
+            throw new TpmIntegrityException(String.format("the response to %s failed the HMAC check of policy "
+                    + "session 0x%08x: it was altered on its way from the TPM, and was discarded",
+                    TpmCc.nameOf(context.commandCode()), handle));
+        }
+        nonceTpm = response.nonce();
+        open = (response.attributes() & TpmaSession.CONTINUE_SESSION) != 0;
+        commands.clear(); // the TPM reset the session's policy after using it
+    }
+
+    @Override
+    public boolean needsNames() {
+        return true;
+    }
+
+    /** Flushes the session from the TPM, unless the TPM already closed it. */
+    @Override
+    public void close() {
+        if (open) {
+            open = false;
+            tpm.execute(new FlushContext(handle));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format("PolicySession[handle=0x%08x, %s, %s]", handle, trial ? "trial" : "policy", describe());
+    }
+}
