@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmIntegrityException;
+import org.tpmauth.tss.TpmRc;
+import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.PolicyGetDigest;
+import org.tpmauth.tss.commands.PolicyPCR;
 import org.tpmauth.tss.commands.PolicyRestart;
 import org.tpmauth.tss.commands.StartAuthSession;
 import org.tpmauth.tss.commands.TpmCommand;
@@ -36,10 +39,13 @@ public final class PolicySession implements Session, AutoCloseable {
     private final TpmAlg authHash;
     private final boolean trial;
     private final List<Integer> commands = new ArrayList<>();
+    /** What {@link #describe} says of each command run. */
+    private final List<String> steps = new ArrayList<>();
     private byte[] nonceTpm;
     // the command in flight
     private byte[] nonceCaller = NONE;
     private byte[] hmacKey = NONE;
+    private boolean emptyResponseHmac;
     private boolean open = true;
 
     private PolicySession(Tpm tpm, int handle, TpmAlg authHash, boolean trial, byte[] nonceTpm) {
@@ -93,11 +99,37 @@ public final class PolicySession implements Session, AutoCloseable {
         }
         R result = tpm.execute(policyCommand, sessions);
         if (policyCommand.commandCode() == TpmCc.PolicyRestart) {
-            commands.clear();
+            forget();
         } else {
             commands.add(policyCommand.commandCode());
+            steps.add(policyCommand instanceof PolicyPCR pcr ? "PolicyPCR(" + pcr.pcrs().stream()
+                    .map(Object::toString).collect(Collectors.joining(", ")) + ")"
+                    : TpmCc.nameOf(policyCommand.commandCode()));
         }
         return result;
+    }
+
+    /**
+     * Runs {@code command}, this session authorizing its (first) authorized handle, whose auth value is
+     * {@code authValue}; when the TPM answers TPM_RC_POLICY_FAIL the error names the policy this
+     * session satisfied, e.g. "PolicyPCR(sha256:[0, 7])".
+     */
+    public <R> R execute(TpmCommand<R> command, byte[] authValue) {
+        String policy = describe();
+        try {
+            return tpm.execute(command, withAuth(authValue));
+        } catch (TpmResponseException e) {
+            if (e.is(TpmRc.POLICY_FAIL)) {
+                throw new TpmResponseException(e, String.format("policy session 0x%08x ran %s, which is not the "
+                        + "object's authPolicy (a PCR changed, or the policy is another one)", handle, policy));
+            }
+            throw e;
+        }
+    }
+
+    private void forget() {
+        commands.clear();
+        steps.clear();
     }
 
     /** TPM2_PolicyGetDigest: the session's current policy digest. */
@@ -115,10 +147,9 @@ public final class PolicySession implements Session, AutoCloseable {
         return List.copyOf(commands);
     }
 
-    /** The policy commands run, by name, e.g. "PolicyPCR, PolicyAuthValue": for error messages. */
+    /** The policy commands run, e.g. "PolicyPCR(sha256:[0, 7]), PolicyAuthValue": for error messages. */
     public String describe() {
-        return commands.isEmpty() ? "an empty policy"
-                : commands.stream().map(TpmCc::nameOf).collect(Collectors.joining(", "));
+        return steps.isEmpty() ? "an empty policy" : String.join(", ", steps);
     }
 
     /**
@@ -186,13 +217,15 @@ public final class PolicySession implements Session, AutoCloseable {
         } else {
             hmac = NONE;
         }
+        emptyResponseHmac = commands.contains(TpmCc.PolicyPassword) || (hmac.length == 0 && hmacKey.length == 0);
         return new AuthCommand(handle, nonceCaller, attributes, hmac);
     }
 
     @Override
     public void verify(AuthResponse response, ResponseContext context) {
-        // after PolicyPassword the TPM answers with an empty HMAC; otherwise with one keyed as the command's
-        boolean ok = commands.contains(TpmCc.PolicyPassword) ? response.hmac().length == 0
+        // the TPM answers with an empty HMAC after PolicyPassword, and when both the key and the command's
+        // HMAC were empty; else with one keyed as the command's (Part 1, "Response HMAC")
+        boolean ok = emptyResponseHmac ? response.hmac().length == 0
                 : MessageDigest.isEqual(SessionCrypto.hmac(authHash, hmacKey, SessionCrypto.rpHash(authHash, context),
                         response.nonce(), nonceCaller, new byte[] {(byte) response.attributes()}), response.hmac());
         if (!ok) {
@@ -203,7 +236,7 @@ public final class PolicySession implements Session, AutoCloseable {
         }
         nonceTpm = response.nonce();
         open = (response.attributes() & TpmaSession.CONTINUE_SESSION) != 0;
-        commands.clear(); // the TPM reset the session's policy after using it
+        forget(); // the TPM reset the session's policy after using it
     }
 
     @Override
