@@ -1,6 +1,5 @@
 package org.tpmauth.tss.sessions;
 
-import java.security.MessageDigest;
 import java.util.Arrays;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmIntegrityException;
@@ -8,7 +7,6 @@ import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.commands.StartAuthSession;
 import org.tpmauth.tss.types.TpmAlg;
-import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmSe;
 import org.tpmauth.tss.types.TpmaSession;
@@ -118,20 +116,15 @@ public final class HmacSession implements Session, AutoCloseable {
 
     @Override
     public AuthCommand authorize(CommandContext command) {
-        byte[] hmac = SessionCrypto.hmac(authHash, hmacKey, SessionCrypto.cpHash(authHash, command), nonceCaller, nonceTpm,
-                new byte[] {(byte) attributes});
+        byte[] hmac = SessionCrypto.commandHmac(authHash, hmacKey, command, nonceCaller, nonceTpm, attributes);
         return new AuthCommand(handle, nonceCaller, attributes, hmac);
     }
 
     @Override
     public void verify(AuthResponse response, ResponseContext context) {
-        byte[] expected = SessionCrypto.hmac(authHash, hmacKey, SessionCrypto.rpHash(authHash, context), response.nonce(), nonceCaller,
-                new byte[] {(byte) response.attributes()});
-        if (!MessageDigest.isEqual(expected, response.hmac())) {
+        if (!SessionCrypto.responseHmacMatches(authHash, hmacKey, context, response, nonceCaller)) {
             broken = true;
-            throw new TpmIntegrityException(String.format("the response to %s failed the HMAC check of session "
-                    + "0x%08x: it was altered on its way from the TPM, and was discarded",
-                    TpmCc.nameOf(context.commandCode()), handle));
+            throw SessionCrypto.altered(context.commandCode(), handle);
         }
         nonceTpm = response.nonce();
         open = (response.attributes() & TpmaSession.CONTINUE_SESSION) != 0;

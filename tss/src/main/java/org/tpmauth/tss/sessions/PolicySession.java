@@ -1,11 +1,9 @@
 package org.tpmauth.tss.sessions;
 
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.TpmIntegrityException;
 import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.commands.FlushContext;
@@ -47,6 +45,7 @@ public final class PolicySession implements Session, AutoCloseable {
     private byte[] hmacKey = NONE;
     private boolean emptyResponseHmac;
     private boolean open = true;
+    private boolean broken;
 
     private PolicySession(Tpm tpm, int handle, TpmAlg authHash, boolean trial, byte[] nonceTpm) {
         this.tpm = tpm;
@@ -197,8 +196,9 @@ public final class PolicySession implements Session, AutoCloseable {
     }
 
     private byte[] prepare(CommandContext command, byte[] auth) {
-        if (!open) {
-            throw new IllegalStateException(String.format("policy session 0x%08x is closed; start a new one", handle));
+        if (!open || broken) {
+            throw new IllegalStateException(String.format("policy session 0x%08x is %s; start a new one", handle,
+                    broken ? "out of step after a failed response check" : "closed"));
         }
         nonceCaller = SessionCrypto.random(authHash.digestSize());
         // an unsalted, unbound session has an empty session key
@@ -212,8 +212,7 @@ public final class PolicySession implements Session, AutoCloseable {
         if (commands.contains(TpmCc.PolicyPassword)) {
             hmac = auth;
         } else if (commands.contains(TpmCc.PolicyAuthValue)) {
-            hmac = SessionCrypto.hmac(authHash, hmacKey, SessionCrypto.cpHash(authHash, command), nonceCaller,
-                    nonceTpm, new byte[] {(byte) attributes});
+            hmac = SessionCrypto.commandHmac(authHash, hmacKey, command, nonceCaller, nonceTpm, attributes);
         } else {
             hmac = NONE;
         }
@@ -226,13 +225,10 @@ public final class PolicySession implements Session, AutoCloseable {
         // the TPM answers with an empty HMAC after PolicyPassword, and when both the key and the command's
         // HMAC were empty; else with one keyed as the command's (Part 1, "Response HMAC")
         boolean ok = emptyResponseHmac ? response.hmac().length == 0
-                : MessageDigest.isEqual(SessionCrypto.hmac(authHash, hmacKey, SessionCrypto.rpHash(authHash, context),
-                        response.nonce(), nonceCaller, new byte[] {(byte) response.attributes()}), response.hmac());
+                : SessionCrypto.responseHmacMatches(authHash, hmacKey, context, response, nonceCaller);
         if (!ok) {
-            open = false;
-            throw new TpmIntegrityException(String.format("the response to %s failed the HMAC check of policy "
-                    + "session 0x%08x: it was altered on its way from the TPM, and was discarded",
-                    TpmCc.nameOf(context.commandCode()), handle));
+            broken = true;
+            throw SessionCrypto.altered(context.commandCode(), handle);
         }
         nonceTpm = response.nonce();
         open = (response.attributes() & TpmaSession.CONTINUE_SESSION) != 0;

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.TpmResponseException;
-import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.PcrExtend;
 import org.tpmauth.tss.commands.PcrRead;
@@ -21,20 +20,12 @@ import org.tpmauth.tss.commands.PolicyCommandCode;
 import org.tpmauth.tss.commands.PolicyPCR;
 import org.tpmauth.tss.commands.PolicyPassword;
 import org.tpmauth.tss.commands.Sign;
-import org.tpmauth.tss.keys.KeyAlgorithm;
-import org.tpmauth.tss.keys.KeyTemplates;
 import org.tpmauth.tss.sessions.PolicySession;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
-import org.tpmauth.tss.types.TpmHandles;
-import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmsPcrSelection;
-import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtHa;
-import org.tpmauth.tss.types.TpmtPublic;
-import org.tpmauth.tss.types.TpmtSigScheme;
-import org.tpmauth.tss.types.TpmtTicket;
 
 /**
  * Keys whose authPolicy comes from {@link PolicyDigest} (userWithAuth cleared), used through a real
@@ -49,31 +40,20 @@ class PolicySessionTest {
     static final SwtpmExtension SWTPM = new SwtpmExtension();
     private final Tpm tpm = SWTPM.tpm();
 
-    /** A P-256 signing primary that only a policy session satisfying {@code policy} may use. */
-    private int policyKey(PolicyDigest policy) {
-        TpmtPublic t = KeyTemplates.signingKey(KeyAlgorithm.EC_P256, false);
-        TpmtPublic template = new TpmtPublic(t.nameAlg(), t.objectAttributes() & ~TpmaObject.USER_WITH_AUTH,
-                policy.value(), t.parameters(), t.unique());
-        return tpm.execute(new CreatePrimary(TpmHandles.RH_OWNER, TpmsSensitiveCreate.withAuth(PASSWORD), template,
-                new byte[0], List.of())).objectHandle();
-    }
-
-    private static Sign sign(int key) {
-        return new Sign(key, new byte[32], TpmtSigScheme.ecdsa(TpmAlg.SHA256), TpmtTicket.nullHashcheck());
-    }
-
     @Test
     void authValuePolicySignsWithTheRightPasswordOnly() {
-        int key = policyKey(new PolicyDigest(TpmAlg.SHA256).authValue().commandCode(TpmCc.Sign));
+        int key = PolicyKeys.signingKey(tpm, new PolicyDigest(TpmAlg.SHA256).authValue().commandCode(TpmCc.Sign),
+                PASSWORD);
         try (PolicySession s = PolicySession.start(tpm, TpmAlg.SHA256)) {
             s.run(new PolicyAuthValue(s.handle()));
             s.run(new PolicyCommandCode(s.handle(), TpmCc.Sign));
-            assertNotNull(s.execute(sign(key), PASSWORD).signature());
+            assertNotNull(s.execute(PolicyKeys.sign(key), PASSWORD).signature());
             assertEquals(List.of(), s.commandsRun(), "the TPM resets a policy session after it authorized");
 
             s.run(new PolicyAuthValue(s.handle()));
             s.run(new PolicyCommandCode(s.handle(), TpmCc.Sign));
-            TpmResponseException e = assertThrows(TpmResponseException.class, () -> s.execute(sign(key), WRONG));
+            TpmResponseException e = assertThrows(TpmResponseException.class,
+                    () -> s.execute(PolicyKeys.sign(key), WRONG));
             assertEquals(TpmRc.BAD_AUTH, e.baseCode(), e.getMessage()); // a noDA key
         } finally {
             tpm.execute(new FlushContext(key));
@@ -82,12 +62,12 @@ class PolicySessionTest {
 
     @Test
     void passwordPolicySendsTheAuthValue() {
-        int key = policyKey(new PolicyDigest(TpmAlg.SHA256).password());
+        int key = PolicyKeys.signingKey(tpm, new PolicyDigest(TpmAlg.SHA256).password(), PASSWORD);
         try (PolicySession s = PolicySession.start(tpm, TpmAlg.SHA256)) {
             s.run(new PolicyPassword(s.handle()));
-            assertNotNull(s.execute(sign(key), PASSWORD).signature());
+            assertNotNull(s.execute(PolicyKeys.sign(key), PASSWORD).signature());
             s.run(new PolicyPassword(s.handle()));
-            assertThrows(TpmResponseException.class, () -> s.execute(sign(key), WRONG));
+            assertThrows(TpmResponseException.class, () -> s.execute(PolicyKeys.sign(key), WRONG));
         } finally {
             tpm.execute(new FlushContext(key));
         }
@@ -96,14 +76,15 @@ class PolicySessionTest {
     @Test
     void pcrPolicyKeyIsRefusedAfterAnExtendWithAMessageNamingThePolicy() {
         byte[] pcrDigest = PolicyDigest.pcrValuesDigest(TpmAlg.SHA256, tpm.execute(new PcrRead(PCRS)).pcrValues());
-        int key = policyKey(new PolicyDigest(TpmAlg.SHA256).pcr(PCRS, pcrDigest));
+        int key = PolicyKeys.signingKey(tpm, new PolicyDigest(TpmAlg.SHA256).pcr(PCRS, pcrDigest), PASSWORD);
         try (PolicySession s = PolicySession.start(tpm, TpmAlg.SHA256)) {
             s.run(new PolicyPCR(s.handle(), new byte[0], PCRS));
-            assertNotNull(s.execute(sign(key), new byte[0]).signature());
+            assertNotNull(s.execute(PolicyKeys.sign(key), new byte[0]).signature());
 
             tpm.execute(new PcrExtend(7, List.of(new TpmtHa(TpmAlg.SHA256, new byte[32]))));
             s.run(new PolicyPCR(s.handle(), new byte[0], PCRS));
-            TpmResponseException e = assertThrows(TpmResponseException.class, () -> s.execute(sign(key), new byte[0]));
+            TpmResponseException e = assertThrows(TpmResponseException.class,
+                    () -> s.execute(PolicyKeys.sign(key), new byte[0]));
             assertEquals(TpmRc.POLICY_FAIL, e.baseCode());
             assertTrue(e.getMessage().contains("PolicyPCR(sha256:[0, 7])"), e.getMessage());
         } finally {
@@ -113,9 +94,10 @@ class PolicySessionTest {
 
     @Test
     void aKeyWithoutUserWithAuthRefusesAPolicyItDoesNotHave() {
-        int key = policyKey(new PolicyDigest(TpmAlg.SHA256).commandCode(TpmCc.Sign));
+        int key = PolicyKeys.signingKey(tpm, new PolicyDigest(TpmAlg.SHA256).commandCode(TpmCc.Sign), PASSWORD);
         try (PolicySession s = PolicySession.start(tpm, TpmAlg.SHA256)) {
-            TpmResponseException e = assertThrows(TpmResponseException.class, () -> s.execute(sign(key), PASSWORD));
+            TpmResponseException e = assertThrows(TpmResponseException.class,
+                    () -> s.execute(PolicyKeys.sign(key), PASSWORD));
             assertEquals(TpmRc.POLICY_FAIL, e.baseCode());
             assertTrue(e.getMessage().contains("an empty policy"), e.getMessage());
         } finally {
