@@ -4,10 +4,7 @@ import java.util.Arrays;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmIntegrityException;
 import org.tpmauth.tss.commands.FlushContext;
-import org.tpmauth.tss.commands.ReadPublic;
-import org.tpmauth.tss.commands.StartAuthSession;
 import org.tpmauth.tss.types.TpmAlg;
-import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmSe;
 import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmtPublic;
@@ -62,27 +59,13 @@ public final class HmacSession implements Session, AutoCloseable {
 
     /** Starts a session; a salt key's public area is read from the TPM. */
     public static HmacSession start(Tpm tpm, SessionOptions options) {
-        TpmtPublic saltKey = options.tpmKey() == TpmHandles.RH_NULL ? null
-                : tpm.execute(new ReadPublic(options.tpmKey())).outPublic();
-        return start(tpm, options, saltKey);
+        return start(tpm, options, SessionStart.saltKey(tpm, options));
     }
 
     /** Starts a session salted to {@code options.tpmKey()}, whose public area the caller already holds. */
     public static HmacSession start(Tpm tpm, SessionOptions options, TpmtPublic saltKey) {
-        Salt salt = saltKey == null ? null : Salt.forKey(saltKey);
-        boolean bound = options.bind() != TpmHandles.RH_NULL;
-        byte[] bindName = bound ? tpm.nameOf(options.bind()) : null;
-        TpmAlg hash = options.authHash();
-        byte[] nonceCaller = SessionCrypto.random(hash.digestSize());
-        StartAuthSession.Response r = tpm.execute(new StartAuthSession(options.tpmKey(), options.bind(), nonceCaller,
-                salt == null ? NONE : salt.encrypted(), TpmSe.HMAC, options.symmetric(), hash));
-        byte[] sessionKey = NONE;
-        if (bound || salt != null) {
-            byte[] secret = SessionCrypto.concat(SessionCrypto.trimAuth(options.bindAuth()),
-                    salt == null ? NONE : salt.value());
-            sessionKey = Kdf.kdfa(hash, secret, "ATH", r.nonceTpm(), nonceCaller, hash.digestSize() * 8);
-        }
-        return new HmacSession(tpm, r.sessionHandle(), options, sessionKey, bindName, r.nonceTpm());
+        SessionStart s = SessionStart.start(tpm, options, saltKey, TpmSe.HMAC);
+        return new HmacSession(tpm, s.handle(), options, s.sessionKey(), s.bindName(), s.nonceTpm());
     }
 
     /** The session handle (0x02xxxxxx). */

@@ -10,7 +10,6 @@ import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.PolicyGetDigest;
 import org.tpmauth.tss.commands.PolicyPCR;
 import org.tpmauth.tss.commands.PolicyRestart;
-import org.tpmauth.tss.commands.StartAuthSession;
 import org.tpmauth.tss.commands.TpmCommand;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
@@ -20,8 +19,8 @@ import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmtSymDefObject;
 
 /**
- * A policy session (TPM2_StartAuthSession with TPM_SE_POLICY) or trial session (TPM_SE_TRIAL), unsalted
- * and unbound. Policy commands run through {@link #run}, which records them: as an authorization the
+ * A policy session (TPM2_StartAuthSession with TPM_SE_POLICY) or trial session (TPM_SE_TRIAL), unbound,
+ * unsalted or salted. Policy commands run through {@link #run}, which records them: as an authorization the
  * session then sends an empty HMAC, unless TPM2_PolicyAuthValue was run (an HMAC keyed with the
  * entity's auth value, as an HMAC session computes it) or TPM2_PolicyPassword (the auth value in
  * clear). The TPM resets a policy session after it authorized a command, and so does this object.
@@ -36,6 +35,7 @@ public final class PolicySession implements Session, AutoCloseable {
     private final int handle;
     private final TpmAlg authHash;
     private final boolean trial;
+    private final byte[] sessionKey;
     private final List<Integer> commands = new ArrayList<>();
     /** What {@link #describe} says of each command run. */
     private final List<String> steps = new ArrayList<>();
@@ -47,29 +47,45 @@ public final class PolicySession implements Session, AutoCloseable {
     private boolean open = true;
     private boolean broken;
 
-    private PolicySession(Tpm tpm, int handle, TpmAlg authHash, boolean trial, byte[] nonceTpm) {
+    private PolicySession(Tpm tpm, int handle, TpmAlg authHash, boolean trial, byte[] sessionKey, byte[] nonceTpm) {
         this.tpm = tpm;
+        this.sessionKey = sessionKey;
         this.handle = handle;
         this.authHash = authHash;
         this.trial = trial;
         this.nonceTpm = nonceTpm;
     }
 
-    /** Starts a policy session whose digest uses {@code hash} (the nameAlg of the objects it authorizes). */
+    /** Starts an unsalted policy session whose digest uses {@code hash} (the authorized objects' nameAlg). */
     public static PolicySession start(Tpm tpm, TpmAlg hash) {
-        return start(tpm, hash, false);
+        return start(tpm, unsalted(hash), false);
+    }
+
+    /**
+     * Starts a policy session salted to {@code options.tpmKey()} (or unsalted), with {@code options.authHash()}:
+     * a salt keeps a PolicyAuthValue HMAC from serving as a test for guessed passwords. Policy sessions do not
+     * encrypt parameters here and are not bound: the cipher and bind entity of {@code options} must be NULL.
+     */
+    public static PolicySession start(Tpm tpm, SessionOptions options) {
+        if (options.bind() != TpmHandles.RH_NULL || !(options.symmetric() instanceof TpmtSymDefObject.Null)) {
+            throw new IllegalArgumentException("a PolicySession is neither bound nor encrypting: " + options);
+        }
+        return start(tpm, options, false);
     }
 
     /** Starts a trial session: it computes a policy digest, checks nothing, and authorizes nothing. */
     public static PolicySession trial(Tpm tpm, TpmAlg hash) {
-        return start(tpm, hash, true);
+        return start(tpm, unsalted(hash), true);
     }
 
-    private static PolicySession start(Tpm tpm, TpmAlg hash, boolean trial) {
-        byte[] nonceCaller = SessionCrypto.random(hash.digestSize());
-        StartAuthSession.Response r = tpm.execute(new StartAuthSession(TpmHandles.RH_NULL, TpmHandles.RH_NULL,
-                nonceCaller, NONE, trial ? TpmSe.TRIAL : TpmSe.POLICY, TpmtSymDefObject.NULL, hash));
-        return new PolicySession(tpm, r.sessionHandle(), hash, trial, r.nonceTpm());
+    private static SessionOptions unsalted(TpmAlg hash) {
+        return SessionOptions.unsalted().withSymmetric(TpmtSymDefObject.NULL).withAuthHash(hash);
+    }
+
+    private static PolicySession start(Tpm tpm, SessionOptions options, boolean trial) {
+        SessionStart s = SessionStart.start(tpm, options, SessionStart.saltKey(tpm, options),
+                trial ? TpmSe.TRIAL : TpmSe.POLICY);
+        return new PolicySession(tpm, s.handle(), options.authHash(), trial, s.sessionKey(), s.nonceTpm());
     }
 
     /** The session handle (0x03xxxxxx). */
@@ -201,8 +217,7 @@ public final class PolicySession implements Session, AutoCloseable {
                     broken ? "out of step after a failed response check" : "closed"));
         }
         nonceCaller = SessionCrypto.random(authHash.digestSize());
-        // an unsalted, unbound session has an empty session key
-        hmacKey = commands.contains(TpmCc.PolicyAuthValue) ? auth : NONE;
+        hmacKey = SessionCrypto.concat(sessionKey, commands.contains(TpmCc.PolicyAuthValue) ? auth : NONE);
         return command.parameters();
     }
 
@@ -251,6 +266,7 @@ public final class PolicySession implements Session, AutoCloseable {
 
     @Override
     public String toString() {
-        return String.format("PolicySession[handle=0x%08x, %s, %s]", handle, trial ? "trial" : "policy", describe());
+        return String.format("PolicySession[handle=0x%08x, %s, %s, %s]", handle, trial ? "trial" : "policy",
+                sessionKey.length == 0 ? "unsalted" : "salted", describe());
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.TpmResponseException;
+import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.PcrExtend;
 import org.tpmauth.tss.commands.PcrRead;
@@ -19,13 +20,16 @@ import org.tpmauth.tss.commands.PolicyAuthValue;
 import org.tpmauth.tss.commands.PolicyCommandCode;
 import org.tpmauth.tss.commands.PolicyPCR;
 import org.tpmauth.tss.commands.PolicyPassword;
-import org.tpmauth.tss.commands.Sign;
+import org.tpmauth.tss.keys.KeyTemplates;
 import org.tpmauth.tss.sessions.PolicySession;
+import org.tpmauth.tss.sessions.SessionOptions;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmtHa;
+import org.tpmauth.tss.types.TpmtSymDefObject;
 
 /**
  * Keys whose authPolicy comes from {@link PolicyDigest} (userWithAuth cleared), used through a real
@@ -58,6 +62,24 @@ class PolicySessionTest {
         } finally {
             tpm.execute(new FlushContext(key));
         }
+    }
+
+    @Test
+    void saltedSessionSignsUnderAnAuthValuePolicy() {
+        int srk = tpm.execute(new CreatePrimary(TpmHandles.RH_OWNER, KeyTemplates.storagePrimaryEcc())).objectHandle();
+        int key = PolicyKeys.signingKey(tpm, new PolicyDigest(TpmAlg.SHA256).authValue(), PASSWORD);
+        SessionOptions salted = SessionOptions.unsalted().withSymmetric(TpmtSymDefObject.NULL).saltedTo(srk);
+        try (PolicySession s = PolicySession.start(tpm, salted)) {
+            assertTrue(s.toString().contains("salted"), s.toString());
+            s.run(new PolicyAuthValue(s.handle()));
+            assertNotNull(s.execute(PolicyKeys.sign(key), PASSWORD).signature());
+            s.run(new PolicyAuthValue(s.handle()));
+            assertThrows(TpmResponseException.class, () -> s.execute(PolicyKeys.sign(key), WRONG));
+        } finally {
+            tpm.execute(new FlushContext(key));
+            tpm.execute(new FlushContext(srk));
+        }
+        assertThrows(IllegalArgumentException.class, () -> PolicySession.start(tpm, SessionOptions.unsalted()));
     }
 
     @Test
