@@ -15,7 +15,6 @@ import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.PcrExtend;
-import org.tpmauth.tss.commands.PcrRead;
 import org.tpmauth.tss.commands.PolicyAuthValue;
 import org.tpmauth.tss.commands.PolicyCommandCode;
 import org.tpmauth.tss.commands.PolicyPCR;
@@ -97,7 +96,7 @@ class PolicySessionTest {
 
     @Test
     void pcrPolicyKeyIsRefusedAfterAnExtendWithAMessageNamingThePolicy() {
-        byte[] pcrDigest = PolicyDigest.pcrValuesDigest(TpmAlg.SHA256, tpm.execute(new PcrRead(PCRS)).pcrValues());
+        byte[] pcrDigest = PcrPolicy.currentValuesDigest(tpm, TpmAlg.SHA256, PCRS);
         int key = PolicyKeys.signingKey(tpm, new PolicyDigest(TpmAlg.SHA256).pcr(PCRS, pcrDigest), PASSWORD);
         try (PolicySession s = PolicySession.start(tpm, TpmAlg.SHA256)) {
             s.run(new PolicyPCR(s.handle(), new byte[0], PCRS));

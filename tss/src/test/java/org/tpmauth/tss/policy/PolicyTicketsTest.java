@@ -17,7 +17,6 @@ import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.FlushContext;
-import org.tpmauth.tss.commands.PcrRead;
 import org.tpmauth.tss.commands.PolicyAuthorize;
 import org.tpmauth.tss.commands.PolicyPCR;
 import org.tpmauth.tss.commands.PolicySecret;
@@ -119,7 +118,7 @@ class PolicyTicketsTest {
 
     @Test
     void authorizedPcrPolicyWithAVerifySignatureTicket() throws Exception {
-        byte[] pcrDigest = PolicyDigest.pcrValuesDigest(TpmAlg.SHA256, tpm.execute(new PcrRead(PCRS)).pcrValues());
+        byte[] pcrDigest = PcrPolicy.currentValuesDigest(tpm, TpmAlg.SHA256, PCRS);
         byte[] approved = new PolicyDigest(TpmAlg.SHA256).pcr(PCRS, pcrDigest).value();
         byte[] aHash = sha256(approved, REF);
         TpmtTicket ticket = tpm.execute(new VerifySignature(signer.objectHandle(), aHash, signerSigns(aHash)))

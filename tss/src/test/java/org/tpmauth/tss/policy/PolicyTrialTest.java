@@ -18,7 +18,6 @@ import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.NvDefineSpace;
 import org.tpmauth.tss.commands.NvUndefineSpace;
 import org.tpmauth.tss.commands.NvWrite;
-import org.tpmauth.tss.commands.PcrRead;
 import org.tpmauth.tss.commands.PolicyAuthValue;
 import org.tpmauth.tss.commands.PolicyAuthorize;
 import org.tpmauth.tss.commands.PolicyCommandCode;
@@ -35,6 +34,7 @@ import org.tpmauth.tss.keys.KeyTemplates;
 import org.tpmauth.tss.sessions.PolicySession;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.testing.Tools;
+import org.tpmauth.tss.types.PcrSelectionSpec;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
@@ -69,10 +69,6 @@ class PolicyTrialTest {
         return List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0, 7));
     }
 
-    private byte[] currentPcrDigest(List<TpmsPcrSelection> selection) {
-        return PolicyDigest.pcrValuesDigest(TpmAlg.SHA256, tpm.execute(new PcrRead(selection)).pcrValues());
-    }
-
     @Test
     void freshAndRestartedSessionsHoldZeros() {
         assertArrayEquals(new PolicyDigest(TpmAlg.SHA256).value(), trial(TpmAlg.SHA256, s -> { }));
@@ -85,7 +81,7 @@ class PolicyTrialTest {
 
     @Test
     void pcrAuthValueAndCommandCodeMatchTheTpm() {
-        byte[] pcrDigest = currentPcrDigest(pcrs07());
+        byte[] pcrDigest = PcrPolicy.currentValuesDigest(tpm, TpmAlg.SHA256, pcrs07());
         byte[] expected = new PolicyDigest(TpmAlg.SHA256).pcr(pcrs07(), pcrDigest).authValue()
                 .commandCode(TpmCc.Sign).value();
         assertArrayEquals(expected, trial(TpmAlg.SHA256, s -> {
@@ -191,9 +187,19 @@ class PolicyTrialTest {
 
     @Test
     void pcrPolicyEqualsTpm2CreatepolicyOutput() throws Exception {
-        byte[] expected = new PolicyDigest(TpmAlg.SHA256).pcr(pcrs07(), currentPcrDigest(pcrs07())).value();
-        Tools.run(SWTPM, "tpm2_createpolicy", "--policy-pcr", "-l", "sha256:0,7", "-L", "pcr.policy");
-        assertArrayEquals(expected, Files.readAllBytes(SWTPM.workDir().resolve("pcr.policy")));
+        for (String selection : List.of("sha256:0,7", "sha1:1,2+sha256:0,7,23")) {
+            byte[] expected = PcrPolicy.current(tpm, TpmAlg.SHA256, selection).value();
+            Tools.run(SWTPM, "tpm2_createpolicy", "--policy-pcr", "-l", selection, "-L", "pcr.policy");
+            assertArrayEquals(expected, Files.readAllBytes(SWTPM.workDir().resolve("pcr.policy")), selection);
+        }
+    }
+
+    @Test
+    void pcrPolicyMatchesATrialSessionOnTwoBanks() {
+        String selection = "sha1:1,2+sha256:0,7,23";
+        byte[] expected = PcrPolicy.current(tpm, TpmAlg.SHA256, selection).value();
+        assertArrayEquals(expected, trial(TpmAlg.SHA256, s -> s.run(new PolicyPCR(s.handle(), NONE,
+                PcrSelectionSpec.parse(selection)))));
     }
 
     @Test
