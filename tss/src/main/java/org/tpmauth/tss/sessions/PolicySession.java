@@ -112,14 +112,28 @@ public final class PolicySession implements Session, AutoCloseable {
             throw new IllegalArgumentException(String.format("%s does not act on policy session 0x%08x",
                     TpmCc.nameOf(policyCommand.commandCode()), handle));
         }
-        R result = tpm.execute(policyCommand, sessions);
+        String step = policyCommand instanceof PolicyPCR pcr
+                ? "PolicyPCR(" + pcr.pcrs().stream().map(Object::toString).collect(Collectors.joining(", ")) + ")"
+                : TpmCc.nameOf(policyCommand.commandCode());
+        R result;
+        try {
+            result = tpm.execute(policyCommand, sessions);
+        } catch (TpmResponseException e) {
+            if (policyCommand instanceof PolicyPCR pcr && pcr.pcrDigest().length > 0 && e.is(TpmRc.VALUE)) {
+                throw new TpmResponseException(e, step + " failed: the PCRs no longer hold the values the policy "
+                        + "was made for");
+            }
+            if (e.is(TpmRc.PCR_CHANGED)) {
+                throw new TpmResponseException(e, step + " failed: a PCR changed since this session's earlier "
+                        + "PolicyPCR; restart the policy");
+            }
+            throw e;
+        }
         if (policyCommand.commandCode() == TpmCc.PolicyRestart) {
             forget();
         } else {
             commands.add(policyCommand.commandCode());
-            steps.add(policyCommand instanceof PolicyPCR pcr ? "PolicyPCR(" + pcr.pcrs().stream()
-                    .map(Object::toString).collect(Collectors.joining(", ")) + ")"
-                    : TpmCc.nameOf(policyCommand.commandCode()));
+            steps.add(step);
         }
         return result;
     }

@@ -114,6 +114,28 @@ class PolicySessionTest {
     }
 
     @Test
+    void policyPcrWithAnExpectedDigestFailsOnceAPcrChanged() {
+        byte[] before = PcrPolicy.currentValuesDigest(tpm, TpmAlg.SHA256, PCRS);
+        try (PolicySession s = PolicySession.start(tpm, TpmAlg.SHA256)) {
+            s.run(new PolicyPCR(s.handle(), before, PCRS));
+            tpm.execute(new PcrExtend(0, List.of(new TpmtHa(TpmAlg.SHA256, new byte[32]))));
+            TpmResponseException changed = assertThrows(TpmResponseException.class,
+                    () -> s.run(new PolicyPCR(s.handle(), new byte[0], PCRS)));
+            assertEquals(TpmRc.PCR_CHANGED, changed.baseCode());
+            assertTrue(changed.getMessage().contains("PolicyPCR(sha256:[0, 7]) failed: a PCR changed"),
+                    changed.getMessage());
+            assertEquals(List.of(TpmCc.PolicyPCR), s.commandsRun(), "the failed command is not recorded");
+        }
+        try (PolicySession s = PolicySession.start(tpm, TpmAlg.SHA256)) {
+            TpmResponseException e = assertThrows(TpmResponseException.class,
+                    () -> s.run(new PolicyPCR(s.handle(), before, PCRS)));
+            assertEquals(TpmRc.VALUE, e.baseCode());
+            assertTrue(e.getMessage().contains("PolicyPCR(sha256:[0, 7]) failed: the PCRs no longer hold"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aKeyWithoutUserWithAuthRefusesAPolicyItDoesNotHave() {
         int key = PolicyKeys.signingKey(tpm, new PolicyDigest(TpmAlg.SHA256).commandCode(TpmCc.Sign), PASSWORD);
         try (PolicySession s = PolicySession.start(tpm, TpmAlg.SHA256)) {
