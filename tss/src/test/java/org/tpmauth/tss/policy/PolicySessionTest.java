@@ -136,6 +136,19 @@ class PolicySessionTest {
     }
 
     @Test
+    void aTrialSessionAuthorizesNothing() {
+        int key = PolicyKeys.signingKey(tpm, new PolicyDigest(TpmAlg.SHA256).authValue(), PASSWORD);
+        try (PolicySession s = PolicySession.trial(tpm, TpmAlg.SHA256)) {
+            s.run(new PolicyAuthValue(s.handle()));
+            TpmResponseException e = assertThrows(TpmResponseException.class,
+                    () -> s.execute(PolicyKeys.sign(key), PASSWORD));
+            assertTrue(e.getMessage().contains("session 1"), e.getMessage());
+        } finally {
+            tpm.execute(new FlushContext(key));
+        }
+    }
+
+    @Test
     void aKeyWithoutUserWithAuthRefusesAPolicyItDoesNotHave() {
         int key = PolicyKeys.signingKey(tpm, new PolicyDigest(TpmAlg.SHA256).commandCode(TpmCc.Sign), PASSWORD);
         try (PolicySession s = PolicySession.start(tpm, TpmAlg.SHA256)) {
