@@ -1,15 +1,10 @@
 package org.tpmauth.tss.sessions;
 
-import java.security.MessageDigest;
 import java.util.Arrays;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmIntegrityException;
 import org.tpmauth.tss.commands.FlushContext;
-import org.tpmauth.tss.commands.ReadPublic;
-import org.tpmauth.tss.commands.StartAuthSession;
 import org.tpmauth.tss.types.TpmAlg;
-import org.tpmauth.tss.types.TpmCc;
-import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmSe;
 import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmtPublic;
@@ -64,27 +59,13 @@ public final class HmacSession implements Session, AutoCloseable {
 
     /** Starts a session; a salt key's public area is read from the TPM. */
     public static HmacSession start(Tpm tpm, SessionOptions options) {
-        TpmtPublic saltKey = options.tpmKey() == TpmHandles.RH_NULL ? null
-                : tpm.execute(new ReadPublic(options.tpmKey())).outPublic();
-        return start(tpm, options, saltKey);
+        return start(tpm, options, SessionStart.saltKey(tpm, options));
     }
 
     /** Starts a session salted to {@code options.tpmKey()}, whose public area the caller already holds. */
     public static HmacSession start(Tpm tpm, SessionOptions options, TpmtPublic saltKey) {
-        Salt salt = saltKey == null ? null : Salt.forKey(saltKey);
-        boolean bound = options.bind() != TpmHandles.RH_NULL;
-        byte[] bindName = bound ? tpm.nameOf(options.bind()) : null;
-        TpmAlg hash = options.authHash();
-        byte[] nonceCaller = SessionCrypto.random(hash.digestSize());
-        StartAuthSession.Response r = tpm.execute(new StartAuthSession(options.tpmKey(), options.bind(), nonceCaller,
-                salt == null ? NONE : salt.encrypted(), TpmSe.HMAC, options.symmetric(), hash));
-        byte[] sessionKey = NONE;
-        if (bound || salt != null) {
-            byte[] secret = SessionCrypto.concat(SessionCrypto.trimAuth(options.bindAuth()),
-                    salt == null ? NONE : salt.value());
-            sessionKey = Kdf.kdfa(hash, secret, "ATH", r.nonceTpm(), nonceCaller, hash.digestSize() * 8);
-        }
-        return new HmacSession(tpm, r.sessionHandle(), options, sessionKey, bindName, r.nonceTpm());
+        SessionStart s = SessionStart.start(tpm, options, saltKey, TpmSe.HMAC);
+        return new HmacSession(tpm, s.handle(), options, s.sessionKey(), s.bindName(), s.nonceTpm());
     }
 
     /** The session handle (0x02xxxxxx). */
@@ -118,24 +99,15 @@ public final class HmacSession implements Session, AutoCloseable {
 
     @Override
     public AuthCommand authorize(CommandContext command) {
-        byte[] cpHash = SessionCrypto.hash(authHash, SessionCrypto.u32(command.commandCode()),
-                SessionCrypto.concat(command.names().toArray(byte[][]::new)), command.parameters());
-        byte[] hmac = SessionCrypto.hmac(authHash, hmacKey, cpHash, nonceCaller, nonceTpm,
-                new byte[] {(byte) attributes});
+        byte[] hmac = SessionCrypto.commandHmac(authHash, hmacKey, command, nonceCaller, nonceTpm, attributes);
         return new AuthCommand(handle, nonceCaller, attributes, hmac);
     }
 
     @Override
     public void verify(AuthResponse response, ResponseContext context) {
-        byte[] rpHash = SessionCrypto.hash(authHash, SessionCrypto.u32(context.responseCode()),
-                SessionCrypto.u32(context.commandCode()), context.parameters());
-        byte[] expected = SessionCrypto.hmac(authHash, hmacKey, rpHash, response.nonce(), nonceCaller,
-                new byte[] {(byte) response.attributes()});
-        if (!MessageDigest.isEqual(expected, response.hmac())) {
+        if (!SessionCrypto.responseHmacMatches(authHash, hmacKey, context, response, nonceCaller)) {
             broken = true;
-            throw new TpmIntegrityException(String.format("the response to %s failed the HMAC check of session "
-                    + "0x%08x: it was altered on its way from the TPM, and was discarded",
-                    TpmCc.nameOf(context.commandCode()), handle));
+            throw SessionCrypto.altered(context.commandCode(), handle);
         }
         nonceTpm = response.nonce();
         open = (response.attributes() & TpmaSession.CONTINUE_SESSION) != 0;

@@ -9,7 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.tpmauth.tss.TpmIntegrityException;
 import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmCc;
 
 /**
  * The hash, HMAC and random primitives of session computations, from the JCA. Instances are kept per
@@ -66,6 +68,38 @@ final class SessionCrypto {
             throw new IllegalStateException(name + " refused its key", e);
         }
         return mac;
+    }
+
+    /** cpHash: H(commandCode || names || parameters) (Part 1, "cpHash"). */
+    static byte[] cpHash(TpmAlg alg, Session.CommandContext command) {
+        return hash(alg, u32(command.commandCode()), concat(command.names().toArray(byte[][]::new)),
+                command.parameters());
+    }
+
+    /** rpHash: H(responseCode || commandCode || parameters). */
+    static byte[] rpHash(TpmAlg alg, Session.ResponseContext response) {
+        return hash(alg, u32(response.responseCode()), u32(response.commandCode()), response.parameters());
+    }
+
+    /** A command HMAC: HMAC(key, cpHash || nonceCaller || nonceTPM || sessionAttributes). */
+    static byte[] commandHmac(TpmAlg alg, byte[] key, Session.CommandContext command, byte[] nonceCaller,
+            byte[] nonceTpm, int attributes) {
+        return hmac(alg, key, cpHash(alg, command), nonceCaller, nonceTpm, new byte[] {(byte) attributes});
+    }
+
+    /** Whether a response HMAC is HMAC(key, rpHash || nonceTPM || nonceCaller || sessionAttributes). */
+    static boolean responseHmacMatches(TpmAlg alg, byte[] key, Session.ResponseContext context,
+            AuthResponse response, byte[] nonceCaller) {
+        byte[] expected = hmac(alg, key, rpHash(alg, context), response.nonce(), nonceCaller,
+                new byte[] {(byte) response.attributes()});
+        return MessageDigest.isEqual(expected, response.hmac());
+    }
+
+    /** The error for a response whose HMAC check failed in session {@code handle}. */
+    static TpmIntegrityException altered(int commandCode, int handle) {
+        return new TpmIntegrityException(String.format("the response to %s failed the HMAC check of session "
+                + "0x%08x: it was altered on its way from the TPM, and was discarded", TpmCc.nameOf(commandCode),
+                handle));
     }
 
     static byte[] random(int size) {
