@@ -165,6 +165,10 @@ class SwtpmTctiTest {
                 continue;
             } catch (ExecutionException e) {
                 TpmTransportException t = assertInstanceOf(TpmTransportException.class, e.getCause());
+                if (t.getMessage().startsWith("cannot connect to " + where())) {
+                    SWTPM.restart(); // on a busy machine the kill came before the command was sent: again
+                    continue;
+                }
                 assertTrue(t.getMessage().startsWith(where() + " closed the connection during TPM2_CreatePrimary ("),
                         t.getMessage());
                 assertTrue(t.getMessage().endsWith("is swtpm still running? The command may not have completed; "
@@ -174,7 +178,7 @@ class SwtpmTctiTest {
             assertEquals(8, tpm.execute(new GetRandom(8)).randomBytes().length);
             return;
         }
-        throw new AssertionError("swtpm finished every key generation before it was killed");
+        throw new AssertionError("in 5 attempts the kill never fell inside a key generation");
     }
 
     @Test

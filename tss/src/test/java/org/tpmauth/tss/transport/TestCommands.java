@@ -65,7 +65,18 @@ final class TestCommands {
     }
 
     /** TPM2_CreatePrimary of an RSA-2048 storage key: slow enough (key generation) to be cancelled. */
-    record CreateRsaPrimary() implements TpmCommand<Integer> {
+    record CreateRsaPrimary(byte[] unique) implements TpmCommand<Integer> {
+        /** A random unique field: a new key each time, never one the TPM computed before. */
+        CreateRsaPrimary() {
+            this(random256());
+        }
+
+        private static byte[] random256() {
+            byte[] b = new byte[256];
+            new java.security.SecureRandom().nextBytes(b);
+            return b;
+        }
+
         @Override
         public int commandCode() {
             return TpmCc.CreatePrimary;
@@ -90,7 +101,7 @@ final class TestCommands {
                     .u16(0x0006).u16(128).u16(0x0043) // AES-128-CFB
                     .u16(0x0010) // scheme NULL
                     .u16(2048).u32(0) // keyBits, exponent
-                    .u16(0)); // unique
+                    .sized(unique));
             out.u16(0); // outsideInfo
             out.u32(0); // creationPCR
         }
