@@ -141,12 +141,15 @@ public final class PolicySession implements Session, AutoCloseable {
     /**
      * Runs {@code command}, this session authorizing its (first) authorized handle, whose auth value is
      * {@code authValue}; when the TPM answers TPM_RC_POLICY_FAIL the error names the policy this
-     * session satisfied, e.g. "PolicyPCR(sha256:[0, 7])".
+     * session satisfied, e.g. "PolicyPCR(sha256:[0, 7])". {@code more} follow it, e.g. a session that
+     * encrypts the response (allowed while this one sends no HMAC: no PolicyAuthValue).
      */
-    public <R> R execute(TpmCommand<R> command, byte[] authValue) {
+    public <R> R execute(TpmCommand<R> command, byte[] authValue, Session... more) {
         String policy = describe();
+        List<Session> sessions = new ArrayList<>(List.of(withAuth(authValue)));
+        sessions.addAll(List.of(more));
         try {
-            return tpm.execute(command, withAuth(authValue));
+            return tpm.execute(command, sessions.toArray(Session[]::new));
         } catch (TpmResponseException e) {
             if (e.is(TpmRc.POLICY_FAIL)) {
                 throw new TpmResponseException(e, String.format("policy session 0x%08x ran %s, which is not the "

@@ -1,0 +1,129 @@
+package org.tpmauth.tss.keys;
+
+import java.util.List;
+import java.util.function.IntFunction;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.commands.Create;
+import org.tpmauth.tss.commands.CreatePrimary;
+import org.tpmauth.tss.commands.FlushContext;
+import org.tpmauth.tss.commands.Load;
+import org.tpmauth.tss.commands.PolicyAuthValue;
+import org.tpmauth.tss.commands.PolicyPCR;
+import org.tpmauth.tss.commands.Unseal;
+import org.tpmauth.tss.policy.PcrPolicy;
+import org.tpmauth.tss.policy.PolicyDigest;
+import org.tpmauth.tss.sessions.HmacSession;
+import org.tpmauth.tss.sessions.PasswordSession;
+import org.tpmauth.tss.sessions.PolicySession;
+import org.tpmauth.tss.sessions.SessionOptions;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmaObject;
+import org.tpmauth.tss.types.TpmsPcrSelection;
+import org.tpmauth.tss.types.TpmsSensitiveCreate;
+import org.tpmauth.tss.types.TpmtKeyedHashScheme;
+import org.tpmauth.tss.types.TpmtPublic;
+import org.tpmauth.tss.types.TpmuPublicParms;
+import org.tpmauth.tss.wire.TpmReader;
+import org.tpmauth.tss.wire.TpmWriter;
+
+/**
+ * Seals secrets (up to 128 bytes) to this TPM: a sealed data object (KEYEDHASH, scheme NULL) under the
+ * owner hierarchy's ECC storage primary, unsealed with TPM2_Unseal. Its auth is a password, a
+ * TPM2_PolicyPCR policy on the PCRs' values at sealing time, or both (PolicyPCR then PolicyAuthValue).
+ * The facade's secure sessions keep the secret and the password off the wire.
+ */
+public final class Sealing {
+    private static final TpmAlg NAME_ALG = TpmAlg.SHA256;
+
+    private final Tpm tpm;
+
+    public Sealing(Tpm tpm) {
+        this.tpm = tpm;
+    }
+
+    /**
+     * Seals {@code secret} with {@code password} (may be empty) and, unless {@code pcrs} is empty, a
+     * policy on those PCRs' current values.
+     */
+    public SealedObject seal(byte[] secret, byte[] password, List<TpmsPcrSelection> pcrs) {
+        byte[] auth = password == null ? new byte[0] : password;
+        boolean policy = !pcrs.isEmpty();
+        TpmtPublic template = template(auth.length > 0, policy
+                ? policyDigest(pcrs, PcrPolicy.currentValuesDigest(tpm, NAME_ALG, pcrs), auth.length > 0).value()
+                : new byte[0]);
+        Create.Response created = underPrimary(srk -> tpm.execute(
+                new Create(srk, new TpmsSensitiveCreate(auth.clone(), secret.clone()), template)));
+        return new SealedObject(TpmWriter.marshal(created.outPublic()::marshalSized),
+                TpmWriter.marshal(out -> out.sized(created.outPrivate())), pcrs, policy && auth.length > 0);
+    }
+
+    /**
+     * The sealed data object's template: fixedTPM | fixedParent, userWithAuth only without a policy,
+     * noDA only without a password (dictionary-attack protection is what stops password guessing).
+     */
+    static TpmtPublic template(boolean hasPassword, byte[] authPolicy) {
+        int attributes = TpmaObject.FIXED_TPM | TpmaObject.FIXED_PARENT
+                | (authPolicy.length == 0 ? TpmaObject.USER_WITH_AUTH : 0)
+                | (hasPassword ? 0 : TpmaObject.NO_DA);
+        TpmuPublicParms parms = new TpmuPublicParms.KeyedHash(TpmtKeyedHashScheme.NULL);
+        return new TpmtPublic(NAME_ALG, attributes, authPolicy, parms,
+                new TpmtPublic(NAME_ALG, attributes, parms).unique());
+    }
+
+    /** The authPolicy: PolicyPCR, then PolicyAuthValue when a password is also required. */
+    public static PolicyDigest policyDigest(List<TpmsPcrSelection> pcrs, byte[] pcrDigest, boolean withPassword) {
+        PolicyDigest d = new PolicyDigest(NAME_ALG).pcr(pcrs, pcrDigest);
+        return withPassword ? d.authValue() : d;
+    }
+
+    /**
+     * Loads {@code sealed} and unseals it: through a policy session (PolicyPCR, PolicyAuthValue) when it
+     * has a policy, else with {@code password}. A changed PCR fails with an error naming the policy.
+     */
+    public byte[] unseal(SealedObject sealed, byte[] password) {
+        byte[] auth = password == null ? new byte[0] : password;
+        TpmtPublic publicArea = whole(sealed.publicBlob(), "TPM2B_PUBLIC of the sealed object", TpmtPublic::readSized);
+        byte[] privateBlob = whole(sealed.privateBlob(), "TPM2B_PRIVATE of the sealed object", TpmReader::sized);
+        return underPrimary(srk -> {
+            int item = tpm.execute(new Load(srk, privateBlob, publicArea)).objectHandle();
+            try {
+                if (!sealed.hasPolicy()) {
+                    return tpm.execute(new Unseal(item), PasswordSession.of(auth)).outData();
+                }
+                try (PolicySession s = PolicySession.start(tpm, publicArea.nameAlg());
+                        HmacSession encrypt = HmacSession.start(tpm, SessionOptions.unsalted().saltedTo(srk)
+                                .withParameterEncryption(false, true))) {
+                    s.run(new PolicyPCR(s.handle(), new byte[0], sealed.pcrs()));
+                    if (sealed.policyAuthValue()) {
+                        s.run(new PolicyAuthValue(s.handle()));
+                    }
+                    // with PolicyAuthValue the TPM would also fold the encrypting session's
+                    // nonce into this session's HMAC, which PolicySession does not do yet: the response of a
+                    // PCR+password object is not encrypted
+                    return sealed.policyAuthValue() ? s.execute(new Unseal(item), auth).outData()
+                            : s.execute(new Unseal(item), auth, encrypt).outData();
+                }
+            } finally {
+                tpm.execute(new FlushContext(item));
+            }
+        });
+    }
+
+    private <T> T underPrimary(IntFunction<T> command) {
+        int srk = tpm.execute(new CreatePrimary(TpmHandles.RH_OWNER, KeyTemplates.storagePrimaryEcc())).objectHandle();
+        try {
+            return command.apply(srk);
+        } finally {
+            tpm.execute(new FlushContext(srk));
+        }
+    }
+
+    private static <T> T whole(byte[] bytes, String structure, TpmReader.Reading<T> body) {
+        return new TpmReader(bytes).struct(structure, in -> {
+            T value = body.read(in);
+            in.expectEnd();
+            return value;
+        });
+    }
+}

@@ -1,0 +1,98 @@
+package org.tpmauth.tss.keys;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.TpmRc;
+import org.tpmauth.tss.TpmResponseException;
+import org.tpmauth.tss.commands.PcrExtend;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmaObject;
+import org.tpmauth.tss.types.TpmsPcrSelection;
+import org.tpmauth.tss.types.TpmtHa;
+import org.tpmauth.tss.types.TpmtPublic;
+import org.tpmauth.tss.wire.TpmFormatException;
+import org.tpmauth.tss.wire.TpmReader;
+
+/** Sealing and unsealing on swtpm: password, PCR policy, both; wrong password; PCR changed. */
+class SealingTest {
+    private static final byte[] SECRET = "the sealed secret \u0000\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] PASSWORD = "seal-pw".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NONE = new byte[0];
+
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
+    private final Tpm tpm = SWTPM.tpm();
+    private final Sealing sealing = new Sealing(tpm);
+
+    private static TpmtPublic publicArea(SealedObject sealed) {
+        return TpmtPublic.readSized(new TpmReader(sealed.publicBlob()));
+    }
+
+    @Test
+    void passwordRoundTripAndWrongPasswordRefused() {
+        SealedObject sealed = sealing.seal(SECRET, PASSWORD, List.of());
+        assertFalse(sealed.hasPolicy());
+        TpmtPublic p = publicArea(sealed);
+        assertEquals(TpmAlg.KEYEDHASH, p.type());
+        assertEquals(0, p.authPolicy().length);
+        assertEquals(TpmaObject.USER_WITH_AUTH, p.objectAttributes() & TpmaObject.USER_WITH_AUTH);
+        assertEquals(0, p.objectAttributes() & TpmaObject.NO_DA, "a password keeps dictionary-attack protection");
+        assertArrayEquals(SECRET, sealing.unseal(sealed, PASSWORD));
+
+        TpmResponseException e = assertThrows(TpmResponseException.class,
+                () -> sealing.unseal(sealed, "wrong".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(TpmRc.AUTH_FAIL, e.baseCode(), e.getMessage());
+        assertFalse(sealed.toString().contains(new String(SECRET, StandardCharsets.ISO_8859_1)));
+    }
+
+    @Test
+    void pcrPolicyRoundTripThenRefusedAfterAnExtendNamingThePolicy() {
+        List<TpmsPcrSelection> pcrs = List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0, 7));
+        SealedObject sealed = sealing.seal(SECRET, NONE, pcrs);
+        assertTrue(sealed.hasPolicy());
+        TpmtPublic p = publicArea(sealed);
+        assertEquals(0, p.objectAttributes() & TpmaObject.USER_WITH_AUTH, "only the policy may unseal");
+        assertEquals(TpmaObject.NO_DA, p.objectAttributes() & TpmaObject.NO_DA);
+        assertEquals(32, p.authPolicy().length);
+        assertArrayEquals(SECRET, sealing.unseal(sealed, NONE));
+
+        tpm.execute(new PcrExtend(7, List.of(new TpmtHa(TpmAlg.SHA256, new byte[32]))));
+        TpmResponseException e = assertThrows(TpmResponseException.class, () -> sealing.unseal(sealed, NONE));
+        assertEquals(TpmRc.POLICY_FAIL, e.baseCode(), e.getMessage());
+        assertTrue(e.getMessage().contains("PolicyPCR(sha256:[0, 7])"), e.getMessage());
+    }
+
+    @Test
+    void pcrPolicyWithPasswordNeedsBoth() {
+        List<TpmsPcrSelection> pcrs = List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 1, 2));
+        SealedObject sealed = sealing.seal(SECRET, PASSWORD, pcrs);
+        assertTrue(sealed.policyAuthValue());
+        assertArrayEquals(Sealing.policyDigest(pcrs,
+                org.tpmauth.tss.policy.PcrPolicy.currentValuesDigest(tpm, TpmAlg.SHA256, pcrs), true).value(),
+                publicArea(sealed).authPolicy());
+        assertArrayEquals(SECRET, sealing.unseal(sealed, PASSWORD));
+        TpmResponseException e = assertThrows(TpmResponseException.class,
+                () -> sealing.unseal(sealed, "wrong".getBytes(StandardCharsets.US_ASCII)));
+        assertTrue(e.baseCode() == TpmRc.AUTH_FAIL || e.baseCode() == TpmRc.BAD_AUTH, e.getMessage());
+    }
+
+    @Test
+    void malformedBlobsAreFormatErrors() {
+        SealedObject sealed = sealing.seal(SECRET, NONE, List.of());
+        byte[] pub = sealed.publicBlob();
+        SealedObject truncated = new SealedObject(java.util.Arrays.copyOf(pub, pub.length - 1), sealed.privateBlob(),
+                List.of(), false);
+        assertThrows(TpmFormatException.class, () -> sealing.unseal(truncated, NONE));
+        assertArrayEquals(SECRET, sealing.unseal(sealed, null));
+    }
+}

@@ -1,0 +1,47 @@
+package org.tpmauth.tss.sessions;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.keys.SealedObject;
+import org.tpmauth.tss.keys.Sealing;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmsPcrSelection;
+
+/** A man in the middle sees neither the sealed secret nor the password, when sealing nor unsealing. */
+class SealingWireTest {
+    private static final byte[] SECRET = "wire-secret-0123456789".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PASSWORD = "wire-password".getBytes(StandardCharsets.US_ASCII);
+
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
+
+    @Test
+    void secretAndPasswordNeverCrossTheBusInClear() {
+        TappedTcti tap = new TappedTcti(SWTPM.openTpm().tcti());
+        try (Tpm tpm = new Tpm(tap)) {
+            Sealing sealing = new Sealing(tpm);
+            SealedObject withPassword = sealing.seal(SECRET, PASSWORD, List.of());
+            assertArrayEquals(SECRET, sealing.unseal(withPassword, PASSWORD));
+            SealedObject withPcrs = sealing.seal(SECRET, new byte[0], List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0)));
+            assertArrayEquals(SECRET, sealing.unseal(withPcrs, new byte[0]));
+            assertTrue(tap.count(TpmCc.Unseal) >= 2, "the unseals went through the tap");
+            // a PCR+password object: the password stays off the bus (PolicyAuthValue HMAC); its unsealed data
+            // is not encrypted yet (see Sealing.unseal), so it is not among the secrets checked
+            SealedObject both = sealing.seal(new byte[] {1, 2, 3}, PASSWORD,
+                    List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 1)));
+            assertArrayEquals(new byte[] {1, 2, 3}, sealing.unseal(both, PASSWORD));
+            byte[] wire = tap.recorded();
+            assertFalse(SessionKeys.contains(wire, SECRET), "the secret crossed the bus in clear");
+            assertFalse(SessionKeys.contains(wire, PASSWORD), "the password crossed the bus in clear");
+        }
+    }
+}
