@@ -25,6 +25,7 @@ import org.tpmauth.tss.types.TpmSt;
 import org.tpmauth.tss.types.TpmSu;
 import org.tpmauth.tss.wire.TpmFormatException;
 import org.tpmauth.tss.wire.TpmReader;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.wire.TpmWriter;
 
 /**
@@ -232,6 +233,29 @@ public final class Tpm implements AutoCloseable {
         }
     }
 
+    /** nonceTPMdecrypt || nonceTPMencrypt of the sessions after the first that encrypt parameters. */
+    private static byte[] encryptionNonces(List<Session> sessions) {
+        TpmWriter nonces = new TpmWriter();
+        int decryptor = -1;
+        for (int i = 1; i < sessions.size() && decryptor < 0; i++) {
+            byte[] n = sessions.get(i).parameterEncryptionNonce(TpmaSession.DECRYPT);
+            if (n.length > 0) {
+                nonces.bytes(n);
+                decryptor = i;
+            }
+        }
+        for (int i = 1; i < sessions.size(); i++) {
+            byte[] n = sessions.get(i).parameterEncryptionNonce(TpmaSession.ENCRYPT);
+            if (n.length > 0) {
+                if (i != decryptor) {
+                    nonces.bytes(n);
+                }
+                break;
+            }
+        }
+        return nonces.toByteArray();
+    }
+
     private static byte[] buildCommand(TpmCommand<?> command, List<Session> sessions, List<byte[]> names,
             byte[] plainParameters) {
         TpmWriter handles = new TpmWriter();
@@ -242,11 +266,13 @@ public final class Tpm implements AutoCloseable {
             List<Session.CommandContext> contexts = new ArrayList<>();
             for (int i = 0; i < sessions.size(); i++) {
                 contexts.add(new Session.CommandContext(command.commandCode(), command.handles(), names,
-                        plainParameters, i < command.authHandleCount() ? i : -1, command.encryptableParameters()));
+                        plainParameters, i < command.authHandleCount() ? i : -1, command.encryptableParameters(),
+                        new byte[0]));
             }
             for (int i = 0; i < sessions.size(); i++) { // every nonce first, then the HMACs over the final bytes
                 parameters = sessions.get(i).prepare(contexts.get(i).withParameters(parameters));
             }
+            contexts.set(0, contexts.get(0).withEncryptionNonces(encryptionNonces(sessions)));
             for (int i = 0; i < sessions.size(); i++) {
                 AuthCommand a = sessions.get(i).authorize(contexts.get(i).withParameters(parameters));
                 a.marshal(auth);

@@ -98,11 +98,7 @@ public final class Sealing {
                     if (sealed.policyAuthValue()) {
                         s.run(new PolicyAuthValue(s.handle()));
                     }
-                    // with PolicyAuthValue the TPM would also fold the encrypting session's
-                    // nonce into this session's HMAC, which PolicySession does not do yet: the response of a
-                    // PCR+password object is not encrypted
-                    return sealed.policyAuthValue() ? s.execute(new Unseal(item), auth).outData()
-                            : s.execute(new Unseal(item), auth, encrypt).outData();
+                    return s.execute(new Unseal(item), auth, encrypt).outData();
                 }
             } finally {
                 tpm.execute(new FlushContext(item));

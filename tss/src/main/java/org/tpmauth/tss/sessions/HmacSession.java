@@ -127,6 +127,11 @@ public final class HmacSession implements Session, AutoCloseable {
         return true;
     }
 
+    @Override
+    public byte[] parameterEncryptionNonce(int attribute) {
+        return (attributes & attribute) != 0 ? nonceTpm.clone() : NONE;
+    }
+
     private byte[] prepare(CommandContext command, byte[] auth, int encryption) {
         if (!isUsable()) {
             throw new IllegalStateException(String.format("session 0x%08x is %s; start a new one", handle,
@@ -189,6 +194,11 @@ public final class HmacSession implements Session, AutoCloseable {
         @Override
         public byte[] decryptResponse(ResponseContext context) {
             return HmacSession.this.decryptResponse(context);
+        }
+
+        @Override
+        public byte[] parameterEncryptionNonce(int attribute) {
+            return HmacSession.this.parameterEncryptionNonce(attribute);
         }
 
         @Override

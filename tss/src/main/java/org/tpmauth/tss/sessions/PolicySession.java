@@ -142,7 +142,7 @@ public final class PolicySession implements Session, AutoCloseable {
      * Runs {@code command}, this session authorizing its (first) authorized handle, whose auth value is
      * {@code authValue}; when the TPM answers TPM_RC_POLICY_FAIL the error names the policy this
      * session satisfied, e.g. "PolicyPCR(sha256:[0, 7])". {@code more} follow it, e.g. a session that
-     * encrypts the response (allowed while this one sends no HMAC: no PolicyAuthValue).
+     * encrypts the response.
      */
     public <R> R execute(TpmCommand<R> command, byte[] authValue, Session... more) {
         String policy = describe();

@@ -31,6 +31,14 @@ public interface Session {
         return context.parameters();
     }
 
+    /**
+     * This session's nonceTPM when it set {@code attribute} (TPMA_SESSION decrypt or encrypt) for the
+     * command prepared last, else empty: the first session's HMAC covers it (Part 1, "HMAC Computation").
+     */
+    default byte[] parameterEncryptionNonce(int attribute) {
+        return new byte[0];
+    }
+
     /** True when {@link CommandContext#names} must hold the handles' Names (cpHash). */
     default boolean needsNames() {
         return false;
@@ -44,11 +52,18 @@ public interface Session {
      *        (a session only for parameter encryption)
      * @param encryptable the parameter-encryption attributes the command allows (TPMA_SESSION decrypt
      *        and encrypt bits, see {@link org.tpmauth.tss.commands.TpmCommand#encryptableParameters})
+     * @param encryptionNonces for the first session only: nonceTPMdecrypt || nonceTPMencrypt of other
+     *        sessions that encrypt parameters (empty when none)
      */
     record CommandContext(int commandCode, List<Integer> handles, List<byte[]> names, byte[] parameters,
-            int authIndex, int encryptable) {
+            int authIndex, int encryptable, byte[] encryptionNonces) {
         public CommandContext withParameters(byte[] newParameters) {
-            return new CommandContext(commandCode, handles, names, newParameters, authIndex, encryptable);
+            return new CommandContext(commandCode, handles, names, newParameters, authIndex, encryptable,
+                    encryptionNonces);
+        }
+
+        public CommandContext withEncryptionNonces(byte[] nonces) {
+            return new CommandContext(commandCode, handles, names, parameters, authIndex, encryptable, nonces);
         }
     }
 

@@ -81,10 +81,14 @@ final class SessionCrypto {
         return hash(alg, u32(response.responseCode()), u32(response.commandCode()), response.parameters());
     }
 
-    /** A command HMAC: HMAC(key, cpHash || nonceCaller || nonceTPM || sessionAttributes). */
+    /**
+     * A command HMAC: HMAC(key, cpHash || nonceCaller || nonceTPM || [nonceTPMdecrypt || nonceTPMencrypt]
+     * || sessionAttributes).
+     */
     static byte[] commandHmac(TpmAlg alg, byte[] key, Session.CommandContext command, byte[] nonceCaller,
             byte[] nonceTpm, int attributes) {
-        return hmac(alg, key, cpHash(alg, command), nonceCaller, nonceTpm, new byte[] {(byte) attributes});
+        return hmac(alg, key, cpHash(alg, command), nonceCaller, nonceTpm, command.encryptionNonces(),
+                new byte[] {(byte) attributes});
     }
 
     /** Whether a response HMAC is HMAC(key, rpHash || nonceTPM || nonceCaller || sessionAttributes). */

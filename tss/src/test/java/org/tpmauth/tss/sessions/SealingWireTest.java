@@ -34,11 +34,9 @@ class SealingWireTest {
             SealedObject withPcrs = sealing.seal(SECRET, new byte[0], List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0)));
             assertArrayEquals(SECRET, sealing.unseal(withPcrs, new byte[0]));
             assertTrue(tap.count(TpmCc.Unseal) >= 2, "the unseals went through the tap");
-            // a PCR+password object: the password stays off the bus (PolicyAuthValue HMAC); its unsealed data
-            // is not encrypted yet (see Sealing.unseal), so it is not among the secrets checked
-            SealedObject both = sealing.seal(new byte[] {1, 2, 3}, PASSWORD,
-                    List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 1)));
-            assertArrayEquals(new byte[] {1, 2, 3}, sealing.unseal(both, PASSWORD));
+            // PCR+password: PolicyAuthValue's HMAC covers the encrypting session's nonce
+            SealedObject both = sealing.seal(SECRET, PASSWORD, List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 1)));
+            assertArrayEquals(SECRET, sealing.unseal(both, PASSWORD));
             byte[] wire = tap.recorded();
             assertFalse(SessionKeys.contains(wire, SECRET), "the secret crossed the bus in clear");
             assertFalse(SessionKeys.contains(wire, PASSWORD), "the password crossed the bus in clear");
