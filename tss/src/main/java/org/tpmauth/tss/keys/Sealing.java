@@ -1,5 +1,6 @@
 package org.tpmauth.tss.keys;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.tpmauth.tss.Tpm;
@@ -17,6 +18,7 @@ import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.sessions.PolicySession;
 import org.tpmauth.tss.sessions.SessionOptions;
 import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmsPcrSelection;
@@ -44,18 +46,27 @@ public final class Sealing {
 
     /**
      * Seals {@code secret} with {@code password} (may be empty) and, unless {@code pcrs} is empty, a
-     * policy on those PCRs' current values.
+     * policy on those PCRs' current values; returns it as a TSS2 key file of type sealed
+     * (2.23.133.10.1.5) whose {@code [1] policy} lists PolicyPCR (and PolicyAuthValue with a password).
      */
-    public SealedObject seal(byte[] secret, byte[] password, List<TpmsPcrSelection> pcrs) {
+    public Tss2KeyFile seal(byte[] secret, byte[] password, List<TpmsPcrSelection> pcrs) {
         byte[] auth = password == null ? new byte[0] : password;
-        boolean policy = !pcrs.isEmpty();
-        TpmtPublic template = template(auth.length > 0, policy
-                ? policyDigest(pcrs, PcrPolicy.currentValuesDigest(tpm, NAME_ALG, pcrs), auth.length > 0).value()
-                : new byte[0]);
+        List<TpmPolicy> policy = new ArrayList<>();
+        PolicyDigest digest = new PolicyDigest(NAME_ALG);
+        if (!pcrs.isEmpty()) {
+            byte[] pcrDigest = PcrPolicy.currentValuesDigest(tpm, NAME_ALG, pcrs);
+            policy.add(TpmPolicy.pcr(pcrs, pcrDigest));
+            digest.pcr(pcrs, pcrDigest);
+            if (auth.length > 0) {
+                policy.add(TpmPolicy.authValue());
+                digest.authValue();
+            }
+        }
+        TpmtPublic template = template(auth.length > 0, policy.isEmpty() ? new byte[0] : digest.value());
         Create.Response created = underPrimary(srk -> tpm.execute(
                 new Create(srk, new TpmsSensitiveCreate(auth.clone(), secret.clone()), template)));
-        return new SealedObject(TpmWriter.marshal(created.outPublic()::marshalSized),
-                TpmWriter.marshal(out -> out.sized(created.outPrivate())), pcrs, policy && auth.length > 0);
+        return Tss2KeyFile.sealed(TpmHandles.RH_OWNER, TpmWriter.marshal(created.outPublic()::marshalSized),
+                TpmWriter.marshal(out -> out.sized(created.outPrivate())), auth.length == 0, policy);
     }
 
     /**
@@ -71,32 +82,33 @@ public final class Sealing {
                 new TpmtPublic(NAME_ALG, attributes, parms).unique());
     }
 
-    /** The authPolicy: PolicyPCR, then PolicyAuthValue when a password is also required. */
-    public static PolicyDigest policyDigest(List<TpmsPcrSelection> pcrs, byte[] pcrDigest, boolean withPassword) {
-        PolicyDigest d = new PolicyDigest(NAME_ALG).pcr(pcrs, pcrDigest);
-        return withPassword ? d.authValue() : d;
-    }
-
     /**
      * Loads {@code sealed} and unseals it: through a policy session (PolicyPCR, PolicyAuthValue) when it
      * has a policy, else with {@code password}. A changed PCR fails with an error naming the policy.
      */
-    public byte[] unseal(SealedObject sealed, byte[] password) {
+    public byte[] unseal(Tss2KeyFile sealed, byte[] password) {
+        if (sealed.type() != Tss2KeyFile.KeyType.SEALED) {
+            throw new IllegalArgumentException("the key file holds " + sealed.type() + ", not sealed data");
+        }
+        if (sealed.parent() != TpmHandles.RH_OWNER) {
+            throw new IllegalArgumentException("sealed data under parent " + TpmHandles.hex(sealed.parent())
+                    + " is not supported yet: only the owner hierarchy's storage primary (0x40000001)");
+        }
         byte[] auth = password == null ? new byte[0] : password;
-        TpmtPublic publicArea = whole(sealed.publicBlob(), "TPM2B_PUBLIC of the sealed object", TpmtPublic::readSized);
-        byte[] privateBlob = whole(sealed.privateBlob(), "TPM2B_PRIVATE of the sealed object", TpmReader::sized);
+        TpmtPublic publicArea = whole(sealed.pubkey(), "TPM2B_PUBLIC of the sealed object", TpmtPublic::readSized);
+        byte[] privateBlob = whole(sealed.privkey(), "TPM2B_PRIVATE of the sealed object", TpmReader::sized);
         return underPrimary(srk -> {
             int item = tpm.execute(new Load(srk, privateBlob, publicArea)).objectHandle();
             try {
-                if (!sealed.hasPolicy()) {
+                if (sealed.policy().isEmpty()) {
                     return tpm.execute(new Unseal(item), PasswordSession.of(auth)).outData();
                 }
                 try (PolicySession s = PolicySession.start(tpm, publicArea.nameAlg());
                         HmacSession encrypt = HmacSession.start(tpm, SessionOptions.unsalted().saltedTo(srk)
                                 .withParameterEncryption(false, true))) {
-                    s.run(new PolicyPCR(s.handle(), new byte[0], sealed.pcrs()));
-                    if (sealed.policyAuthValue()) {
-                        s.run(new PolicyAuthValue(s.handle()));
+                    for (TpmPolicy p : sealed.policy()) {
+                        s.run(p.commandCode() == TpmCc.PolicyPCR ? new PolicyPCR(s.handle(), new byte[0], p.pcrs())
+                                : new PolicyAuthValue(s.handle()));
                     }
                     return s.execute(new Unseal(item), auth, encrypt).outData();
                 }

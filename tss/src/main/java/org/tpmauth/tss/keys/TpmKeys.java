@@ -91,6 +91,10 @@ public final class TpmKeys implements AutoCloseable {
             throw new IllegalArgumentException("the key file holds " + file.type() + ", which cannot be loaded as a"
                     + " signing key");
         }
+        if (!file.policy().isEmpty()) {
+            throw new IllegalArgumentException("the key file's signing key needs the policy " + file.policy()
+                    + ", which tpmauth does not support yet for signing keys");
+        }
         TpmtPublic publicArea = whole(file.pubkey(), "TPM2B_PUBLIC of the key file", TpmtPublic::readSized);
         // the file holds the TPM2B_PRIVATE with its size; TPM2_Load's inPrivate is the blob inside
         byte[] privateBlob = whole(file.privkey(), "TPM2B_PRIVATE of the key file", TpmReader::sized);

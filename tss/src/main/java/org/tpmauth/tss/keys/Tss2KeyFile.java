@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.tpmauth.tss.types.TpmHandles;
@@ -55,9 +56,11 @@ import org.tpmauth.tss.wire.TpmReader;
  * @param pubkey      the TPM2B_PUBLIC
  * @param privkey     the TPM2B_PRIVATE (the TPM-wrapped private part; never printed)
  * @param description the optional human-readable description
+ * @param policy      the {@code [1] policy} commands a policy session runs before the object is used
+ *                    (empty when absent); only those of {@link TpmPolicy#SUPPORTED} are read
  */
 public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent, byte[] pubkey, byte[] privkey,
-        Optional<String> description) {
+        Optional<String> description, List<TpmPolicy> policy) {
 
     /** The PEM label, as in {@code -----BEGIN TSS2 PRIVATE KEY-----}. */
     public static final String PEM_LABEL = "TSS2 PRIVATE KEY";
@@ -109,6 +112,7 @@ public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent,
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(emptyAuth, "emptyAuth");
         Objects.requireNonNull(description, "description");
+        policy = List.copyOf(policy);
         String problem = problem(parent, pubkey, privkey);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
@@ -128,9 +132,22 @@ public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent,
         return new Tss2KeyFile(KeyType.LOADABLE, Optional.of(emptyAuth), parent, pubkey, privkey, Optional.empty());
     }
 
+    /** A key file without a policy. */
+    public Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent, byte[] pubkey, byte[] privkey,
+            Optional<String> description) {
+        this(type, emptyAuth, parent, pubkey, privkey, description, List.of());
+    }
+
+    /** A sealed data object (2.23.133.10.1.5) with its policy (empty for a password-only object). */
+    public static Tss2KeyFile sealed(int parent, byte[] pubkey, byte[] privkey, boolean emptyAuth,
+            List<TpmPolicy> policy) {
+        return new Tss2KeyFile(KeyType.SEALED, Optional.of(emptyAuth), parent, pubkey, privkey, Optional.empty(),
+                policy);
+    }
+
     /** This key file with the given description (or none when {@code null}). */
     public Tss2KeyFile withDescription(String description) {
-        return new Tss2KeyFile(type, emptyAuth, parent, pubkey, privkey, Optional.ofNullable(description));
+        return new Tss2KeyFile(type, emptyAuth, parent, pubkey, privkey, Optional.ofNullable(description), policy);
     }
 
     /**
@@ -248,12 +265,13 @@ public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent,
     public boolean equals(Object o) {
         return o instanceof Tss2KeyFile k && type == k.type && emptyAuth.equals(k.emptyAuth) && parent == k.parent
                 && Arrays.equals(pubkey, k.pubkey) && Arrays.equals(privkey, k.privkey)
-                && description.equals(k.description);
+                && description.equals(k.description) && policy.equals(k.policy);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, emptyAuth, parent, Arrays.hashCode(pubkey), Arrays.hashCode(privkey), description);
+        return Objects.hash(type, emptyAuth, parent, Arrays.hashCode(pubkey), Arrays.hashCode(privkey), description,
+                policy);
     }
 
     /** Shows sizes, not blobs: the private part stays out of logs. */
@@ -261,6 +279,7 @@ public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent,
     public String toString() {
         return "Tss2KeyFile[type=" + type + ", emptyAuth=" + emptyAuth.map(String::valueOf).orElse("absent")
                 + ", parent=" + TpmHandles.hex(parent) + ", pubkey=" + pubkey.length + " bytes, privkey=(hidden, "
-                + privkey.length + " bytes)" + description.map(d -> ", description=" + d).orElse("") + "]";
+                + privkey.length + " bytes)" + description.map(d -> ", description=" + d).orElse("")
+                + (policy.isEmpty() ? "" : ", policy=" + policy) + "]";
     }
 }

@@ -33,6 +33,8 @@ import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 import org.bouncycastle.util.io.pem.PemWriter;
 import org.tpmauth.tss.keys.Tss2KeyFile.KeyType;
+import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.wire.TpmFormatException;
 
 /**
  * DER and PEM coding of {@link Tss2KeyFile} with Bouncy Castle's ASN.1 and PEM classes. Every
@@ -117,11 +119,12 @@ final class Tss2KeyFileCodec {
         KeyType type = KeyType.ofOid(oid.getId()).orElseThrow(() -> new KeyFileFormatException("type "
                 + shorten(oid.getId()) + " is not a TSS2 key type (a loadable key is " + KeyType.LOADABLE.oid() + ")"));
         List<String> unsupported = new ArrayList<>();
-        if (type != KeyType.LOADABLE) {
+        if (type == KeyType.IMPORTABLE) {
             unsupported.add("holds " + type);
         }
         Optional<Boolean> emptyAuth = Optional.empty();
         Optional<String> description = Optional.empty();
+        List<TpmPolicy> policy = List.of();
         int previousTag = -1;
         while (i < seq.size() && seq.getObjectAt(i) instanceof ASN1TaggedObject tagged) {
             i++;
@@ -130,10 +133,8 @@ final class Tss2KeyFileCodec {
             ASN1Encodable content = tagged.getExplicitBaseObject();
             switch (tag) {
                 case EMPTY_AUTH -> emptyAuth = Optional.of(content(content, ASN1Boolean.class, tag, "BOOLEAN").isTrue());
-                case POLICY -> {
-                    content(content, ASN1Sequence.class, tag, "SEQUENCE OF TPMPolicy");
-                    unsupported.add("uses a TPM policy ([1] policy)");
-                }
+                case POLICY -> policy = policies(content(content, ASN1Sequence.class, tag, "SEQUENCE OF TPMPolicy"),
+                        unsupported);
                 case SECRET -> {
                     content(content, ASN1OctetString.class, tag, "OCTET STRING");
                     unsupported.add("carries an import secret ([2] secret)");
@@ -165,7 +166,48 @@ final class Tss2KeyFileCodec {
         if (problem != null) {
             throw new KeyFileFormatException(problem);
         }
-        return new Tss2KeyFile(type, emptyAuth, parent, pubkey, privkey, description);
+        return new Tss2KeyFile(type, emptyAuth, parent, pubkey, privkey, description, policy);
+    }
+
+    /** The TPMPolicy elements; a command tpmauth cannot run is named in {@code unsupported}. */
+    private static List<TpmPolicy> policies(ASN1Sequence seq, List<String> unsupported) throws KeyFileFormatException {
+        List<TpmPolicy> policies = new ArrayList<>();
+        for (int i = 0; i < seq.size(); i++) {
+            if (!(seq.getObjectAt(i) instanceof ASN1Sequence p) || p.size() != 2
+                    || !(p.getObjectAt(0) instanceof ASN1TaggedObject code)
+                    || !(p.getObjectAt(1) instanceof ASN1TaggedObject body)) {
+                throw new KeyFileFormatException("[1] policy element " + i + " is not a TPMPolicy SEQUENCE {"
+                        + " commandCode [0], commandPolicy [1] }");
+            }
+            BigInteger ccValue = content(explicitTag(code, 0), ASN1Integer.class, 0, "INTEGER").getValue();
+            if (ccValue.signum() < 0 || ccValue.bitLength() > 32) {
+                throw new KeyFileFormatException("[1] policy element " + i + ": commandCode is not a TPM_CC");
+            }
+            int cc = ccValue.intValue();
+            byte[] commandPolicy = content(explicitTag(body, 1), ASN1OctetString.class, 1, "OCTET STRING").getOctets();
+            if (!TpmPolicy.SUPPORTED.contains(cc)) {
+                unsupported.add("uses the policy command " + TpmCc.nameOf(cc) + " ([1] policy)");
+                continue;
+            }
+            TpmPolicy policy = new TpmPolicy(cc, commandPolicy);
+            if (cc == TpmCc.PolicyPCR) {
+                try {
+                    policy.pcrs();
+                } catch (TpmFormatException e) {
+                    throw new KeyFileFormatException("[1] policy element " + i + ": malformed TPM2_PolicyPCR "
+                            + "commandPolicy: " + e.getMessage());
+                }
+            }
+            policies.add(policy);
+        }
+        return policies;
+    }
+
+    private static ASN1Encodable explicitTag(ASN1TaggedObject tagged, int expected) throws KeyFileFormatException {
+        if (tagged.getTagClass() != BERTags.CONTEXT_SPECIFIC || tagged.getTagNo() != expected || !tagged.isExplicit()) {
+            throw new KeyFileFormatException("TPMPolicy field is not [" + expected + "] EXPLICIT");
+        }
+        return tagged.getExplicitBaseObject();
     }
 
     /** One ASN.1 object filling the input exactly. */
@@ -291,6 +333,15 @@ final class Tss2KeyFileCodec {
         ASN1EncodableVector v = new ASN1EncodableVector();
         v.add(new ASN1ObjectIdentifier(key.type().oid()));
         key.emptyAuth().ifPresent(b -> v.add(new DLTaggedObject(true, EMPTY_AUTH, b ? OPENSSL_TRUE : ASN1Boolean.FALSE)));
+        if (!key.policy().isEmpty()) {
+            ASN1EncodableVector policies = new ASN1EncodableVector();
+            for (TpmPolicy p : key.policy()) {
+                policies.add(new DLSequence(new ASN1Encodable[] {
+                    new DLTaggedObject(true, 0, new ASN1Integer(p.commandCode())),
+                    new DLTaggedObject(true, 1, new DEROctetString(p.commandPolicy()))}));
+            }
+            v.add(new DLTaggedObject(true, POLICY, new DLSequence(policies)));
+        }
         key.description().ifPresent(d -> v.add(new DLTaggedObject(true, DESCRIPTION, new DERUTF8String(d))));
         v.add(new ASN1Integer(Integer.toUnsignedLong(key.parent())));
         v.add(new DEROctetString(key.pubkey()));

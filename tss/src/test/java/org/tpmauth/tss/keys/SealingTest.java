@@ -8,19 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.commands.PcrExtend;
+import org.tpmauth.tss.policy.PcrPolicy;
+import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmtHa;
 import org.tpmauth.tss.types.TpmtPublic;
-import org.tpmauth.tss.wire.TpmFormatException;
 import org.tpmauth.tss.wire.TpmReader;
 
 /** Sealing and unsealing on swtpm: password, PCR policy, both; wrong password; PCR changed. */
@@ -34,14 +36,16 @@ class SealingTest {
     private final Tpm tpm = SWTPM.tpm();
     private final Sealing sealing = new Sealing(tpm);
 
-    private static TpmtPublic publicArea(SealedObject sealed) {
-        return TpmtPublic.readSized(new TpmReader(sealed.publicBlob()));
+    private static TpmtPublic publicArea(Tss2KeyFile sealed) {
+        return TpmtPublic.readSized(new TpmReader(sealed.pubkey()));
     }
 
     @Test
     void passwordRoundTripAndWrongPasswordRefused() {
-        SealedObject sealed = sealing.seal(SECRET, PASSWORD, List.of());
-        assertFalse(sealed.hasPolicy());
+        Tss2KeyFile sealed = sealing.seal(SECRET, PASSWORD, List.of());
+        assertEquals(List.of(), sealed.policy());
+        assertEquals(Tss2KeyFile.KeyType.SEALED, sealed.type());
+        assertEquals(Optional.of(false), sealed.emptyAuth());
         TpmtPublic p = publicArea(sealed);
         assertEquals(TpmAlg.KEYEDHASH, p.type());
         assertEquals(0, p.authPolicy().length);
@@ -56,15 +60,18 @@ class SealingTest {
     }
 
     @Test
-    void pcrPolicyRoundTripThenRefusedAfterAnExtendNamingThePolicy() {
+    void pcrPolicyRoundTripThenRefusedAfterAnExtendNamingThePolicy() throws Exception {
         List<TpmsPcrSelection> pcrs = List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0, 7));
-        SealedObject sealed = sealing.seal(SECRET, NONE, pcrs);
-        assertTrue(sealed.hasPolicy());
+        Tss2KeyFile sealed = sealing.seal(SECRET, NONE, pcrs);
+        assertEquals(List.of(TpmPolicy.pcr(pcrs, PcrPolicy.currentValuesDigest(tpm, TpmAlg.SHA256, pcrs))),
+                sealed.policy());
+        Tss2KeyFile reread = Tss2KeyFile.fromPem(sealed.toPem());
+        assertEquals(sealed, reread);
         TpmtPublic p = publicArea(sealed);
         assertEquals(0, p.objectAttributes() & TpmaObject.USER_WITH_AUTH, "only the policy may unseal");
         assertEquals(TpmaObject.NO_DA, p.objectAttributes() & TpmaObject.NO_DA);
         assertEquals(32, p.authPolicy().length);
-        assertArrayEquals(SECRET, sealing.unseal(sealed, NONE));
+        assertArrayEquals(SECRET, sealing.unseal(reread, NONE));
 
         tpm.execute(new PcrExtend(7, List.of(new TpmtHa(TpmAlg.SHA256, new byte[32]))));
         TpmResponseException e = assertThrows(TpmResponseException.class, () -> sealing.unseal(sealed, NONE));
@@ -75,10 +82,10 @@ class SealingTest {
     @Test
     void pcrPolicyWithPasswordNeedsBoth() {
         List<TpmsPcrSelection> pcrs = List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 1, 2));
-        SealedObject sealed = sealing.seal(SECRET, PASSWORD, pcrs);
-        assertTrue(sealed.policyAuthValue());
-        assertArrayEquals(Sealing.policyDigest(pcrs,
-                org.tpmauth.tss.policy.PcrPolicy.currentValuesDigest(tpm, TpmAlg.SHA256, pcrs), true).value(),
+        Tss2KeyFile sealed = sealing.seal(SECRET, PASSWORD, pcrs);
+        byte[] pcrDigest = PcrPolicy.currentValuesDigest(tpm, TpmAlg.SHA256, pcrs);
+        assertEquals(List.of(TpmPolicy.pcr(pcrs, pcrDigest), TpmPolicy.authValue()), sealed.policy());
+        assertArrayEquals(new PolicyDigest(TpmAlg.SHA256).pcr(pcrs, pcrDigest).authValue().value(),
                 publicArea(sealed).authPolicy());
         assertArrayEquals(SECRET, sealing.unseal(sealed, PASSWORD));
         TpmResponseException e = assertThrows(TpmResponseException.class,
@@ -87,12 +94,10 @@ class SealingTest {
     }
 
     @Test
-    void malformedBlobsAreFormatErrors() {
-        SealedObject sealed = sealing.seal(SECRET, NONE, List.of());
-        byte[] pub = sealed.publicBlob();
-        SealedObject truncated = new SealedObject(java.util.Arrays.copyOf(pub, pub.length - 1), sealed.privateBlob(),
-                List.of(), false);
-        assertThrows(TpmFormatException.class, () -> sealing.unseal(truncated, NONE));
+    void onlySealedKeyFilesAreUnsealed() {
+        Tss2KeyFile sealed = sealing.seal(SECRET, NONE, List.of());
+        Tss2KeyFile loadable = Tss2KeyFile.loadable(sealed.parent(), sealed.pubkey(), sealed.privkey(), true);
+        assertThrows(IllegalArgumentException.class, () -> sealing.unseal(loadable, NONE));
         assertArrayEquals(SECRET, sealing.unseal(sealed, null));
     }
 }

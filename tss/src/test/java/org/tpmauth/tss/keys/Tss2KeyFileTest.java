@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1Boolean;
@@ -40,6 +41,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tpmauth.tss.keys.Tss2KeyFile.KeyType;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmsPcrSelection;
 
 /**
  * The key-file format against files written by tpm2-openssl 1.1.1 ({@code openssl genpkey
@@ -271,13 +274,14 @@ class Tss2KeyFileTest {
         ASN1Encodable parent = new ASN1Integer(OWNER);
         ASN1Encodable loadable = oid(KeyType.LOADABLE.oid());
         ASN1Encodable policy = new DERSequence(new DERSequence(new ASN1Encodable[] {
-            new DERTaggedObject(true, 0, new ASN1Integer(0x16f)), // TPM_CC_PolicyPCR
+            new DERTaggedObject(true, 0, new ASN1Integer(0x16f)), // TPM_CC_PolicyLocality
             new DERTaggedObject(true, 1, new DEROctetString(new byte[36]))}));
         ASN1Encodable authPolicy = new DERSequence(new DERSequence(new ASN1Encodable[] {
             new DERTaggedObject(true, 0, new DERUTF8String("pcr policy")), new DERTaggedObject(true, 1, policy)}));
         return Stream.of(
                 Arguments.of("[1] policy", build(loadable, explicit(0, ASN1Boolean.TRUE), explicit(1, policy), parent,
-                        pub, priv), "key file uses a TPM policy ([1] policy), which tpmauth does not support yet"),
+                        pub, priv), "key file uses the policy command TPM2_PolicyLocality ([1] policy), which tpmauth does not "
+                        + "support yet"),
                 Arguments.of("[2] secret", build(loadable, explicit(2, new DEROctetString(new byte[16])), parent, pub,
                         priv), "import secret ([2] secret)"),
                 Arguments.of("[3] authPolicy", build(loadable, explicit(3, authPolicy), parent, pub, priv),
@@ -288,8 +292,40 @@ class Tss2KeyFileTest {
                         "optional field [6]"),
                 Arguments.of("importable", build(oid("2.23.133.10.1.4"), explicit(2, new DEROctetString(new byte[16])),
                         parent, pub, priv), "key file holds an importable key for TPM2_Import (2.23.133.10.1.4) and carries an import"
-                                + " secret ([2] secret), which tpmauth does not support yet"),
-                Arguments.of("sealed", build(oid("2.23.133.10.1.5"), parent, pub, priv), "sealed data for TPM2_Unseal (2.23.133.10.1.5)"));
+                                + " secret ([2] secret), which tpmauth does not support yet"));
+    }
+
+    @Test
+    void sealedFileWithPcrAndAuthValuePolicyRoundTrips() throws Exception {
+        Tss2KeyFile base = parse("openssl-ec-p256.pem");
+        List<TpmsPcrSelection> pcrs = List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0, 7));
+        Tss2KeyFile sealed = Tss2KeyFile.sealed(OWNER, base.pubkey(), base.privkey(), false,
+                List.of(TpmPolicy.pcr(pcrs, new byte[32]), TpmPolicy.authValue()));
+        Tss2KeyFile back = Tss2KeyFile.fromDer(sealed.toDer());
+        assertEquals(sealed, back);
+        assertEquals(pcrs.toString(), back.policy().get(0).pcrs().toString());
+        assertEquals("TPM2_PolicyPCR[sha256:[0, 7]]", back.policy().get(0).toString(),
+                back.policy().toString());
+        // openssl_tpm2_engine's layout: TPML_PCR_SELECTION (count 1, sha256, 3-byte bitmap 0x81 0 0) || digest
+        byte[] expected = new byte[4 + 2 + 1 + 3 + 32];
+        expected[3] = 1;
+        expected[5] = 0x0b;
+        expected[6] = 3;
+        expected[7] = (byte) 0x81;
+        assertArrayEquals(expected, back.policy().get(0).commandPolicy());
+    }
+
+    @Test
+    void malformedPolicyPcrIsAFormatError() throws Exception {
+        Tss2KeyFile base = parse("openssl-ec-p256.pem");
+        ASN1Encodable policy = new DERSequence(new DERSequence(new ASN1Encodable[] {
+            new DERTaggedObject(true, 0, new ASN1Integer(0x17f)),
+            new DERTaggedObject(true, 1, new DEROctetString(new byte[] {0, 0, 0, 1, 0}))}));
+        byte[] der = build(oid(KeyType.SEALED.oid()), explicit(1, policy), new ASN1Integer(OWNER),
+                new DEROctetString(base.pubkey()), new DEROctetString(base.privkey()));
+        KeyFileFormatException e = assertThrows(KeyFileFormatException.class, () -> Tss2KeyFile.fromDer(der));
+        assertFalse(e instanceof UnsupportedKeyFileException);
+        assertTrue(e.getMessage().contains("malformed TPM2_PolicyPCR commandPolicy"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.keys.SealedObject;
+import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.keys.Sealing;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmAlg;
@@ -29,13 +29,13 @@ class SealingWireTest {
         TappedTcti tap = new TappedTcti(SWTPM.openTpm().tcti());
         try (Tpm tpm = new Tpm(tap)) {
             Sealing sealing = new Sealing(tpm);
-            SealedObject withPassword = sealing.seal(SECRET, PASSWORD, List.of());
+            Tss2KeyFile withPassword = sealing.seal(SECRET, PASSWORD, List.of());
             assertArrayEquals(SECRET, sealing.unseal(withPassword, PASSWORD));
-            SealedObject withPcrs = sealing.seal(SECRET, new byte[0], List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0)));
+            Tss2KeyFile withPcrs = sealing.seal(SECRET, new byte[0], List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0)));
             assertArrayEquals(SECRET, sealing.unseal(withPcrs, new byte[0]));
             assertTrue(tap.count(TpmCc.Unseal) >= 2, "the unseals went through the tap");
             // PCR+password: PolicyAuthValue's HMAC covers the encrypting session's nonce
-            SealedObject both = sealing.seal(SECRET, PASSWORD, List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 1)));
+            Tss2KeyFile both = sealing.seal(SECRET, PASSWORD, List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 1)));
             assertArrayEquals(SECRET, sealing.unseal(both, PASSWORD));
             byte[] wire = tap.recorded();
             assertFalse(SessionKeys.contains(wire, SECRET), "the secret crossed the bus in clear");
