@@ -1,0 +1,60 @@
+package org.tpmauth.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.keys.Sealing;
+import org.tpmauth.tss.keys.Tss2KeyFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tpmauth unseal}: releases a secret sealed with {@code tpmauth seal}. */
+@Command(name = "unseal", mixinStandardHelpOptions = true,
+        description = {"Unseal a secret written by `tpmauth seal` (a TSS2 sealed-data key file): the TPM releases it "
+            + "only when its policy holds (the PCRs still have the values it was sealed to) and the password is "
+            + "right. The secret goes to --out, else to standard output as is."})
+final class UnsealCommand implements Callable<Integer> {
+    @Option(names = "--in", required = true, paramLabel = "sealed.pem", description = "The sealed key file.")
+    Path in;
+
+    @Option(names = "--password-file", paramLabel = "F",
+            description = "The password it was sealed with (one trailing newline is ignored).")
+    Path passwordFile;
+
+    @Option(names = {"--out", "-o"}, paramLabel = "FILE", description = "Write the secret here (mode 600).")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Tss2KeyFile file = Tss2KeyFile.read(in);
+        byte[] password = KeyRef.readPassword(passwordFile);
+        byte[] secret;
+        try (Tpm tpm = TpmOptions.open(spec)) {
+            secret = new Sealing(tpm).unseal(file, password);
+        } finally {
+            Arrays.fill(password, (byte) 0);
+        }
+        try {
+            if (out == null) {
+                Main main = (Main) spec.root().userObject();
+                main.stdout.write(secret);
+                main.stdout.flush();
+            } else {
+                Files.deleteIfExists(out);
+                Files.createFile(out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(out, secret);
+            }
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+        return 0;
+    }
+}
