@@ -95,8 +95,8 @@ public final class Sealing {
                     + " is not supported yet: only the owner hierarchy's storage primary (0x40000001)");
         }
         byte[] auth = password == null ? new byte[0] : password;
-        TpmtPublic publicArea = whole(sealed.pubkey(), "TPM2B_PUBLIC of the sealed object", TpmtPublic::readSized);
-        byte[] privateBlob = whole(sealed.privkey(), "TPM2B_PRIVATE of the sealed object", TpmReader::sized);
+        TpmtPublic publicArea = TpmKeys.whole(sealed.pubkey(), "TPM2B_PUBLIC of the sealed object", TpmtPublic::readSized);
+        byte[] privateBlob = TpmKeys.whole(sealed.privkey(), "TPM2B_PRIVATE of the sealed object", TpmReader::sized);
         return underPrimary(srk -> {
             int item = tpm.execute(new Load(srk, privateBlob, publicArea)).objectHandle();
             try {
@@ -125,13 +125,5 @@ public final class Sealing {
         } finally {
             tpm.execute(new FlushContext(srk));
         }
-    }
-
-    private static <T> T whole(byte[] bytes, String structure, TpmReader.Reading<T> body) {
-        return new TpmReader(bytes).struct(structure, in -> {
-            T value = body.read(in);
-            in.expectEnd();
-            return value;
-        });
     }
 }

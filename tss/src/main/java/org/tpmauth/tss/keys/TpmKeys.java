@@ -377,7 +377,7 @@ public final class TpmKeys implements AutoCloseable {
     }
 
     /** Reads one structure that must fill {@code bytes} exactly. */
-    private static <T> T whole(byte[] bytes, String structure, TpmReader.Reading<T> body) {
+    static <T> T whole(byte[] bytes, String structure, TpmReader.Reading<T> body) {
         return new TpmReader(bytes).struct(structure, in -> {
             T value = body.read(in);
             in.expectEnd();
