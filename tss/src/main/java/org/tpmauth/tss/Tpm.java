@@ -23,9 +23,9 @@ import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmSt;
 import org.tpmauth.tss.types.TpmSu;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.wire.TpmFormatException;
 import org.tpmauth.tss.wire.TpmReader;
-import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.wire.TpmWriter;
 
 /**
