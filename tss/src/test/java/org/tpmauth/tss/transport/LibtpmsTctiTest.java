@@ -66,16 +66,16 @@ class LibtpmsTctiTest {
         LibtpmsTcti first = open(tmp);
         Tpm tpm = new Tpm(first);
         TpmResponseException absent = assertThrows(TpmResponseException.class,
-                () -> tpm.execute(new TestCommands.NvReadPublic(NV_INDEX)));
+                () -> TestCommands.nvName(tpm, NV_INDEX));
         assertEquals(0x0B, absent.baseCode() & 0x3F, "TPM_RC_HANDLE for an undefined index");
-        tpm.execute(new TestCommands.NvDefineSpace(NV_INDEX));
-        byte[] nvPublic = tpm.execute(new TestCommands.NvReadPublic(NV_INDEX));
+        TestCommands.defineNv(tpm, NV_INDEX);
+        byte[] nvName = TestCommands.nvName(tpm, NV_INDEX);
         first.close();
         assertThrows(TpmTransportException.class, () -> tpm.execute(new GetRandom(1)));
 
         assertEquals(List.of(".lock", "permall.bin"), names(tmp), "no temporary file is left behind");
         Tpm again = new Tpm(open(tmp));
-        assertArrayEquals(nvPublic, again.execute(new TestCommands.NvReadPublic(NV_INDEX)));
+        assertArrayEquals(nvName, TestCommands.nvName(again, NV_INDEX));
     }
 
     private static List<String> names(Path dir) throws IOException {
@@ -134,7 +134,7 @@ class LibtpmsTctiTest {
         Files.delete(tmp.resolve("permall.bin"));
         Files.createDirectories(tmp.resolve("permall.bin/blocker"));
         TpmTransportException e = assertThrows(TpmTransportException.class,
-                () -> tpm.execute(new TestCommands.NvDefineSpace(NV_INDEX)));
+                () -> TestCommands.defineNv(tpm, NV_INDEX));
         assertTrue(e.getMessage().startsWith("libtpms could not save its state in " + tmp.toAbsolutePath()
                 + " during TPM2_NV_DefineSpace"), e.getMessage());
         TpmResponseException failureMode = assertThrows(TpmResponseException.class,
@@ -144,7 +144,7 @@ class LibtpmsTctiTest {
         Files.delete(tmp.resolve("permall.bin/blocker"));
         Files.delete(tmp.resolve("permall.bin"));
         Tpm again = new Tpm(open(tmp));
-        assertThrows(TpmResponseException.class, () -> again.execute(new TestCommands.NvReadPublic(NV_INDEX)));
+        assertThrows(TpmResponseException.class, () -> TestCommands.nvName(again, NV_INDEX));
     }
 
     @Test
@@ -152,7 +152,7 @@ class LibtpmsTctiTest {
         LibtpmsTcti engine = open(tmp);
         Tpm tpm = new Tpm(engine);
         CompletableFuture<Integer> create = CompletableFuture.supplyAsync(
-                () -> tpm.execute(new TestCommands.CreateRsaPrimary()));
+                () -> TestCommands.createRsaPrimary(tpm));
         // cancel until the command ends: each Process clears an earlier cancel request when it starts
         while (!create.isDone()) {
             engine.cancel();

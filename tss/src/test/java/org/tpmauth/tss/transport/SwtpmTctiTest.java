@@ -117,10 +117,10 @@ class SwtpmTctiTest {
     void stateSurvivesARestart() {
         Tpm tpm = SWTPM.tpm();
         int index = 0x01500002;
-        tpm.execute(new TestCommands.NvDefineSpace(index));
-        byte[] nvPublic = tpm.execute(new TestCommands.NvReadPublic(index));
+        TestCommands.defineNv(tpm, index);
+        byte[] nvName = TestCommands.nvName(tpm, index);
         SWTPM.restart();
-        assertArrayEquals(nvPublic, tpm.execute(new TestCommands.NvReadPublic(index)));
+        assertArrayEquals(nvName, TestCommands.nvName(tpm, index));
     }
 
     @Test
@@ -156,7 +156,7 @@ class SwtpmTctiTest {
         for (int attempt = 0; attempt < 5; attempt++) {
             tpm.execute(new GetRandom(1));
             CompletableFuture<Integer> create = CompletableFuture.supplyAsync(
-                    () -> tpm.execute(new TestCommands.CreateRsaPrimary()));
+                    () -> TestCommands.createRsaPrimary(tpm));
             Thread.sleep(20);
             SWTPM.kill();
             try {
