@@ -18,10 +18,6 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.x509.DigestInfo;
 import org.tpmauth.tss.TpmException;
 import org.tpmauth.tss.keys.SigningScheme;
 import org.tpmauth.tss.types.TpmAlg;
@@ -35,11 +31,6 @@ import org.tpmauth.tss.types.TpmAlg;
 final class TpmSignatureSpi extends SignatureSpi {
     /** Hashes a NONEwithECDSA input may come from, by digest length. */
     private static final List<TpmAlg> ECDSA_PREHASHES = List.of(TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512);
-    /** Hashes a NONEwithRSA DigestInfo may name. */
-    private static final Map<ASN1ObjectIdentifier, TpmAlg> DIGEST_INFO_HASHES = Map.of(
-            NISTObjectIdentifiers.id_sha256, TpmAlg.SHA256,
-            NISTObjectIdentifiers.id_sha384, TpmAlg.SHA384,
-            NISTObjectIdentifiers.id_sha512, TpmAlg.SHA512);
     /** The last signature this thread made, as a TLS SignatureScheme name (a handshake runs in one thread). */
     static final ThreadLocal<String> LAST_SCHEME = new ThreadLocal<>();
     /** A prehashed input larger than this is no digest (or DigestInfo). */
@@ -112,28 +103,17 @@ final class TpmSignatureSpi extends SignatureSpi {
             throw new SignatureException("not initialized for signing");
         }
         try {
-            byte[] toSign;
-            TpmAlg signHash;
-            if (!prehashed) {
-                signHash = hash;
-                toSign = messageDigest().digest();
-            } else if (scheme == SigningScheme.ECDSA) {
-                toSign = input.toByteArray();
-                signHash = ECDSA_PREHASHES.stream().filter(h -> h.digestSize() == toSign.length).findFirst()
-                        .orElseThrow(() -> new SignatureException("NONEwithECDSA takes a SHA-256/384/512 digest, not "
-                                + toSign.length + " bytes"));
-            } else {
-                DigestInfo info = digestInfo(input.toByteArray());
-                signHash = DIGEST_INFO_HASHES.get(info.getAlgorithmId().getAlgorithm());
-                if (signHash == null) {
-                    throw new SignatureException("NONEwithRSA: unsupported hash " + info.getAlgorithmId().getAlgorithm()
-                            + " in the DigestInfo (SHA-256/384/512 only)");
-                }
-                toSign = info.getDigest();
+            if (prehashed) {
+                byte[] in = input.toByteArray();
+                byte[] signature = scheme == SigningScheme.ECDSA ? TpmSigner.ecdsa(key, in) : TpmSigner.pkcs1(key, in);
+                TpmSigner.hashOfPrepared(scheme, in).ifPresentOrElse(h -> LAST_SCHEME.set(tlsName(scheme, h)),
+                        LAST_SCHEME::remove);
+                return signature;
             }
-            byte[] signature = scheme == SigningScheme.PSS ? TpmPss.sign(key.keys(), key.key(), toSign, signHash)
-                    : key.keys().sign(key.key(), toSign, signHash, scheme);
-            LAST_SCHEME.set(tlsName(scheme, signHash));
+            byte[] toSign = messageDigest().digest();
+            byte[] signature = scheme == SigningScheme.PSS ? TpmPss.sign(key.keys(), key.key(), toSign, hash)
+                    : key.keys().sign(key.key(), toSign, hash, scheme);
+            LAST_SCHEME.set(tlsName(scheme, hash));
             return signature;
         } catch (TpmException | IllegalArgumentException e) {
             throw new SignatureException("TPM signature failed: " + e.getMessage(), e);
@@ -260,13 +240,5 @@ final class TpmSignatureSpi extends SignatureSpi {
             digest.reset();
         }
         input.reset();
-    }
-
-    private static DigestInfo digestInfo(byte[] data) throws SignatureException {
-        try {
-            return DigestInfo.getInstance(data);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new SignatureException("NONEwithRSA takes a DER DigestInfo", e);
-        }
     }
 }

@@ -108,7 +108,7 @@ class TpmProviderTest {
     @Test
     void pssEncodedHereWithRawRsaInTheTpm() throws Exception {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(MESSAGE);
-        byte[] signature = TpmPss.signWithRawRsa(keys, rsa.key(), digest, TpmAlg.SHA256);
+        byte[] signature = TpmPss.signWithRawRsa(keys, rsa.key(), digest, TpmAlg.SHA256, TpmAlg.SHA256, 32);
         Signature verifier = Signature.getInstance("RSASSA-PSS", "SunRsaSign");
         verifier.setParameter(pss("SHA-256", 32));
         verifier.initVerify(rsa.publicKey());
@@ -125,8 +125,7 @@ class TpmProviderTest {
         signer.initSign(ec);
         signer.update(MessageDigest.getInstance("SHA-256").digest(MESSAGE));
         assertTrue(verify("SHA256withECDSA", ec, signer.sign()));
-        signer.update(new byte[33]);
-        assertThrows(SignatureException.class, signer::sign);
+        assertThrows(SignatureException.class, () -> signer.update(new byte[129]));
     }
 
     @Test
@@ -137,8 +136,12 @@ class TpmProviderTest {
         signer.initSign(rsa);
         signer.update(digestInfo);
         assertTrue(verify("SHA256withRSA", rsa, signer.sign()));
+        // not a DigestInfo: PKCS#1 v1.5 over the bytes as they are, as every NONEwithRSA does
         signer.update(new byte[32]);
-        assertThrows(SignatureException.class, signer::sign);
+        Signature raw = Signature.getInstance("NONEwithRSA", "BC");
+        raw.initVerify(rsa.publicKey());
+        raw.update(new byte[32]);
+        assertTrue(raw.verify(signer.sign()));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.tpmauth.tss.keys;
 
+import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,11 +19,13 @@ import org.tpmauth.tss.commands.EvictControl;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.Load;
 import org.tpmauth.tss.commands.ReadPublic;
+import org.tpmauth.tss.commands.RsaDecrypt;
 import org.tpmauth.tss.commands.Sign;
 import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmPt;
+import org.tpmauth.tss.types.TpmtAsymScheme;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmtSignature;
@@ -234,6 +237,39 @@ public final class TpmKeys implements AutoCloseable {
         } catch (TpmResponseException e) {
             throw authFailure(key, e);
         }
+    }
+
+    /**
+     * The raw RSA private-key operation (TPM2_RSA_Decrypt with the NULL scheme): {@code block} raised to
+     * the private exponent, as a big-endian number of the modulus size. What a padding done outside the
+     * TPM needs (PSS with another salt length, PKCS#1 over a non-DigestInfo, "no padding"); the key needs
+     * the decrypt attribute, which tpmauth's and tpm2-openssl's signing keys have.
+     */
+    public byte[] rsaRaw(TpmKey key, byte[] block) {
+        if (key.type() != TpmAlg.RSA) {
+            throw new IllegalArgumentException("raw RSA needs an RSA key, not " + key.type());
+        }
+        int size = ((RSAPublicKey) key.publicKey()).getModulus().bitLength() + 7 >> 3;
+        if (block.length > size) {
+            throw new IllegalArgumentException("raw RSA takes at most " + size + " bytes, not " + block.length);
+        }
+        try {
+            byte[] out = onKey(key, handle -> tpm.execute(
+                    new RsaDecrypt(handle, leftPad(block, size), TpmtAsymScheme.NULL, new byte[0]), key.auth())).message();
+            return leftPad(out, size);
+        } catch (TpmResponseException e) {
+            throw authFailure(key, e);
+        }
+    }
+
+    /** The TPM takes and gives big-endian numbers of the modulus size, leading zeros included or not. */
+    private static byte[] leftPad(byte[] value, int size) {
+        if (value.length >= size) {
+            return value;
+        }
+        byte[] padded = new byte[size];
+        System.arraycopy(value, 0, padded, size - value.length, value.length);
+        return padded;
     }
 
     /**
