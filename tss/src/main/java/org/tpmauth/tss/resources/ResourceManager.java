@@ -307,12 +307,15 @@ public final class ResourceManager implements Tcti {
     }
 
     private int contextLoad(Resident r, List<Resident> used) {
+        int regaps = sessions.size(); // bounded: another user's session may be the one at the gap
         while (true) {
             try {
                 return direct.execute(new ContextLoad(r.saved)).loadedHandle();
             } catch (TpmResponseException e) {
                 boolean full = e.is(r.session ? TpmRc.SESSION_MEMORY : TpmRc.OBJECT_MEMORY);
-                if (!(full && evictOne(r.session, used))) {
+                // at the gap the TPM loads only the oldest saved session
+                boolean gap = r.session && e.is(TpmRc.CONTEXT_GAP);
+                if (!(full && evictOne(r.session, used)) && !(gap && regaps-- > 0 && regap())) {
                     // a context of ours that does not load was saved before the TPM was reset
                     forgetAll();
                     throw new LostState();
@@ -348,17 +351,20 @@ public final class ResourceManager implements Tcti {
     }
 
     private TpmsContext contextSave(Resident r) {
-        try {
-            return direct.execute(new ContextSave(r.real)).context();
-        } catch (TpmResponseException e) {
-            if (e.is(TpmRc.CONTEXT_GAP) && regap()) {
+        int regaps = sessions.size(); // each regap moves one of our saved sessions past the gap
+        while (true) {
+            try {
                 return direct.execute(new ContextSave(r.real)).context();
+            } catch (TpmResponseException e) {
+                if (e.is(TpmRc.CONTEXT_GAP) && regaps-- > 0 && regap()) {
+                    continue;
+                }
+                if (isLoss(e)) {
+                    forgetAll();
+                    throw new LostState();
+                }
+                throw e;
             }
-            if (isLoss(e)) {
-                forgetAll();
-                throw new LostState();
-            }
-            throw e;
         }
     }
 

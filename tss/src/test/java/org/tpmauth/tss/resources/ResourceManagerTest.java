@@ -41,12 +41,14 @@ import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.testing.LibtpmsExtension;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmCap;
+import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmuCapabilities;
 import org.tpmauth.tss.types.TpmuPublicId;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
+import org.tpmauth.tss.transport.Tcti;
 import org.tpmauth.tss.wire.TpmFormatException;
 
 /** The resource manager on real TPMs: swtpm (3 object and 3 session slots) and libtpms. */
@@ -195,8 +197,8 @@ class ResourceManagerTest {
     private static final int POLICY = 0x01;
 
     /** TPM2_StartAuthSession, unbound and unsalted, SHA-256, no symmetric: returns the handle. */
-    private static int startSession(ResourceManager rm, int type) {
-        byte[] response = rm.transmit(HexFormat.of().parseHex("80010000002b00000176" + "40000007" + "40000007"
+    private static int startSession(Tcti tpm, int type) {
+        byte[] response = tpm.transmit(HexFormat.of().parseHex("80010000002b00000176" + "40000007" + "40000007"
                 + "0010" + "00".repeat(16) + "0000" + String.format("%02x", type) + "0010" + "000b"));
         assertEquals(TpmRc.SUCCESS, CommandLayout.u32(response, 6), HexFormat.of().formatHex(response));
         return CommandLayout.u32(response, 10);
@@ -217,6 +219,54 @@ class ResourceManagerTest {
         byte[] response = rm.transmit(command);
         assertEquals(TpmRc.SUCCESS, CommandLayout.u32(response, 6), HexFormat.of().formatHex(response));
         return java.util.Arrays.copyOfRange(response, 12, response.length);
+    }
+
+    /**
+     * TPM_RC_CONTEXT_GAP: a session saved long ago blocks every further session ContextSave once the
+     * TPM's context counter is TPM_PT_CONTEXT_GAP_MAX (swtpm: 65535) saves ahead of it. Another user of the
+     * TPM pushes the counter to that limit; the manager's next eviction must close the gap (reload and
+     * resave the oldest session) and go on, and the old session must still work.
+     */
+    @Test
+    void contextGapIsClosedByResavingTheOldestSavedSession() {
+        Tcti inner = SWTPM.openTpm().tcti();
+        ResourceManager rm = new ResourceManager(inner);
+        toClose.add(rm);
+        List<Integer> sessions = startSessions(rm, 4, POLICY); // more than fit: the first is saved out
+        int other = startSession(inner, POLICY); // another user's session, straight on the TPM
+        byte[] save = HexFormat.of().parseHex("80010000000e00000162" + "00000000");
+        int saves = 0;
+        while (true) { // the TPM refuses the save, or the load of anything but the oldest, at the gap
+            CommandLayout.putU32(save, 10, other);
+            byte[] saved = inner.transmit(save);
+            if (CommandLayout.u32(saved, 6) == TpmRc.CONTEXT_GAP) {
+                break;
+            }
+            assertEquals(TpmRc.SUCCESS, CommandLayout.u32(saved, 6), "ContextSave after " + saves + " saves");
+            byte[] load = saved.clone(); // ContextSave's response body is ContextLoad's parameter
+            CommandLayout.putU32(load, 6, TpmCc.ContextLoad);
+            byte[] loaded = inner.transmit(load);
+            saves++;
+            if (CommandLayout.u32(loaded, 6) == TpmRc.CONTEXT_GAP) {
+                break;
+            }
+            assertEquals(TpmRc.SUCCESS, CommandLayout.u32(loaded, 6));
+            assertTrue(saves <= 0x10000, "no CONTEXT_GAP after " + saves + " saves");
+        }
+        assertTrue(saves > 0xFF00, "the gap came after " + saves + " saves");
+        byte[] flush = HexFormat.of().parseHex("80010000000e0000016500000000");
+        CommandLayout.putU32(flush, 10, other);
+        assertEquals(TpmRc.SUCCESS, CommandLayout.u32(inner.transmit(flush), 6));
+        // every use below evicts a session, i.e. saves one: the first save meets the gap
+        for (int round = 0; round < 3; round++) {
+            for (int s : sessions) {
+                assertArrayEquals(new byte[32], policyDigest(rm, s));
+            }
+        }
+        for (int s : sessions) {
+            new Tpm(rm, false).execute(new FlushContext(s));
+        }
+        assertEquals(0, rm.sessionCount());
     }
 
     @Test
