@@ -1,0 +1,57 @@
+package org.tpmauth.cli;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.keys.Sealing;
+import org.tpmauth.tss.keys.Tss2KeyFile;
+import org.tpmauth.vpn.wireguard.WgControl;
+import org.tpmauth.vpn.wireguard.WireGuardBringUp;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tpmauth wireguard up}: unseal into the interface, or leave it keyless and down. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Unseal a WireGuard key (through an encrypted TPM session) and hand it to `wg set IFACE "
+            + "private-key /dev/stdin`, then set the link up and check its public key. The interface must exist "
+            + "(wg-quick, `ip link add IFACE type wireguard`, or wireguard-go) with its peers configured. On any "
+            + "failure (a PCR changed, wrong password, no such interface) the interface is left with no private "
+            + "key and down, and the message names what failed. For wg-quick: PostUp = tpmauth wireguard up "
+            + "--sealed /etc/wireguard/%i.sealed --interface %i"})
+final class WireguardUpCommand implements Callable<Integer> {
+    @Option(names = "--sealed", required = true, paramLabel = "wg.sealed", description = "The sealed key file.")
+    Path sealed;
+
+    @Option(names = "--interface", required = true, paramLabel = "IFACE", description = "The WireGuard interface.")
+    String iface;
+
+    @Option(names = "--password-file", paramLabel = "F",
+            description = "The password it was sealed with (one trailing newline is ignored).")
+    Path passwordFile;
+
+    @Option(names = "--netns", paramLabel = "NS",
+            description = "The interface lives in this network namespace (runs wg and ip through `ip netns exec NS`).")
+    String netns;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Tss2KeyFile file = Tss2KeyFile.read(sealed);
+        byte[] password = KeyRef.readPassword(passwordFile);
+        String pub;
+        try (Tpm tpm = TpmOptions.open(spec)) {
+            pub = new WireGuardBringUp(new Sealing(tpm), new WgControl(Optional.ofNullable(netns)))
+                    .up(file, password, iface);
+        } finally {
+            Arrays.fill(password, (byte) 0);
+        }
+        spec.commandLine().getOut().println(iface + " is up with public key " + pub);
+        return 0;
+    }
+}
