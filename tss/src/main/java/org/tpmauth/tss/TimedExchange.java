@@ -7,7 +7,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.TpmCommand;
 import org.tpmauth.tss.transport.Tcti;
@@ -21,7 +20,7 @@ import org.tpmauth.tss.wire.TpmWriter;
  * caller waits at most until the deadline. An exchange given up keeps running (a transport cannot take
  * a command back); the next command waits for it, and its answer is discarded: an object or session
  * it created is flushed, as nobody learns its handle. Commands without a deadline (0) run on the
- * caller's thread. Callers hold the Tpm's lock around {@link #transmit}.
+ * caller's thread. Callers hold their turn in the Tpm's queue around {@link #transmit}.
  */
 final class TimedExchange {
     private final Tcti channel;
@@ -33,14 +32,14 @@ final class TimedExchange {
         this.channel = channel;
     }
 
-    /** Takes the Tpm's (fair) lock, waiting until the deadline at most. */
-    void lock(ReentrantLock lock, TpmCommand<?> command, long deadline) {
+    /** Waits for the command's turn in the Tpm's queue, until the deadline at most. */
+    void lock(CommandQueue queue, TpmCommand<?> command, long deadline) {
         if (deadline == 0) {
-            lock.lock();
+            queue.acquire(command.handles());
             return;
         }
         try {
-            if (!lock.tryLock(remaining(deadline), TimeUnit.NANOSECONDS)) {
+            if (!queue.acquire(command.handles(), deadline)) {
                 throw new TpmTimeoutException(command.commandCode(), "timed out waiting for the commands of other "
                         + "threads; it was not sent");
             }

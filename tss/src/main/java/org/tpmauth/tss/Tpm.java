@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Optional;
 import org.tpmauth.tss.commands.EvictControl;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.NvReadPublic;
@@ -47,13 +47,14 @@ public final class Tpm implements AutoCloseable {
     private final Tcti tcti;
     /** What commands go through: the transport, or a resource manager in front of it. */
     private final Tcti channel;
-    private final ReentrantLock lock = new ReentrantLock(true);
+    /** Whose command runs: one at a time, fairly, preferring commands whose objects are loaded. */
+    private final CommandQueue queue;
     /** Names of loaded and persistent objects, for cpHash; dropped when the handle changes hands. */
     private final Map<Integer, byte[]> names = new HashMap<>();
     private final SecureSessions secure = new SecureSessions(this);
     private volatile boolean secureSessions = true;
     private final TimedExchange timed;
-    /** The deadline (System.nanoTime) of the command running now, 0 for none; guarded by lock. */
+    /** The deadline (System.nanoTime) of the command running now, 0 for none; guarded by the queue. */
     private long deadline;
 
     /** A Tpm sending commands straight to the transport (the TPM's few slots are the limit). */
@@ -68,6 +69,7 @@ public final class Tpm implements AutoCloseable {
     public Tpm(Tcti tcti, boolean manageResources) {
         this.tcti = tcti;
         this.channel = manageResources ? new ResourceManager(tcti) : tcti;
+        this.queue = new CommandQueue(channel instanceof ResourceManager rm ? handle -> rm.isLoaded(handle) : handle -> true);
         this.timed = new TimedExchange(channel);
     }
 
@@ -83,19 +85,24 @@ public final class Tpm implements AutoCloseable {
         return tcti;
     }
 
+    /** The resource manager in front of the transport, if this Tpm has one. */
+    public Optional<ResourceManager> resourceManager() {
+        return channel instanceof ResourceManager rm ? Optional.of(rm) : Optional.empty();
+    }
+
     /**
      * Turns the default secure sessions on or off. Off sends passwords and secret parameters in clear:
      * meant for measurements only.
      */
     public void setSecureSessions(boolean on) {
-        lock.lock();
+        queue.acquire();
         try {
             secureSessions = on;
             if (!on) {
                 secure.close();
             }
         } finally {
-            lock.unlock();
+            queue.release();
         }
     }
 
@@ -124,14 +131,14 @@ public final class Tpm implements AutoCloseable {
         while (used.size() < authCount) {
             used.add(PasswordSession.EMPTY);
         }
-        timed.lock(lock, command, deadlineNanos);
+        timed.lock(queue, command, deadlineNanos);
         long outer = deadline;
         deadline = deadlineNanos;
         try {
             return secureSessions ? secure.execute(command, used, this::run) : run(command, used);
         } finally {
             deadline = outer;
-            lock.unlock();
+            queue.release();
         }
     }
 
@@ -141,7 +148,7 @@ public final class Tpm implements AutoCloseable {
      * anything else.
      */
     public byte[] nameOf(int handle) {
-        lock.lock();
+        queue.acquire();
         try {
             switch (TpmHandles.type(handle)) {
                 case TpmHandles.HT_TRANSIENT, TpmHandles.HT_PERSISTENT -> {
@@ -166,7 +173,7 @@ public final class Tpm implements AutoCloseable {
                 }
             }
         } finally {
-            lock.unlock();
+            queue.release();
         }
     }
 
@@ -354,13 +361,13 @@ public final class Tpm implements AutoCloseable {
      */
     @Override
     public void close() {
-        lock.lock();
+        queue.acquire();
         try {
             secure.close();
             timed.close();
             channel.close();
         } finally {
-            lock.unlock();
+            queue.release();
         }
     }
 }

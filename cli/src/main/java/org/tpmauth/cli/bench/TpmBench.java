@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.resources.ResourceManager;
 import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.commands.CreatePrimary;
@@ -156,8 +157,12 @@ public final class TpmBench {
         }
         int n = loaded.size();
         progress.accept(threadedName(threads, n) + " (" + (long) threads * iterations + " signatures)");
-        return sampler.threaded(threadedName(threads, n), threads,
+        long swapsBefore = tpm.resourceManager().map(ResourceManager::swapIns).orElse(0L);
+        Measurement m = sampler.threaded(threadedName(threads, n), threads,
                 (thread, i) -> sign(keys, loaded.get((thread + i) % n), SigningScheme.ECDSA));
+        tpm.resourceManager().ifPresent(rm -> progress.accept(String.format("%.2f keys loaded back (ContextLoad) per "
+                + "signature in the threaded run", (rm.swapIns() - swapsBefore) / (double) ((long) threads * iterations))));
+        return m;
     }
 
     private void sign(TpmKeys keys, TpmKey key, SigningScheme scheme) {

@@ -63,6 +63,7 @@ public final class ResourceManager implements Tcti {
     private int objectSlots;
     private int sessionSlots;
     private final Map<Integer, Resident> objects = new HashMap<>();
+    private long swapIns;
     private final Map<Integer, Resident> sessions = new HashMap<>();
     private int nextVirtual = VIRTUAL_FIRST;
     private long clock;
@@ -113,6 +114,20 @@ public final class ResourceManager implements Tcti {
             throw new TpmException("the TPM at " + inner.describe() + " lost its objects twice while "
                     + TpmCc.nameOf(commandCode) + " was prepared: is it restarting over and over?");
         }
+    }
+
+    /** How often an object or session was loaded back (ContextLoad) for a command: the cost of swapping. */
+    public synchronized long swapIns() {
+        return swapIns;
+    }
+
+    /**
+     * Whether a command naming {@code handle} finds it in the TPM without a ContextLoad: true for
+     * handles this manager does not virtualize, and for its objects and sessions loaded now.
+     */
+    public synchronized boolean isLoaded(int handle) {
+        Resident r = isObject(handle) ? objects.get(handle) : isSession(handle) ? sessions.get(handle) : null;
+        return r == null || r.loaded;
     }
 
     /** The transient objects held (virtual handles), for tests and diagnostics. */
@@ -310,7 +325,9 @@ public final class ResourceManager implements Tcti {
         int regaps = sessions.size(); // bounded: another user's session may be the one at the gap
         while (true) {
             try {
-                return direct.execute(new ContextLoad(r.saved)).loadedHandle();
+                int handle = direct.execute(new ContextLoad(r.saved)).loadedHandle();
+                swapIns++;
+                return handle;
             } catch (TpmResponseException e) {
                 boolean full = e.is(r.session ? TpmRc.SESSION_MEMORY : TpmRc.OBJECT_MEMORY);
                 // at the gap the TPM loads only the oldest saved session
