@@ -3,6 +3,7 @@ package org.tpmauth.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.tpmauth.cli.bench.TpmBench;
+import org.tpmauth.cli.bench.TpmSoak;
 import org.tpmauth.tss.Tpm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +25,10 @@ import picocli.CommandLine.Spec;
             "Lines starting with '#' are comments; progress goes to stderr. Keys are created for the run",
             "and flushed after; nothing is persisted.",
             "Use a test TPM (swtpm, or --tcti libtpms:DIR for the embedded engine): RSA key creation and",
-            "many signatures take a while on a hardware TPM."})
+            "many signatures take a while on a hardware TPM.",
+            "With --soak N it runs only a leak check: N signatures by --threads threads over 20 keys, then",
+            "lines 'name before after' for free_object_slots, free_session_slots, heap_used_kib (after GC),",
+            "and 'verdict no-leak' or 'verdict LEAK' (exit 1)."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "200", paramLabel = "N",
             description = "Timed runs per operation, and per thread in the threaded run (default: ${DEFAULT-VALUE}).")
@@ -34,6 +38,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Threads of the threaded signing run (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--soak", paramLabel = "N",
+            description = "Leak check instead of the benchmark: N signatures, then TPM slots and heap before/after.")
+    Long soak;
+
     @Spec
     CommandSpec spec;
 
@@ -41,12 +49,20 @@ final class BenchCommand implements Callable<Integer> {
     private static final int MAX_THREADS = 1024;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         check("--iterations", iterations, MAX_ITERATIONS);
         check("--threads", threads, MAX_THREADS);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Tpm tpm = TpmOptions.open(spec)) {
+            if (soak != null) {
+                if (soak < 1) {
+                    throw new ParameterException(spec.commandLine(), "--soak must be at least 1, got " + soak);
+                }
+                TpmSoak.Result r = TpmSoak.run(tpm, soak, threads, line -> err.println("soak: " + line));
+                r.lines().forEach(out::println);
+                return r.leaked() ? 1 : 0;
+            }
             out.println("# tpmauth bench: " + iterations + " iterations, medians in microseconds");
             out.println("# name median_us client_cpu_us [ops_per_s]");
             new TpmBench(tpm, iterations, threads, line -> err.println("bench: " + line))
