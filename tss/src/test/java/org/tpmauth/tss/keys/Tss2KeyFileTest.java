@@ -285,7 +285,7 @@ class Tss2KeyFileTest {
                 Arguments.of("[2] secret", build(loadable, explicit(2, new DEROctetString(new byte[16])), parent, pub,
                         priv), "import secret ([2] secret)"),
                 Arguments.of("[3] authPolicy", build(loadable, explicit(3, authPolicy), parent, pub, priv),
-                        "([3] authPolicy)"),
+                        "uses the policy command TPM2_PolicyLocality ([3] authPolicy element 0)"),
                 Arguments.of("[5] rsaParent", build(loadable, explicit(5, ASN1Boolean.TRUE), parent, pub, priv),
                         "([5] rsaParent)"),
                 Arguments.of("[6] unknown", build(loadable, explicit(6, DERNull.INSTANCE), parent, pub, priv),
@@ -304,7 +304,7 @@ class Tss2KeyFileTest {
         Tss2KeyFile back = Tss2KeyFile.fromDer(sealed.toDer());
         assertEquals(sealed, back);
         assertEquals(pcrs.toString(), back.policy().get(0).pcrs().toString());
-        assertEquals("TPM2_PolicyPCR[sha256:[0, 7]]", back.policy().get(0).toString(),
+        assertEquals("PolicyPCR(sha256:[0, 7])", back.policy().get(0).toString(),
                 back.policy().toString());
         // openssl_tpm2_engine's layout: TPML_PCR_SELECTION (count 1, sha256, 3-byte bitmap 0x81 0 0) || digest
         byte[] expected = new byte[4 + 2 + 1 + 3 + 32];
