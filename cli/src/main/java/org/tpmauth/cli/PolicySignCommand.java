@@ -86,7 +86,7 @@ final class PolicySignCommand implements Callable<Integer> {
         for (Path file : addTo) {
             Tss2KeyFile.read(file).withSignedPolicy(signed).writePem(file);
         }
-        spec.commandLine().getOut().println("signed " + signed + " to " + out
+        spec.commandLine().getOut().println("wrote " + signed + " to " + out
                 + (addTo.isEmpty() ? "" : " and added it to " + addTo));
         return 0;
     }

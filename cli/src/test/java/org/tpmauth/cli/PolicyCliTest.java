@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -15,10 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.tss.keys.TpmAuthPolicy;
+import org.tpmauth.tss.keys.TpmPolicy;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.wire.TpmReader;
+import org.tpmauth.tss.wire.TpmWriter;
 
 /**
  * Authorized policies from the command line on swtpm: key create / seal --authorized-by, policy sign with a
@@ -159,6 +162,76 @@ class PolicyCliTest {
         } finally {
             tpmauth("key", "evict", "--handle", "0x81000040").ok();
         }
+    }
+
+    /**
+     * tpm2-tools unseals what tpmauth sealed, from the key file's parts (tpm2-tools 5.4's tpm2_load -r does
+     * not take TSS2 PEM sealed data): password-less, PCR policy (tpm2_policypcr), and authorized policy
+     * (tpm2_loadexternal of the signer in policy.sig, tpm2_verifysignature, tpm2_policyauthorize).
+     */
+    @Test
+    void tpm2ToolsUnsealsTpmauthSealedFiles() throws Exception {
+        tpm2("tpm2_createprimary", "-C", "o", "-G", "ecc256:aes128cfb", "-g", "sha256", "-a",
+                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|decrypt", "-c",
+                path("srk.ctx").toString());
+        tpm2("tpm2_flushcontext", "-t"); // without a resource manager, tpm2-tools leave transient objects loaded
+        Path plain = path("tools-plain.pem");
+        tpmauth("seal", "--in", secret.toString(), "--out", plain.toString()).ok();
+        loadParts(plain, "plain");
+        assertEquals("volume key 42", tpm2("tpm2_unseal", "-c", path("plain.ctx").toString()).out());
+        tpm2("tpm2_flushcontext", "-t");
+
+        Path pcr = path("tools-pcr.pem");
+        tpmauth("seal", "--in", secret.toString(), "--pcr-policy", "sha256:0,7", "--out", pcr.toString()).ok();
+        loadParts(pcr, "pcr");
+        Path session = path("session.ctx");
+        tpm2("tpm2_startauthsession", "--policy-session", "-S", session.toString());
+        tpm2("tpm2_policypcr", "-S", session.toString(), "-l", "sha256:0,7");
+        assertEquals("volume key 42", tpm2("tpm2_unseal", "-p", "session:" + session, "-c",
+                path("pcr.ctx").toString()).out());
+        tpm2("tpm2_flushcontext", "-t");
+
+        Path authorized = path("tools-authorized.pem");
+        tpmauth("seal", "--in", secret.toString(), "--authorized-by", signerPub.toString(), "--out",
+                authorized.toString()).ok();
+        Path sig = path("tools.sig");
+        tpmauth("policy", "sign", "--signer", signer.toString(), "--pcrs", "sha256:0,7", "--out", sig.toString()).ok();
+        TpmPolicy authorization = TpmAuthPolicy.read(sig).authorization();
+        Path signerArea = Files.write(path("signer.pub"), TpmWriter.marshal(authorization.signer()::marshalSized));
+        Path signature = Files.write(path("policy.tpmt"), TpmWriter.marshal(authorization.signature()::marshal));
+        tpm2("tpm2_loadexternal", "-C", "o", "-u", signerArea.toString(), "-c", path("signer.ctx").toString(), "-n",
+                path("signer.name").toString());
+        Path trial = path("trial.ctx");
+        Path approved = path("approved.policy");
+        tpm2("tpm2_startauthsession", "-S", trial.toString());
+        tpm2("tpm2_policypcr", "-S", trial.toString(), "-l", "sha256:0,7", "-L", approved.toString());
+        tpm2("tpm2_flushcontext", trial.toString());
+        Path aHash = Files.write(path("ahash.bin"), MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(approved))); // policyRef is empty
+        tpm2("tpm2_verifysignature", "-c", path("signer.ctx").toString(), "-d", aHash.toString(), "-s",
+                signature.toString(), "-t", path("ticket.bin").toString());
+        tpm2("tpm2_flushcontext", "-t");
+        loadParts(authorized, "authorized");
+        tpm2("tpm2_startauthsession", "--policy-session", "-S", session.toString());
+        tpm2("tpm2_policypcr", "-S", session.toString(), "-l", "sha256:0,7");
+        tpm2("tpm2_policyauthorize", "-S", session.toString(), "-i", approved.toString(), "-n",
+                path("signer.name").toString(), "-t", path("ticket.bin").toString());
+        assertEquals("volume key 42", tpm2("tpm2_unseal", "-p", "session:" + session, "-c",
+                path("authorized.ctx").toString()).out());
+        tpm2("tpm2_flushcontext", "-t");
+    }
+
+    /**
+     * tpm2_load of a sealed key file's TPM2B_PUBLIC and TPM2B_PRIVATE under srk.ctx, as NAME.ctx (a saved
+     * context: the next tool loads it again).
+     */
+    private static void loadParts(Path sealedFile, String name) throws IOException {
+        Tss2KeyFile sealed = Tss2KeyFile.read(sealedFile);
+        Path pub = Files.write(path(name + ".pub"), sealed.pubkey());
+        Path priv = Files.write(path(name + ".priv"), sealed.privkey());
+        tpm2("tpm2_load", "-C", path("srk.ctx").toString(), "-u", pub.toString(), "-r", priv.toString(), "-c",
+                path(name + ".ctx").toString());
+        tpm2("tpm2_flushcontext", "-t");
     }
 
     @Test
