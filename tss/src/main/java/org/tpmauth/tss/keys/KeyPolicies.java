@@ -1,7 +1,5 @@
 package org.tpmauth.tss.keys;
 
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +16,7 @@ import org.tpmauth.tss.commands.PolicyAuthorize;
 import org.tpmauth.tss.commands.PolicyPCR;
 import org.tpmauth.tss.commands.VerifySignature;
 import org.tpmauth.tss.policy.PcrPolicy;
+import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.sessions.PolicySession;
 import org.tpmauth.tss.sessions.SessionOptions;
 import org.tpmauth.tss.types.TpmAlg;
@@ -114,7 +113,7 @@ final class KeyPolicies {
     private static void authorize(Tpm tpm, PolicySession session, TpmPolicy authorization) {
         TpmtPublic signer = authorization.signer();
         byte[] approved = session.digest();
-        byte[] aHash = hash(signer.nameAlg(), approved, authorization.policyRef());
+        byte[] aHash = PolicyDigest.hash(signer.nameAlg(), approved, authorization.policyRef());
         int key = tpm.execute(new LoadExternal(signer, TpmHandles.RH_OWNER)).objectHandle();
         TpmtTicket ticket;
         try {
@@ -146,17 +145,5 @@ final class KeyPolicies {
     static PolicySession startSession(Tpm tpm, TpmAlg hash, int saltKey) {
         return PolicySession.start(tpm, SessionOptions.unsalted().withSymmetric(TpmtSymDefObject.NULL)
                 .withAuthHash(hash).saltedTo(saltKey));
-    }
-
-    private static byte[] hash(TpmAlg alg, byte[]... parts) {
-        try {
-            MessageDigest md = MessageDigest.getInstance(alg.jcaDigestName());
-            for (byte[] p : parts) {
-                md.update(p);
-            }
-            return md.digest();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(alg + " is not available", e);
-        }
     }
 }

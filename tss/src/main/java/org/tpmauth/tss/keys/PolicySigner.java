@@ -2,7 +2,6 @@ package org.tpmauth.tss.keys;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -14,6 +13,7 @@ import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.util.BigIntegers;
+import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmtPublic;
@@ -97,13 +97,7 @@ public interface PolicySigner {
 
             @Override
             public TpmtSignature sign(byte[] message) {
-                byte[] digest;
-                try {
-                    digest = MessageDigest.getInstance(HASH.jcaDigestName()).digest(message);
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException(HASH + " is not available", e);
-                }
-                return keys.signRaw(key, digest, HASH, SigningScheme.defaultFor(key.type()));
+                return keys.signRaw(key, PolicyDigest.hash(HASH, message), HASH, SigningScheme.defaultFor(key.type()));
             }
         };
     }
