@@ -153,6 +153,18 @@ class AuthorizedPolicyTest {
     }
 
     @Test
+    void anRsaSoftwareKeySignsPoliciesWithPkcs1() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        KeyPair rsa = g.generateKeyPair();
+        Sealing sealing = new Sealing(tpm);
+        Tss2KeyFile sealed = sealing.seal(SECRET, NONE, List.of(), rsa.getPublic());
+        TpmAuthPolicy signed = signCurrent(PolicySigner.software(rsa.getPrivate(), rsa.getPublic()), null);
+        assertEquals(TpmAlg.RSASSA, signed.authorization().signature().sigAlg());
+        assertArrayEquals(SECRET, sealing.unseal(sealed.withSignedPolicy(signed), NONE));
+    }
+
+    @Test
     void missingForeignAndTamperedSignedPoliciesAreRefusedWithTheReason() throws Exception {
         Sealing sealing = new Sealing(tpm);
         Tss2KeyFile sealed = sealing.seal(SECRET, NONE, List.of(), owner.getPublic());
