@@ -27,7 +27,8 @@ import org.tpmauth.tss.wire.TpmWriter;
 /**
  * Seals secrets (up to 128 bytes) to this TPM: a sealed data object (KEYEDHASH, scheme NULL) under the
  * owner hierarchy's ECC storage primary, unsealed with TPM2_Unseal. Its auth is a password, a
- * TPM2_PolicyPCR policy on the PCRs' values at sealing time, or both (PolicyPCR then PolicyAuthValue).
+ * TPM2_PolicyPCR policy on the PCRs' values at sealing time, or an authorized policy (TPM2_PolicyAuthorize
+ * by a signer, satisfied by signed PCR policies), the latter two followed by PolicyAuthValue with a password.
  * The facade's secure sessions keep the secret and the password off the wire.
  */
 public final class Sealing {
