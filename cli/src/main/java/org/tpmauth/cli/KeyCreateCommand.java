@@ -3,11 +3,13 @@ package org.tpmauth.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
+import org.tpmauth.tss.types.PcrSelectionSpec;
 import org.tpmauth.tss.types.TpmHandles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +34,16 @@ final class KeyCreateCommand implements Callable<Integer> {
             description = "0x40000001 (the standard storage primary, default) or a persistent storage key 0x81xxxxxx.")
     String parent;
 
+    @Option(names = "--pcr-policy", paramLabel = "SEL",
+            description = "Usable only while these PCRs hold their current values, e.g. sha256:0,2,4,7 (the key "
+                + "file's policy says so; tpm2-openssl-style readers run it).")
+    String pcrPolicy;
+
+    @Option(names = "--authorized-by", paramLabel = "signer-pub.pem",
+            description = "Usable only under a PCR policy this public key signed (tpmauth policy sign), so that "
+                + "after a firmware update the owner signs a new policy instead of replacing the key.")
+    Path authorizedBy;
+
     @Option(names = {"--out", "-o"}, required = true, paramLabel = "key.pem", description = "Key file to write.")
     Path out;
 
@@ -50,13 +62,16 @@ final class KeyCreateCommand implements Callable<Integer> {
         byte[] password = KeyRef.readPassword(passwordFile);
         Tss2KeyFile file;
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            file = keys.create(algorithm, password, TpmHandles.parse(parent));
+            file = keys.create(algorithm, password, TpmHandles.parse(parent),
+                    pcrPolicy == null ? List.of() : PcrSelectionSpec.parse(pcrPolicy),
+                    authorizedBy == null ? null : PemKeys.readPublicKey(authorizedBy));
         } finally {
             Arrays.fill(password, (byte) 0);
         }
         file.writePem(out);
         spec.commandLine().getOut().println("created " + algorithm + " key " + out
-                + (passwordFile == null ? "" : " (password protected)"));
+                + (passwordFile == null ? "" : " (password protected)")
+                + (file.policy().isEmpty() ? "" : " (policy " + file.policy() + ")"));
         return 0;
     }
 }

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.tpmauth.tss.keys.KeyFileFormatException;
+import org.tpmauth.tss.keys.TpmAuthPolicy;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
@@ -19,6 +21,14 @@ final class KeyRef {
     }
 
     static TpmKey load(TpmKeys keys, String key, Path passwordFile) throws IOException {
+        return load(keys, key, passwordFile, List.of());
+    }
+
+    /**
+     * Loads {@code key}; {@code policySignatures} ({@code policy.sig} files) are tried, in order, before the
+     * signed policies the key file holds, when the key is under an authorized policy.
+     */
+    static TpmKey load(TpmKeys keys, String key, Path passwordFile, List<Path> policySignatures) throws IOException {
         byte[] password = readPassword(passwordFile);
         try {
             if (key.toLowerCase().startsWith("0x81")) {
@@ -35,10 +45,25 @@ final class KeyRef {
             } catch (KeyFileFormatException e) {
                 throw new IllegalArgumentException(key + " is not a usable TSS2 key file: " + e.getMessage(), e);
             }
-            return keys.load(file, password);
+            return keys.load(withSignedPolicies(file, policySignatures), password);
         } finally {
             Arrays.fill(password, (byte) 0);
         }
+    }
+
+    /** {@code file} with the signed policies of {@code policySignatures} tried first, in the order given. */
+    static Tss2KeyFile withSignedPolicies(Tss2KeyFile file, List<Path> policySignatures) throws IOException {
+        Tss2KeyFile result = file;
+        for (int i = policySignatures.size() - 1; i >= 0; i--) {
+            Path sig = policySignatures.get(i);
+            try {
+                result = result.withSignedPolicy(TpmAuthPolicy.read(sig));
+            } catch (KeyFileFormatException e) {
+                throw new IllegalArgumentException(sig + " is not a signed policy (tpmauth policy sign): "
+                        + e.getMessage(), e);
+            }
+        }
+        return result;
     }
 
     /**

@@ -4,6 +4,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmException;
@@ -29,6 +31,11 @@ final class KeySignCommand implements Callable<Integer> {
 
     @Option(names = "--password-file", paramLabel = "F", description = "The key's password (if it has one).")
     Path passwordFile;
+
+    @Option(names = "--policy-signature", paramLabel = "policy.sig",
+            description = "For a key made with --authorized-by: a signed policy (tpmauth policy sign), tried before "
+                + "those in the key file; may be repeated.")
+    List<Path> policySignatures = new ArrayList<>();
 
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "File to sign.")
     Path in;
@@ -57,7 +64,7 @@ final class KeySignCommand implements Callable<Integer> {
         byte[] hashed = hashFile(in, hash);
         byte[] signature;
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            TpmKey k = KeyRef.load(keys, key, passwordFile);
+            TpmKey k = KeyRef.load(keys, key, passwordFile, policySignatures);
             SigningScheme s = scheme == null ? SigningScheme.defaultFor(k.type()) : SigningScheme.parse(scheme);
             signature = sign(keys, k, hashed, hash, s);
         }

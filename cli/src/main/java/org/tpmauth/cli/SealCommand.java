@@ -29,6 +29,11 @@ final class SealCommand implements Callable<Integer> {
                 + "PCR changes the secret cannot be unsealed.")
     String pcrPolicy;
 
+    @Option(names = "--authorized-by", paramLabel = "signer-pub.pem",
+            description = "Instead of fixed PCR values: unseal under any PCR policy this public key signed "
+                + "(tpmauth policy sign), so that after an update the owner signs the new values.")
+    Path authorizedBy;
+
     @Option(names = "--password-file", paramLabel = "F",
             description = "Also require the password in F (one trailing newline is ignored).")
     Path passwordFile;
@@ -52,14 +57,16 @@ final class SealCommand implements Callable<Integer> {
         List<TpmsPcrSelection> pcrs = pcrPolicy == null ? List.of() : PcrSelectionSpec.parse(pcrPolicy);
         Tss2KeyFile file;
         try (Tpm tpm = TpmOptions.open(spec)) {
-            file = new Sealing(tpm).seal(secret, password, pcrs);
+            file = new Sealing(tpm).seal(secret, password, pcrs,
+                    authorizedBy == null ? null : PemKeys.readPublicKey(authorizedBy));
         } finally {
             Arrays.fill(secret, (byte) 0);
             Arrays.fill(password, (byte) 0);
         }
         file.writePem(out);
         spec.commandLine().getOut().println("sealed " + in + " to " + out + (pcrs.isEmpty() ? "" : " (PCRs " + pcrs
-                + ")") + (passwordFile == null ? "" : " (password protected)"));
+                + ")") + (authorizedBy == null ? "" : " (authorized by " + authorizedBy + ")")
+                + (passwordFile == null ? "" : " (password protected)"));
         return 0;
     }
 }

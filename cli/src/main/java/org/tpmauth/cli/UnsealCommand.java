@@ -3,7 +3,9 @@ package org.tpmauth.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
@@ -26,6 +28,11 @@ final class UnsealCommand implements Callable<Integer> {
             description = "The password it was sealed with (one trailing newline is ignored).")
     Path passwordFile;
 
+    @Option(names = "--policy-signature", paramLabel = "policy.sig",
+            description = "For data sealed with --authorized-by: a signed policy (tpmauth policy sign), tried before "
+                + "those in the file; may be repeated.")
+    List<Path> policySignatures = new ArrayList<>();
+
     @Option(names = {"--out", "-o"}, paramLabel = "FILE", description = "Write the secret here (mode 600).")
     Path out;
 
@@ -34,7 +41,7 @@ final class UnsealCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Tss2KeyFile file = Tss2KeyFile.read(in);
+        Tss2KeyFile file = KeyRef.withSignedPolicies(Tss2KeyFile.read(in), policySignatures);
         byte[] password = KeyRef.readPassword(passwordFile);
         byte[] secret;
         try (Tpm tpm = TpmOptions.open(spec)) {

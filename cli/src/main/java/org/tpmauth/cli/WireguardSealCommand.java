@@ -31,6 +31,11 @@ final class WireguardSealCommand implements Callable<Integer> {
                 + "bootloader, firmware, kernel) the key stays sealed.")
     String pcrPolicy;
 
+    @Option(names = "--authorized-by", paramLabel = "signer.pub.pem",
+            description = "Instead of fixed PCR values: unseal under any PCR policy this public key signed (tpmauth "
+                + "policy sign), so that after an update the owner signs the new values and the key opens again.")
+    Path authorizedBy;
+
     @Option(names = "--password-file", paramLabel = "F",
             description = "Also require the password in F (one trailing newline is ignored).")
     Path passwordFile;
@@ -55,14 +60,16 @@ final class WireguardSealCommand implements Callable<Integer> {
         byte[] password = KeyRef.readPassword(passwordFile);
         Tss2KeyFile sealed;
         try (Tpm tpm = TpmOptions.open(spec)) {
-            sealed = SealedWireGuardKey.seal(new Sealing(tpm), key, password, pcrs);
+            sealed = SealedWireGuardKey.seal(new Sealing(tpm), key, password, pcrs,
+                    authorizedBy == null ? null : PemKeys.readPublicKey(authorizedBy));
         } finally {
             key.destroy();
             Arrays.fill(password, (byte) 0);
         }
         sealed.writePem(out);
         spec.commandLine().getErr().println("sealed WireGuard key written to " + out + (pcrs.isEmpty() ? ""
-                : " (PCRs " + pcrPolicy + ")") + (passwordFile == null ? "" : " (password protected)")
+                : " (PCRs " + pcrPolicy + ")") + (authorizedBy == null ? "" : " (authorized by " + authorizedBy + ")")
+                + (passwordFile == null ? "" : " (password protected)")
                 + "; public key:");
         spec.commandLine().getOut().println(SealedWireGuardKey.publicKey(sealed));
         return 0;

@@ -1,7 +1,9 @@
 package org.tpmauth.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
@@ -33,6 +35,11 @@ final class WireguardUpCommand implements Callable<Integer> {
             description = "The password it was sealed with (one trailing newline is ignored).")
     Path passwordFile;
 
+    @Option(names = "--policy-signature", paramLabel = "F",
+            description = "For a key sealed with --authorized-by: a signed PCR policy (tpmauth policy sign), tried "
+                + "before those stored in the file; may be repeated.")
+    List<Path> policySignatures = new ArrayList<>();
+
     @Option(names = "--netns", paramLabel = "NS",
             description = "The interface lives in this network namespace (runs wg and ip through `ip netns exec NS`).")
     String netns;
@@ -42,7 +49,7 @@ final class WireguardUpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Tss2KeyFile file = Tss2KeyFile.read(sealed);
+        Tss2KeyFile file = KeyRef.withSignedPolicies(Tss2KeyFile.read(sealed), policySignatures);
         byte[] password = KeyRef.readPassword(passwordFile);
         String pub;
         try (Tpm tpm = TpmOptions.open(spec)) {

@@ -126,6 +126,34 @@ class TlsCliTest {
         }
     }
 
+    /** Keys under a PCR policy and under a signed policy stored in the key file sign CSRs and TLS handshakes. */
+    @Test
+    void keysUnderPcrAndAuthorizedPoliciesAuthenticate() throws Exception {
+        String tcti = SWTPM.tcti();
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "policy-signer.pem");
+        openssl("pkey", "-in", "policy-signer.pem", "-pubout", "-out", "policy-signer-pub.pem");
+        for (String policy : List.of("--pcr-policy=sha256:0,7", "--authorized-by=policy-signer-pub.pem")) {
+            String name = policy.startsWith("--pcr") ? "pcr" : "authorized";
+            Path key = dir.resolve(name + "-policy.key.pem");
+            Cli.tpmauthOn(tcti, "key", "create", policy.replace("=policy-signer", "=" + dir + "/policy-signer"),
+                    "--out", key.toString(), "--force").ok();
+            if (name.equals("authorized")) {
+                Cli.tpmauthOn(tcti, "policy", "sign", "--signer", dir.resolve("policy-signer.pem").toString(), "--pcrs",
+                        "sha256:0,7", "--out", dir.resolve("tls.sig").toString(), "--add-to", key.toString()).ok();
+            }
+            Path req = dir.resolve(name + "-policy.csr");
+            Cli.tpmauthOn(tcti, "csr", "--key", key.toString(), "--subject", "CN=" + name, "--out", req.toString())
+                    .ok();
+            Path cert = dir.resolve(name + "-policy.crt.pem");
+            sign(req.toString(), "ca", cert.toString());
+            try (OpensslServer server = server("-tls1_3")) {
+                assertTrue(Cli.tpmauthOn(tcti, "tls", "connect", "127.0.0.1:" + server.port, "--key", key.toString(),
+                        "--cert", cert.toString(), "--ca", dir.resolve("ca.pem").toString()).ok().out()
+                        .contains("client auth: accepted"), name);
+            }
+        }
+    }
+
     @Test
     void foreignCertificateFailsWithTheReason() throws Exception {
         String[] kc = keyAndCert("ec-p256", "foreign");

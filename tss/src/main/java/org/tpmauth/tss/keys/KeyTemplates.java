@@ -44,12 +44,22 @@ public final class KeyTemplates {
      * protection, which is what stops password guessing.
      */
     public static TpmtPublic signingKey(KeyAlgorithm algorithm, boolean hasPassword) {
-        int attributes = BASE | TpmaObject.SIGN_ENCRYPT | TpmaObject.DECRYPT
-                | (hasPassword ? 0 : TpmaObject.NO_DA);
+        return signingKey(algorithm, hasPassword, new byte[0]);
+    }
+
+    /**
+     * A signing key as {@link #signingKey(KeyAlgorithm, boolean)} whose use needs {@code authPolicy} (a
+     * policy digest; empty for none): with a policy, userWithAuth is clear, so a password alone never
+     * authorizes it.
+     */
+    public static TpmtPublic signingKey(KeyAlgorithm algorithm, boolean hasPassword, byte[] authPolicy) {
+        int attributes = (BASE & ~(authPolicy.length > 0 ? TpmaObject.USER_WITH_AUTH : 0))
+                | TpmaObject.SIGN_ENCRYPT | TpmaObject.DECRYPT | (hasPassword ? 0 : TpmaObject.NO_DA);
         TpmuPublicParms parms = algorithm.isEcc()
                 ? new TpmuPublicParms.Ecc(TpmtSymDefObject.NULL, TpmtAsymScheme.NULL, algorithm.curve(),
                         TpmtKdfScheme.NULL)
                 : new TpmuPublicParms.Rsa(TpmtSymDefObject.NULL, TpmtAsymScheme.NULL, algorithm.rsaBits(), 0);
-        return new TpmtPublic(TpmAlg.SHA256, attributes, parms);
+        return new TpmtPublic(TpmAlg.SHA256, attributes, authPolicy, parms,
+                new TpmtPublic(TpmAlg.SHA256, attributes, parms).unique());
     }
 }

@@ -1,6 +1,6 @@
 package org.tpmauth.tss.keys;
 
-import java.util.ArrayList;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.tpmauth.tss.Tpm;
@@ -8,17 +8,12 @@ import org.tpmauth.tss.commands.Create;
 import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.Load;
-import org.tpmauth.tss.commands.PolicyAuthValue;
-import org.tpmauth.tss.commands.PolicyPCR;
 import org.tpmauth.tss.commands.Unseal;
-import org.tpmauth.tss.policy.PcrPolicy;
-import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.sessions.HmacSession;
 import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.sessions.PolicySession;
 import org.tpmauth.tss.sessions.SessionOptions;
 import org.tpmauth.tss.types.TpmAlg;
-import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmsPcrSelection;
@@ -32,7 +27,8 @@ import org.tpmauth.tss.wire.TpmWriter;
 /**
  * Seals secrets (up to 128 bytes) to this TPM: a sealed data object (KEYEDHASH, scheme NULL) under the
  * owner hierarchy's ECC storage primary, unsealed with TPM2_Unseal. Its auth is a password, a
- * TPM2_PolicyPCR policy on the PCRs' values at sealing time, or both (PolicyPCR then PolicyAuthValue).
+ * TPM2_PolicyPCR policy on the PCRs' values at sealing time, or an authorized policy (TPM2_PolicyAuthorize
+ * by a signer, satisfied by signed PCR policies), the latter two followed by PolicyAuthValue with a password.
  * The facade's secure sessions keep the secret and the password off the wire.
  */
 public final class Sealing {
@@ -50,19 +46,20 @@ public final class Sealing {
      * (2.23.133.10.1.5) whose {@code [1] policy} lists PolicyPCR (and PolicyAuthValue with a password).
      */
     public Tss2KeyFile seal(byte[] secret, byte[] password, List<TpmsPcrSelection> pcrs) {
+        return seal(secret, password, pcrs, null);
+    }
+
+    /**
+     * Seals {@code secret} as {@link #seal(byte[], byte[], List)}, or, with {@code authorizedBy}, under an
+     * authorized policy: it unseals under any PCR policy that key signed ({@link PolicySigner}), so that
+     * after a firmware update the owner signs a new policy instead of sealing again. {@code pcrs} must then
+     * be empty.
+     */
+    public Tss2KeyFile seal(byte[] secret, byte[] password, List<TpmsPcrSelection> pcrs, PublicKey authorizedBy) {
         byte[] auth = password == null ? new byte[0] : password;
-        List<TpmPolicy> policy = new ArrayList<>();
-        PolicyDigest digest = new PolicyDigest(NAME_ALG);
-        if (!pcrs.isEmpty()) {
-            byte[] pcrDigest = PcrPolicy.currentValuesDigest(tpm, NAME_ALG, pcrs);
-            policy.add(TpmPolicy.pcr(pcrs, pcrDigest));
-            digest.pcr(pcrs, pcrDigest);
-            if (auth.length > 0) {
-                policy.add(TpmPolicy.authValue());
-                digest.authValue();
-            }
-        }
-        TpmtPublic template = template(auth.length > 0, policy.isEmpty() ? new byte[0] : digest.value());
+        List<TpmPolicy> policy = KeyPolicies.forNewObject(tpm, NAME_ALG, pcrs, authorizedBy, auth.length > 0);
+        TpmtPublic template = template(auth.length > 0, policy.isEmpty() ? new byte[0]
+                : TpmPolicy.digest(policy, NAME_ALG));
         Create.Response created = underPrimary(srk -> tpm.execute(
                 new Create(srk, new TpmsSensitiveCreate(auth.clone(), secret.clone()), template)));
         return Tss2KeyFile.sealed(TpmHandles.RH_OWNER, TpmWriter.marshal(created.outPublic()::marshalSized),
@@ -83,8 +80,9 @@ public final class Sealing {
     }
 
     /**
-     * Loads {@code sealed} and unseals it: through a policy session (PolicyPCR, PolicyAuthValue) when it
-     * has a policy, else with {@code password}. A changed PCR fails with an error naming the policy.
+     * Loads {@code sealed} and unseals it: through a policy session when it has a policy (PolicyPCR with
+     * the pcrDigest stored in the file, so the TPM itself refuses changed PCRs; PolicyAuthorize with the
+     * file's signed policies; PolicyAuthValue), else with {@code password}. A failed policy names itself.
      */
     public byte[] unseal(Tss2KeyFile sealed, byte[] password) {
         if (sealed.type() != Tss2KeyFile.KeyType.SEALED) {
@@ -103,13 +101,10 @@ public final class Sealing {
                 if (sealed.policy().isEmpty()) {
                     return tpm.execute(new Unseal(item), PasswordSession.of(auth)).outData();
                 }
-                try (PolicySession s = PolicySession.start(tpm, publicArea.nameAlg());
+                try (PolicySession s = KeyPolicies.startSession(tpm, publicArea.nameAlg(), srk);
                         HmacSession encrypt = HmacSession.start(tpm, SessionOptions.unsalted().saltedTo(srk)
                                 .withParameterEncryption(false, true))) {
-                    for (TpmPolicy p : sealed.policy()) {
-                        s.run(p.commandCode() == TpmCc.PolicyPCR ? new PolicyPCR(s.handle(), new byte[0], p.pcrs())
-                                : new PolicyAuthValue(s.handle()));
-                    }
+                    KeyPolicies.satisfy(tpm, s, sealed.policy(), sealed.authPolicy());
                     return s.execute(new Unseal(item), auth, encrypt).outData();
                 }
             } finally {

@@ -1,6 +1,7 @@
 package org.tpmauth.tss.keys;
 
 import java.security.interfaces.RSAPublicKey;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,11 +22,14 @@ import org.tpmauth.tss.commands.Load;
 import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.commands.RsaDecrypt;
 import org.tpmauth.tss.commands.Sign;
+import org.tpmauth.tss.commands.TpmCommand;
 import org.tpmauth.tss.sessions.PasswordSession;
+import org.tpmauth.tss.sessions.PolicySession;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmPt;
 import org.tpmauth.tss.types.TpmtAsymScheme;
+import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmtSignature;
@@ -50,18 +54,26 @@ public final class TpmKeys implements AutoCloseable {
     /** The keys this instance loaded, by the handle their TpmKey carries. */
     private final Map<Integer, Loaded> loaded = new ConcurrentHashMap<>();
 
-    /** What it takes to load a key again; {@link #handle} is where it is loaded now. */
+    /**
+     * What it takes to load a key again and authorize its use; {@link #handle} is where it is loaded now.
+     * A key with a policy keeps its auth value for the policy session's PolicyAuthValue.
+     */
     private static final class Loaded {
         final int parent;
         final TpmtPublic publicArea;
         final byte[] privateBlob;
+        final List<TpmPolicy> policy;
+        final List<TpmAuthPolicy> signed;
+        final byte[] authValue;
         volatile int handle;
 
-        Loaded(int parent, TpmtPublic publicArea, byte[] privateBlob, int handle) {
+        Loaded(int parent, TpmtPublic publicArea, byte[] privateBlob, Tss2KeyFile file, byte[] authValue) {
             this.parent = parent;
             this.publicArea = publicArea;
             this.privateBlob = privateBlob;
-            this.handle = handle;
+            this.policy = file.policy();
+            this.signed = file.authPolicy();
+            this.authValue = authValue.clone();
         }
     }
 
@@ -78,30 +90,44 @@ public final class TpmKeys implements AutoCloseable {
      * persistent storage key) and returns it as a key file. {@code password} may be empty.
      */
     public Tss2KeyFile create(KeyAlgorithm algorithm, byte[] password, int parent) {
+        return create(algorithm, password, parent, List.of(), null);
+    }
+
+    /**
+     * Creates a signing key as {@link #create(KeyAlgorithm, byte[], int)} that is usable only while
+     * {@code pcrs} (unless empty) hold their current values, or, with {@code authorizedBy}, only under a
+     * PCR policy that key signed ({@link PolicySigner}; {@code pcrs} empty then). The key file's
+     * {@code [1] policy} says so, and a password adds PolicyAuthValue to it.
+     */
+    public Tss2KeyFile create(KeyAlgorithm algorithm, byte[] password, int parent, List<TpmsPcrSelection> pcrs,
+            PublicKey authorizedBy) {
         byte[] auth = password == null ? new byte[0] : password;
+        TpmtPublic template = KeyTemplates.signingKey(algorithm, auth.length > 0, new byte[0]);
+        List<TpmPolicy> policy = KeyPolicies.forNewObject(tpm, template.nameAlg(), pcrs, authorizedBy, auth.length > 0);
+        TpmtPublic withPolicy = policy.isEmpty() ? template
+                : KeyTemplates.signingKey(algorithm, auth.length > 0, TpmPolicy.digest(policy, template.nameAlg()));
         Create.Response created = underParent(parent, handle -> tpm.execute(new Create(handle,
-                TpmsSensitiveCreate.withAuth(auth), KeyTemplates.signingKey(algorithm, auth.length > 0))));
+                TpmsSensitiveCreate.withAuth(auth), withPolicy)));
         byte[] privkey = TpmWriter.marshal(out -> out.sized(created.outPrivate()));
-        return Tss2KeyFile.loadable(parent, sized(created.outPublic()), privkey, auth.length == 0);
+        return Tss2KeyFile.loadable(parent, sized(created.outPublic()), privkey, auth.length == 0, policy);
     }
 
     /**
      * Loads a key file under its parent. {@code password} (may be empty) authorizes later use of the
-     * key; whether it is right shows at the first signature.
+     * key; whether it is right shows at the first signature. A key with a {@code [1] policy} is used
+     * through a policy session that runs it (with the file's {@code [3]} signed policies when it is an
+     * authorized policy; {@link Tss2KeyFile#withSignedPolicy} adds one).
      */
     public TpmKey load(Tss2KeyFile file, byte[] password) {
         if (file.type() != Tss2KeyFile.KeyType.LOADABLE) {
             throw new IllegalArgumentException("the key file holds " + file.type() + ", which cannot be loaded as a"
                     + " signing key");
         }
-        if (!file.policy().isEmpty()) {
-            throw new IllegalArgumentException("the key file's signing key needs the policy " + file.policy()
-                    + ", which tpmauth does not support yet for signing keys");
-        }
         TpmtPublic publicArea = whole(file.pubkey(), "TPM2B_PUBLIC of the key file", TpmtPublic::readSized);
         // the file holds the TPM2B_PRIVATE with its size; TPM2_Load's inPrivate is the blob inside
         byte[] privateBlob = whole(file.privkey(), "TPM2B_PRIVATE of the key file", TpmReader::sized);
-        Loaded key = new Loaded(file.parent(), publicArea, privateBlob, 0);
+        Loaded key = new Loaded(file.parent(), publicArea, privateBlob, file, password == null ? new byte[0]
+                : password);
         key.handle = loadUnderParent(key);
         loaded.put(key.handle, key);
         return new TpmKey(key.handle, publicArea, session(password));
@@ -232,8 +258,7 @@ public final class TpmKeys implements AutoCloseable {
                     + " bytes, not " + digest.length);
         }
         try {
-            return onKey(key, handle -> tpm.execute(new Sign(handle, digest, scheme.withHash(hash)), key.auth()))
-                    .signature();
+            return onKey(key, handle -> authorized(key, new Sign(handle, digest, scheme.withHash(hash)))).signature();
         } catch (TpmResponseException e) {
             throw authFailure(key, e);
         }
@@ -254,8 +279,8 @@ public final class TpmKeys implements AutoCloseable {
             throw new IllegalArgumentException("raw RSA takes at most " + size + " bytes, not " + block.length);
         }
         try {
-            byte[] out = onKey(key, handle -> tpm.execute(
-                    new RsaDecrypt(handle, leftPad(block, size), TpmtAsymScheme.NULL, new byte[0]), key.auth())).message();
+            byte[] out = onKey(key, handle -> authorized(key,
+                    new RsaDecrypt(handle, leftPad(block, size), TpmtAsymScheme.NULL, new byte[0]))).message();
             return leftPad(out, size);
         } catch (TpmResponseException e) {
             throw authFailure(key, e);
@@ -278,6 +303,21 @@ public final class TpmKeys implements AutoCloseable {
      */
     public byte[] sign(TpmKey key, byte[] digest, TpmAlg hash, SigningScheme scheme) {
         return SignatureEncoding.standard(signRaw(key, digest, hash, scheme));
+    }
+
+    /**
+     * Runs a command that uses {@code key}: with its password, or through a policy session (salted to
+     * its parent) that satisfies the key file's policy.
+     */
+    private <R> R authorized(TpmKey key, TpmCommand<R> command) {
+        Loaded l = loaded.get(key.handle());
+        if (l == null || l.policy.isEmpty()) {
+            return tpm.execute(command, key.auth());
+        }
+        try (PolicySession s = KeyPolicies.startSession(tpm, l.publicArea.nameAlg(), parentHandle(l.parent))) {
+            KeyPolicies.satisfy(tpm, s, l.policy, l.signed);
+            return s.execute(command, l.authValue);
+        }
     }
 
     /**

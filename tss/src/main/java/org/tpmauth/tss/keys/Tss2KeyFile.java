@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.wire.TpmFormatException;
 import org.tpmauth.tss.wire.TpmReader;
@@ -37,10 +39,11 @@ import org.tpmauth.tss.wire.TpmReader;
  *
  * This class is the file format only. {@code pubkey} and {@code privkey} are the TPM2B_PUBLIC and
  * TPM2B_PRIVATE exactly as they appear in the file (size prefix included), ready to be handed to
- * TPM2_Load under the parent. Reading accepts loadable keys with {@code emptyAuth} and
- * {@code description}; a file with {@code policy}, {@code secret}, {@code authPolicy},
- * {@code rsaParent}, an unknown optional field, or the importable / sealed key types raises
- * {@link UnsupportedKeyFileException}, never a silently wrong load. Like OpenSSL, reading accepts
+ * TPM2_Load under the parent. Reading accepts loadable and sealed objects with {@code emptyAuth},
+ * {@code description}, {@code policy} (PolicyPCR, PolicyAuthValue, PolicyAuthorize) and {@code authPolicy}
+ * (signed policies); a file with {@code secret}, {@code rsaParent}, another policy command, an unknown
+ * optional field, or the importable key type raises {@link UnsupportedKeyFileException}, never a
+ * silently wrong load. Like OpenSSL, reading accepts
  * BER as well as DER. Writing produces what tpm2-openssl and {@code tpm2_encodeobject} write (their
  * files come back byte for byte): DER, except that {@code emptyAuth} TRUE has the content octet
  * 0x01 as OpenSSL's ASN1_BOOLEAN writes it; {@link #toPem()} wraps it in 64-character base64 lines.
@@ -58,9 +61,11 @@ import org.tpmauth.tss.wire.TpmReader;
  * @param description the optional human-readable description
  * @param policy      the {@code [1] policy} commands a policy session runs before the object is used
  *                    (empty when absent); only those of {@link TpmPolicy#SUPPORTED} are read
+ * @param authPolicy  the {@code [3] authPolicy} signed policies, tried in order when {@code policy} starts
+ *                    with TPM2_PolicyAuthorize (empty when absent)
  */
 public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent, byte[] pubkey, byte[] privkey,
-        Optional<String> description, List<TpmPolicy> policy) {
+        Optional<String> description, List<TpmPolicy> policy, List<TpmAuthPolicy> authPolicy) {
 
     /** The PEM label, as in {@code -----BEGIN TSS2 PRIVATE KEY-----}. */
     public static final String PEM_LABEL = "TSS2 PRIVATE KEY";
@@ -113,6 +118,7 @@ public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent,
         Objects.requireNonNull(emptyAuth, "emptyAuth");
         Objects.requireNonNull(description, "description");
         policy = List.copyOf(policy);
+        authPolicy = List.copyOf(authPolicy);
         String problem = problem(parent, pubkey, privkey);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
@@ -129,13 +135,26 @@ public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent,
      * auth value, FALSE when it has one), no description.
      */
     public static Tss2KeyFile loadable(int parent, byte[] pubkey, byte[] privkey, boolean emptyAuth) {
-        return new Tss2KeyFile(KeyType.LOADABLE, Optional.of(emptyAuth), parent, pubkey, privkey, Optional.empty());
+        return loadable(parent, pubkey, privkey, emptyAuth, List.of());
     }
 
     /** A key file without a policy. */
     public Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent, byte[] pubkey, byte[] privkey,
             Optional<String> description) {
-        this(type, emptyAuth, parent, pubkey, privkey, description, List.of());
+        this(type, emptyAuth, parent, pubkey, privkey, description, List.of(), List.of());
+    }
+
+    /** A key file without signed policies. */
+    public Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent, byte[] pubkey, byte[] privkey,
+            Optional<String> description, List<TpmPolicy> policy) {
+        this(type, emptyAuth, parent, pubkey, privkey, description, policy, List.of());
+    }
+
+    /** A loadable key with its policy (empty for none). */
+    public static Tss2KeyFile loadable(int parent, byte[] pubkey, byte[] privkey, boolean emptyAuth,
+            List<TpmPolicy> policy) {
+        return new Tss2KeyFile(KeyType.LOADABLE, Optional.of(emptyAuth), parent, pubkey, privkey, Optional.empty(),
+                policy);
     }
 
     /** A sealed data object (2.23.133.10.1.5) with its policy (empty for a password-only object). */
@@ -147,7 +166,24 @@ public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent,
 
     /** This key file with the given description (or none when {@code null}). */
     public Tss2KeyFile withDescription(String description) {
-        return new Tss2KeyFile(type, emptyAuth, parent, pubkey, privkey, Optional.ofNullable(description), policy);
+        return new Tss2KeyFile(type, emptyAuth, parent, pubkey, privkey, Optional.ofNullable(description), policy,
+                authPolicy);
+    }
+
+    /**
+     * This key file with {@code signed} first in its {@code [3] authPolicy} (tried first, as
+     * openssl_tpm2_engine adds a new policy), replacing an equal one already there.
+     *
+     * @throws IllegalArgumentException when the file's own policy does not start with TPM2_PolicyAuthorize
+     */
+    public Tss2KeyFile withSignedPolicy(TpmAuthPolicy signed) {
+        if (policy.isEmpty() || policy.get(0).commandCode() != TpmCc.PolicyAuthorize) {
+            throw new IllegalArgumentException("this key file's object is not under an authorized policy "
+                    + "(its policy is " + (policy.isEmpty() ? "empty" : policy) + "), so a signed policy cannot help");
+        }
+        List<TpmAuthPolicy> signedFirst = new ArrayList<>(List.of(signed));
+        authPolicy.stream().filter(p -> !p.equals(signed)).forEach(signedFirst::add);
+        return new Tss2KeyFile(type, emptyAuth, parent, pubkey, privkey, description, policy, signedFirst);
     }
 
     /**
@@ -265,13 +301,13 @@ public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent,
     public boolean equals(Object o) {
         return o instanceof Tss2KeyFile k && type == k.type && emptyAuth.equals(k.emptyAuth) && parent == k.parent
                 && Arrays.equals(pubkey, k.pubkey) && Arrays.equals(privkey, k.privkey)
-                && description.equals(k.description) && policy.equals(k.policy);
+                && description.equals(k.description) && policy.equals(k.policy) && authPolicy.equals(k.authPolicy);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(type, emptyAuth, parent, Arrays.hashCode(pubkey), Arrays.hashCode(privkey), description,
-                policy);
+                policy, authPolicy);
     }
 
     /** Shows sizes, not blobs: the private part stays out of logs. */
@@ -280,6 +316,7 @@ public record Tss2KeyFile(KeyType type, Optional<Boolean> emptyAuth, int parent,
         return "Tss2KeyFile[type=" + type + ", emptyAuth=" + emptyAuth.map(String::valueOf).orElse("absent")
                 + ", parent=" + TpmHandles.hex(parent) + ", pubkey=" + pubkey.length + " bytes, privkey=(hidden, "
                 + privkey.length + " bytes)" + description.map(d -> ", description=" + d).orElse("")
-                + (policy.isEmpty() ? "" : ", policy=" + policy) + "]";
+                + (policy.isEmpty() ? "" : ", policy=" + policy)
+                + (authPolicy.isEmpty() ? "" : ", authPolicy=" + authPolicy.size() + " signed") + "]";
     }
 }

@@ -74,25 +74,30 @@ final class Tss2KeyFileCodec {
     }
 
     static Tss2KeyFile fromPem(String pem) throws KeyFileFormatException {
+        return fromDer(pemContent(pem, Tss2KeyFile.PEM_LABEL, "a key file"));
+    }
+
+    /** The DER inside the one PEM block labelled {@code label} that {@code pem} holds. */
+    private static byte[] pemContent(String pem, String label, String what) throws KeyFileFormatException {
         checkSize(pem.length());
         try (PemReader reader = new PemReader(new StringReader(pem))) {
             PemObject block = nextBlock(reader);
             if (block == null) {
-                throw new KeyFileFormatException("no PEM block found; a key file starts with -----BEGIN "
-                        + Tss2KeyFile.PEM_LABEL + "-----");
+                throw new KeyFileFormatException("no PEM block found; " + what + " starts with -----BEGIN " + label
+                        + "-----");
             }
-            if (!Tss2KeyFile.PEM_LABEL.equals(block.getType())) {
+            if (!label.equals(block.getType())) {
                 throw new KeyFileFormatException("the PEM block is labelled '" + shorten(block.getType()) + "', not '"
-                        + Tss2KeyFile.PEM_LABEL + "'");
+                        + label + "'");
             }
             if (!block.getHeaders().isEmpty()) {
                 throw new KeyFileFormatException("the PEM block has headers (e.g. encryption), which a "
-                        + Tss2KeyFile.PEM_LABEL + " never has");
+                        + label + " never has");
             }
             if (nextBlock(reader) != null) {
-                throw new KeyFileFormatException("more than one PEM block; a key file holds exactly one");
+                throw new KeyFileFormatException("more than one PEM block; " + what + " holds exactly one");
             }
-            return fromDer(block.getContent());
+            return block.getContent();
         } catch (KeyFileFormatException e) {
             throw e;
         } catch (IOException e) {
@@ -125,6 +130,7 @@ final class Tss2KeyFileCodec {
         Optional<Boolean> emptyAuth = Optional.empty();
         Optional<String> description = Optional.empty();
         List<TpmPolicy> policy = List.of();
+        List<TpmAuthPolicy> authPolicy = List.of();
         int previousTag = -1;
         while (i < seq.size() && seq.getObjectAt(i) instanceof ASN1TaggedObject tagged) {
             i++;
@@ -134,15 +140,13 @@ final class Tss2KeyFileCodec {
             switch (tag) {
                 case EMPTY_AUTH -> emptyAuth = Optional.of(content(content, ASN1Boolean.class, tag, "BOOLEAN").isTrue());
                 case POLICY -> policy = policies(content(content, ASN1Sequence.class, tag, "SEQUENCE OF TPMPolicy"),
-                        unsupported);
+                        "[1] policy", unsupported);
                 case SECRET -> {
                     content(content, ASN1OctetString.class, tag, "OCTET STRING");
                     unsupported.add("carries an import secret ([2] secret)");
                 }
-                case AUTH_POLICY -> {
-                    content(content, ASN1Sequence.class, tag, "SEQUENCE OF TPMAuthPolicy");
-                    unsupported.add("uses signed authorization policies ([3] authPolicy)");
-                }
+                case AUTH_POLICY -> authPolicy = authPolicies(content(content, ASN1Sequence.class, tag,
+                        "SEQUENCE OF TPMAuthPolicy"), unsupported);
                 case DESCRIPTION -> description = Optional.of(utf8(content(content, ASN1UTF8String.class, tag,
                         "UTF8String")));
                 case RSA_PARENT -> {
@@ -166,37 +170,103 @@ final class Tss2KeyFileCodec {
         if (problem != null) {
             throw new KeyFileFormatException(problem);
         }
-        return new Tss2KeyFile(type, emptyAuth, parent, pubkey, privkey, description, policy);
+        return new Tss2KeyFile(type, emptyAuth, parent, pubkey, privkey, description, policy, authPolicy);
+    }
+
+    /** The TPMAuthPolicy elements of the {@code [3] authPolicy} field. */
+    private static List<TpmAuthPolicy> authPolicies(ASN1Sequence seq, List<String> unsupported)
+            throws KeyFileFormatException {
+        List<TpmAuthPolicy> signed = new ArrayList<>();
+        for (int i = 0; i < seq.size(); i++) {
+            if (!(seq.getObjectAt(i) instanceof ASN1Sequence element)) {
+                throw new KeyFileFormatException("[3] authPolicy element " + i + " is not a TPMAuthPolicy SEQUENCE");
+            }
+            TpmAuthPolicy p = authPolicy(element, "[3] authPolicy element " + i, unsupported);
+            if (p != null) { // null: a command tpmauth cannot run, named in unsupported
+                signed.add(p);
+            }
+        }
+        return signed;
+    }
+
+    /** One TPMAuthPolicy ::= SEQUENCE { name [0] EXPLICIT UTF8String OPTIONAL, policy [1] EXPLICIT SEQUENCE OF TPMPolicy }. */
+    private static TpmAuthPolicy authPolicy(ASN1Sequence seq, String where, List<String> unsupported)
+            throws KeyFileFormatException {
+        Optional<String> name = Optional.empty();
+        int i = 0;
+        if (seq.size() == 2) {
+            if (!(seq.getObjectAt(0) instanceof ASN1TaggedObject tagged)) {
+                throw new KeyFileFormatException(where + ": name is not [0] EXPLICIT UTF8String");
+            }
+            name = Optional.of(utf8(content(explicitTag(tagged, 0), ASN1UTF8String.class, 0, "UTF8String")));
+            i = 1;
+        } else if (seq.size() != 1) {
+            throw new KeyFileFormatException(where + " has " + seq.size() + " elements, not a name and a policy");
+        }
+        if (!(seq.getObjectAt(i) instanceof ASN1TaggedObject tagged)) {
+            throw new KeyFileFormatException(where + ": policy is not [1] EXPLICIT SEQUENCE OF TPMPolicy");
+        }
+        List<TpmPolicy> policy = policies(content(explicitTag(tagged, 1), ASN1Sequence.class, 1,
+                "SEQUENCE OF TPMPolicy"), where, unsupported);
+        String problem = TpmAuthPolicy.problem(policy);
+        if (problem != null && unsupported.isEmpty()) {
+            throw new KeyFileFormatException(where + ": " + problem);
+        }
+        return problem == null ? new TpmAuthPolicy(name, policy) : null;
+    }
+
+    static TpmAuthPolicy authPolicyFromPem(String pem) throws KeyFileFormatException {
+        byte[] der = pemContent(pem, TpmAuthPolicy.PEM_LABEL, "a signed policy file");
+        if (!(parse(der) instanceof ASN1Sequence seq)) {
+            throw new KeyFileFormatException("not a signed policy: the DER is not a TPMAuthPolicy SEQUENCE");
+        }
+        List<String> unsupported = new ArrayList<>();
+        TpmAuthPolicy signed = authPolicy(seq, "the signed policy", unsupported);
+        if (!unsupported.isEmpty()) {
+            throw new UnsupportedKeyFileException("the signed policy " + String.join(" and ", unsupported)
+                    + ", which tpmauth does not support yet");
+        }
+        return signed;
+    }
+
+    static String authPolicyToPem(TpmAuthPolicy signed) {
+        return pem(TpmAuthPolicy.PEM_LABEL, encode(new DLSequence(authPolicyAsn1(signed))));
+    }
+
+    private static ASN1EncodableVector authPolicyAsn1(TpmAuthPolicy signed) {
+        ASN1EncodableVector v = new ASN1EncodableVector();
+        signed.name().ifPresent(n -> v.add(new DLTaggedObject(true, 0, new DERUTF8String(n))));
+        v.add(new DLTaggedObject(true, 1, policiesAsn1(signed.policy())));
+        return v;
     }
 
     /** The TPMPolicy elements; a command tpmauth cannot run is named in {@code unsupported}. */
-    private static List<TpmPolicy> policies(ASN1Sequence seq, List<String> unsupported) throws KeyFileFormatException {
+    private static List<TpmPolicy> policies(ASN1Sequence seq, String where, List<String> unsupported)
+            throws KeyFileFormatException {
         List<TpmPolicy> policies = new ArrayList<>();
         for (int i = 0; i < seq.size(); i++) {
             if (!(seq.getObjectAt(i) instanceof ASN1Sequence p) || p.size() != 2
                     || !(p.getObjectAt(0) instanceof ASN1TaggedObject code)
                     || !(p.getObjectAt(1) instanceof ASN1TaggedObject body)) {
-                throw new KeyFileFormatException("[1] policy element " + i + " is not a TPMPolicy SEQUENCE {"
+                throw new KeyFileFormatException(where + " element " + i + " is not a TPMPolicy SEQUENCE {"
                         + " commandCode [0], commandPolicy [1] }");
             }
             BigInteger ccValue = content(explicitTag(code, 0), ASN1Integer.class, 0, "INTEGER").getValue();
             if (ccValue.signum() < 0 || ccValue.bitLength() > 32) {
-                throw new KeyFileFormatException("[1] policy element " + i + ": commandCode is not a TPM_CC");
+                throw new KeyFileFormatException(where + " element " + i + ": commandCode is not a TPM_CC");
             }
             int cc = ccValue.intValue();
             byte[] commandPolicy = content(explicitTag(body, 1), ASN1OctetString.class, 1, "OCTET STRING").getOctets();
             if (!TpmPolicy.SUPPORTED.contains(cc)) {
-                unsupported.add("uses the policy command " + TpmCc.nameOf(cc) + " ([1] policy)");
+                unsupported.add("uses the policy command " + TpmCc.nameOf(cc) + " (" + where + ")");
                 continue;
             }
             TpmPolicy policy = new TpmPolicy(cc, commandPolicy);
-            if (cc == TpmCc.PolicyPCR) {
-                try {
-                    policy.pcrs();
-                } catch (TpmFormatException e) {
-                    throw new KeyFileFormatException("[1] policy element " + i + ": malformed TPM2_PolicyPCR "
-                            + "commandPolicy: " + e.getMessage());
-                }
+            try {
+                policy.check();
+            } catch (TpmFormatException e) {
+                throw new KeyFileFormatException(where + " element " + i + ": malformed " + TpmCc.nameOf(cc)
+                        + " commandPolicy: " + e.getMessage());
             }
             policies.add(policy);
         }
@@ -334,20 +404,33 @@ final class Tss2KeyFileCodec {
         v.add(new ASN1ObjectIdentifier(key.type().oid()));
         key.emptyAuth().ifPresent(b -> v.add(new DLTaggedObject(true, EMPTY_AUTH, b ? OPENSSL_TRUE : ASN1Boolean.FALSE)));
         if (!key.policy().isEmpty()) {
-            ASN1EncodableVector policies = new ASN1EncodableVector();
-            for (TpmPolicy p : key.policy()) {
-                policies.add(new DLSequence(new ASN1Encodable[] {
-                    new DLTaggedObject(true, 0, new ASN1Integer(p.commandCode())),
-                    new DLTaggedObject(true, 1, new DEROctetString(p.commandPolicy()))}));
-            }
-            v.add(new DLTaggedObject(true, POLICY, new DLSequence(policies)));
+            v.add(new DLTaggedObject(true, POLICY, policiesAsn1(key.policy())));
+        }
+        if (!key.authPolicy().isEmpty()) {
+            ASN1EncodableVector signed = new ASN1EncodableVector();
+            key.authPolicy().forEach(p -> signed.add(new DLSequence(authPolicyAsn1(p))));
+            v.add(new DLTaggedObject(true, AUTH_POLICY, new DLSequence(signed)));
         }
         key.description().ifPresent(d -> v.add(new DLTaggedObject(true, DESCRIPTION, new DERUTF8String(d))));
         v.add(new ASN1Integer(Integer.toUnsignedLong(key.parent())));
         v.add(new DEROctetString(key.pubkey()));
         v.add(new DEROctetString(key.privkey()));
+        return encode(new DLSequence(v)); // DER, except for OPENSSL_TRUE
+    }
+
+    private static DLSequence policiesAsn1(List<TpmPolicy> policy) {
+        ASN1EncodableVector policies = new ASN1EncodableVector();
+        for (TpmPolicy p : policy) {
+            policies.add(new DLSequence(new ASN1Encodable[] {
+                new DLTaggedObject(true, 0, new ASN1Integer(p.commandCode())),
+                new DLTaggedObject(true, 1, new DEROctetString(p.commandPolicy()))}));
+        }
+        return new DLSequence(policies);
+    }
+
+    private static byte[] encode(DLSequence seq) {
         try {
-            return new DLSequence(v).getEncoded(ASN1Encoding.DL); // DER, except for OPENSSL_TRUE
+            return seq.getEncoded(ASN1Encoding.DL);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // encoding in memory does not fail
         }
@@ -362,9 +445,13 @@ final class Tss2KeyFileCodec {
     }
 
     static String toPem(Tss2KeyFile key) {
+        return pem(Tss2KeyFile.PEM_LABEL, key.toDer());
+    }
+
+    private static String pem(String label, byte[] der) {
         StringWriter out = new StringWriter();
         try (PemWriter pem = new PemWriter(out)) {
-            pem.writeObject(new PemObject(Tss2KeyFile.PEM_LABEL, key.toDer()));
+            pem.writeObject(new PemObject(label, der));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // writing to a StringWriter does not fail
         }

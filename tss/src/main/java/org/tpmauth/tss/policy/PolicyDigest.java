@@ -125,7 +125,8 @@ public final class PolicyDigest {
         return TpmWriter.marshal(out -> out.u32(v));
     }
 
-    private static byte[] hash(TpmAlg alg, byte[]... parts) {
+    /** H(parts...) with {@code alg}: the hash policy digests, approved-policy signatures and Names use. */
+    public static byte[] hash(TpmAlg alg, byte[]... parts) {
         try {
             MessageDigest md = MessageDigest.getInstance(alg.jcaDigestName());
             for (byte[] p : parts) {

@@ -5,10 +5,12 @@ import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmIntegrityException;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmSe;
 import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmtSymDefObject;
+import org.tpmauth.tss.wire.TpmReader;
 
 /**
  * An HMAC authorization session (TPM2_StartAuthSession with TPM_SE_HMAC), kept open across commands
@@ -39,6 +41,8 @@ public final class HmacSession implements Session, AutoCloseable {
     private byte[] nonceCaller = NONE;
     private int attributes;
     private byte[] hmacKey = NONE;
+    /** The response's HMAC key: hmacKey, unless the command gave the authorized entity a new auth value. */
+    private byte[] responseHmacKey = NONE;
     private byte[] sessionValue = NONE;
     private boolean broken;
     private boolean open = true;
@@ -105,7 +109,7 @@ public final class HmacSession implements Session, AutoCloseable {
 
     @Override
     public void verify(AuthResponse response, ResponseContext context) {
-        if (!SessionCrypto.responseHmacMatches(authHash, hmacKey, context, response, nonceCaller)) {
+        if (!SessionCrypto.responseHmacMatches(authHash, responseHmacKey, context, response, nonceCaller)) {
             broken = true;
             throw SessionCrypto.altered(context.commandCode(), handle);
         }
@@ -142,6 +146,11 @@ public final class HmacSession implements Session, AutoCloseable {
         boolean boundEntity = authorizes && bindName != null
                 && Arrays.equals(bindName, command.names().get(command.authIndex())) && Arrays.equals(bindAuth, auth);
         hmacKey = SessionCrypto.concat(sessionKey, boundEntity ? NONE : auth);
+        // the TPM keys the response HMAC with the entity's auth value after the command: the new one
+        // after TPM2_HierarchyChangeAuth (Part 1, "HMAC Computation")
+        responseHmacKey = authorizes && command.commandCode() == TpmCc.HierarchyChangeAuth
+                ? SessionCrypto.concat(sessionKey, SessionCrypto.trimAuth(new TpmReader(command.parameters()).sized()))
+                : hmacKey;
         sessionValue = SessionCrypto.concat(sessionKey, authorizes ? auth : NONE);
         attributes = TpmaSession.CONTINUE_SESSION | (command.encryptable() & encryption);
         if ((attributes & TpmaSession.DECRYPT) == 0) {

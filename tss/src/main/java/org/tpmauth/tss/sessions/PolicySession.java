@@ -243,7 +243,7 @@ public final class PolicySession implements Session, AutoCloseable {
         byte[] hmac;
         if (commands.contains(TpmCc.PolicyPassword)) {
             hmac = auth;
-        } else if (commands.contains(TpmCc.PolicyAuthValue)) {
+        } else if (hmacKey.length > 0) { // PolicyAuthValue, or a salted session: sessionKey keys the HMAC
             hmac = SessionCrypto.commandHmac(authHash, hmacKey, command, nonceCaller, nonceTpm, attributes);
         } else {
             hmac = NONE;

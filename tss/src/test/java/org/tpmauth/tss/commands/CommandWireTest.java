@@ -25,6 +25,7 @@ import org.tpmauth.tss.types.TpmPt;
 import org.tpmauth.tss.types.TpmSt;
 import org.tpmauth.tss.types.TpmSu;
 import org.tpmauth.tss.types.TpmaNv;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmsAttest;
 import org.tpmauth.tss.types.TpmsClockInfo;
 import org.tpmauth.tss.types.TpmsNvPublic;
@@ -62,6 +63,8 @@ class CommandWireTest {
                 Arguments.of(new NvWrite(TpmHandles.RH_OWNER, 0x01500001, hex("cafe"), 6), TpmCc.NV_Write,
                         List.of(TpmHandles.RH_OWNER, 0x01500001), 1, "0002cafe 0006"),
                 Arguments.of(new Clear(TpmHandles.RH_LOCKOUT), TpmCc.Clear, List.of(TpmHandles.RH_LOCKOUT), 1, ""),
+                Arguments.of(new HierarchyChangeAuth(TpmHandles.RH_OWNER, hex("5eed")), TpmCc.HierarchyChangeAuth,
+                        List.of(TpmHandles.RH_OWNER), 1, "00025eed"),
                 Arguments.of(new DictionaryAttackLockReset(TpmHandles.RH_LOCKOUT), TpmCc.DictionaryAttackLockReset,
                         List.of(TpmHandles.RH_LOCKOUT), 1, ""),
                 Arguments.of(new Hash(hex("616263"), TpmAlg.SHA256, TpmHandles.RH_OWNER), TpmCc.Hash, List.of(), 0,
@@ -90,6 +93,14 @@ class CommandWireTest {
         assertEquals(authHandles, command.authHandleCount());
         assertEquals(parameters.replace(" ", ""), hex(TpmWriter.marshal(command::marshalParameters)));
         assertEquals(command instanceof HashSequenceStart ? 1 : 0, command.responseHandleCount());
+    }
+
+    @Test
+    void hierarchyChangeAuthIsASecretThatTheSessionsEncrypt() {
+        HierarchyChangeAuth change = new HierarchyChangeAuth(TpmHandles.RH_OWNER, hex("5eed"));
+        assertTrue(change.carriesSecret());
+        assertEquals(TpmaSession.DECRYPT, change.encryptableParameters());
+        assertFalse(change.toString().contains("5eed"), change.toString());
     }
 
     /** Reads a response parameter area as Tpm.execute does: inside the "TPM2_X response" context. */

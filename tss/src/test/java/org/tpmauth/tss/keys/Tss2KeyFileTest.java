@@ -43,6 +43,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tpmauth.tss.keys.Tss2KeyFile.KeyType;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmsPcrSelection;
+import org.tpmauth.tss.types.TpmtPublic;
+import org.tpmauth.tss.types.TpmtSignature;
+import org.tpmauth.tss.wire.TpmReader;
+import org.tpmauth.tss.wire.TpmWriter;
 
 /**
  * The key-file format against files written by tpm2-openssl 1.1.1 ({@code openssl genpkey
@@ -285,7 +289,7 @@ class Tss2KeyFileTest {
                 Arguments.of("[2] secret", build(loadable, explicit(2, new DEROctetString(new byte[16])), parent, pub,
                         priv), "import secret ([2] secret)"),
                 Arguments.of("[3] authPolicy", build(loadable, explicit(3, authPolicy), parent, pub, priv),
-                        "([3] authPolicy)"),
+                        "uses the policy command TPM2_PolicyLocality ([3] authPolicy element 0)"),
                 Arguments.of("[5] rsaParent", build(loadable, explicit(5, ASN1Boolean.TRUE), parent, pub, priv),
                         "([5] rsaParent)"),
                 Arguments.of("[6] unknown", build(loadable, explicit(6, DERNull.INSTANCE), parent, pub, priv),
@@ -304,7 +308,7 @@ class Tss2KeyFileTest {
         Tss2KeyFile back = Tss2KeyFile.fromDer(sealed.toDer());
         assertEquals(sealed, back);
         assertEquals(pcrs.toString(), back.policy().get(0).pcrs().toString());
-        assertEquals("TPM2_PolicyPCR[sha256:[0, 7]]", back.policy().get(0).toString(),
+        assertEquals("PolicyPCR(sha256:[0, 7])", back.policy().get(0).toString(),
                 back.policy().toString());
         // openssl_tpm2_engine's layout: TPML_PCR_SELECTION (count 1, sha256, 3-byte bitmap 0x81 0 0) || digest
         byte[] expected = new byte[4 + 2 + 1 + 3 + 32];
@@ -313,6 +317,75 @@ class Tss2KeyFileTest {
         expected[6] = 3;
         expected[7] = (byte) 0x81;
         assertArrayEquals(expected, back.policy().get(0).commandPolicy());
+    }
+
+    /**
+     * A key under an authorized policy as openssl_tpm2_engine lays it out, built with BC: [1] starts with
+     * PolicyAuthorize (TPM2B_PUBLIC || TPM2B_DIGEST policyRef || TPMT_SIGNATURE NULL), [3] holds signed
+     * policies (one named, one not) ending with a PolicyAuthorize that carries the signature.
+     */
+    @Test
+    void authorizedPolicyAndAuthPolicyFieldsAreReadAndWrittenByteForByte() throws Exception {
+        Tss2KeyFile base = parse("openssl-ec-p256.pem");
+        TpmtPublic signer = TpmtPublic.readSized(
+                new TpmReader(base.pubkey()));
+        byte[] signerArea = TpmWriter.marshal(signer::marshalSized);
+        byte[] nullSignature = TpmWriter.marshal(out -> out.sized(new byte[] {7}).u16(0x10));
+        byte[] ecdsa = TpmWriter.marshal(out -> out.sized(new byte[] {7}).u16(0x18).u16(0x0b)
+                .sized(new byte[32]).sized(new byte[32]));
+        byte[] pcr = TpmPolicy.pcr(List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0, 7)), new byte[32]).commandPolicy();
+        ASN1Encodable keyPolicy = new DERSequence(new ASN1Encodable[] {
+            policyElement(0x16a, concat(signerArea, nullSignature)), policyElement(0x16b, new byte[0])});
+        ASN1Encodable signedPolicy = new DERSequence(new ASN1Encodable[] {
+            policyElement(0x17f, pcr), policyElement(0x16a, concat(signerArea, ecdsa))});
+        ASN1Encodable authPolicy = new DERSequence(new ASN1Encodable[] {
+            new DERSequence(new ASN1Encodable[] {explicit(0, new DERUTF8String("kernel 6.1")), explicit(1, signedPolicy)}),
+            new DERSequence(new ASN1Encodable[] {explicit(1, signedPolicy)})});
+        byte[] der = build(oid(KeyType.LOADABLE.oid()), explicit(1, keyPolicy), explicit(3, authPolicy),
+                new ASN1Integer(OWNER), new DEROctetString(base.pubkey()), new DEROctetString(base.privkey()));
+
+        Tss2KeyFile key = Tss2KeyFile.fromDer(der);
+        assertEquals(2, key.policy().size());
+        assertEquals(TpmAlg.NULL, key.policy().get(0).signature().sigAlg());
+        assertArrayEquals(signer.name(), key.policy().get(0).signer().name());
+        assertArrayEquals(new byte[] {7}, key.policy().get(0).policyRef());
+        assertEquals(2, key.authPolicy().size());
+        assertEquals(Optional.of("kernel 6.1"), key.authPolicy().get(0).name());
+        assertEquals(Optional.empty(), key.authPolicy().get(1).name());
+        assertEquals(TpmAlg.ECDSA, key.authPolicy().get(0).authorization().signature().sigAlg());
+        assertEquals(List.of(new TpmPolicy(0x17f, pcr)), key.authPolicy().get(0).approved());
+        assertArrayEquals(der, key.toDer());
+        TpmAuthPolicy first = key.authPolicy().get(0);
+        assertEquals(first, TpmAuthPolicy.fromPem(first.toPem()));
+        assertEquals(List.of(first, key.authPolicy().get(1)), key.withSignedPolicy(first).authPolicy(),
+                "adding a signed policy already there moves it to the front, without a copy");
+    }
+
+    @Test
+    void signedPoliciesNeedAnAuthorizedKeyAndEndWithTheirOnlyPolicyAuthorize() throws Exception {
+        Tss2KeyFile plain = parse("openssl-ec-p256.pem");
+        TpmAuthPolicy any = new TpmAuthPolicy(Optional.empty(), List.of(TpmPolicy.authorize(
+                TpmtPublic.readSized(new TpmReader(plain.pubkey())),
+                new byte[0], new TpmtSignature.Null())));
+        assertThrows(IllegalArgumentException.class, () -> plain.withSignedPolicy(any));
+        assertThrows(IllegalArgumentException.class, () -> new TpmAuthPolicy(Optional.empty(),
+                List.of(TpmPolicy.authValue())));
+        assertThrows(IllegalArgumentException.class, () -> new TpmAuthPolicy(Optional.empty(),
+                List.of(any.authorization(), any.authorization())));
+        KeyFileFormatException e = assertThrows(KeyFileFormatException.class, () -> TpmAuthPolicy.fromPem(
+                "-----BEGIN TSS2 PRIVATE KEY-----\nMAA=\n-----END TSS2 PRIVATE KEY-----\n"));
+        assertTrue(e.getMessage().contains("not 'TPMAUTH SIGNED POLICY'"), e.getMessage());
+    }
+
+    private static ASN1Encodable policyElement(int commandCode, byte[] commandPolicy) {
+        return new DERSequence(new ASN1Encodable[] {explicit(0, new ASN1Integer(commandCode)),
+            explicit(1, new DEROctetString(commandPolicy))});
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

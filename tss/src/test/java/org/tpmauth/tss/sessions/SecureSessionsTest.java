@@ -2,6 +2,7 @@ package org.tpmauth.tss.sessions;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,13 +20,16 @@ import org.tpmauth.tss.TpmIntegrityException;
 import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.commands.Create;
+import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.FlushContext;
+import org.tpmauth.tss.commands.HierarchyChangeAuth;
 import org.tpmauth.tss.commands.Load;
 import org.tpmauth.tss.commands.NvDefineSpace;
 import org.tpmauth.tss.commands.NvRead;
 import org.tpmauth.tss.commands.NvUndefineSpace;
 import org.tpmauth.tss.commands.NvWrite;
 import org.tpmauth.tss.commands.ObjectChangeAuth;
+import org.tpmauth.tss.keys.KeyTemplates;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
@@ -103,6 +107,33 @@ class SecureSessionsTest {
                 "NV data", NV_DATA);
         secrets.forEach((what, secret) -> assertEquals(!secure, SessionKeys.contains(wire, secret),
                 what + (secure ? " must not" : " should") + " be on the bus"));
+    }
+
+    @Test
+    void hierarchyChangeAuthKeepsTheNewAuthOffTheBusAndTheHierarchyTakesIt() {
+        byte[] ownerAuth = ascii("owner-auth-Kd27xQ");
+        int start = tap.recorded().length;
+        int changes = tap.count(TpmCc.HierarchyChangeAuth);
+        try {
+            tpm.execute(new HierarchyChangeAuth(TpmHandles.RH_OWNER, ownerAuth));
+            TpmResponseException e = assertThrows(TpmResponseException.class, () -> ownerPrimary(new byte[0]));
+            assertTrue(e.is(TpmRc.BAD_AUTH) || e.is(TpmRc.AUTH_FAIL), e.getMessage());
+            ownerPrimary(ownerAuth);
+        } finally {
+            tpm.execute(new HierarchyChangeAuth(TpmHandles.RH_OWNER, new byte[0]), PasswordSession.of(ownerAuth));
+        }
+        ownerPrimary(new byte[0]); // reset for the other tests
+        assertEquals(changes + 2, tap.count(TpmCc.HierarchyChangeAuth));
+        byte[] recorded = tap.recorded();
+        assertFalse(SessionKeys.contains(java.util.Arrays.copyOfRange(recorded, start, recorded.length), ownerAuth),
+                "the new owner auth value must not be on the bus");
+    }
+
+    /** Creates and flushes the owner's storage primary, authorized with {@code ownerAuth}. */
+    private static void ownerPrimary(byte[] ownerAuth) {
+        int srk = tpm.execute(new CreatePrimary(TpmHandles.RH_OWNER, KeyTemplates.storagePrimaryEcc()),
+                PasswordSession.of(ownerAuth)).objectHandle();
+        tpm.execute(new FlushContext(srk));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.tpmauth.vpn.wireguard;
 
+import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -22,12 +23,13 @@ public final class SealedWireGuardKey {
 
     /**
      * Seals {@code key} with {@code password} (may be empty) and, unless {@code pcrs} is empty, a policy on
-     * those PCRs' current values.
+     * those PCRs' current values, or, with {@code authorizedBy}, under any PCR policy that key signs.
      */
-    public static Tss2KeyFile seal(Sealing sealing, WireGuardKey key, byte[] password, List<TpmsPcrSelection> pcrs) {
+    public static Tss2KeyFile seal(Sealing sealing, WireGuardKey key, byte[] password, List<TpmsPcrSelection> pcrs,
+            PublicKey authorizedBy) {
         byte[] raw = key.raw();
         try {
-            return sealing.seal(raw, password, pcrs).withDescription(DESCRIPTION_PREFIX + key.publicKey());
+            return sealing.seal(raw, password, pcrs, authorizedBy).withDescription(DESCRIPTION_PREFIX + key.publicKey());
         } finally {
             Arrays.fill(raw, (byte) 0);
         }

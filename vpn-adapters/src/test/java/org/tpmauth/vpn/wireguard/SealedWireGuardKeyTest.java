@@ -58,7 +58,7 @@ class SealedWireGuardKeyTest {
     @Test
     void sealsAndUnsealsWithThePublicKeyInTheFile() throws Exception {
         WireGuardKey key = WireGuardKey.generate();
-        Tss2KeyFile sealed = SealedWireGuardKey.seal(SEALING, key, "pw".getBytes(StandardCharsets.UTF_8), List.of());
+        Tss2KeyFile sealed = SealedWireGuardKey.seal(SEALING, key, "pw".getBytes(StandardCharsets.UTF_8), List.of(), null);
         Path file = dir.resolve("wg.sealed");
         sealed.writePem(file);
         Tss2KeyFile read = Tss2KeyFile.read(file);
@@ -73,7 +73,7 @@ class SealedWireGuardKeyTest {
     @Test
     void anAlteredPublicKeyIsCaught() {
         WireGuardKey key = WireGuardKey.generate();
-        Tss2KeyFile sealed = SealedWireGuardKey.seal(SEALING, key, new byte[0], List.of());
+        Tss2KeyFile sealed = SealedWireGuardKey.seal(SEALING, key, new byte[0], List.of(), null);
         Tss2KeyFile altered = sealed.withDescription(SealedWireGuardKey.DESCRIPTION_PREFIX
                 + WireGuardKey.generate().publicKey());
         var e = assertThrows(WireGuardException.class, () -> SealedWireGuardKey.unseal(SEALING, altered, new byte[0]));
