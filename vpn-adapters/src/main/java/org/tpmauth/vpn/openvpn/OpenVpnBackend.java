@@ -131,21 +131,28 @@ public final class OpenVpnBackend implements Runnable, AutoCloseable {
 
     private void serveConnecting() {
         long retry = FIRST_RETRY_MILLIS;
-        boolean reported = false;
+        boolean failing = false; // report a failure once, not at every retry
         while (running()) {
             try (SocketChannel channel = endpoint.connect()) {
-                log.accept("connected to OpenVPN's management interface at " + endpoint);
-                serve(channel);
-                retry = FIRST_RETRY_MILLIS;
-                reported = false;
-                if (running()) {
-                    log.accept("OpenVPN closed the management connection; reconnecting");
+                if (!failing) {
+                    log.accept("connected to OpenVPN's management interface at " + endpoint);
+                }
+                String refusal = serve(channel);
+                if (refusal == null) {
+                    retry = FIRST_RETRY_MILLIS;
+                    failing = false;
+                    if (running()) {
+                        log.accept("OpenVPN closed the management connection; reconnecting");
+                    }
+                } else if (!failing) {
+                    log.accept(refusal + "; retrying");
+                    failing = true;
                 }
             } catch (IOException e) {
-                if (running() && !reported) {
+                if (running() && !failing) {
                     log.accept("cannot reach OpenVPN's management interface at " + endpoint + " (" + e.getMessage()
                             + "); retrying until it is up");
-                    reported = true;
+                    failing = true;
                 }
             }
             pause(retry);
@@ -167,8 +174,10 @@ public final class OpenVpnBackend implements Runnable, AutoCloseable {
         while (running()) {
             try (SocketChannel channel = server.accept()) {
                 log.accept("OpenVPN connected");
-                serve(channel);
-                if (running()) {
+                String refusal = serve(channel);
+                if (refusal != null) {
+                    log.accept(refusal);
+                } else if (running()) {
                     log.accept("OpenVPN closed the management connection; waiting for it again");
                 }
             } catch (ClosedChannelException e) {
@@ -182,23 +191,31 @@ public final class OpenVpnBackend implements Runnable, AutoCloseable {
         }
     }
 
-    /** One management connection, from OpenVPN's greeting to its end. */
-    private void serve(SocketChannel channel) throws IOException {
+    /**
+     * One management connection, from OpenVPN's greeting to its end.
+     *
+     * @return null, or why the management interface did not let us in
+     */
+    private String serve(SocketChannel channel) throws IOException {
         current = channel;
         if (!running()) {
-            return;
+            return null;
         }
         connections.incrementAndGet();
         ManagementReader reader = new ManagementReader(new BufferedInputStream(Channels.newInputStream(channel)));
         OutputStream out = Channels.newOutputStream(channel);
         boolean versionSent = false;
+        boolean passwordSent = false;
         for (ManagementMessage m; (m = reader.next()) != null; ) {
             if (m instanceof PasswordPrompt) {
                 if (managementPassword == null) {
-                    log.accept("OpenVPN's management interface asks for a password: give it (--management-password-file)");
-                    return;
+                    return "OpenVPN's management interface asks for a password: give it (--management-password-file)";
+                }
+                if (passwordSent) { // OpenVPN asks again instead of saying that it was wrong
+                    return "OpenVPN refused the management password: check --management-password-file";
                 }
                 send(out, managementPassword);
+                passwordSent = true;
             } else if (m instanceof Notification n) {
                 log.accept("OpenVPN " + n.type() + ": " + n.text());
                 if (n.type().equals("INFO") && !versionSent) {
@@ -210,8 +227,7 @@ public final class OpenVpnBackend implements Runnable, AutoCloseable {
                     versionSent = sendVersion(out);
                 }
             } else if (m instanceof ManagementMessage.Error e) {
-                log.accept("OpenVPN: ERROR: " + e.text() + (e.text().contains("bad password")
-                        ? " (the management password is wrong: check --management-password-file)" : ""));
+                log.accept("OpenVPN: ERROR: " + e.text());
             } else if (m instanceof Hold h) {
                 log.accept("OpenVPN HOLD: " + h.text() + "; releasing it");
                 if (!versionSent) {
@@ -231,6 +247,7 @@ public final class OpenVpnBackend implements Runnable, AutoCloseable {
                 log.accept("OpenVPN: " + other.line());
             }
         }
+        return null;
     }
 
     private boolean sendVersion(OutputStream out) throws IOException {

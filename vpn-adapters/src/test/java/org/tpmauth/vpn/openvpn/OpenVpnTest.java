@@ -66,11 +66,14 @@ class OpenVpnTest {
         "EC_P256, 1.3, digest, 'ECDSA,hashalg=SHA256,data=message'",
         "RSA_2048, 1.3, digest, 'RSA_PKCS1_PSS_PADDING,hashalg=SHA256,saltlen=digest,data=message'",
         "RSA_2048, 1.2, pkcs1-server digest, 'RSA_PKCS1_PADDING,hashalg=SHA256,data=message'",
+        "RSA_2048, 1.3, nopadding, RSA_NO_PADDING",
     })
     void tunnelComesUp(KeyAlgorithm algorithm, String tls, String mode, String expectedAlgorithm) throws Exception {
         List<String> client = new ArrayList<>(List.of(tls.equals("1.2") ? "--tls-version-max" : "--tls-version-min", tls));
         if (mode.contains("digest")) {
             client.addAll(List.of("--management-external-key", "pkcs1", "pss", "digest"));
+        } else if (mode.equals("nopadding")) { // OpenVPN pads for PSS itself and asks for raw RSA
+            client.addAll(List.of("--management-external-key", "nopadding"));
         }
         int serverPort = LoggedProcess.freePort();
         int managementPort = LoggedProcess.freePort();
@@ -83,6 +86,114 @@ class OpenVpnTest {
             assertTrue(vpn.log().contains("TLSv1." + tls.charAt(2)), vpn.log());
             assertTrue(backend.log().contains("signed PK_SIGN " + expectedAlgorithm + " over"), backend.log());
             assertEquals(1, backend.backend.signatures(), backend.log());
+        }
+    }
+
+    @Test
+    void foreignCaIsRefusedByTheServer() throws Exception {
+        int serverPort = LoggedProcess.freePort();
+        int managementPort = LoggedProcess.freePort();
+        try (OpenVpn server = OpenVpn.server(keys, serverPort, null);
+                OpenVpn vpn = OpenVpn.client(keys, serverPort, List.of("127.0.0.1", String.valueOf(managementPort)),
+                        "TCP Socket listening");
+                BackendThread backend = new BackendThread(new ManagementEndpoint.Tcp("127.0.0.1", managementPort), false,
+                        keys.key(KeyAlgorithm.EC_P256), List.of(keys.certificate(KeyAlgorithm.EC_P256, keys.foreign)),
+                        null)) {
+            server.awaitLog("VERIFY ERROR", OpenVpn.TIMEOUT);
+            assertTrue(server.log().contains("CN=device-ec-p256"), server.log());
+            assertFalse(server.log().contains(OpenVpn.CONNECTED), server.log());
+            assertTrue(backend.isAlive());
+        }
+    }
+
+    @Test
+    void keyOfAnotherCertificateIsRefusedAtStart() throws Exception {
+        var wrong = List.of(keys.certificate(KeyAlgorithm.EC_P384, keys.pki));
+        var e = assertThrows(Certificates.KeyMismatchException.class, () -> new OpenVpnBackend(
+                new ManagementEndpoint.Tcp("127.0.0.1", 1), false, keys.key(KeyAlgorithm.EC_P256), wrong, null, line -> { }));
+        assertTrue(e.getMessage().contains("does not match its certificate"), e.getMessage());
+    }
+
+    /** OpenVPN restarts (a new process on the same management port): the backend reconnects and serves it. */
+    @Test
+    void backendSurvivesOpenVpnRestart() throws Exception {
+        int serverPort = LoggedProcess.freePort();
+        int managementPort = LoggedProcess.freePort();
+        List<String> management = List.of("127.0.0.1", String.valueOf(managementPort));
+        try (OpenVpn server = OpenVpn.server(keys, serverPort, null);
+                BackendThread backend = backend(KeyAlgorithm.EC_P256, managementPort)) {
+            backend.awaitLog("cannot reach OpenVPN's management interface"); // started before OpenVPN: it waits
+            try (OpenVpn vpn = OpenVpn.client(keys, serverPort, management, "TCP Socket listening")) {
+                vpn.awaitConnected();
+            }
+            int before = backend.log().length();
+            try (OpenVpn vpn = OpenVpn.client(keys, serverPort, management, "TCP Socket listening")) {
+                vpn.awaitConnected();
+            }
+            backend.awaitLog("OpenVPN closed the management connection; reconnecting", before);
+            assertEquals(2, backend.backend.connections(), backend.log());
+            assertEquals(2, backend.backend.signatures(), backend.log());
+        }
+    }
+
+    /** The management interface has a password and holds OpenVPN until released. */
+    @Test
+    void managementPasswordAndHold() throws Exception {
+        Path password = Files.writeString(dir.resolve("management.pw"), "s3cret management\n");
+        int serverPort = LoggedProcess.freePort();
+        int managementPort = LoggedProcess.freePort();
+        try (OpenVpn server = OpenVpn.server(keys, serverPort, null);
+                OpenVpn vpn = OpenVpn.client(keys, serverPort, List.of("127.0.0.1", String.valueOf(managementPort),
+                        password.toString()), "TCP Socket listening", "--management-hold");
+                BackendThread backend = new BackendThread(new ManagementEndpoint.Tcp("127.0.0.1", managementPort), false,
+                        keys.key(KeyAlgorithm.RSA_2048), List.of(keys.certificate(KeyAlgorithm.RSA_2048, keys.pki)),
+                        "s3cret management".getBytes(StandardCharsets.UTF_8))) {
+            vpn.awaitConnected();
+            server.awaitConnected();
+            String log = backend.log();
+            assertTrue(log.contains("SUCCESS: password is correct"), log);
+            assertTrue(log.contains("OpenVPN HOLD: Waiting for hold release"), log);
+            assertFalse(log.contains("s3cret"), log);
+        }
+    }
+
+    @Test
+    void wrongManagementPasswordIsReported() throws Exception {
+        Path password = Files.writeString(dir.resolve("management2.pw"), "right\n");
+        int managementPort = LoggedProcess.freePort();
+        try (OpenVpn vpn = OpenVpn.client(keys, LoggedProcess.freePort(), List.of("127.0.0.1",
+                String.valueOf(managementPort), password.toString()), "TCP Socket listening");
+                BackendThread backend = new BackendThread(new ManagementEndpoint.Tcp("127.0.0.1", managementPort), false,
+                        keys.key(KeyAlgorithm.EC_P256), List.of(keys.certificate(KeyAlgorithm.EC_P256, keys.pki)),
+                        "wrong".getBytes(StandardCharsets.UTF_8))) {
+            backend.awaitLog("OpenVPN refused the management password: check --management-password-file; retrying");
+            assertFalse(backend.log().contains("wrong\n"), backend.log());
+        }
+        int withoutPort = LoggedProcess.freePort();
+        try (OpenVpn vpn = OpenVpn.client(keys, LoggedProcess.freePort(), List.of("127.0.0.1",
+                String.valueOf(withoutPort), password.toString()), "TCP Socket listening");
+                BackendThread backend = backend(KeyAlgorithm.EC_P256, withoutPort)) {
+            backend.awaitLog("asks for a password: give it (--management-password-file)");
+        }
+    }
+
+    /** --listen: OpenVPN connects to the backend's unix socket (--management-client); the socket is removed at the end. */
+    @Test
+    void listensForManagementClientOnUnixSocket() throws Exception {
+        Path socket = dir.resolve("backend.sock");
+        int serverPort = LoggedProcess.freePort();
+        try (OpenVpn server = OpenVpn.server(keys, serverPort, null);
+                BackendThread backend = new BackendThread(new ManagementEndpoint.Unix(socket), true,
+                        keys.key(KeyAlgorithm.EC_P384), List.of(keys.certificate(KeyAlgorithm.EC_P384, keys.pki)), null)) {
+            backend.awaitLog("waiting for OpenVPN (--management-client) on unix:" + socket);
+            try (OpenVpn vpn = OpenVpn.client(keys, serverPort, List.of(socket.toString(), "unix"), "MANAGEMENT:",
+                    "--management-client")) {
+                vpn.awaitConnected();
+            }
+            backend.awaitLog("waiting for it again");
+            backend.close();
+            assertFalse(Files.exists(socket));
+            assertTrue(backend.log().endsWith("stopped\n"), backend.log());
         }
     }
 
