@@ -54,8 +54,7 @@ class ManagementProtocolTest {
 
     @AfterAll
     static void closeKeys() {
-        keys.keys.close();
-        keys.tpm.close();
+        keys.close();
     }
 
     @Test

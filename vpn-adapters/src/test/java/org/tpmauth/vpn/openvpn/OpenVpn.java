@@ -10,9 +10,9 @@ import org.tpmauth.tls.LoggedProcess;
  * OpenVPN 2.6 in point-to-point TLS mode over TCP on 127.0.0.1 with {@code --dev null} (no tun device): a
  * server with a software key, and clients whose key and certificate come from the management interface.
  */
-final class OpenVpn extends LoggedProcess {
-    static final String CONNECTED = "Initialization Sequence Completed";
-    static final Duration TIMEOUT = Duration.ofSeconds(20);
+public final class OpenVpn extends LoggedProcess {
+    public static final String CONNECTED = "Initialization Sequence Completed";
+    public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private OpenVpn(Path dir, List<String> command, String readyText) throws Exception {
         super(dir, command, readyText);
@@ -21,7 +21,7 @@ final class OpenVpn extends LoggedProcess {
     /**
      * A server on {@code port}; {@code opensslConf} (or null) limits its TLS, e.g. ClientSignatureAlgorithms.
      */
-    static OpenVpn server(VpnTestKeys keys, int port, Path opensslConf, String... extra) throws Exception {
+    public static OpenVpn server(VpnTestKeys keys, int port, Path opensslConf, String... extra) throws Exception {
         List<String> command = new ArrayList<>();
         if (opensslConf != null) {
             command.addAll(List.of("env", "OPENSSL_CONF=" + opensslConf));
@@ -37,7 +37,7 @@ final class OpenVpn extends LoggedProcess {
      * A client of the server on {@code serverPort} with an external key and certificate through the
      * management interface {@code management} (e.g. "127.0.0.1", "PORT", or "PATH", "unix").
      */
-    static OpenVpn client(VpnTestKeys keys, int serverPort, List<String> management, String readyText,
+    public static OpenVpn client(VpnTestKeys keys, int serverPort, List<String> management, String readyText,
             String... extra) throws Exception {
         List<String> command = new ArrayList<>(List.of("openvpn", "--dev", "null", "--proto", "tcp-client", "--remote",
                 "127.0.0.1", String.valueOf(serverPort), "--tls-client", "--ca", keys.caPem.toString(),
@@ -50,7 +50,7 @@ final class OpenVpn extends LoggedProcess {
         return new OpenVpn(keys.dir, command, readyText);
     }
 
-    void awaitConnected() throws InterruptedException {
+    public void awaitConnected() throws InterruptedException {
         awaitLog(CONNECTED, TIMEOUT);
     }
 }

@@ -50,8 +50,7 @@ class OpenVpnTest {
 
     @AfterAll
     static void closeKeys() {
-        keys.keys.close();
-        keys.tpm.close();
+        keys.close();
     }
 
     @ParameterizedTest(name = "{0} TLS {1} {2}")

@@ -18,20 +18,26 @@ import org.tpmauth.tss.types.TpmHandles;
  * The material of one test class: a CA, a software server key and certificate, a foreign CA, and TPM key
  * files on the class's swtpm, each with a certificate from the CA (and, on demand, from the foreign CA).
  */
-final class VpnTestKeys {
-    final Path dir;
-    final TestPki pki;
-    final TestPki foreign;
-    final Path caPem;
-    final Path serverCert;
-    final Path serverKey;
+public final class VpnTestKeys {
+    public final Path dir;
+    public final TestPki pki;
+    public final TestPki foreign;
+    public final Path caPem;
+    public final Path serverCert;
+    public final Path serverKey;
     /** A resource-managed Tpm on the class's swtpm: the keys stay loaded, beyond its three slots. */
-    final Tpm tpm;
-    final TpmKeys keys;
+    public final Tpm tpm;
+    public final TpmKeys keys;
     private final Map<KeyAlgorithm, Path> keyFiles = new EnumMap<>(KeyAlgorithm.class);
     private final Map<KeyAlgorithm, TpmPrivateKey> loaded = new EnumMap<>(KeyAlgorithm.class);
 
-    VpnTestKeys(SwtpmExtension swtpm, Path dir) throws Exception {
+    /** Releases the TPM (the loaded keys are flushed), e.g. before another program uses the swtpm. */
+    public void close() {
+        keys.close();
+        tpm.close();
+    }
+
+    public VpnTestKeys(SwtpmExtension swtpm, Path dir) throws Exception {
         this.dir = dir;
         pki = new TestPki("tpmauth vpn test CA");
         foreign = new TestPki("foreign CA");
@@ -44,7 +50,7 @@ final class VpnTestKeys {
     }
 
     /** The TPM key file of {@code algorithm} (no password), created on first use. */
-    synchronized Path keyFile(KeyAlgorithm algorithm) throws Exception {
+    public synchronized Path keyFile(KeyAlgorithm algorithm) throws Exception {
         Path file = keyFiles.get(algorithm);
         if (file == null) {
             Tss2KeyFile key = keys.create(algorithm, new byte[0], TpmHandles.RH_OWNER);
@@ -56,7 +62,7 @@ final class VpnTestKeys {
     }
 
     /** The loaded TPM key of {@code algorithm}. */
-    synchronized TpmPrivateKey key(KeyAlgorithm algorithm) throws Exception {
+    public synchronized TpmPrivateKey key(KeyAlgorithm algorithm) throws Exception {
         TpmPrivateKey key = loaded.get(algorithm);
         if (key == null) {
             key = TpmPrivateKey.of(keys, keys.load(Tss2KeyFile.read(keyFile(algorithm)), new byte[0]));
@@ -66,12 +72,12 @@ final class VpnTestKeys {
     }
 
     /** A certificate for the TPM key of {@code algorithm} from {@code ca}. */
-    X509Certificate certificate(KeyAlgorithm algorithm, TestPki ca) throws Exception {
+    public X509Certificate certificate(KeyAlgorithm algorithm, TestPki ca) throws Exception {
         return ca.issue(key(algorithm).publicKey(), "device-" + algorithm.cliName());
     }
 
     /** {@link #certificate} in a PEM file. */
-    Path certFile(KeyAlgorithm algorithm, TestPki ca) throws Exception {
+    public Path certFile(KeyAlgorithm algorithm, TestPki ca) throws Exception {
         return TestPki.writePem(dir.resolve(algorithm.cliName() + (ca == pki ? "" : "-foreign") + ".crt.pem"),
                 certificate(algorithm, ca));
     }
