@@ -49,18 +49,27 @@ public final class OpenConnectTpm implements AutoCloseable {
      * @param runDir a private directory for the D-Bus socket and configuration
      */
     public static OpenConnectTpm forTcti(TctiConfig tcti, Path runDir) throws IOException {
+        requireReachable(tcti);
+        if (tcti instanceof TctiConfig.Device) {
+            return new OpenConnectTpm(Map.of(), List.of());
+        }
+        return privateBroker(tcti.toString(), runDir);
+    }
+
+    /**
+     * Refuses a TPM openconnect cannot be made to reach: a device other than /dev/tpmrm0 and /dev/tpm0, and
+     * the in-process libtpms.
+     */
+    public static void requireReachable(TctiConfig tcti) {
         if (tcti instanceof TctiConfig.Device device) {
             String path = device.path().toString();
             if (!path.equals("/dev/tpmrm0") && !path.equals("/dev/tpm0")) {
                 throw new IllegalArgumentException("openconnect finds only /dev/tpmrm0 and /dev/tpm0, not " + path);
             }
-            return new OpenConnectTpm(Map.of(), List.of());
-        }
-        if (tcti instanceof TctiConfig.Libtpms) {
+        } else if (tcti instanceof TctiConfig.Libtpms) {
             throw new IllegalArgumentException("openconnect cannot reach tpmauth's in-process TPM (" + tcti + "); use a "
                     + "TPM device, or swtpm / mssim (--tcti swtpm:host=127.0.0.1,port=2321)");
         }
-        return privateBroker(tcti.toString(), runDir);
     }
 
     /** dbus-daemon on a socket in runDir, then tpm2-abrmd owning com.intel.tss2.Tabrmd on it. */
