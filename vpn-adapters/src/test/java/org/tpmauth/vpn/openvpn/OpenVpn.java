@@ -50,6 +50,11 @@ public final class OpenVpn extends LoggedProcess {
         return new OpenVpn(keys.dir, command, readyText);
     }
 
+    /** Any OpenVPN command line (e.g. under {@code ip netns exec}), ready once it printed {@code readyText}. */
+    public static OpenVpn run(Path dir, List<String> command, String readyText) throws Exception {
+        return new OpenVpn(dir, command, readyText);
+    }
+
     public void awaitConnected() throws InterruptedException {
         awaitLog(CONNECTED, TIMEOUT);
     }

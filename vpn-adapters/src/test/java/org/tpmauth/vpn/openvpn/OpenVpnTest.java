@@ -25,7 +25,8 @@ import org.tpmauth.tss.testing.SwtpmExtension;
 /**
  * The backend against real OpenVPN 2.6 in point-to-point TLS mode ({@code --dev null}, TCP on 127.0.0.1):
  * EC P-256 / P-384 and RSA TPM keys, TLS 1.2 and 1.3, PSS, PKCS#1 when the server rules PSS out, and the
- * {@code digest} flag (data=message). Both ends must reach "Initialization Sequence Completed". A
+ * {@code digest} flag (data=message), and client/server mode over tun in a network namespace. Both ends must
+ * reach "Initialization Sequence Completed". A
  * certificate from a foreign CA is refused by the server; the backend survives an OpenVPN restart; the
  * management password, hold and {@code --management-client} over a unix socket work.
  */
@@ -194,6 +195,51 @@ class OpenVpnTest {
             assertFalse(Files.exists(socket));
             assertTrue(backend.log().endsWith("stopped\n"), backend.log());
         }
+    }
+
+    /**
+     * Client/server mode over tun devices, both OpenVPNs inside a network namespace this test creates (the
+     * backend outside it, on the client's unix management socket): the server pushes an address and the
+     * client's tun device gets it.
+     */
+    @Test
+    void clientServerOverTunInNetworkNamespace() throws Exception {
+        String ns = "tpmauth-ovpn-" + ProcessHandle.current().pid();
+        exec("ip", "netns", "add", ns);
+        try {
+            exec("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+            int port = LoggedProcess.freePort();
+            Path socket = dir.resolve("tun-client.sock");
+            List<String> inNs = List.of("ip", "netns", "exec", ns, "openvpn", "--verb", "3", "--dev", "tun");
+            List<String> server = new ArrayList<>(inNs);
+            server.addAll(List.of("--server", "10.99.0.0", "255.255.255.0", "--topology", "subnet", "--proto",
+                    "tcp-server", "--local", "127.0.0.1", "--port", String.valueOf(port), "--ca", keys.caPem.toString(),
+                    "--cert", keys.serverCert.toString(), "--key", keys.serverKey.toString(), "--dh", "none"));
+            List<String> client = new ArrayList<>(inNs);
+            client.addAll(List.of("--client", "--proto", "tcp-client", "--remote", "127.0.0.1", String.valueOf(port),
+                    "--connect-retry", "1", "--ca", keys.caPem.toString(), "--management", socket.toString(), "unix",
+                    "--management-external-key", "pkcs1", "pss", "--management-external-cert", "tpmauth"));
+            try (OpenVpn s = OpenVpn.run(dir, server, OpenVpn.CONNECTED);
+                    OpenVpn c = OpenVpn.run(dir, client, "unix domain socket listening");
+                    BackendThread backend = new BackendThread(new ManagementEndpoint.Unix(socket), false,
+                            keys.key(KeyAlgorithm.RSA_2048), List.of(keys.certificate(KeyAlgorithm.RSA_2048, keys.pki)),
+                            null)) {
+                c.awaitConnected();
+                assertTrue(c.log().contains("PUSH: Received control message"), c.log());
+                String addresses = exec("ip", "netns", "exec", ns, "ip", "-4", "-o", "addr", "show");
+                assertTrue(addresses.contains("10.99.0.2/24"), addresses);
+                assertEquals(1, backend.backend.signatures(), backend.log());
+            }
+        } finally {
+            exec("ip", "netns", "del", ns);
+        }
+    }
+
+    private static String exec(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+        return out;
     }
 
     private static BackendThread backend(KeyAlgorithm algorithm, int managementPort) throws Exception {
