@@ -177,17 +177,24 @@ class OpenVpnTest {
         }
     }
 
-    /** --listen: OpenVPN connects to the backend's unix socket (--management-client); the socket is removed at the end. */
+    /**
+     * --listen: OpenVPN connects to the backend's unix socket (--management-client), configured by the
+     * snippet shipped in vpn-adapters/dist; the socket is removed at the end.
+     */
     @Test
     void listensForManagementClientOnUnixSocket() throws Exception {
         Path socket = dir.resolve("backend.sock");
+        String snippet = Files.readString(Path.of("dist/openvpn-client-tpm.conf"))
+                .replace("/run/tpmauth-openvpn/NAME.sock", socket.toString());
+        Path config = Files.writeString(dir.resolve("client-tpm.conf"), snippet);
         int serverPort = LoggedProcess.freePort();
         try (OpenVpn server = OpenVpn.server(keys, serverPort, null);
                 BackendThread backend = new BackendThread(new ManagementEndpoint.Unix(socket), true,
                         keys.key(KeyAlgorithm.EC_P384), List.of(keys.certificate(KeyAlgorithm.EC_P384, keys.pki)), null)) {
             backend.awaitLog("waiting for OpenVPN (--management-client) on unix:" + socket);
-            try (OpenVpn vpn = OpenVpn.client(keys, serverPort, List.of(socket.toString(), "unix"), "MANAGEMENT:",
-                    "--management-client")) {
+            try (OpenVpn vpn = OpenVpn.run(dir, List.of("openvpn", "--dev", "null", "--proto", "tcp-client", "--remote",
+                    "127.0.0.1", String.valueOf(serverPort), "--tls-client", "--ca", keys.caPem.toString(),
+                    "--connect-retry", "1", "--verb", "3", "--config", config.toString()), "MANAGEMENT:")) {
                 vpn.awaitConnected();
             }
             backend.awaitLog("waiting for it again");
