@@ -36,8 +36,9 @@ import org.tpmauth.vpn.openvpn.ManagementMessage.Success;
  * OpenVPN's external key, served from a TPM. It talks to OpenVPN's management interface, connecting to it
  * (OpenVPN's {@code --management HOST PORT}) or, with {@code listen}, waiting for OpenVPN to connect
  * ({@code --management-client}); after OpenVPN restarts it connects (or waits) again. Per connection it
- * gives the management password when asked, announces {@code version 3}, releases a hold, answers
- * {@code >NEED-CERTIFICATE} with the certificate chain in PEM and {@code >PK_SIGN} with a TPM signature.
+ * gives the management password when asked, announces {@code version 3} (and {@code state on}), releases a
+ * hold, answers {@code >NEED-CERTIFICATE} with the certificate chain in PEM and {@code >PK_SIGN} with a TPM
+ * signature.
  * A request it cannot sign is answered with an empty {@code pk-sig}, so OpenVPN fails that handshake at
  * once; the reason goes to the log. Lines it does not understand are logged and skipped.
  *
@@ -250,8 +251,9 @@ public final class OpenVpnBackend implements Runnable, AutoCloseable {
         return null;
     }
 
+    /** Management version 3 (PK_SIGN names its algorithm), and state changes as >STATE lines for the log. */
     private boolean sendVersion(OutputStream out) throws IOException {
-        send(out, "version 3");
+        send(out, "version 3\nstate on");
         return true;
     }
 

@@ -31,7 +31,7 @@ final class FakeOpenVpn implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** Accepts the backend's connection and greets it as OpenVPN does; expects "version 3". */
+    /** Accepts the backend's connection and greets it as OpenVPN does; expects "version 3" and "state on". */
     void accept() throws IOException {
         socket = server.accept();
         socket.setSoTimeout(20_000);
@@ -39,6 +39,7 @@ final class FakeOpenVpn implements AutoCloseable {
         out = socket.getOutputStream();
         send(">INFO:OpenVPN Management Interface Version 5 -- type 'help' for more info\n");
         expect("version 3");
+        expect("state on");
     }
 
     void send(String text) throws IOException {
