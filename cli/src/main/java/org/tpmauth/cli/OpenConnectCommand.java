@@ -62,7 +62,11 @@ final class OpenConnectCommand implements Callable<Integer> {
         try (OpenConnectTpm tpm = OpenConnectTpm.forTcti(tcti, runDir)) {
             Process openconnect = OpenConnect.command(key, cert, url, options, tpm)
                     .redirectInput(ProcessBuilder.Redirect.INHERIT).start();
-            Thread stopper = new Thread(openconnect::destroy, "tpmauth-openconnect-stop");
+            // on SIGTERM the JVM ends without leaving this block: stop openconnect and the broker from the hook
+            Thread stopper = new Thread(() -> {
+                openconnect.destroy();
+                tpm.close();
+            }, "tpmauth-openconnect-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
             Thread errors = pump(openconnect.getErrorStream(), spec.commandLine().getErr());
             pump(openconnect.getInputStream(), spec.commandLine().getOut()).join();

@@ -3,6 +3,7 @@ package org.tpmauth.vpn.openvpn;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channel;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
@@ -93,7 +94,11 @@ public final class OpenVpnBackend implements Runnable, AutoCloseable {
         this.log = line -> log.accept(printable(line));
     }
 
-    /** Serves OpenVPN until {@link #close()}. */
+    /**
+     * Serves OpenVPN until {@link #close()}.
+     *
+     * @throws UncheckedIOException when it cannot listen (with {@code listen}): the address is taken, or no access
+     */
     @Override
     public void run() {
         try {
@@ -165,8 +170,7 @@ public final class OpenVpnBackend implements Runnable, AutoCloseable {
         try {
             server = endpoint.listen();
         } catch (IOException e) {
-            log.accept("cannot listen on " + endpoint + ": " + e.getMessage());
-            return;
+            throw new UncheckedIOException("cannot listen on " + endpoint + ": " + e.getMessage(), e);
         }
         if (!running()) {
             return;

@@ -2,9 +2,11 @@ package org.tpmauth.vpn.openvpn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -165,6 +167,27 @@ class ManagementProtocolTest {
             vpn.accept();
             assertTrue(vpn.sign(sha("SHA-256", MESSAGE), "ECDSA").length > 0);
             assertEquals(2, backend.backend.connections());
+        }
+    }
+
+    @Test
+    void listeningOnATakenAddressFails() throws Exception {
+        try (FakeOpenVpn taken = new FakeOpenVpn()) {
+            OpenVpnBackend backend = new OpenVpnBackend(new ManagementEndpoint.Tcp("127.0.0.1", taken.port()), true,
+                    keys.key(KeyAlgorithm.EC_P256), List.of(keys.certificate(KeyAlgorithm.EC_P256, keys.pki)), null,
+                    line -> { });
+            var e = assertThrows(UncheckedIOException.class, backend::run);
+            assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + taken.port()), e.getMessage());
+        }
+    }
+
+    @Test
+    void endpoints() {
+        assertEquals(new ManagementEndpoint.Tcp("127.0.0.1", 7505), ManagementEndpoint.parse("127.0.0.1:7505"));
+        assertEquals(new ManagementEndpoint.Tcp("::1", 7505), ManagementEndpoint.parse("[::1]:7505"));
+        assertEquals(new ManagementEndpoint.Unix(Path.of("/run/x.sock")), ManagementEndpoint.parse("unix:/run/x.sock"));
+        for (String bad : new String[] {"localhost", "host:0", "host:x", "unix:", ":7505"}) {
+            assertThrows(IllegalArgumentException.class, () -> ManagementEndpoint.parse(bad), bad);
         }
     }
 
