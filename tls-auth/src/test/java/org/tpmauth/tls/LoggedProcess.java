@@ -42,6 +42,11 @@ public class LoggedProcess implements AutoCloseable {
         }
     }
 
+    /** The running program, e.g. to signal it or read its exit code. */
+    public Process process() {
+        return process;
+    }
+
     /** Everything the program printed so far. */
     public String log() {
         return log.toString();

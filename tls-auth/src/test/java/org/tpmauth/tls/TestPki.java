@@ -30,12 +30,12 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /** A software test CA issuing TLS certificates (client and server use, SAN 127.0.0.1 and localhost). */
-final class TestPki {
+public final class TestPki {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
-    final KeyPair caKey;
-    final X509Certificate ca;
+    public final KeyPair caKey;
+    public final X509Certificate ca;
 
-    TestPki(String name) throws Exception {
+    public TestPki(String name) throws Exception {
         caKey = ecKey();
         X500Principal subject = new X500Principal("CN=" + name);
         var builder = new JcaX509v3CertificateBuilder(subject, serial(), notBefore(), notAfter(), subject,
@@ -45,20 +45,20 @@ final class TestPki {
         ca = sign(builder);
     }
 
-    static KeyPair ecKey() throws GeneralSecurityException {
+    public static KeyPair ecKey() throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         return g.generateKeyPair();
     }
 
-    static KeyPair rsaKey() throws GeneralSecurityException {
+    public static KeyPair rsaKey() throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         return g.generateKeyPair();
     }
 
     /** A certificate for {@code key}, usable by TLS clients and servers on 127.0.0.1. */
-    X509Certificate issue(PublicKey key, String cn) throws Exception {
+    public X509Certificate issue(PublicKey key, String cn) throws Exception {
         var builder = new JcaX509v3CertificateBuilder(ca.getSubjectX500Principal(), serial(), notBefore(),
                 notAfter(), new X500Principal("CN=" + cn), key)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
@@ -78,7 +78,7 @@ final class TestPki {
     }
 
     /** Writes objects (certificates, keys) as PEM blocks into one file. */
-    static Path writePem(Path file, Object... objects) throws IOException {
+    public static Path writePem(Path file, Object... objects) throws IOException {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(text)) {
             for (Object o : objects) {

@@ -1,4 +1,5 @@
 /**
- * VPN glue: the OpenVPN external-key backend, OpenConnect, strongSwan and WireGuard. Built in a later issue.
+ * VPN glue for TPM keys: {@link org.tpmauth.vpn.openvpn} answers OpenVPN's management-interface signature
+ * requests from the TPM; {@link org.tpmauth.vpn.openconnect} runs openconnect against the right TPM.
  */
 package org.tpmauth.vpn;
