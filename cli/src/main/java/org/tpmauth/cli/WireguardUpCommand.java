@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
             + "(wg-quick, `ip link add IFACE type wireguard`, or wireguard-go) with its peers configured. On any "
             + "failure (a PCR changed, wrong password, no such interface) the interface is left with no private "
             + "key and down, and the message names what failed. For wg-quick: PostUp = tpmauth wireguard up "
-            + "--sealed /etc/wireguard/%i.sealed --interface %i"})
+            + "--sealed /etc/wireguard/%%i.sealed --interface %%i"})
 final class WireguardUpCommand implements Callable<Integer> {
     @Option(names = "--sealed", required = true, paramLabel = "wg.sealed", description = "The sealed key file.")
     Path sealed;
