@@ -141,6 +141,9 @@ public final class Pkcs11Server implements AutoCloseable {
                         + " (CKR 0x" + Long.toHexString(e.rv) + ")");
             }
             return error(e.rv);
+        } catch (RuntimeException e) { // a bug must not end the program's connection
+            log.println("pkcs11: connection " + id + ": " + call.displayName() + " failed: " + e);
+            return error(Pkcs11.CKR_GENERAL_ERROR);
         }
     }
 
