@@ -110,7 +110,7 @@ public final class Token {
                 properties.getOrDefault(TpmPt.LOCKOUT_INTERVAL, 1000));
         String manufacturer = TpmPt.ascii(properties.getOrDefault(TpmPt.MANUFACTURER, 0)).trim();
         String serial = HexFormat.of().formatHex(sha256(dir.toAbsolutePath().normalize().toString())).substring(0, 16);
-        return new Token(store, label, manufacturer, serial, List.copyOf(objects), Map.copyOf(hasPassword),
+        return new Token(store, label, manufacturer, serial, List.copyOf(objects), Collections.unmodifiableMap(hasPassword),
                 Collections.unmodifiableSet(mechanisms), tokenPin == null ? null : tokenPin.clone(), guard);
     }
 
@@ -143,6 +143,11 @@ public final class Token {
         return java.util.Arrays.stream(SignMechanism.values())
                 .filter(m -> m.rsa == rsa && (m != SignMechanism.RSA_X_509 || decrypt))
                 .mapToLong(m -> m.type).toArray();
+    }
+
+    /** The keystore aliases served, in order. */
+    public List<String> aliases() {
+        return List.copyOf(hasPassword.keySet());
     }
 
     String label() {
