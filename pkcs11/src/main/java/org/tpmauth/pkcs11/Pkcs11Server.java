@@ -35,13 +35,16 @@ public final class Pkcs11Server implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final Path socket;
     private final PrintStream log;
+    /** Whether the socket file is this server's to remove (not when systemd made it). */
+    private final boolean ownsSocket;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionCount = new AtomicLong();
     private final Thread acceptor;
     private volatile boolean closing;
 
-    private Pkcs11Server(Token token, ServerSocketChannel listener, Path socket, PrintStream log) {
+    private Pkcs11Server(Token token, ServerSocketChannel listener, Path socket, PrintStream log, boolean ownsSocket) {
         this.token = token;
+        this.ownsSocket = ownsSocket;
         this.listener = listener;
         this.socket = socket;
         this.log = log;
@@ -58,12 +61,15 @@ public final class Pkcs11Server implements AutoCloseable {
         ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         listener.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
-        return start(token, listener, socket, log);
+        return serve(new Pkcs11Server(token, listener, socket, log, true));
     }
 
     /** Serves on a listening socket handed over by systemd (StandardInput=socket). */
     public static Pkcs11Server start(Token token, ServerSocketChannel listener, Path socket, PrintStream log) {
-        Pkcs11Server server = new Pkcs11Server(token, listener, socket, log);
+        return serve(new Pkcs11Server(token, listener, socket, log, false));
+    }
+
+    private static Pkcs11Server serve(Pkcs11Server server) {
         server.acceptor.start();
         return server;
     }
@@ -167,6 +173,8 @@ public final class Pkcs11Server implements AutoCloseable {
         for (SocketChannel c : connections) {
             c.close();
         }
-        Files.deleteIfExists(socket);
+        if (ownsSocket) {
+            Files.deleteIfExists(socket);
+        }
     }
 }
