@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,24 @@ class Pkcs11ToolTest {
         String mechanisms = Programs.pkcs11Tool(work, open.socket(), "-M").ok().out();
         assertTrue(mechanisms.contains("ECDSA"), mechanisms);
         assertTrue(mechanisms.contains("RSA-PKCS-PSS"), mechanisms);
+    }
+
+    /** Route 2: no module path and no environment, the token registered in /etc/pkcs11/modules. */
+    @Test
+    void proxyFindsTheInstalledToken() throws Exception {
+        String name = "tpmauth-test-" + ProcessHandle.current().pid();
+        Path config = P11KitModuleConfig.install(P11KitModuleConfig.SYSTEM_DIR, name, open.socket());
+        try {
+            Programs.Result r = Programs.run(work, Map.of(), "pkcs11-tool", "--module",
+                    "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so", "--token-label", "tpmauth", "--sign", "--id",
+                    id("ec"), "--mechanism", "ECDSA", "--signature-format", "openssl", "-i", "digest", "-o", "proxy.sig");
+            assertEquals(0, r.code(), r::toString);
+            Programs.openssl(work, "pkeyutl", "-verify", "-pubin", "-inkey", "ec.pub.pem", "-in", "digest", "-sigfile",
+                    "proxy.sig").ok();
+        } finally {
+            assertTrue(P11KitModuleConfig.uninstall(P11KitModuleConfig.SYSTEM_DIR, name));
+        }
+        assertTrue(!Files.exists(config));
     }
 
     @Test
