@@ -64,6 +64,8 @@ class Pkcs11ToolTest {
 
     @Test
     void listsSlotTokenAndObjects() throws Exception {
+        String info = Programs.pkcs11Tool(work, open.socket(), "-I").ok().out();
+        assertTrue(info.contains("Manufacturer     tpmauth") && info.contains("Cryptoki version 2.40"), info);
         String slots = Programs.pkcs11Tool(work, open.socket(), "-L").ok().out();
         assertTrue(slots.contains("token label        : tpmauth"), slots);
         assertTrue(slots.contains("token model        : TPM 2.0"), slots);

@@ -20,6 +20,8 @@ public record EapTlsProfile(String connection, Medium medium, String identity, P
         Optional<String> pin) {
     /** The p11-kit proxy: loads the modules registered with 'tpmauth pkcs11 install'. */
     public static final String PROXY_MODULE = "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so";
+    /** libp11's OpenSSL engine; wpa_supplicant passes pkcs11_module_path to it only when loading it by path. */
+    public static final String ENGINE = "/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so";
     /** p11-kit's client module: reaches the token at P11_KIT_SERVER_ADDRESS. */
     public static final String CLIENT_MODULE = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
 
@@ -82,6 +84,7 @@ public record EapTlsProfile(String connection, Medium medium, String identity, P
         w.append("# global settings: PKCS#11 through p11-kit (register the token first: tpmauth pkcs11 install)\n")
                 .append("# or use ").append(CLIENT_MODULE)
                 .append(" with P11_KIT_SERVER_ADDRESS=unix:path=SOCKET in wpa_supplicant's environment\n")
+                .append("pkcs11_engine_path=").append(ENGINE).append('\n')
                 .append("pkcs11_module_path=").append(PROXY_MODULE).append('\n');
         if (medium instanceof Wired w2) {
             w.append("# wired 802.1X: run wpa_supplicant -D wired -i ").append(w2.iface()).append(" -c FILE\n")
