@@ -226,6 +226,25 @@ class ServerProtocolTest {
     }
 
     @Test
+    void restartedServiceFailsTheOldConnectionAndServesANewOne() throws Exception {
+        Path socket = work.resolve("restart.sock");
+        Token token = Token.open(keys, TestKeystore.get().dir, "tpmauth", null);
+        PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        Pkcs11Server first = Pkcs11Server.start(token, socket, log);
+        RpcClient held = RpcClient.initialized(socket);
+        long s = session(held);
+        first.close();
+        try (Pkcs11Server second = Pkcs11Server.start(token, socket, log)) {
+            assertThrows(IOException.class, () -> held.call(RpcCall.C_GET_SESSION_INFO, s));
+            held.close();
+            try (RpcClient fresh = RpcClient.initialized(socket)) {
+                long mine = session(fresh);
+                fresh.ok(RpcCall.C_SIGN_INIT, mine, Mechanism.of(Pkcs11.CKM_ECDSA), ecKey(fresh, mine));
+            }
+        }
+    }
+
+    @Test
     void twoProgramsSignAtOnce() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
