@@ -1,6 +1,7 @@
 package org.tpmauth.pkcs11;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import org.tpmauth.tss.types.TpmAlg;
 
@@ -46,31 +47,18 @@ enum SignMechanism {
         return Arrays.stream(values()).filter(m -> m.type == type).findFirst();
     }
 
-    /** The PKCS#11 digest mechanism (CKM_SHA256 ...) of a hash, for PSS parameters. */
+    private static final Map<Long, TpmAlg> DIGESTS = Map.of(Pkcs11.CKM_SHA_1, TpmAlg.SHA1, Pkcs11.CKM_SHA256,
+            TpmAlg.SHA256, Pkcs11.CKM_SHA384, TpmAlg.SHA384, Pkcs11.CKM_SHA512, TpmAlg.SHA512);
+    private static final Map<Long, TpmAlg> MGFS = Map.of(Pkcs11.CKG_MGF1_SHA1, TpmAlg.SHA1, Pkcs11.CKG_MGF1_SHA256,
+            TpmAlg.SHA256, Pkcs11.CKG_MGF1_SHA384, TpmAlg.SHA384, Pkcs11.CKG_MGF1_SHA512, TpmAlg.SHA512);
+
+    /** The hash of a PKCS#11 digest mechanism (CKM_SHA256 ...), for PSS parameters. */
     static Optional<TpmAlg> hashOfDigestMechanism(long type) {
-        if (type == Pkcs11.CKM_SHA_1) {
-            return Optional.of(TpmAlg.SHA1);
-        }
-        if (type == Pkcs11.CKM_SHA256) {
-            return Optional.of(TpmAlg.SHA256);
-        }
-        if (type == Pkcs11.CKM_SHA384) {
-            return Optional.of(TpmAlg.SHA384);
-        }
-        return type == Pkcs11.CKM_SHA512 ? Optional.of(TpmAlg.SHA512) : Optional.empty();
+        return Optional.ofNullable(DIGESTS.get(type));
     }
 
     /** The hash of an MGF1 generator (CKG_MGF1_SHA256 ...). */
     static Optional<TpmAlg> hashOfMgf(long mgf) {
-        if (mgf == Pkcs11.CKG_MGF1_SHA1) {
-            return Optional.of(TpmAlg.SHA1);
-        }
-        if (mgf == Pkcs11.CKG_MGF1_SHA256) {
-            return Optional.of(TpmAlg.SHA256);
-        }
-        if (mgf == Pkcs11.CKG_MGF1_SHA384) {
-            return Optional.of(TpmAlg.SHA384);
-        }
-        return mgf == Pkcs11.CKG_MGF1_SHA512 ? Optional.of(TpmAlg.SHA512) : Optional.empty();
+        return Optional.ofNullable(MGFS.get(mgf));
     }
 }

@@ -7,11 +7,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SignatureException;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import org.bouncycastle.asn1.DERNull;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.DigestInfo;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.tls.TpmSigner;
 import org.tpmauth.tss.TpmResponseException;
@@ -145,14 +142,9 @@ final class SignOperation {
     }
 
     private static byte[] digestInfo(TpmAlg hash, byte[] digest) {
-        var oid = switch (hash) {
-            case SHA1 -> OIWObjectIdentifiers.idSHA1;
-            case SHA384 -> NISTObjectIdentifiers.id_sha384;
-            case SHA512 -> NISTObjectIdentifiers.id_sha512;
-            default -> NISTObjectIdentifiers.id_sha256;
-        };
         try {
-            return new DigestInfo(new AlgorithmIdentifier(oid, DERNull.INSTANCE), digest).getEncoded("DER");
+            return new DigestInfo(new DefaultDigestAlgorithmIdentifierFinder().find(hash.jcaDigestName()), digest)
+                    .getEncoded("DER");
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

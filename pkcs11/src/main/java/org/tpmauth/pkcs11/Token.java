@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
@@ -19,17 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
-import org.bouncycastle.asn1.DERNull;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.DigestInfo;
 import org.tpmauth.tls.TpmKeyStoreParameter;
 import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.tls.TpmProvider;
-import org.tpmauth.tls.TpmSigner;
 import org.tpmauth.tss.TpmException;
-import org.tpmauth.tss.TpmRc;
-import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.commands.Capabilities;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
@@ -204,27 +196,19 @@ public final class Token {
     /** Signs a throwaway digest with the key under {@code pin} as its password: the TPM's password check. */
     private boolean keyAccepts(String alias, byte[] pin) throws Pkcs11Exception {
         TpmPrivateKey key = privateKey(alias, pin);
-        byte[] digest = new byte[32];
-        synchronized (tpmLock) {
-            try {
-                if (key.publicKey() instanceof RSAPublicKey) {
-                    TpmSigner.pkcs1(key, new DigestInfo(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256,
-                            DERNull.INSTANCE), digest).getEncoded("DER"));
-                } else {
-                    TpmSigner.ecdsaPlain(key, digest);
-                }
-                return true;
-            } catch (SignatureException e) {
-                if (e.getCause() instanceof TpmResponseException r && (r.is(TpmRc.AUTH_FAIL) || r.is(TpmRc.BAD_AUTH))) {
-                    return false;
-                }
-                if (e.getCause() instanceof TpmResponseException r && r.is(TpmRc.LOCKOUT)) {
-                    throw new Pkcs11Exception(Pkcs11.CKR_PIN_LOCKED, "the TPM is in dictionary-attack lockout", e);
-                }
-                throw new Pkcs11Exception(Pkcs11.CKR_DEVICE_ERROR, "PIN check failed: " + e.getMessage(), e);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+        boolean rsa = key.publicKey() instanceof RSAPublicKey;
+        SignOperation check = SignOperation.start(Mechanism.of(rsa ? Pkcs11.CKM_SHA256_RSA_PKCS : Pkcs11.CKM_ECDSA_SHA256),
+                key);
+        check.update(new byte[0]);
+        try {
+            sign(check);
+            return true;
+        } catch (Pkcs11Exception e) {
+            // an empty PIN for a key with a password is a wrong PIN too (and counted by the TPM)
+            if (e.rv == Pkcs11.CKR_PIN_INCORRECT || e.rv == Pkcs11.CKR_USER_NOT_LOGGED_IN) {
+                return false;
             }
+            throw e;
         }
     }
 
