@@ -66,6 +66,24 @@ class EapolTest {
         assertTrue(r.out().contains("SSL: Using TLS version TLSv" + tls), "negotiated TLS " + tls);
     }
 
+    /**
+     * As NetworkManager's wpa_supplicant runs: no module path and no environment; libp11 loads p11-kit's
+     * proxy, which finds the token through the module config 'tpmauth pkcs11 install' writes.
+     */
+    @Test
+    void withoutModulePathThroughTheInstalledModuleConfig() throws Exception {
+        String name = "tpmauth-eapol-" + ProcessHandle.current().pid();
+        P11KitModuleConfig.install(P11KitModuleConfig.SYSTEM_DIR, name, server.socket());
+        try {
+            Programs.Result r = radius.eapol("device-ec", "pkcs11_engine_path=/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so\n",
+                    Radius.tokenCredentials("ec"), "1.3", store.caPem, 0, Map.of());
+            assertEquals(0, r.code(), () -> r.out().lines().limit(150).reduce("", (a, b) -> a + "\n" + b));
+            assertTrue(r.out().contains("SUCCESS"), r.out());
+        } finally {
+            P11KitModuleConfig.uninstall(P11KitModuleConfig.SYSTEM_DIR, name);
+        }
+    }
+
     @Test
     void serverFromAForeignCaIsRejected() throws Exception {
         Programs.Result r = eapol("ec", "1.3", work.resolve("foreign-ca.pem"));
