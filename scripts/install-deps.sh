@@ -8,7 +8,7 @@
 #                                      and tpm2-abrmd for bench/tls-handshakes.sh
 set -euo pipefail
 
-FULL=(openjdk-17-jdk-headless maven swtpm swtpm-tools libtpms0 tpm2-tools tpm2-openssl openssl procps iproute2 mosquitto mosquitto-clients p11-kit p11-kit-modules opensc openssh-server openssh-client libengine-pkcs11-openssl freeradius eapoltest network-manager)
+FULL=(openjdk-17-jdk-headless maven swtpm swtpm-tools libtpms0 tpm2-tools tpm2-openssl openssl procps iproute2 mosquitto mosquitto-clients p11-kit p11-kit-modules opensc openssh-server openssh-client libengine-pkcs11-openssl freeradius eapoltest network-manager openvpn hostapd wpasupplicant)
 MINIMAL=(openjdk-17-jdk-headless maven libtpms0)
 BENCH=(libtss2-dev gcc make libc6-dev tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon dbus-bin)
 
