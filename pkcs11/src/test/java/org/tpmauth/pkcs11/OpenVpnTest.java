@@ -3,7 +3,6 @@ package org.tpmauth.pkcs11;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -37,10 +36,7 @@ class OpenVpnTest {
             List<String> serialized = ids.lines().filter(l -> l.strip().startsWith("Serialized id:"))
                     .map(l -> l.substring(l.indexOf(':') + 1).strip()).toList();
             assertTrue(serialized.size() == 2, ids);
-            Programs.openssl(work, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                    "vpn.key", "-out", "vpn.csr", "-subj", "/CN=vpn-server").ok();
-            Programs.openssl(store.root, "x509", "-req", "-in", work.resolve("vpn.csr").toString(), "-CA", "ca.pem",
-                    "-CAkey", "ca.key", "-CAcreateserial", "-days", "1", "-out", work.resolve("vpn.pem").toString()).ok();
+            store.issueSoftware(work, "vpn");
             for (String id : serialized) {
                 assertTrue(handshake(env, store, id), "OpenVPN handshake with " + id + ":\n"
                         + Files.readString(work.resolve("client.log")) + "\nserver:\n" + Files.readString(work.resolve("server.log")));
@@ -53,10 +49,10 @@ class OpenVpnTest {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Process vpnServer = start(Map.of(), "server.log", "openvpn", "--dev", "null", "--tls-server", "--local",
+        Process vpnServer = Programs.start(work, Map.of(), "server.log", "openvpn", "--dev", "null", "--tls-server", "--local",
                 "127.0.0.1", "--lport", String.valueOf(port), "--proto", "udp", "--ca", store.caPem.toString(), "--cert",
                 "vpn.pem", "--key", "vpn.key", "--dh", "none", "--verb", "3");
-        Process client = start(env, "client.log", "openvpn", "--dev", "null", "--tls-client", "--remote", "127.0.0.1",
+        Process client = Programs.start(work, env, "client.log", "openvpn", "--dev", "null", "--tls-client", "--remote", "127.0.0.1",
                 String.valueOf(port), "--proto", "udp", "--nobind", "--ca", store.caPem.toString(), "--pkcs11-providers",
                 Programs.CLIENT_MODULE, "--pkcs11-id", id, "--verb", "3");
         try {
@@ -79,10 +75,4 @@ class OpenVpnTest {
         }
     }
 
-    private Process start(Map<String, String> env, String log, String... command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve(log).toFile());
-        pb.environment().putAll(env);
-        return pb.start();
-    }
 }

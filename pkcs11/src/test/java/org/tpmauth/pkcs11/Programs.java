@@ -55,6 +55,14 @@ final class Programs {
         }
     }
 
+    /** Starts a long-running program in {@code dir}, its output going to {@code dir/log}. */
+    static Process start(Path dir, Map<String, String> env, String log, String... command) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(log).toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
     /** pkcs11-tool through p11-kit-client.so to the server at {@code socket}. */
     static Result pkcs11Tool(Path dir, Path socket, String... args) {
         String[] command = new String[args.length + 3];

@@ -28,10 +28,7 @@ final class Radius implements AutoCloseable {
 
     /** Starts FreeRADIUS in {@code work} with a server key issued by the keystore's test CA. */
     static Radius start(Path work, TestKeystore store) throws Exception {
-        Programs.openssl(work, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                "radius.key", "-out", "radius.csr", "-subj", "/CN=radius").ok();
-        Programs.openssl(store.root, "x509", "-req", "-in", work.resolve("radius.csr").toString(), "-CA", "ca.pem",
-                "-CAkey", "ca.key", "-CAcreateserial", "-days", "1", "-out", work.resolve("radius.pem").toString()).ok();
+        store.issueSoftware(work, "radius");
         int port;
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -85,8 +82,7 @@ final class Radius implements AutoCloseable {
                 }
                 """.formatted(raddb, SECRET, work.resolve("radius.key"), work.resolve("radius.pem"), store.caPem, port));
         Path log = work.resolve("radius.log");
-        Process process = new ProcessBuilder("freeradius", "-X", "-d", raddb.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process process = Programs.start(work, Map.of(), "radius.log", "freeradius", "-X", "-d", raddb.toString());
         for (int i = 0; i < 400 && !Files.readString(log).contains("Ready to process requests"); i++) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("freeradius exited: " + Files.readString(log));

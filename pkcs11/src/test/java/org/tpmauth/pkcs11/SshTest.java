@@ -50,8 +50,8 @@ class SshTest {
                 "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
                 "PermitRootLogin prohibit-password", "PidFile " + work.resolve("sshd.pid"), ""));
         Files.writeString(work.resolve("authorized_keys"), "");
-        sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", work.resolve("sshd_config").toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("sshd.log").toFile()).start();
+        sshd = Programs.start(work, Map.of(), "sshd.log", "/usr/sbin/sshd", "-D", "-e", "-f",
+                work.resolve("sshd_config").toString());
         for (int i = 0; i < 100 && !listening(port); i++) {
             Thread.sleep(50);
         }

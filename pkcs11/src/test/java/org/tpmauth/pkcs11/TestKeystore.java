@@ -49,6 +49,14 @@ final class TestKeystore {
         return MANAGED;
     }
 
+    /** A software EC key {@code dir/NAME.key} and its certificate {@code dir/NAME.pem} (CN=NAME) from the test CA. */
+    void issueSoftware(Path dir, String name) {
+        Programs.openssl(dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name).ok();
+        Programs.openssl(root, "x509", "-req", "-in", dir.resolve(name + ".csr").toString(), "-CA", "ca.pem", "-CAkey",
+                "ca.key", "-CAcreateserial", "-days", "1", "-out", dir.resolve(name + ".pem").toString()).ok();
+    }
+
     /** Creates {@code ALIAS.key.pem} in {@code dir} and its certificate {@code ALIAS.crt.pem} from the CA in {@code ca}. */
     static void add(TpmKeys keys, Path dir, Path ca, String alias, KeyAlgorithm algorithm, byte[] password)
             throws Exception {

@@ -40,10 +40,7 @@ class WiredPortTest {
             ip("-n", authenticatorNs, "link", "set", "va" + tag, "up");
             ip("-n", supplicantNs, "link", "set", "vs" + tag, "up");
 
-            Programs.openssl(work, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                    "auth.key", "-out", "auth.csr", "-subj", "/CN=authenticator").ok();
-            Programs.openssl(store.root, "x509", "-req", "-in", work.resolve("auth.csr").toString(), "-CA", "ca.pem",
-                    "-CAkey", "ca.key", "-CAcreateserial", "-days", "1", "-out", work.resolve("auth.pem").toString()).ok();
+            store.issueSoftware(work, "auth");
             Files.writeString(work.resolve("eap_users"), "* TLS\n");
             Files.writeString(work.resolve("hostapd.conf"), String.join("\n", "interface=va" + tag, "driver=wired",
                     "ieee8021x=1", "eap_server=1", "eap_user_file=" + work.resolve("eap_users"), "ca_cert=" + store.caPem,
@@ -52,9 +49,9 @@ class WiredPortTest {
             Files.writeString(work.resolve("wpa.conf"), Radius.TOKEN_GLOBALS + "ap_scan=0\nnetwork={\n"
                     + "    key_mgmt=IEEE8021X\n    eap=TLS\n    identity=\"device-ec\"\n    ca_cert=\"" + store.caPem + "\"\n"
                     + Radius.tokenCredentials("ec").indent(4) + "    eapol_flags=0\n    phase1=\"tls_disable_tlsv1_3=0\"\n}\n");
-            Process hostapd = start(Map.of(), "hostapd.log", "ip", "netns", "exec", authenticatorNs, "hostapd", "-d",
+            Process hostapd = Programs.start(work, Map.of(), "hostapd.log", "ip", "netns", "exec", authenticatorNs, "hostapd", "-d",
                     work.resolve("hostapd.conf").toString());
-            Process supplicant = start(Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket()), "wpa.log", "ip",
+            Process supplicant = Programs.start(work, Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket()), "wpa.log", "ip",
                     "netns", "exec", supplicantNs, "wpa_supplicant", "-D", "wired", "-i", "vs" + tag, "-c",
                     work.resolve("wpa.conf").toString(), "-d");
             try {
@@ -85,12 +82,6 @@ class WiredPortTest {
         Programs.run(work, Map.of(), command).ok();
     }
 
-    private Process start(Map<String, String> env, String log, String... command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve(log).toFile());
-        pb.environment().putAll(env);
-        return pb.start();
-    }
 
     private static String tail(Path file) {
         try {
