@@ -9,7 +9,9 @@
 set -euo pipefail
 
 FULL=(openjdk-17-jdk-headless maven swtpm swtpm-tools libtpms0 tpm2-tools tpm2-openssl openssl procps iproute2 mosquitto mosquitto-clients
-      iputils-ping wireguard-go wireguard-tools openvpn ocserv openconnect tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon)
+      iputils-ping wireguard-go wireguard-tools openvpn ocserv openconnect tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon
+      p11-kit p11-kit-modules opensc openssh-server openssh-client libengine-pkcs11-openssl freeradius eapoltest
+      network-manager hostapd wpasupplicant)
 MINIMAL=(openjdk-17-jdk-headless maven libtpms0)
 BENCH=(libtss2-dev gcc make libc6-dev tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon dbus-bin)
 

@@ -1,0 +1,107 @@
+package org.tpmauth.cli;
+
+import java.io.IOException;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.tpmauth.pkcs11.P11KitModuleConfig;
+import org.tpmauth.pkcs11.Pkcs11Server;
+import org.tpmauth.pkcs11.Token;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.keys.TpmKeys;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tpmauth pkcs11 serve}: the long-running token service. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve the keystore as one PKCS#11 slot and token on a unix socket, until stopped.",
+            "Each ALIAS.key.pem (TSS2 PRIVATE KEY) with its ALIAS.crt.pem (certificate, then chain) becomes a "
+                + "private key, public key and certificate labelled ALIAS. Programs reach it with "
+                + "P11_KIT_SERVER_ADDRESS=unix:path=SOCKET and p11-kit-client.so, or through "
+                + "'tpmauth pkcs11 install'.",
+            "PIN: with --pin-file the token needs that PIN; keys with a password take it as their password. "
+                + "Without it the PIN is the keys' password, and keys without one need no login. Wrong PINs "
+                + "are refused before the TPM's dictionary-attack lockout would lock every key.",
+            "Socket mode 0660: the socket's group decides who may use the token (the systemd unit uses group "
+                + "tpmauth). Started by systemd with StandardInput=socket, it serves the socket it was given."})
+final class Pkcs11ServeCommand implements Callable<Integer> {
+    @Option(names = "--socket", defaultValue = Pkcs11Command.DEFAULT_SOCKET, paramLabel = "PATH",
+            description = "Unix socket to serve (default: ${DEFAULT-VALUE}).")
+    Path socket;
+
+    @Option(names = "--keystore", defaultValue = "/var/lib/tpmauth/keystore", paramLabel = "DIR",
+            description = "Keystore directory of ALIAS.key.pem + ALIAS.crt.pem pairs (default: ${DEFAULT-VALUE}).")
+    Path keystore;
+
+    @Option(names = "--pin-file", paramLabel = "F",
+            description = "Require login with the PIN in F (one trailing newline ignored).")
+    Path pinFile;
+
+    @Option(names = "--label", defaultValue = "tpmauth", paramLabel = "NAME",
+            description = "Token label, the token= of pkcs11: URIs (default: ${DEFAULT-VALUE}).")
+    String label;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(keystore)) {
+            throw new IllegalArgumentException("no keystore directory " + keystore
+                    + " (create it and add ALIAS.key.pem + ALIAS.crt.pem pairs, or give --keystore DIR)");
+        }
+        byte[] pin = pinFile == null ? null : KeyRef.readPassword(pinFile);
+        try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
+            Token token = Token.open(keys, keystore, label, pin);
+            try (Pkcs11Server server = start(token)) {
+                spec.commandLine().getOut().println("tpmauth pkcs11: serving token '" + label + "' ("
+                        + token.aliases().size() + " keys: " + String.join(", ", token.aliases()) + ") on "
+                        + P11KitModuleConfig.address(server.socket().toAbsolutePath()));
+                Thread hook = stopOnShutdown(server, Thread.currentThread());
+                server.awaitClose();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // SIGTERM: the hook closed the server and waits for this thread to close the TPM
+                }
+            } catch (InterruptedException stopped) {
+                // stopped (a test or an embedding thread): the command ends normally, and the TPM must
+                // still be closed cleanly, which an interrupted thread cannot do
+            }
+        } finally {
+            if (pin != null) {
+                Arrays.fill(pin, (byte) 0);
+            }
+        }
+        return 0;
+    }
+
+    /** On SIGTERM (systemctl stop): stop serving, and let the command close the TPM before the JVM exits. */
+    private static Thread stopOnShutdown(Pkcs11Server server, Thread command) {
+        Thread hook = new Thread(() -> {
+            try {
+                server.close();
+                command.join(5000);
+            } catch (IOException | InterruptedException e) {
+                // exiting anyway
+            }
+        }, "pkcs11-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** The socket systemd handed over on stdin, else a new one at --socket. */
+    private Pkcs11Server start(Token token) throws IOException {
+        Channel inherited = System.inheritedChannel();
+        if (inherited instanceof ServerSocketChannel listener) {
+            return Pkcs11Server.start(token, listener, socket, System.err);
+        }
+        Files.createDirectories(socket.toAbsolutePath().getParent());
+        return Pkcs11Server.start(token, socket, System.err);
+    }
+}

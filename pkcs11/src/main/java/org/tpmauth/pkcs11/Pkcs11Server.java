@@ -1,0 +1,180 @@
+package org.tpmauth.pkcs11;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+/**
+ * The server side of p11-kit's RPC protocol (version 0) on a unix socket: one thread per connection,
+ * each connection one PKCS#11 {@link Application} on the shared {@link Token}. A malformed or oversized
+ * message ends only its own connection; an unsupported call gets CKR_FUNCTION_NOT_SUPPORTED; the end of
+ * a connection (C_Finalize, exit, crash) frees its sessions and login.
+ */
+public final class Pkcs11Server implements AutoCloseable {
+    /** The protocol version spoken: 0, which every p11-kit client accepts (P11KIT.md section 2). */
+    private static final int PROTOCOL_VERSION = 0;
+
+    private final Token token;
+    private final ServerSocketChannel listener;
+    private final Path socket;
+    private final PrintStream log;
+    /** Whether the socket file is this server's to remove (not when systemd made it). */
+    private final boolean ownsSocket;
+    private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicLong connectionCount = new AtomicLong();
+    private final Thread acceptor;
+    private volatile boolean closing;
+
+    private Pkcs11Server(Token token, ServerSocketChannel listener, Path socket, PrintStream log, boolean ownsSocket) {
+        this.token = token;
+        this.ownsSocket = ownsSocket;
+        this.listener = listener;
+        this.socket = socket;
+        this.log = log;
+        this.acceptor = new Thread(this::acceptLoop, "pkcs11-accept");
+        acceptor.setDaemon(true);
+    }
+
+    /**
+     * Binds {@code socket} (a stale socket file is replaced), makes it readable and writable by its owner
+     * and group only (0660: the group decides who may use the token), and starts serving.
+     */
+    public static Pkcs11Server start(Token token, Path socket, PrintStream log) throws IOException {
+        Files.deleteIfExists(socket);
+        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        listener.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        return serve(new Pkcs11Server(token, listener, socket, log, true));
+    }
+
+    /** Serves on a listening socket handed over by systemd (StandardInput=socket). */
+    public static Pkcs11Server start(Token token, ServerSocketChannel listener, Path socket, PrintStream log) {
+        return serve(new Pkcs11Server(token, listener, socket, log, false));
+    }
+
+    private static Pkcs11Server serve(Pkcs11Server server) {
+        server.acceptor.start();
+        return server;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /** Blocks until the server is closed. */
+    public void awaitClose() throws InterruptedException {
+        acceptor.join();
+    }
+
+    private void acceptLoop() {
+        while (listener.isOpen()) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (ClosedChannelException closed) {
+                return;
+            } catch (IOException e) {
+                log.println("pkcs11: accept failed: " + e.getMessage());
+                continue;
+            }
+            long id = connectionCount.incrementAndGet();
+            connections.add(channel);
+            Thread t = new Thread(() -> serve(channel, id), "pkcs11-connection-" + id);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void serve(SocketChannel channel, long id) {
+        String peer = peer(channel);
+        try (channel; Application application = new Application(token)) {
+            InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
+            OutputStream out = Channels.newOutputStream(channel);
+            // the client's version byte comes first; closing before reading it can SIGPIPE the client
+            if (in.read() < 0) {
+                return;
+            }
+            out.write(PROTOCOL_VERSION);
+            out.flush();
+            for (RpcFrame frame; (frame = RpcFrame.read(in)) != null; ) {
+                RpcMessage response = answer(application, frame.body(), id);
+                new RpcFrame(frame.code(), new byte[0], response.encode()).write(out);
+            }
+        } catch (RpcFormatException e) {
+            log.println("pkcs11: connection " + id + peer + " closed: malformed message: " + e.getMessage());
+        } catch (IOException e) {
+            if (channel.isOpen() || !closing) {
+                log.println("pkcs11: connection " + id + peer + " ended: " + e.getMessage());
+            }
+        } finally {
+            connections.remove(channel);
+        }
+    }
+
+    /** The response to one request body: the call's answer, or an error response with its CK_RV. */
+    private RpcMessage answer(Application application, byte[] body, long id) throws RpcFormatException {
+        RpcMessage request = RpcMessage.parse(body);
+        RpcCall call = RpcCall.byId(request.callId());
+        if (call == null || call == RpcCall.ERROR) {
+            return error(Pkcs11.CKR_FUNCTION_NOT_SUPPORTED);
+        }
+        if (!call.request.equals(request.signature())) {
+            throw new RpcFormatException(call.displayName() + " with signature '" + request.signature()
+                    + "' instead of '" + call.request + "'");
+        }
+        try {
+            return new RpcMessage(call.id, call.response, application.handle(call, request));
+        } catch (Pkcs11Exception e) {
+            if (e.rv != Pkcs11.CKR_FUNCTION_NOT_SUPPORTED) {
+                log.println("pkcs11: connection " + id + ": " + call.displayName() + ": " + e.getMessage()
+                        + " (CKR 0x" + Long.toHexString(e.rv) + ")");
+            }
+            return error(e.rv);
+        } catch (RuntimeException e) { // a bug must not end the program's connection
+            log.println("pkcs11: connection " + id + ": " + call.displayName() + " failed: " + e);
+            return error(Pkcs11.CKR_GENERAL_ERROR);
+        }
+    }
+
+    private static RpcMessage error(long rv) {
+        return new RpcMessage(RpcCall.ERROR.id, RpcCall.ERROR.response, List.of(rv));
+    }
+
+    private static String peer(SocketChannel channel) {
+        try {
+            UnixDomainPrincipal p = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            return " (" + p.user().getName() + ")";
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closing = true;
+        listener.close();
+        for (SocketChannel c : connections) {
+            c.close();
+        }
+        if (ownsSocket) {
+            Files.deleteIfExists(socket);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.tpmauth.pkcs11;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tpmauth.tss.keys.TpmKeys;
+
+/**
+ * OpenVPN 2.6 with --pkcs11-providers p11-kit-client.so and --pkcs11-id of the token's EC and RSA keys
+ * (point to point, --dev null, on 127.0.0.1) completes its TLS handshake with an OpenVPN server that
+ * trusts the test CA.
+ */
+class OpenVpnTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void handshakeWithTheTokenKeys() throws Exception {
+        TestKeystore store = TestKeystore.get();
+        try (TpmKeys keys = new TpmKeys(TestKeystore.tpm());
+             Pkcs11Server server = Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null),
+                     work.resolve("p11.sock"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+            Map<String, String> env = Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket());
+            String ids = Programs.run(work, env, "openvpn", "--show-pkcs11-ids", Programs.CLIENT_MODULE).ok().out();
+            List<String> serialized = ids.lines().filter(l -> l.strip().startsWith("Serialized id:"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).toList();
+            assertTrue(serialized.size() == 2, ids);
+            store.issueSoftware(work, "vpn");
+            for (String id : serialized) {
+                assertTrue(handshake(env, store, id), "OpenVPN handshake with " + id + ":\n"
+                        + Files.readString(work.resolve("client.log")) + "\nserver:\n" + Files.readString(work.resolve("server.log")));
+            }
+        }
+    }
+
+    private boolean handshake(Map<String, String> env, TestKeystore store, String id) throws Exception {
+        int port;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Process vpnServer = Programs.start(work, Map.of(), "server.log", "openvpn", "--dev", "null", "--tls-server", "--local",
+                "127.0.0.1", "--lport", String.valueOf(port), "--proto", "udp", "--ca", store.caPem.toString(), "--cert",
+                "vpn.pem", "--key", "vpn.key", "--dh", "none", "--verb", "3");
+        Process client = Programs.start(work, env, "client.log", "openvpn", "--dev", "null", "--tls-client", "--remote", "127.0.0.1",
+                String.valueOf(port), "--proto", "udp", "--nobind", "--ca", store.caPem.toString(), "--pkcs11-providers",
+                Programs.CLIENT_MODULE, "--pkcs11-id", id, "--verb", "3");
+        try {
+            for (int i = 0; i < 300; i++) {
+                if (Files.readString(work.resolve("client.log")).contains("Initialization Sequence Completed")
+                        && Files.readString(work.resolve("server.log")).contains("Initialization Sequence Completed")) {
+                    return true;
+                }
+                if (!client.isAlive() || !vpnServer.isAlive()) {
+                    return false;
+                }
+                Thread.sleep(50);
+            }
+            return false;
+        } finally {
+            client.destroy();
+            vpnServer.destroy();
+            client.waitFor(5, TimeUnit.SECONDS);
+            vpnServer.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+}

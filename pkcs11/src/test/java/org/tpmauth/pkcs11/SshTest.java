@@ -1,0 +1,129 @@
+package org.tpmauth.pkcs11;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tpmauth.tss.keys.TpmKeys;
+
+/**
+ * OpenSSH through the token: ssh-keygen -D reads the keys' public halves, and ssh with PKCS11Provider =
+ * p11-kit-client.so logs in to an sshd on 127.0.0.1 whose authorized_keys holds the TPM key, EC and RSA.
+ */
+class SshTest {
+    @TempDir
+    static Path work;
+    private static TpmKeys keys;
+    private static Pkcs11Server server;
+    private static Process sshd;
+    private static int port;
+    private static List<String> tokenKeys;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestKeystore store = TestKeystore.get();
+        keys = new TpmKeys(TestKeystore.tpm());
+        server = Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null), work.resolve("p11.sock"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        tokenKeys = Programs.run(work, env(), "ssh-keygen", "-D", Programs.CLIENT_MODULE).ok().out().lines().toList();
+        Programs.run(work, Map.of(), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "hostkey").ok();
+        Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation directory
+        port = freePort();
+        Files.writeString(work.resolve("sshd_config"), String.join("\n",
+                "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + work.resolve("hostkey"),
+                "AuthorizedKeysFile " + work.resolve("authorized_keys"), "PubkeyAuthentication yes",
+                "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
+                "PermitRootLogin prohibit-password", "PidFile " + work.resolve("sshd.pid"), ""));
+        Files.writeString(work.resolve("authorized_keys"), "");
+        sshd = Programs.start(work, Map.of(), "sshd.log", "/usr/sbin/sshd", "-D", "-e", "-f",
+                work.resolve("sshd_config").toString());
+        for (int i = 0; i < 100 && !listening(port); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(listening(port), () -> "sshd did not start: " + read(work.resolve("sshd.log")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (sshd != null) {
+            sshd.destroy();
+        }
+        server.close();
+        keys.close();
+    }
+
+    private static Map<String, String> env() {
+        return Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + work.resolve("p11.sock"));
+    }
+
+    /** A free port in this helper's range 46000-46999. */
+    private static int freePort() throws IOException {
+        for (int p = 46000 + (int) (ProcessHandle.current().pid() % 500); p < 47000; p++) {
+            try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+                return p;
+            } catch (IOException taken) {
+                // next one
+            }
+        }
+        throw new IOException("no free port in 46000-46999");
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static Programs.Result ssh() {
+        return Programs.run(work, env(), "ssh", "-F", "/dev/null", "-o", "PKCS11Provider=" + Programs.CLIENT_MODULE,
+                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "IdentityAgent=none", "-p", String.valueOf(port),
+                System.getProperty("user.name") + "@127.0.0.1", "echo", "logged in with the TPM key");
+    }
+
+    @Test
+    void sshKeygenListsTheTokenKeys() {
+        assertEquals(2, tokenKeys.size(), tokenKeys::toString);
+        assertTrue(tokenKeys.stream().anyMatch(k -> k.startsWith("ecdsa-sha2-nistp256 ")), tokenKeys::toString);
+        assertTrue(tokenKeys.stream().anyMatch(k -> k.startsWith("ssh-rsa ")), tokenKeys::toString);
+    }
+
+    @Test
+    void sshLogsInWithTheTpmKeys() throws Exception {
+        for (String type : List.of("ecdsa-sha2-nistp256 ", "ssh-rsa ")) {
+            String key = tokenKeys.stream().filter(k -> k.startsWith(type)).findFirst().orElseThrow();
+            Files.writeString(work.resolve("authorized_keys"), key + "\n");
+            Programs.Result r = ssh();
+            assertEquals(0, r.code(), () -> type + r + "\nsshd: " + read(work.resolve("sshd.log")));
+            assertEquals("logged in with the TPM key", r.out().strip());
+        }
+        // a key not in authorized_keys gets no login
+        Files.writeString(work.resolve("authorized_keys"), "");
+        assertNotEquals(0, ssh().code());
+    }
+}

@@ -1,0 +1,73 @@
+package org.tpmauth.pkcs11;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.tpmauth.tls.TpmCsr;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.keys.KeyAlgorithm;
+import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.keys.Tss2KeyFile;
+import org.tpmauth.tss.testing.LibtpmsExtension;
+import org.tpmauth.tss.types.TpmHandles;
+
+/**
+ * A keystore directory for the tests (made once per JVM on the JVM's libtpms): an EC P-256 key
+ * {@code ec} and an RSA-2048 key {@code rsa}, neither with a password, each with a certificate from a
+ * test CA that openssl makes and signs with (ca.pem, ca.key in the parent directory).
+ */
+final class TestKeystore {
+    private static TestKeystore instance;
+    /** The in-process TPM behind a resource manager (the token keeps keys loaded). */
+    private static final Tpm MANAGED = new Tpm(LibtpmsExtension.tpm().tcti(), true);
+
+    final Path root;
+    final Path dir;
+    final Path caPem;
+
+    private TestKeystore() throws Exception {
+        root = Files.createTempDirectory("tpmauth-pkcs11");
+        dir = Files.createDirectory(root.resolve("keystore"));
+        caPem = root.resolve("ca.pem");
+        Programs.openssl(root, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=tpmauth pkcs11 test CA", "-days", "2").ok();
+        Files.writeString(root.resolve("client.ext"), "extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n");
+        try (TpmKeys keys = new TpmKeys(MANAGED)) {
+            add(keys, dir, root, "ec", KeyAlgorithm.EC_P256, new byte[0]);
+            add(keys, dir, root, "rsa", KeyAlgorithm.RSA_2048, new byte[0]);
+        }
+    }
+
+    static synchronized TestKeystore get() throws Exception {
+        if (instance == null) {
+            instance = new TestKeystore();
+        }
+        return instance;
+    }
+
+    static Tpm tpm() {
+        return MANAGED;
+    }
+
+    /** A software EC key {@code dir/NAME.key} and its certificate {@code dir/NAME.pem} (CN=NAME) from the test CA. */
+    void issueSoftware(Path dir, String name) {
+        Programs.openssl(dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name).ok();
+        Programs.openssl(root, "x509", "-req", "-in", dir.resolve(name + ".csr").toString(), "-CA", "ca.pem", "-CAkey",
+                "ca.key", "-CAcreateserial", "-days", "1", "-out", dir.resolve(name + ".pem").toString()).ok();
+    }
+
+    /** Creates {@code ALIAS.key.pem} in {@code dir} and its certificate {@code ALIAS.crt.pem} from the CA in {@code ca}. */
+    static void add(TpmKeys keys, Path dir, Path ca, String alias, KeyAlgorithm algorithm, byte[] password)
+            throws Exception {
+        Tss2KeyFile file = keys.create(algorithm, password, TpmHandles.RH_OWNER);
+        file.writePem(dir.resolve(alias + ".key.pem"));
+        var key = keys.load(file, password);
+        Path csr = ca.resolve(alias + ".csr.pem");
+        Files.writeString(csr, TpmCsr.toPem(TpmCsr.create(keys, key, "CN=device-" + alias, List.of())));
+        keys.unload(key);
+        Programs.openssl(ca, "x509", "-req", "-in", csr.toString(), "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-days", "1", "-extfile", "client.ext", "-out",
+                dir.resolve(alias + ".crt.pem").toString()).ok();
+    }
+}
