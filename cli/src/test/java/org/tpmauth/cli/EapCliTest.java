@@ -18,13 +18,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.eap.EapTestKeys;
 import org.tpmauth.eap.EapTestPki;
+import org.tpmauth.eap.eapol.Hostapd;
+import org.tpmauth.eap.eapol.LoggedProcess;
+import org.tpmauth.eap.eapol.VethPair;
 import org.tpmauth.eap.radius.FreeRadius;
 import org.tpmauth.tss.testing.SwtpmExtension;
 
 /**
  * {@code tpmauth eap radius} with TPM keys (made by {@code key create} and {@code csr} on swtpm, certified by
  * the test CA) against FreeRADIUS 3.2: accepted with TLS 1.2 and 1.3 and the MSK printed and checked;
- * a certificate from a foreign CA rejected with exit 1.
+ * a certificate from a foreign CA rejected with exit 1. {@code tpmauth eap wired} against hostapd (driver=wired)
+ * and {@code tpmauth eap authenticator} against wpa_supplicant -D wired, across a veth pair between two
+ * network namespaces.
  */
 class EapCliTest {
     @RegisterExtension
@@ -35,6 +40,8 @@ class EapCliTest {
 
     private static FreeRadius server;
     private static Path secretFile;
+    private static VethPair veth;
+    private static Hostapd hostapd;
 
     @BeforeAll
     static void start() throws Exception {
@@ -42,12 +49,20 @@ class EapCliTest {
         EapTestKeys k = EapTestKeys.get();
         server = FreeRadius.start(k.caPem, k.serverCertPem, k.serverKeyPem, 1024);
         secretFile = Files.writeString(dir.resolve("secret"), server.secret + "\n");
+        veth = VethPair.create();
+        hostapd = Hostapd.start(veth.a, VethPair.A_IF, k.caPem, k.serverCertPem, k.serverKeyPem);
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
+        for (AutoCloseable c : new AutoCloseable[] {server, hostapd, veth}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort: the namespaces are removed by veth.close()
+            }
         }
     }
 
@@ -55,7 +70,7 @@ class EapCliTest {
     private static Path[] keyAndCert(String type, boolean foreign) throws Exception {
         Path key = dir.resolve(type + foreign + ".key.pem");
         Path csr = dir.resolve(type + foreign + ".csr");
-        Cli.tpmauthOn(SWTPM.tcti(), "key", "create", "--type", type, "--out", key.toString()).ok();
+        Cli.tpmauthOn(SWTPM.tcti(), "key", "create", "--type", type, "--out", key.toString(), "--force").ok();
         Cli.tpmauthOn(SWTPM.tcti(), "csr", "--key", key.toString(), "--subject", "CN=device-" + type, "--out",
                 csr.toString()).ok();
         PublicKey publicKey;
@@ -103,5 +118,64 @@ class EapCliTest {
         String err = Cli.tpmauthOn(SWTPM.tcti(), "eap", "radius", "--server", "127.0.0.1:1", "--secret-file",
                 dir.resolve("nope").toString(), "--identity", "x", "--key", "k", "--cert", "c", "--ca", "a").fails();
         assertTrue(err.contains("cannot read the secret file"), err);
+    }
+
+    private static Cli.Result wired(Path[] keyAndCert, String tls) throws Exception {
+        return Cli.tpmauthOn(SWTPM.tcti(), "eap", "wired", "--interface", VethPair.B_IF, "--netns", veth.b,
+                "--identity", "device", "--key", keyAndCert[0].toString(), "--cert", keyAndCert[1].toString(),
+                "--ca", EapTestKeys.get().caPem.toString(), "--tls", tls, "--timeout", "20");
+    }
+
+    @Test
+    void wiredReachesAuthorizedAtHostapd() throws Exception {
+        Cli.Result r = wired(keyAndCert("ec-p256", false), "1.3").ok();
+        assertTrue(r.out().contains("eapol: sent EAPOL-Start"), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.equals("Authorized")), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("msk: [0-9a-f]{128}")), r::toString);
+        String log = hostapd.log();
+        assertTrue(log.contains("IEEE 802.1X: authorizing port"), () -> LoggedProcess.tail(log));
+    }
+
+    @Test
+    void wiredWithForeignCertificateStaysUnauthorized() throws Exception {
+        Cli.Result r = wired(keyAndCert("ec-p256", true), "1.2");
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.equals("Unauthorized")), r::toString);
+    }
+
+    @Test
+    void authenticatorLetsWpaSupplicantIn() throws Exception {
+        // our authenticator takes hostapd's place on the A side for this test
+        hostapd.close();
+        hostapd = null;
+        EapTestKeys k = EapTestKeys.get();
+        java.security.KeyPair key = EapTestPki.ecKey();
+        Path cert = EapTestPki.writePem(dir.resolve("wpa.crt.pem"), EapTestPki.chain(k.pki.root, key.getPublic(), "wpa"));
+        Path keyPem = EapTestPki.writePem(dir.resolve("wpa.key.pem"), key.getPrivate());
+        Path conf = Files.writeString(dir.resolve("wpa.conf"), """
+                ap_scan=0
+                network={
+                	key_mgmt=IEEE8021X
+                	eap=TLS
+                	identity="wpa-client"
+                	ca_cert="%s"
+                	client_cert="%s"
+                	private_key="%s"
+                	eapol_flags=0
+                	phase1="tls_disable_tlsv1_3=0"
+                }
+                """.formatted(k.caPem, cert, keyPem));
+        java.util.concurrent.CompletableFuture<Cli.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Cli.tpmauth("eap", "authenticator", "--interface", VethPair.A_IF, "--netns", veth.a,
+                        "--ca", k.caPem.toString(), "--cert", k.serverCertPem.toString(), "--key", k.serverKeyPem.toString(),
+                        "--count", "1"));
+        try (LoggedProcess wpa = new LoggedProcess(VethPair.inNamespace(veth.b, "wpa_supplicant", "-D", "wired", "-i",
+                VethPair.B_IF, "-c", conf.toString(), "-dd"), dir.resolve("wpa.log"))) {
+            Cli.Result r = run.get(40, java.util.concurrent.TimeUnit.SECONDS).ok();
+            assertTrue(r.out().contains("authorized ") && r.out().contains(" wpa-client"), r::toString);
+            wpa.await(log -> log.contains("CTRL-EVENT-EAP-SUCCESS"), 10, "EAP success");
+        } finally {
+            hostapd = Hostapd.start(veth.a, VethPair.A_IF, k.caPem, k.serverCertPem, k.serverKeyPem);
+        }
     }
 }

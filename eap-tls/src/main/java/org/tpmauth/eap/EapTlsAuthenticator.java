@@ -150,7 +150,7 @@ public final class EapTlsAuthenticator {
         } catch (TlsFatalAlertReceived e) {
             return failure("the peer ended TLS with alert " + tls.alertReceived());
         } catch (IOException | RuntimeException e) {
-            tlsFailure = "TLS failed: " + e.getMessage();
+            tlsFailure = "TLS failed: " + TlsEndpoint.describe(e);
             steps.accept(tlsFailure);
             answer = tls.drain(); // the alert, acknowledged by the peer before EAP-Failure
             if (answer.length == 0) {

@@ -157,9 +157,9 @@ public final class EapTlsPeer {
         } catch (TlsFatalAlertReceived e) {
             tlsFailure = "the server ended TLS with alert " + tls.alertReceived();
         } catch (IOException e) {
-            tlsFailure = "TLS failed: " + e.getMessage();
+            tlsFailure = "TLS failed: " + TlsEndpoint.describe(e);
         } catch (RuntimeException e) { // a TLS stack bug or a TPM error: still a clear failure, not an escape
-            tlsFailure = "TLS failed: " + e;
+            tlsFailure = "TLS failed: " + TlsEndpoint.describe(e);
         }
         steps.accept(tlsFailure);
         return tls.drain();

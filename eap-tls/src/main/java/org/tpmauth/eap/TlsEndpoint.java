@@ -68,6 +68,14 @@ abstract sealed class TlsEndpoint permits PeerTls, AuthenticatorTls {
         keys = derived;
     }
 
+    /** A TLS failure for people: the alert, and what caused it when TLS says only "internal_error". */
+    static String describe(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        Throwable cause = e.getCause();
+        return cause == null || message.contains(String.valueOf(cause.getMessage())) ? message
+                : message + " (" + cause.getMessage() + ")";
+    }
+
     /** The fatal alert the other side sent, as text, or null. */
     final String alertReceived() {
         return alertReceived;

@@ -37,8 +37,9 @@ public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
         }
     }
 
+    /** EC keys: the JDK's and the TPM's say "EC", Bouncy Castle's "ECDSA"; all are ECKeys. */
     boolean isEc() {
-        return "EC".equals(key.getAlgorithm());
+        return key instanceof ECKey;
     }
 
     /** The signer for the first of the {@code offered} signature schemes this key can make. */

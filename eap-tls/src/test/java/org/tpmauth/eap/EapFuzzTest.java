@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.tpmauth.eap.eapol.EapolFrame;
 
 /**
- * Fuzzes the parsers of outside bytes: EAP packets and EAP-TLS fragments (anything parsed encodes and
- * parses back to the same), the reassembly of fragment sequences (only {@link EapTlsException}, never
+ * Fuzzes the parsers of outside bytes: EAP packets, EAP-TLS fragments and EAPOL frames (anything parsed
+ * encodes and parses back to the same), the reassembly of fragment sequences (only {@link EapTlsException}, never
  * more than the bound buffered), and the peer state machine fed arbitrary packets (nothing escapes).
  * Seeds live in resources/org/tpmauth/eap/EapFuzzTestInputs/METHOD/.
  */
@@ -31,6 +32,21 @@ class EapFuzzTest {
             if (!e.getMessage().contains("Flags") && !e.getMessage().contains("TLS Message Length")) {
                 throw new AssertionError("an encoded packet does not parse back: " + e.getMessage(), e);
             }
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void eapolFrame(byte[] data) {
+        EapolFrame frame;
+        try {
+            frame = EapolFrame.parse(data);
+        } catch (EapFormatException expected) {
+            return;
+        }
+        try {
+            assertEquals(frame, EapolFrame.parse(frame.encode()));
+        } catch (EapFormatException e) {
+            throw new AssertionError("an encoded EAPOL frame does not parse back: " + e.getMessage(), e);
         }
     }
 

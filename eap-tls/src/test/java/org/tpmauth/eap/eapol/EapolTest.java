@@ -23,11 +23,13 @@ import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.PeerPolicy;
 import org.tpmauth.eap.TlsIdentity;
+import org.tpmauth.eap.radius.FreeRadius;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /**
  * EAPOL over a veth pair between two network namespaces: our supplicant (TPM keys) against hostapd
- * (driver=wired, integrated EAP server), TLS 1.2 and 1.3 and a foreign CA; then our authenticator against
+ * (driver=wired, integrated EAP server), TLS 1.2 and 1.3 and a foreign CA; through hostapd to FreeRADIUS
+ * (both in the authenticator's namespace); then our authenticator against
  * wpa_supplicant -D wired with a software key.
  */
 class EapolTest {
@@ -84,6 +86,18 @@ class EapolTest {
             return h.log();
         } catch (java.io.IOException e) {
             return e.toString();
+        }
+    }
+
+    @Test
+    void ourSupplicantThroughHostapdToFreeRadius() throws Exception {
+        EapTestKeys k = EapTestKeys.get();
+        try (FreeRadius radius = FreeRadius.start(k.caPem, k.serverCertPem, k.serverKeyPem, 1024, veth.a);
+             Hostapd hostapd = Hostapd.startWithRadius(veth.a, VethPair.A_IF, radius.port, radius.secret)) {
+            EapResult result = supplicant(k.tpmClient(KeyAlgorithm.EC_P256), EapTlsConfig.defaults());
+            assertInstanceOf(EapResult.Success.class, result, () -> result + "\n" + LoggedProcess.tail(logOf(hostapd)));
+            assertTrue(hostapd.log().contains(AUTHORIZED), () -> LoggedProcess.tail(logOf(hostapd)));
+            assertTrue(radius.log().contains("Sent Access-Accept"), () -> "FreeRADIUS did not accept");
         }
     }
 

@@ -3,19 +3,31 @@ package org.tpmauth.eap.eapol;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
-/** A peer program started by a test, its output in a log file, polled for lines; stopped by its process. */
+/**
+ * A peer program started by a test, its output in a log file, polled for lines; stopped by its process.
+ * Closing also deletes the program's working folder when one was given.
+ */
 public final class LoggedProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final String name;
+    private final Path workDir;
 
     public LoggedProcess(List<String> command, Path log) throws IOException {
+        this(command, log, null);
+    }
+
+    /** Runs {@code command}, logging to {@code log}; {@code workDir} (may be null) is deleted on close. */
+    public LoggedProcess(List<String> command, Path log, Path workDir) throws IOException {
         this.log = log;
         this.name = String.join(" ", command);
+        this.workDir = workDir;
         this.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -54,6 +66,13 @@ public final class LoggedProcess implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (workDir != null) {
+            try (Stream<Path> files = Files.walk(workDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                // a temporary folder left behind
+            }
         }
     }
 }

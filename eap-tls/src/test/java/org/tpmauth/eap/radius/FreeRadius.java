@@ -7,26 +7,27 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import org.tpmauth.eap.eapol.LoggedProcess;
+import org.tpmauth.eap.eapol.VethPair;
 
 /**
  * A FreeRADIUS 3.2 server for tests: a minimal raddb in a temporary folder (EAP-TLS only, TLS 1.2 and
  * 1.3, client certificates checked against one CA), listening on 127.0.0.1 at a free port, started
- * in the foreground with debug logs to a file and stopped by its process. Start one per test class.
+ * in the foreground with debug logs to a file and stopped by its process (its folder deleted). Start one
+ * per test class.
  */
 public final class FreeRadius implements AutoCloseable {
     public final Path dir;
     public final int port;
     public final String secret;
-    private final Process process;
-    private final Path log;
+    private final LoggedProcess process;
 
-    private FreeRadius(Path dir, int port, String secret, Process process, Path log) {
+    private FreeRadius(Path dir, int port, String secret, LoggedProcess process) {
         this.dir = dir;
         this.port = port;
         this.secret = secret;
         this.process = process;
-        this.log = log;
     }
 
     public InetSocketAddress address() {
@@ -38,6 +39,12 @@ public final class FreeRadius implements AutoCloseable {
      * {@code caPem}, sending EAP fragments of at most {@code fragmentSize} bytes.
      */
     public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize) throws Exception {
+        return start(caPem, serverChainPem, serverKeyPem, fragmentSize, null);
+    }
+
+    /** The same inside network namespace {@code netns} (its own 127.0.0.1), when not null. */
+    public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, String netns)
+            throws Exception {
         Path dir = Files.createTempDirectory("tpmauth-freeradius");
         Files.createDirectories(dir.resolve("run"));
         Files.createDirectories(dir.resolve("log"));
@@ -45,37 +52,22 @@ public final class FreeRadius implements AutoCloseable {
         String secret = "radius-test-secret";
         Files.writeString(dir.resolve("radiusd.conf"), config(dir, port, secret, caPem, serverChainPem, serverKeyPem,
                 fragmentSize), StandardCharsets.UTF_8);
-        Path log = dir.resolve("radiusd.log");
-        Process process = new ProcessBuilder("freeradius", "-X", "-d", dir.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        FreeRadius server = new FreeRadius(dir, port, secret, process, log);
-        server.awaitReady();
-        return server;
-    }
-
-    private void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            String text = Files.readString(log);
-            if (text.contains("Ready to process requests")) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("freeradius exited with " + process.exitValue() + ":\n" + tail(text));
-            }
-            Thread.sleep(50);
+        List<String> command = List.of("freeradius", "-X", "-d", dir.toString());
+        LoggedProcess process = new LoggedProcess(netns == null ? command
+                : VethPair.inNamespace(netns, command.toArray(String[]::new)), dir.resolve("radiusd.log"), dir);
+        FreeRadius server = new FreeRadius(dir, port, secret, process);
+        try {
+            process.await(log -> log.contains("Ready to process requests"), 20, "Ready to process requests");
+        } catch (Exception e) {
+            server.close();
+            throw e;
         }
-        close();
-        throw new IllegalStateException("freeradius not ready after 20 s:\n" + tail(Files.readString(log)));
+        return server;
     }
 
     /** The server's debug log so far. */
     public String log() throws IOException {
-        return Files.readString(log);
-    }
-
-    private static String tail(String text) {
-        return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+        return process.log();
     }
 
     private static int freeUdpPort() throws IOException {
@@ -162,13 +154,6 @@ public final class FreeRadius implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 }
