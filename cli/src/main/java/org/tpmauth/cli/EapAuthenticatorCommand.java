@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -17,7 +16,6 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.tpmauth.eap.EapResult;
 import org.tpmauth.eap.EapTlsAuthenticator;
 import org.tpmauth.eap.EapTlsConfig;
-import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.PeerPolicy;
 import org.tpmauth.eap.TlsIdentity;
 import org.tpmauth.eap.eapol.EapolAuthenticator;
@@ -28,6 +26,7 @@ import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.TpmKeys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,8 +39,8 @@ import picocli.CommandLine.Spec;
             "(or --count authentications). The server key is a TPM key (TSS2 key file or handle) or a software",
             "key (PEM). Needs CAP_NET_RAW (root)."})
 final class EapAuthenticatorCommand implements Callable<Integer> {
-    @Option(names = "--interface", required = true, paramLabel = "IF", description = "Ethernet interface.")
-    String iface;
+    @Mixin
+    EapOptions.Wire wire;
 
     @Option(names = "--ca", required = true, paramLabel = "ca.pem", description = "CA certificates clients must chain to.")
     Path ca;
@@ -56,23 +55,19 @@ final class EapAuthenticatorCommand implements Callable<Integer> {
     @Option(names = "--password-file", paramLabel = "F", description = "The TPM key's password (if it has one).")
     Path passwordFile;
 
-    @Option(names = "--tls", paramLabel = "1.2|1.3", description = "Only this TLS version (default: 1.3 or 1.2).")
-    String tls;
+    @Mixin
+    EapOptions.Tls tls;
 
     @Option(names = "--count", defaultValue = "0", paramLabel = "N",
             description = "Stop after N authentications (0: run until stopped). Default: ${DEFAULT-VALUE}")
     int count;
-
-    @Option(names = "--netns", paramLabel = "NAME", description = "Open the interface inside this network namespace.")
-    String netns;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        EapTlsConfig config = EapTlsConfig.defaults().withVersions(
-                tls == null ? EnumSet.allOf(TlsVersion.class) : EnumSet.of(TlsVersion.parse(tls)));
+        EapTlsConfig config = tls.config();
         List<X509Certificate> chain = Certificates.read(cert);
         List<X509Certificate> trusted = Certificates.read(ca);
         PrivateKey softwareKey = softwareKey(key);
@@ -87,8 +82,8 @@ final class EapAuthenticatorCommand implements Callable<Integer> {
     private int serve(TlsIdentity identity, List<X509Certificate> trusted, EapTlsConfig config) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         int[] refused = {0};
-        try (EthernetSocket socket = EthernetSocket.open(iface, netns)) {
-            out.println("listening on " + iface + " (" + EapolFrame.mac(socket.mac()) + ")");
+        try (EthernetSocket socket = wire.open()) {
+            out.println("listening on " + socket.interfaceName() + " (" + EapolFrame.mac(socket.mac()) + ")");
             new EapolAuthenticator(socket, () -> new EapTlsAuthenticator(identity, trusted, config, PeerPolicy.ACCEPT_ALL),
                     s -> out.println("eap: " + s)).serve(count, v -> {
                         if (v.authorized()) {

@@ -7,13 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.tpmauth.eap.EapResult;
 import org.tpmauth.eap.EapTlsConfig;
-import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.TlsIdentity;
 import org.tpmauth.eap.radius.RadiusEapClient;
@@ -46,8 +43,8 @@ final class EapRadiusCommand implements Callable<Integer> {
     @Mixin
     TlsIdentityOptions tlsIdentity;
 
-    @Option(names = "--tls", paramLabel = "1.2|1.3", description = "Only this TLS version (default: 1.3 or 1.2).")
-    String tls;
+    @Mixin
+    EapOptions.Tls tls;
 
     @Option(names = "--fragment-size", defaultValue = "" + EapTlsConfig.DEFAULT_FRAGMENT_SIZE, paramLabel = "BYTES",
             description = "Largest EAP packet we send. Default: ${DEFAULT-VALUE}")
@@ -64,8 +61,7 @@ final class EapRadiusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InetSocketAddress address = address(server);
         byte[] secret = readSecret(secretFile);
-        Set<TlsVersion> versions = tls == null ? EnumSet.allOf(TlsVersion.class) : EnumSet.of(TlsVersion.parse(tls));
-        EapTlsConfig config = EapTlsConfig.defaults().withVersions(versions).withFragmentSize(fragmentSize);
+        EapTlsConfig config = tls.config().withFragmentSize(fragmentSize);
         PrintWriter out = spec.commandLine().getOut();
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
             TlsIdentity credentials = new TlsIdentity(

@@ -3,13 +3,11 @@ package org.tpmauth.cli;
 import java.io.PrintWriter;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.eap.EapResult;
 import org.tpmauth.eap.EapTlsConfig;
-import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.TlsIdentity;
 import org.tpmauth.eap.eapol.EapolSupplicant;
@@ -31,8 +29,8 @@ import picocli.CommandLine.Spec;
             "unauthorized. With --stay it keeps answering the authenticator (re-authentications) until stopped.",
             "Needs CAP_NET_RAW (root)."})
 final class EapWiredCommand implements Callable<Integer> {
-    @Option(names = "--interface", required = true, paramLabel = "IF", description = "Ethernet interface, e.g. eth0.")
-    String iface;
+    @Mixin
+    EapOptions.Wire wire;
 
     @Option(names = "--identity", required = true, paramLabel = "ID", description = "EAP identity.")
     String identity;
@@ -40,8 +38,8 @@ final class EapWiredCommand implements Callable<Integer> {
     @Mixin
     TlsIdentityOptions tlsIdentity;
 
-    @Option(names = "--tls", paramLabel = "1.2|1.3", description = "Only this TLS version (default: 1.3 or 1.2).")
-    String tls;
+    @Mixin
+    EapOptions.Tls tls;
 
     @Option(names = "--stay", description = "After the first result keep answering re-authentications until stopped.")
     boolean stay;
@@ -50,20 +48,15 @@ final class EapWiredCommand implements Callable<Integer> {
             description = "Give up an authentication after this long. Default: ${DEFAULT-VALUE}")
     int timeoutSeconds;
 
-    @Option(names = "--netns", paramLabel = "NAME",
-            description = "Open the interface inside this network namespace (ip netns); the TPM stays reachable as is.")
-    String netns;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        EapTlsConfig config = EapTlsConfig.defaults().withVersions(
-                tls == null ? EnumSet.allOf(TlsVersion.class) : EnumSet.of(TlsVersion.parse(tls)));
+        EapTlsConfig config = tls.config();
         PrintWriter out = spec.commandLine().getOut();
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm);
-             EthernetSocket socket = EthernetSocket.open(iface, netns)) {
+             EthernetSocket socket = wire.open()) {
             TlsIdentity credentials = new TlsIdentity(
                     TpmPrivateKey.of(keys, KeyRef.load(keys, tlsIdentity.key, tlsIdentity.passwordFile)),
                     Certificates.read(tlsIdentity.cert));

@@ -21,6 +21,7 @@ import org.tpmauth.eap.EapTestPki;
 import org.tpmauth.eap.eapol.Hostapd;
 import org.tpmauth.eap.eapol.LoggedProcess;
 import org.tpmauth.eap.eapol.VethPair;
+import org.tpmauth.eap.eapol.WpaSupplicant;
 import org.tpmauth.eap.radius.FreeRadius;
 import org.tpmauth.tss.testing.SwtpmExtension;
 
@@ -149,31 +150,14 @@ class EapCliTest {
         hostapd.close();
         hostapd = null;
         EapTestKeys k = EapTestKeys.get();
-        java.security.KeyPair key = EapTestPki.ecKey();
-        Path cert = EapTestPki.writePem(dir.resolve("wpa.crt.pem"), EapTestPki.chain(k.pki.root, key.getPublic(), "wpa"));
-        Path keyPem = EapTestPki.writePem(dir.resolve("wpa.key.pem"), key.getPrivate());
-        Path conf = Files.writeString(dir.resolve("wpa.conf"), """
-                ap_scan=0
-                network={
-                	key_mgmt=IEEE8021X
-                	eap=TLS
-                	identity="wpa-client"
-                	ca_cert="%s"
-                	client_cert="%s"
-                	private_key="%s"
-                	eapol_flags=0
-                	phase1="tls_disable_tlsv1_3=0"
-                }
-                """.formatted(k.caPem, cert, keyPem));
         java.util.concurrent.CompletableFuture<Cli.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> Cli.tpmauth("eap", "authenticator", "--interface", VethPair.A_IF, "--netns", veth.a,
                         "--ca", k.caPem.toString(), "--cert", k.serverCertPem.toString(), "--key", k.serverKeyPem.toString(),
                         "--count", "1"));
-        try (LoggedProcess wpa = new LoggedProcess(VethPair.inNamespace(veth.b, "wpa_supplicant", "-D", "wired", "-i",
-                VethPair.B_IF, "-c", conf.toString(), "-dd"), dir.resolve("wpa.log"))) {
+        try (LoggedProcess wpa = WpaSupplicant.start(dir, veth.b, VethPair.B_IF, "wpa-client")) {
             Cli.Result r = run.get(40, java.util.concurrent.TimeUnit.SECONDS).ok();
             assertTrue(r.out().contains("authorized ") && r.out().contains(" wpa-client"), r::toString);
-            wpa.await(log -> log.contains("CTRL-EVENT-EAP-SUCCESS"), 10, "EAP success");
+            wpa.await(log -> log.contains(WpaSupplicant.SUCCESS), 10, "EAP success");
         } finally {
             hostapd = Hostapd.start(veth.a, VethPair.A_IF, k.caPem, k.serverCertPem, k.serverKeyPem);
         }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Vector;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
@@ -129,9 +128,7 @@ final class AuthenticatorTls extends TlsEndpoint {
 
         @Override
         public void notifyAlertReceived(short level, short description) {
-            if (level == AlertLevel.fatal) {
-                alert(description, null);
-            }
+            alertReceived(level, description);
         }
     }
 

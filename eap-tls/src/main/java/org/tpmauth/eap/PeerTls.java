@@ -3,7 +3,6 @@ package org.tpmauth.eap;
 import java.io.IOException;
 import java.util.List;
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
 import org.bouncycastle.tls.ProtocolVersion;
@@ -96,10 +95,7 @@ final class PeerTls extends TlsEndpoint {
 
         @Override
         public void notifyAlertReceived(short level, short description) {
-            if (level == AlertLevel.fatal) {
-                alert(description, null);
-            }
+            alertReceived(level, description);
         }
     }
-
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Set;
 import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsProtocol;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
@@ -81,7 +82,10 @@ abstract sealed class TlsEndpoint permits PeerTls, AuthenticatorTls {
         return alertReceived;
     }
 
-    final void alert(short description, String message) {
-        alertReceived = AlertDescription.getText(description) + (message == null ? "" : " (" + message + ")");
+    /** Keeps a fatal alert from the other side, for the failure reason. */
+    final void alertReceived(short level, short description) {
+        if (level == AlertLevel.fatal) {
+            alertReceived = AlertDescription.getText(description);
+        }
     }
 }

@@ -54,6 +54,9 @@ public record RadiusPacket(int code, int identifier, byte[] authenticator, List<
         if (bytes.length < MIN_LENGTH) {
             throw new RadiusFormatException("RADIUS packet of " + bytes.length + " bytes: the header alone has 20");
         }
+        if (bytes[0] == 0) {
+            throw new RadiusFormatException("RADIUS code 0 does not exist");
+        }
         int length = ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
         if (length < MIN_LENGTH || length > MAX_LENGTH || length > bytes.length) {
             throw new RadiusFormatException("RADIUS Length " + length + " outside 20..4096 or beyond the "

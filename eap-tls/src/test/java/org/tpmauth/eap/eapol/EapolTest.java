@@ -16,7 +16,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.eap.EapResult;
 import org.tpmauth.eap.EapTestKeys;
-import org.tpmauth.eap.EapTestPki;
 import org.tpmauth.eap.EapTlsAuthenticator;
 import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
@@ -104,22 +103,6 @@ class EapolTest {
     @Test
     void wpaSupplicantAgainstOurAuthenticator() throws Exception {
         EapTestKeys k = EapTestKeys.get();
-        java.security.KeyPair key = EapTestPki.ecKey();
-        Path cert = EapTestPki.writePem(dir.resolve("wpa.crt.pem"), EapTestPki.chain(k.pki.root, key.getPublic(), "wpa"));
-        Path keyPem = EapTestPki.writePem(dir.resolve("wpa.key.pem"), key.getPrivate());
-        Path conf = java.nio.file.Files.writeString(dir.resolve("wpa.conf"), """
-                ap_scan=0
-                network={
-                	key_mgmt=IEEE8021X
-                	eap=TLS
-                	identity="wpa-client"
-                	ca_cert="%s"
-                	client_cert="%s"
-                	private_key="%s"
-                	eapol_flags=0
-                	phase1="tls_disable_tlsv1_3=0"
-                }
-                """.formatted(k.caPem, cert, keyPem));
         CompletableFuture<EapolAuthenticator.Verdict> verdict = new CompletableFuture<>();
         try (EthernetSocket socket = EthernetSocket.open(VethPair.A_IF, veth.a)) {
             Thread server = new Thread(() -> {
@@ -131,9 +114,8 @@ class EapolTest {
                 }
             });
             server.start();
-            try (LoggedProcess wpa = new LoggedProcess(VethPair.inNamespace(veth.b, "wpa_supplicant", "-D", "wired",
-                    "-i", VethPair.B_IF, "-c", conf.toString(), "-dd"), dir.resolve("wpa.log"))) {
-                wpa.await(log -> log.contains("CTRL-EVENT-EAP-SUCCESS") && log.contains("SUPP_PAE entering state AUTHENTICATED"),
+            try (LoggedProcess wpa = WpaSupplicant.start(dir, veth.b, VethPair.B_IF, "wpa-client")) {
+                wpa.await(log -> log.contains(WpaSupplicant.SUCCESS) && log.contains("SUPP_PAE entering state AUTHENTICATED"),
                         30, "EAP success");
                 EapolAuthenticator.Verdict v = verdict.get(10, java.util.concurrent.TimeUnit.SECONDS);
                 assertTrue(v.authorized(), v::toString);

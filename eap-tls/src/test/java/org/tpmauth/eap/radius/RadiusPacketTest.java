@@ -54,6 +54,10 @@ class RadiusPacketTest {
         byte[] zeroType = request().encode();
         zeroType[20] = 0;
         assertThrows(RadiusFormatException.class, () -> RadiusPacket.parse(zeroType));
+        byte[] zeroCode = request().encode();
+        zeroCode[0] = 0;
+        assertTrue(assertThrows(RadiusFormatException.class, () -> RadiusPacket.parse(zeroCode)).getMessage()
+                .contains("code 0"));
     }
 
     @Test
