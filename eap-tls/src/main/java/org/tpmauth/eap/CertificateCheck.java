@@ -1,0 +1,71 @@
+package org.tpmauth.eap;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.TlsFatalAlert;
+
+/** Checks the other side's certificate chain against the trusted CA certificates (PKIX, no revocation). */
+final class CertificateCheck {
+    private final List<X509Certificate> anchors;
+
+    CertificateCheck(List<X509Certificate> anchors) {
+        if (anchors.isEmpty()) {
+            throw new IllegalArgumentException("no CA certificate to check the other side against");
+        }
+        this.anchors = List.copyOf(anchors);
+    }
+
+    List<X509Certificate> caCertificates() {
+        return anchors;
+    }
+
+    /** The chain, leaf first, once it leads to a trusted CA; else a fatal alert naming the reason. */
+    List<X509Certificate> validate(Certificate chain, String whose) throws IOException {
+        if (chain == null || chain.isEmpty()) {
+            throw new TlsFatalAlert(AlertDescription.certificate_required, whose + " sent no certificate");
+        }
+        List<X509Certificate> certs = new ArrayList<>();
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (int i = 0; i < chain.getLength(); i++) {
+                certs.add((X509Certificate) factory.generateCertificate(
+                        new ByteArrayInputStream(chain.getCertificateAt(i).getEncoded())));
+            }
+        } catch (GeneralSecurityException e) {
+            throw new TlsFatalAlert(AlertDescription.bad_certificate, whose + " sent an unreadable certificate", e);
+        }
+        try {
+            Set<TrustAnchor> trust = new HashSet<>();
+            for (X509Certificate ca : anchors) {
+                trust.add(new TrustAnchor(ca, null));
+            }
+            PKIXParameters params = new PKIXParameters(trust);
+            params.setRevocationEnabled(false);
+            // a trusted CA certificate the other side sent along is not part of the path to check
+            List<X509Certificate> path = new ArrayList<>(certs);
+            path.removeIf(anchors::contains);
+            if (path.isEmpty()) {
+                throw new TlsFatalAlert(AlertDescription.bad_certificate, whose + " sent only a CA certificate");
+            }
+            CertPathValidator.getInstance("PKIX").validate(
+                    CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+        } catch (GeneralSecurityException e) {
+            throw new TlsFatalAlert(AlertDescription.unknown_ca, whose + " certificate "
+                    + certs.get(0).getSubjectX500Principal().getName() + " is not issued by a trusted CA: "
+                    + e.getMessage(), e);
+        }
+        return certs;
+    }
+}

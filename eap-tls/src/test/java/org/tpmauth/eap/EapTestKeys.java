@@ -1,0 +1,94 @@
+package org.tpmauth.eap;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.keys.KeyAlgorithm;
+import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.keys.Tss2KeyFile;
+import org.tpmauth.tss.testing.LibtpmsExtension;
+import org.tpmauth.tss.types.TpmHandles;
+
+/**
+ * The EAP tests' keys, made once per JVM: a CA, a software server key, TPM client keys (on the JVM's
+ * libtpms, behind a resource manager) with certificates and files, and a foreign CA with a client.
+ */
+public final class EapTestKeys {
+    private static EapTestKeys instance;
+
+    public final Path dir;
+    public final EapTestPki pki;
+    public final EapTestPki foreign;
+    public final Path caPem;
+    public final TlsIdentity server;
+    public final Path serverCertPem;
+    public final Path serverKeyPem;
+    public final TlsIdentity foreignClient;
+    public final TpmKeys keys;
+    private final Map<KeyAlgorithm, Path> keyFiles = new EnumMap<>(KeyAlgorithm.class);
+    private final Map<KeyAlgorithm, TlsIdentity> tpmClients = new EnumMap<>(KeyAlgorithm.class);
+
+    /** The in-process TPM behind a resource manager (more keys than the TPM's three object slots). */
+    private static final Tpm MANAGED = new Tpm(LibtpmsExtension.tpm().tcti(), true);
+
+    private EapTestKeys() throws Exception {
+        dir = Files.createTempDirectory("tpmauth-eap");
+        dir.toFile().deleteOnExit();
+        pki = new EapTestPki("tpmauth EAP test CA");
+        foreign = new EapTestPki("foreign CA");
+        caPem = EapTestPki.writePem(dir.resolve("ca.pem"), pki.root.certificate());
+        KeyPair serverKey = EapTestPki.ecKey();
+        server = new TlsIdentity(serverKey.getPrivate(), EapTestPki.chain(pki.root, serverKey.getPublic(), "radius"));
+        serverCertPem = EapTestPki.writePem(dir.resolve("server.crt.pem"), server.chain());
+        serverKeyPem = EapTestPki.writePem(dir.resolve("server.key.pem"), serverKey.getPrivate());
+        KeyPair foreignKey = EapTestPki.ecKey();
+        foreignClient = new TlsIdentity(foreignKey.getPrivate(),
+                EapTestPki.chain(foreign.root, foreignKey.getPublic(), "stranger"));
+        keys = new TpmKeys(MANAGED);
+    }
+
+    public static synchronized EapTestKeys get() throws Exception {
+        if (instance == null) {
+            instance = new EapTestKeys();
+        }
+        return instance;
+    }
+
+    /** A TPM client key of {@code algorithm} (no password) with its certificate from the test CA. */
+    public synchronized TlsIdentity tpmClient(KeyAlgorithm algorithm) throws Exception {
+        TlsIdentity id = tpmClients.get(algorithm);
+        if (id == null) {
+            Tss2KeyFile file = keys.create(algorithm, new byte[0], TpmHandles.RH_OWNER);
+            Path path = dir.resolve(algorithm.cliName() + ".key.pem");
+            file.writePem(path);
+            TpmPrivateKey key = TpmPrivateKey.of(keys, keys.load(file, new byte[0]));
+            id = new TlsIdentity(key, EapTestPki.chain(pki.root, key.publicKey(), "device-" + algorithm.cliName()));
+            EapTestPki.writePem(dir.resolve(algorithm.cliName() + ".crt.pem"), id.chain());
+            keyFiles.put(algorithm, path);
+            tpmClients.put(algorithm, id);
+        }
+        return id;
+    }
+
+    /** The TSS2 key file of {@link #tpmClient}. */
+    public synchronized Path keyFile(KeyAlgorithm algorithm) throws Exception {
+        tpmClient(algorithm);
+        return keyFiles.get(algorithm);
+    }
+
+    /** The certificate file of {@link #tpmClient}. */
+    public Path certFile(KeyAlgorithm algorithm) throws Exception {
+        tpmClient(algorithm);
+        return dir.resolve(algorithm.cliName() + ".crt.pem");
+    }
+
+    public List<X509Certificate> ca() {
+        return List.of(pki.root.certificate());
+    }
+}

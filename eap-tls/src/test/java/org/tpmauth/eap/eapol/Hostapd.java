@@ -1,0 +1,72 @@
+package org.tpmauth.eap.eapol;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * hostapd as a wired 802.1X authenticator (driver=wired, PAE group address) on an interface inside a
+ * network namespace, with its integrated EAP server or with a RADIUS server behind it.
+ */
+public final class Hostapd implements AutoCloseable {
+    private final LoggedProcess process;
+
+    private Hostapd(LoggedProcess process) {
+        this.process = process;
+    }
+
+    /** hostapd with its integrated EAP server (EAP-TLS for every identity, TLS 1.2 and 1.3). */
+    public static Hostapd start(String netns, String iface, Path caPem, Path serverCertPem, Path serverKeyPem)
+            throws Exception {
+        Path dir = Files.createTempDirectory("tpmauth-hostapd");
+        Files.writeString(dir.resolve("eap_users"), "* TLS\n");
+        return start(netns, iface, dir, """
+                eap_server=1
+                eap_user_file=%s
+                ca_cert=%s
+                server_cert=%s
+                private_key=%s
+                tls_flags=[ENABLE-TLSv1.3]
+                """.formatted(dir.resolve("eap_users"), caPem, serverCertPem, serverKeyPem));
+    }
+
+    /** hostapd passing EAP on to a RADIUS server at 127.0.0.1:{@code port} (of the same namespace). */
+    public static Hostapd startWithRadius(String netns, String iface, int port, String secret) throws Exception {
+        return start(netns, iface, Files.createTempDirectory("tpmauth-hostapd"), """
+                own_ip_addr=127.0.0.1
+                auth_server_addr=127.0.0.1
+                auth_server_port=%d
+                auth_server_shared_secret=%s
+                """.formatted(port, secret));
+    }
+
+    private static Hostapd start(String netns, String iface, Path dir, String eapSettings) throws Exception {
+        Path conf = Files.writeString(dir.resolve("hostapd.conf"), """
+                interface=%s
+                driver=wired
+                ieee8021x=1
+                eapol_version=2
+                use_pae_group_addr=1
+                logger_stdout=-1
+                logger_stdout_level=0
+                """.formatted(iface) + eapSettings);
+        LoggedProcess p = new LoggedProcess(VethPair.inNamespace(netns, "hostapd", "-dd", conf.toString()),
+                dir.resolve("hostapd.log"), dir);
+        Hostapd hostapd = new Hostapd(p);
+        try {
+            p.await(log -> log.contains("ENABLED"), 20, "interface enabled");
+        } catch (Exception e) {
+            hostapd.close();
+            throw e;
+        }
+        return hostapd;
+    }
+
+    public String log() throws java.io.IOException {
+        return process.log();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

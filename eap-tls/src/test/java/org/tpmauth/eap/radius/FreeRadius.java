@@ -1,0 +1,159 @@
+package org.tpmauth.eap.radius;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.tpmauth.eap.eapol.LoggedProcess;
+import org.tpmauth.eap.eapol.VethPair;
+
+/**
+ * A FreeRADIUS 3.2 server for tests: a minimal raddb in a temporary folder (EAP-TLS only, TLS 1.2 and
+ * 1.3, client certificates checked against one CA), listening on 127.0.0.1 at a free port, started
+ * in the foreground with debug logs to a file and stopped by its process (its folder deleted). Start one
+ * per test class.
+ */
+public final class FreeRadius implements AutoCloseable {
+    public final Path dir;
+    public final int port;
+    public final String secret;
+    private final LoggedProcess process;
+
+    private FreeRadius(Path dir, int port, String secret, LoggedProcess process) {
+        this.dir = dir;
+        this.port = port;
+        this.secret = secret;
+        this.process = process;
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /**
+     * Starts the server with its certificate chain and key (PEM), trusting client certificates from
+     * {@code caPem}, sending EAP fragments of at most {@code fragmentSize} bytes.
+     */
+    public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize) throws Exception {
+        return start(caPem, serverChainPem, serverKeyPem, fragmentSize, null);
+    }
+
+    /** The same inside network namespace {@code netns} (its own 127.0.0.1), when not null. */
+    public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, String netns)
+            throws Exception {
+        Path dir = Files.createTempDirectory("tpmauth-freeradius");
+        Files.createDirectories(dir.resolve("run"));
+        Files.createDirectories(dir.resolve("log"));
+        int port = freeUdpPort();
+        String secret = "radius-test-secret";
+        Files.writeString(dir.resolve("radiusd.conf"), config(dir, port, secret, caPem, serverChainPem, serverKeyPem,
+                fragmentSize), StandardCharsets.UTF_8);
+        List<String> command = List.of("freeradius", "-X", "-d", dir.toString());
+        LoggedProcess process = new LoggedProcess(netns == null ? command
+                : VethPair.inNamespace(netns, command.toArray(String[]::new)), dir.resolve("radiusd.log"), dir);
+        FreeRadius server = new FreeRadius(dir, port, secret, process);
+        try {
+            process.await(log -> log.contains("Ready to process requests"), 20, "Ready to process requests");
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** The server's debug log so far. */
+    public String log() throws IOException {
+        return process.log();
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String config(Path dir, int port, String secret, Path ca, Path cert, Path key, int fragmentSize) {
+        return """
+                prefix = /usr
+                exec_prefix = /usr
+                sysconfdir = /etc
+                localstatedir = /var
+                sbindir = /usr/sbin
+                raddbdir = %1$s
+                confdir = ${raddbdir}
+                logdir = ${raddbdir}/log
+                run_dir = ${raddbdir}/run
+                db_dir = ${raddbdir}
+                libdir = /usr/lib/freeradius
+                pidfile = ${run_dir}/radiusd.pid
+                name = freeradius
+                max_request_time = 30
+                cleanup_delay = 2
+                max_requests = 16384
+                hostname_lookups = no
+                log {
+                	destination = stderr
+                	auth = yes
+                }
+                security {
+                	allow_core_dumps = no
+                	max_attributes = 200
+                	reject_delay = 0
+                	status_server = no
+                }
+                thread pool {
+                	start_servers = 4
+                	max_servers = 8
+                	min_spare_servers = 2
+                	max_spare_servers = 8
+                }
+                client local {
+                	ipaddr = 127.0.0.1
+                	secret = %3$s
+                }
+                modules {
+                	eap {
+                		default_eap_type = tls
+                		timer_expire = 60
+                		max_sessions = 4096
+                		tls-config tls-common {
+                			private_key_file = %6$s
+                			certificate_file = %5$s
+                			ca_file = %4$s
+                			tls_min_version = "1.2"
+                			tls_max_version = "1.3"
+                			cipher_list = "DEFAULT"
+                			fragment_size = %7$d
+                		}
+                		tls {
+                			tls = tls-common
+                		}
+                	}
+                }
+                server default {
+                	listen {
+                		type = auth
+                		ipaddr = 127.0.0.1
+                		port = %2$d
+                	}
+                	authorize {
+                		eap {
+                			ok = return
+                		}
+                	}
+                	authenticate {
+                		eap
+                	}
+                }
+                """.formatted(dir, port, secret, ca, cert, key, fragmentSize);
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
