@@ -177,7 +177,11 @@ public final class PublicAreaJson {
             parms.set("symmetric", symmetric(rsa.symmetric()));
             parms.set("scheme", scheme(rsa.scheme().scheme(), rsa.scheme().hash(), rsa.scheme().count()));
             parms.put("keyBits", rsa.keyBits());
-            parms.put("exponent", Integer.toUnsignedLong(rsa.exponent()));
+            if (rsa.exponent() >= 0) {
+                parms.put("exponent", rsa.exponent());
+            } else {
+                parms.put("exponent", Integer.toUnsignedLong(rsa.exponent()));
+            }
         } else if (p.parameters() instanceof TpmuPublicParms.Ecc ecc) {
             parms.set("symmetric", symmetric(ecc.symmetric()));
             parms.set("scheme", scheme(ecc.scheme().scheme(), ecc.scheme().hash(), ecc.scheme().count()));
