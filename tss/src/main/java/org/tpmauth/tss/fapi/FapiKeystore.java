@@ -23,8 +23,13 @@ import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.Load;
 import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.commands.Unseal;
+import org.tpmauth.tss.fapi.policy.JsonPolicy;
+import org.tpmauth.tss.fapi.policy.PolicyContext;
+import org.tpmauth.tss.fapi.policy.PolicyRunner;
 import org.tpmauth.tss.keys.PublicKeys;
 import org.tpmauth.tss.sessions.PasswordSession;
+import org.tpmauth.tss.sessions.PolicySession;
+import org.tpmauth.tss.sessions.Session;
 import org.tpmauth.tss.keys.SigningScheme;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
@@ -161,30 +166,65 @@ public final class FapiKeystore implements AutoCloseable {
      * ({@code password}, may be empty) and the profile's key type and signing scheme.
      */
     public FapiObject createKey(String path, KeyType type, byte[] password) {
-        return createKey(path, type, password, new byte[0], null);
+        return createKey(path, type, password, null);
     }
 
     /**
-     * Creates a key whose authPolicy is {@code authPolicy}; {@code policy} is the JSON policy stored
-     * with it (null for none), from which the key is satisfied at use time.
+     * Creates a key authorized by {@code policy} (null for none) as {@code tss2_createkey --policyPath}
+     * does: its authPolicy is the policy's digest, and the policy, with current PCR values filled in,
+     * is stored with the key to be satisfied at use time.
      */
-    public FapiObject createKey(String path, KeyType type, byte[] password, byte[] authPolicy, ObjectNode policy) {
+    public FapiObject createKey(String path, KeyType type, byte[] password, JsonPolicy policy) {
         FapiPath p = newObjectPath(path);
         FapiProfile profile = config.profile(p.profile());
         byte[] auth = password == null ? new byte[0] : password;
-        TpmtPublic template = profile.keyTemplate(type, authPolicy);
+        ObjectNode stored = instantiate(policy, profile);
+        TpmtPublic template = profile.keyTemplate(type, authPolicy(stored, profile));
         return createUnderParent(p, template, new TpmsSensitiveCreate(auth.clone(), new byte[0]), auth.length > 0,
-                profile.signingScheme(), policy);
+                profile.signingScheme(), stored);
     }
 
-    /** Seals {@code data} at {@code path} as {@code tss2_createseal} does. */
-    public FapiObject createSeal(String path, byte[] data, byte[] password, byte[] authPolicy, ObjectNode policy) {
+    /** Seals {@code data} at {@code path} as {@code tss2_createseal} does, optionally under a policy. */
+    public FapiObject createSeal(String path, byte[] data, byte[] password, JsonPolicy policy) {
         FapiPath p = newObjectPath(path);
         FapiProfile profile = config.profile(p.profile());
         byte[] auth = password == null ? new byte[0] : password;
-        TpmtPublic template = profile.sealTemplate(authPolicy, false);
+        ObjectNode stored = instantiate(policy, profile);
+        TpmtPublic template = profile.sealTemplate(authPolicy(stored, profile), false);
         return createUnderParent(p, template, new TpmsSensitiveCreate(auth.clone(), data.clone()), auth.length > 0,
-                null, policy);
+                null, stored);
+    }
+
+    private ObjectNode instantiate(JsonPolicy policy, FapiProfile profile) {
+        return policy == null ? null : policy.instantiate(profile.nameAlg(), policyContext());
+    }
+
+    private byte[] authPolicy(ObjectNode stored, FapiProfile profile) {
+        return stored == null ? new byte[0]
+                : JsonPolicy.of(JsonFields.of("policy", stored)).digest(profile.nameAlg(), policyContext());
+    }
+
+    /** The context JSON policies of this keystore are computed and satisfied in. */
+    public PolicyContext policyContext() {
+        return new KeystorePolicyContext(tpm, this);
+    }
+
+    /**
+     * The authorization for using {@code object}: its JSON policy run in a policy session (with the
+     * password for PolicyAuthValue / PolicyPassword), or the password itself.
+     */
+    private <T> T authorized(FapiObject object, byte[] password, java.util.function.Function<Session, T> use) {
+        byte[] auth = password == null ? new byte[0] : password;
+        TpmtPublic publicArea = object.publicArea();
+        Optional<ObjectNode> policy = object.policy();
+        if (policy.isEmpty() || publicArea.authPolicy().length == 0) {
+            return use.apply(PasswordSession.of(auth));
+        }
+        JsonPolicy jsonPolicy = JsonPolicy.of(JsonFields.of(object.source() + ": policy", policy.get()));
+        try (PolicySession session = PolicySession.start(tpm, publicArea.nameAlg())) {
+            new PolicyRunner(policyContext()).run(session, publicArea.nameAlg(), jsonPolicy);
+            return use.apply(session.withAuth(auth));
+        }
     }
 
     private FapiObject createUnderParent(FapiPath p, TpmtPublic template, TpmsSensitiveCreate sensitive,
@@ -240,7 +280,8 @@ public final class FapiKeystore implements AutoCloseable {
         FapiObject object = object(path(path));
         TpmKey key = load(path, password);
         try {
-            return SignatureEncoding.standard(signRaw(key, object.signingScheme(), digest));
+            return authorized(object, password, auth -> SignatureEncoding.standard(signRaw(
+                    new TpmKey(key.handle(), key.publicArea(), auth), object.signingScheme(), digest)));
         } finally {
             keys.unload(key);
         }
@@ -267,8 +308,7 @@ public final class FapiKeystore implements AutoCloseable {
         }
         int item = tpm.execute(new Load(parentHandle(p), object.privateBlob(), publicArea)).objectHandle();
         try {
-            return tpm.execute(new Unseal(item), PasswordSession.of(password == null ? new byte[0] : password))
-                    .outData();
+            return authorized(object, password, auth -> tpm.execute(new Unseal(item), auth).outData());
         } finally {
             tpm.execute(new FlushContext(item));
         }

@@ -91,8 +91,7 @@ class FapiInteropTest {
         try (FapiKeystore ks = fapi.keystore()) {
             assertArrayEquals("sealed by fapi".getBytes(StandardCharsets.UTF_8),
                     ks.unseal("/HS/SRK/fapiSeal", new byte[0]));
-            ks.createSeal("/HS/SRK/javaSeal", "sealed by tpmauth".getBytes(StandardCharsets.UTF_8), new byte[0],
-                    new byte[0], null);
+            ks.createSeal("/HS/SRK/javaSeal", "sealed by tpmauth".getBytes(StandardCharsets.UTF_8), new byte[0], null);
         }
         fapi.tss2("tss2_unseal", "--path", "/HS/SRK/javaSeal", "--data", "unsealed.txt", "--force");
         assertEquals("sealed by tpmauth", Files.readString(fapi.file("unsealed.txt")));
