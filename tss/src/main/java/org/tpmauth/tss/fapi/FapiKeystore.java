@@ -66,6 +66,10 @@ public final class FapiKeystore implements AutoCloseable {
     private final Tpm tpm;
     private final TpmKeys keys;
 
+    /**
+     * A keystore on {@code tpm}; {@code tpm} may be null for what only reads files (list, object,
+     * description, certificate, public key).
+     */
     public FapiKeystore(FapiConfig config, Tpm tpm) {
         this.config = config;
         this.tpm = tpm;
