@@ -49,7 +49,8 @@ public final class FapiJson {
         } catch (JacksonException e) {
             throw new FapiFormatException(source, "is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // reading bytes in memory fails only on their encoding, e.g. a character beyond Unicode
+            throw new FapiFormatException(source, "is not JSON text in UTF-8, UTF-16 or UTF-32: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw new FapiFormatException(source, "is not a JSON object");
