@@ -100,19 +100,24 @@ public record FapiProfile(String name, TpmAlg type, TpmAlg nameAlg, TpmEccCurve 
 
     /**
      * A key template as {@code tss2_createkey --type} makes it: fixedTPM | fixedParent |
-     * sensitiveDataOrigin, userWithAuth unless a policy alone authorizes it, plus the type's flags.
+     * sensitiveDataOrigin and the type's flags; userWithAuth without a policy, adminWithPolicy with one
+     * (then only the policy authorizes the key).
      */
     public TpmtPublic keyTemplate(KeyType keyType, byte[] authPolicy) {
         int attributes = TpmaObject.FIXED_TPM | TpmaObject.FIXED_PARENT | TpmaObject.SENSITIVE_DATA_ORIGIN
-                | TpmaObject.USER_WITH_AUTH | keyType.attributes();
+                | authorization(authPolicy) | keyType.attributes();
         TpmtPublic shape = new TpmtPublic(nameAlg, attributes, parms(keyType.restricted()
                 ? TpmtSymDefObject.AES_128_CFB : TpmtSymDefObject.NULL));
         return new TpmtPublic(nameAlg, attributes, authPolicy, shape.parameters(), shape.unique());
     }
 
-    /** A sealed data object's template as {@code tss2_createseal} makes it: fixedTPM | fixedParent | userWithAuth. */
+    private static int authorization(byte[] authPolicy) {
+        return authPolicy.length == 0 ? TpmaObject.USER_WITH_AUTH : TpmaObject.ADMIN_WITH_POLICY;
+    }
+
+    /** A sealed data object's template as {@code tss2_createseal} makes it: fixedTPM | fixedParent, auth as for keys. */
     public TpmtPublic sealTemplate(byte[] authPolicy, boolean noDa) {
-        int attributes = TpmaObject.FIXED_TPM | TpmaObject.FIXED_PARENT | TpmaObject.USER_WITH_AUTH
+        int attributes = TpmaObject.FIXED_TPM | TpmaObject.FIXED_PARENT | authorization(authPolicy)
                 | (noDa ? TpmaObject.NO_DA : 0);
         TpmtPublic shape = new TpmtPublic(nameAlg, attributes, new TpmuPublicParms.KeyedHash(TpmtKeyedHashScheme.NULL));
         return new TpmtPublic(nameAlg, attributes, authPolicy, shape.parameters(), shape.unique());

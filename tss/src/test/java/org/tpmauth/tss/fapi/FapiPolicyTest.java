@@ -51,7 +51,7 @@ class FapiPolicyTest {
      * PolicySigned with keyPublic (see {@link #fapiComputesPolicySignedWithKeyPublicOverAnEmptyName}).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"pcr-values", "pcr-current-authvalue-sign", "password", "secret-endorsement", "or-pcr",
+    @ValueSource(strings = {"pcr-values", "pcr16-zero", "pcr-current-authvalue-sign", "password", "secret-endorsement", "or-pcr",
         "countertimer", "locality", "nvwritten", "authorize-keypublic"})
     void digestEqualsWhatFapiRecords(String name) throws IOException {
         fapi.tss2("tss2_import", "--path", "/policy/" + name, "--importData", copy(name).toString());
@@ -139,10 +139,7 @@ class FapiPolicyTest {
         Tools.run(SWTPM, "tpm2_pcrreset", "16");
     }
 
-    /**
-     * A tpmauth key under a JSON policy signs in tpmauth. (tss2_sign on such a key waits on its
-     * terminal in FAPI 3.2.1 and is not tested here.)
-     */
+    /** A tpmauth key under a JSON policy with PolicyAuthValue signs in tpmauth, with its password only. */
     @Test
     void keyWithACurrentPcrPolicyMadeByTpmauthSigns() throws Exception {
         Tools.run(SWTPM, "tpm2_pcrreset", "16");
@@ -156,6 +153,27 @@ class FapiPolicyTest {
             assertTrue(FapiInteropTest.verifies(ks.publicKey("/HS/SRK/javaPcr"), "SHA256withECDSA", sig, "p"));
             assertThrows(RuntimeException.class, () -> ks.sign("/HS/SRK/javaPcr", FapiInteropTest.sha256("p"),
                     "bad".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /**
+     * One PCR only: tss2_sign of FAPI 3.2.1 crashes (heap corruption) on keys whose policy lists two PCR
+     * values, its own keys too; and it asks for the auth value on its terminal when a policy has
+     * PolicyAuthValue.
+     */
+    @Test
+    void keyWithAPcrPolicyMadeByTpmauthSignsWithTss2Sign() throws Exception {
+        Tools.run(SWTPM, "tpm2_pcrreset", "16");
+        JsonPolicy policy = JsonPolicy.parse(policyFile("pcr16-zero"), "p");
+        try (FapiKeystore ks = fapi.keystore()) {
+            ks.createKey("/HS/SRK/javaPcrFapi", KeyType.SIGN, new byte[0], policy);
+        }
+        Files.write(fapi.file("pcr-digest.bin"), FapiInteropTest.sha256("p"));
+        fapi.tss2("tss2_sign", "--keyPath", "/HS/SRK/javaPcrFapi", "--digest", "pcr-digest.bin", "--signature",
+                "pcr-sig.der", "--force");
+        try (FapiKeystore ks = fapi.keystore()) {
+            assertTrue(FapiInteropTest.verifies(ks.publicKey("/HS/SRK/javaPcrFapi"), "SHA256withECDSA",
+                    Files.readAllBytes(fapi.file("pcr-sig.der")), "p"));
         }
     }
 

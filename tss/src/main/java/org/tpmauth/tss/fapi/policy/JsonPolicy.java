@@ -68,13 +68,34 @@ public record JsonPolicy(String description, List<PolicyElement> elements, Objec
 
     /**
      * The policy as FAPI stores it with an object it authorizes: {@code currentPCRs} replaced by the
-     * PCRs' values now (in the name algorithm's bank), plus the {@code policyDigests}.
+     * PCRs' values now (in the name algorithm's bank), and {@code policyDigests} on the policy, on
+     * each element (the digest after it) and on each PolicyOR branch, as {@code tss2_exportpolicy} shows.
      */
     public ObjectNode instantiate(TpmAlg nameAlg, PolicyContext context) {
         ObjectNode out = json.deepCopy();
         instantiatePcrs(out, nameAlg, context);
-        return withDigest(out, nameAlg, JsonPolicy.of(JsonFields.of("instantiated policy", out)).digest(nameAlg,
-                context));
+        JsonPolicy instantiated = JsonPolicy.of(JsonFields.of("instantiated policy", out));
+        byte[] digest = annotate((ArrayNode) out.get("policy"), instantiated.elements, nameAlg, context);
+        setDigest(out, nameAlg, digest);
+        return out;
+    }
+
+    private static byte[] annotate(ArrayNode nodes, List<PolicyElement> elements, TpmAlg nameAlg,
+            PolicyContext context) {
+        PolicyDigest digest = new PolicyDigest(nameAlg);
+        for (int i = 0; i < elements.size(); i++) {
+            ObjectNode node = (ObjectNode) nodes.get(i);
+            if (elements.get(i) instanceof PolicyElement.Or or) {
+                for (int b = 0; b < or.branches().size(); b++) {
+                    ObjectNode branch = (ObjectNode) node.get("branches").get(b);
+                    setDigest(branch, nameAlg, annotate((ArrayNode) branch.get("policy"), or.branches().get(b).policy(),
+                            nameAlg, context));
+                }
+            }
+            elements.get(i).apply(digest, context);
+            setDigest(node, nameAlg, digest.value());
+        }
+        return digest.value();
     }
 
     private static void instantiatePcrs(com.fasterxml.jackson.databind.JsonNode node, TpmAlg nameAlg,
@@ -94,12 +115,9 @@ public record JsonPolicy(String description, List<PolicyElement> elements, Objec
         node.forEach(child -> instantiatePcrs(child, nameAlg, context));
     }
 
-    private static ObjectNode withDigest(ObjectNode policy, TpmAlg nameAlg, byte[] digest) {
-        ObjectNode out = policy.deepCopy();
-        ArrayNode digests = out.putArray("policyDigests");
-        ObjectNode d = digests.addObject();
+    private static void setDigest(ObjectNode node, TpmAlg nameAlg, byte[] digest) {
+        ObjectNode d = node.putArray("policyDigests").addObject();
         d.put("hashAlg", nameAlg.name());
         d.put("digest", HexFormat.of().formatHex(digest));
-        return out;
     }
 }
