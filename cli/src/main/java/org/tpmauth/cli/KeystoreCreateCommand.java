@@ -1,6 +1,5 @@
 package org.tpmauth.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -41,7 +40,7 @@ final class KeystoreCreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JsonPolicy json = policy == null ? null : JsonPolicy.parse(Files.readAllBytes(policy), policy.toString());
+        JsonPolicy json = KeystoreOptions.policy(policy);
         byte[] password = KeyRef.readPassword(passwordFile);
         try (KeystoreOptions.Open ks = options.open(spec)) {
             ks.keystore().createKey(path, KeyType.parse(type), password, json);

@@ -1,10 +1,13 @@
 package org.tpmauth.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.fapi.FapiConfig;
 import org.tpmauth.tss.fapi.FapiKeystore;
+import org.tpmauth.tss.fapi.policy.JsonPolicy;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -28,6 +31,11 @@ final class KeystoreOptions {
                 tpm.close();
             }
         }
+    }
+
+    /** The JSON policy in {@code file}, or null without one. */
+    static JsonPolicy policy(Path file) throws IOException {
+        return file == null ? null : JsonPolicy.parse(Files.readAllBytes(file), file.toString());
     }
 
     FapiConfig config() {

@@ -36,7 +36,7 @@ final class KeystoreSealCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JsonPolicy json = policy == null ? null : JsonPolicy.parse(Files.readAllBytes(policy), policy.toString());
+        JsonPolicy json = KeystoreOptions.policy(policy);
         byte[] secret = Files.readAllBytes(in);
         byte[] password = KeyRef.readPassword(passwordFile);
         try (KeystoreOptions.Open ks = options.open(spec)) {

@@ -1,8 +1,6 @@
 package org.tpmauth.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,19 +38,7 @@ final class KeystoreUnsealCommand implements Callable<Integer> {
         } finally {
             Arrays.fill(password, (byte) 0);
         }
-        try {
-            if (out == null) {
-                Main main = (Main) spec.root().userObject();
-                main.stdout.write(secret);
-                main.stdout.flush();
-            } else {
-                Files.deleteIfExists(out);
-                Files.createFile(out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.write(out, secret);
-            }
-        } finally {
-            Arrays.fill(secret, (byte) 0);
-        }
+        UnsealCommand.writeSecret(spec, secret, out);
         return 0;
     }
 }

@@ -46,12 +46,7 @@ public record FapiProfile(String name, TpmAlg type, TpmAlg nameAlg, TpmEccCurve 
         }
         String schemeField = type == TpmAlg.RSA ? "rsa_signing_scheme" : "ecc_signing_scheme";
         TpmtSigScheme scheme = PublicAreaJson.readSigScheme(json.object(schemeField));
-        TpmEccCurve curve = TpmEccCurve.NONE;
-        if (type == TpmAlg.ECC) {
-            String curveName = json.constant("curveID", "TPM2_ECC_");
-            curve = java.util.Arrays.stream(TpmEccCurve.values()).filter(c -> c.name().equalsIgnoreCase(curveName))
-                    .findFirst().orElseThrow(() -> json.error("curveID", "unknown curve " + curveName));
-        }
+        TpmEccCurve curve = type == TpmAlg.ECC ? PublicAreaJson.curve(json) : TpmEccCurve.NONE;
         return new FapiProfile(name, type, json.alg("nameAlg"), curve,
                 type == TpmAlg.RSA ? json.u16("keyBits") : 0, type == TpmAlg.RSA ? json.u32("exponent") : 0,
                 scheme, srkHandle(json));

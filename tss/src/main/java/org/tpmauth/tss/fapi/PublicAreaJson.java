@@ -107,7 +107,8 @@ public final class PublicAreaJson {
                 : new TpmtSymDefObject.Cipher(alg, sym.u16("keyBits"), sym.alg("mode"));
     }
 
-    private static TpmEccCurve curve(JsonFields parms) {
+    /** A curve ("NIST_P256", "TPM2_ECC_NIST_P256") from the field {@code curveID}. */
+    static TpmEccCurve curve(JsonFields parms) {
         String name = parms.constant("curveID", "TPM2_ECC_", "TPM_ECC_");
         for (TpmEccCurve c : TpmEccCurve.values()) {
             if (c.name().equalsIgnoreCase(name)) {
@@ -123,12 +124,8 @@ public final class PublicAreaJson {
     }
 
     private static TpmtAsymScheme asymScheme(JsonFields scheme) {
-        TpmAlg alg = scheme.alg("scheme");
-        if (alg == TpmAlg.NULL) {
-            return TpmtAsymScheme.NULL;
-        }
-        int count = alg == TpmAlg.ECDAA ? scheme.object("details").u16("count") : 0;
-        return new TpmtAsymScheme(alg, detailHash(scheme), count);
+        TpmtSigScheme s = readSigScheme(scheme); // the same JSON shape
+        return s.scheme() == TpmAlg.NULL ? TpmtAsymScheme.NULL : new TpmtAsymScheme(s.scheme(), s.hash(), s.count());
     }
 
     private static TpmtKdfScheme kdf(JsonFields kdf) {
