@@ -412,8 +412,8 @@ public final class FapiKeystore implements AutoCloseable {
             collect(dir, found);
         }
         if (!trimmed.isEmpty()) {
-            FapiPath prefix = path(searchPath);
-            found.removeIf(f -> !path(f).startsWith(prefix));
+            String prefix = "/" + (trimmed.startsWith("P_") ? trimmed : config.profileName() + "/" + trimmed);
+            found.removeIf(f -> !f.equals(prefix) && !f.startsWith(prefix + "/"));
         }
         return found.stream().distinct().sorted().toList();
     }

@@ -38,8 +38,14 @@ class FapiProvisionTest {
             assertEquals(TpmAlg.RSA, srk.publicArea().type());
             assertTrue(Files.isRegularFile(fapi.config.systemDir().resolve("P_RSA2048SHA256/HS/SRK/object.json")));
         }
+        assertEquals(ks().list("/P_RSA2048SHA256"), ks().list("/"));
+        assertEquals(List.of("/P_RSA2048SHA256/HE", "/P_RSA2048SHA256/HE/EK"), ks().list("HE"));
         String listed = fapi.tss2("tss2_list");
         assertTrue(listed.contains("/P_RSA2048SHA256/HS/SRK"), listed);
+    }
+
+    private static FapiKeystore ks() {
+        return new FapiKeystore(fapi.config, null); // listing reads files only
     }
 
     @Test
