@@ -52,7 +52,8 @@ class FapiPolicyTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"pcr-values", "pcr16-zero", "pcr-current-authvalue-sign", "password", "secret-endorsement", "or-pcr",
-        "countertimer", "locality", "nvwritten", "authorize-keypublic"})
+        "countertimer", "locality", "nvwritten", "authorize-keypublic", "authorize-pem-ec", "authorize-pem-rsa",
+        "signed-pem-ec", "signed-pem-rsa"})
     void digestEqualsWhatFapiRecords(String name) throws IOException {
         fapi.tss2("tss2_import", "--path", "/policy/" + name, "--importData", copy(name).toString());
         String exported = fapi.tss2("tss2_exportpolicy", "--path", "/policy/" + name, "--jsonPolicy", "-");

@@ -13,6 +13,7 @@ import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmsPcrSelection;
+import org.tpmauth.tss.types.TpmtAsymScheme;
 
 /**
  * One element of a TCG JSON policy ({@code {"type": "POLICYPCR", ...}}), as tpm2-tss FAPI reads it:
@@ -334,21 +335,43 @@ public sealed interface PolicyElement {
     }
 
     /**
-     * A key's Name from {@code keyPublic} (FAPI's exported policies carry the Name beside it), the Name
-     * field, or empty when a keyPath names the key.
+     * A key's Name from {@code keyPublic} (FAPI's exported policies carry the Name beside it), from
+     * {@code keyPEM} as FAPI derives it, from the Name field, or empty when a keyPath names the key.
      */
     private static byte[] keyName(JsonFields json, String nameField) {
-        if (json.has("keyPEM")) {
-            throw json.error("keyPEM", "is not supported by tpmauth; give keyPublic (the TPMT_PUBLIC as JSON), "
-                    + nameField + " or keyPath");
-        }
         if (json.has("keyPublic")) {
             return PublicAreaJson.read(json.object("keyPublic")).name();
         }
+        if (json.has("keyPEM")) {
+            TpmAlg hash = json.has("keyPEMhashAlg") ? json.alg("keyPEMhashAlg") : TpmAlg.SHA256;
+            if (!hash.isHash()) {
+                throw json.error("keyPEMhashAlg", "must be a hash algorithm");
+            }
+            TpmtAsymScheme rsaScheme;
+            try {
+                rsaScheme = json.has("rsaScheme") ? asymScheme(PublicAreaJson.readSigScheme(json.object("rsaScheme")))
+                        : TpmtAsymScheme.rsapss(hash);
+            } catch (IllegalArgumentException e) {
+                throw json.error("rsaScheme", e.getMessage());
+            }
+            java.security.PublicKey key = PemKeys.parse(json.text("keyPEM"));
+            if (key == null) {
+                throw json.error("keyPEM", "is not a PEM RSA or EC public key");
+            }
+            try {
+                return PemKeys.publicArea(key, hash, rsaScheme).name();
+            } catch (RuntimeException e) {
+                throw json.error("keyPEM", "cannot be a TPM key: " + e.getMessage());
+            }
+        }
         if (json.has(nameField) == json.has("keyPath")) {
-            throw json.error("keyPublic", "give exactly one of keyPublic, " + nameField + " and keyPath");
+            throw json.error("keyPublic", "give exactly one of keyPublic, keyPEM, " + nameField + " and keyPath");
         }
         return json.has(nameField) ? json.hex(nameField) : new byte[0];
+    }
+
+    private static TpmtAsymScheme asymScheme(org.tpmauth.tss.types.TpmtSigScheme s) {
+        return new TpmtAsymScheme(s.scheme(), s.hash(), s.count());
     }
 
     private static int commandCode(JsonFields json) {
