@@ -21,6 +21,7 @@ import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.EvictControl;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.Load;
+import org.tpmauth.tss.commands.ObjectChangeAuth;
 import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.commands.Unseal;
 import org.tpmauth.tss.fapi.policy.JsonPolicy;
@@ -36,6 +37,7 @@ import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.keys.SignatureEncoding;
 import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmtSigScheme;
@@ -316,6 +318,35 @@ public final class FapiKeystore implements AutoCloseable {
         } finally {
             tpm.execute(new FlushContext(item));
         }
+    }
+
+    /**
+     * Changes the auth value of the key or sealed object at {@code path} (TPM2_ObjectChangeAuth, as
+     * {@code tss2_changeauth} does) and rewrites its object.json with the new private blob. Objects
+     * whose admin role needs a policy (adminWithPolicy: FAPI's policy objects) are refused.
+     */
+    public void changeAuth(String path, byte[] oldPassword, byte[] newPassword) {
+        FapiPath p = path(path);
+        FapiObject object = object(p);
+        TpmtPublic publicArea = object.publicArea();
+        if (object.persistentHandle() != 0 || TpmaObject.has(publicArea.objectAttributes(),
+                TpmaObject.ADMIN_WITH_POLICY)) {
+            throw new UnsupportedOperationException(p + " is persistent or needs a policy for its admin role; "
+                    + "tpmauth changes the auth of password-protected keys only");
+        }
+        int parent = parentHandle(p);
+        int item = tpm.execute(new Load(parent, object.privateBlob(), publicArea)).objectHandle();
+        byte[] newPrivate;
+        try {
+            newPrivate = tpm.execute(new ObjectChangeAuth(item, parent, newPassword.clone()),
+                    PasswordSession.of(oldPassword == null ? new byte[0] : oldPassword)).outPrivate();
+        } finally {
+            tpm.execute(new FlushContext(item));
+        }
+        Path file = existingFile(p);
+        FapiObject current = read(file);
+        current.setPrivate(newPrivate, newPassword.length > 0);
+        FapiJson.write(file, current.tree());
     }
 
     /** The public key of the object at {@code path}. */

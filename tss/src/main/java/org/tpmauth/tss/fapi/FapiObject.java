@@ -175,6 +175,12 @@ public final class FapiObject {
         json.put("certificate", pem);
     }
 
+    /** A new private blob (after TPM2_ObjectChangeAuth) and whether an auth value now protects the object. */
+    public void setPrivate(byte[] privateBlob, boolean withAuth) {
+        json.put("private", HEX.formatHex(privateBlob));
+        json.put("with_auth", withAuth ? "YES" : "NO");
+    }
+
     /** The JSON policy (instance) that authorizes the object, as FAPI stores it in {@code policy}. */
     public Optional<ObjectNode> policy() {
         return fields().optionalObject("policy").map(JsonFields::node).map(ObjectNode::deepCopy);

@@ -63,6 +63,22 @@ class FapiInteropTest {
     }
 
     @Test
+    void changeAuthOfAFapiKeyRewritesItsPrivateBlob() throws Exception {
+        fapi.tss2("tss2_createkey", "--path", "/HS/SRK/rekey", "--type", "sign", "--authValue", "");
+        byte[] pw = "new pw".getBytes(StandardCharsets.UTF_8);
+        try (FapiKeystore ks = fapi.keystore()) {
+            ks.changeAuth("/HS/SRK/rekey", new byte[0], pw);
+            assertTrue(ks.object("/HS/SRK/rekey").withAuth());
+            byte[] sig = ks.sign("/HS/SRK/rekey", sha256("r"), pw);
+            assertTrue(verifies(ks.publicKey("/HS/SRK/rekey"), "SHA256withECDSA", sig, "r"));
+            assertThrows(TpmException.class, () -> ks.sign("/HS/SRK/rekey", sha256("r"), new byte[0]));
+            assertThrows(TpmException.class, () -> ks.changeAuth("/HS/SRK/rekey", new byte[0], new byte[0]));
+        }
+        // FAPI reads the rewritten object (signing would ask for the auth value on its terminal)
+        fapi.tss2("tss2_getdescription", "--path", "/HS/SRK/rekey", "--description", "rekey.txt", "--force");
+    }
+
+    @Test
     void keyMadeByTpmauthSignsWithTss2SignAndIsListed() throws Exception {
         try (FapiKeystore ks = fapi.keystore()) {
             ks.createKey("/HS/SRK/javaSign", KeyType.SIGN, new byte[0]);
