@@ -82,7 +82,7 @@ final class KeySignCommand implements Callable<Integer> {
         }
     }
 
-    private static byte[] hashFile(Path file, TpmAlg hash) throws Exception {
+    static byte[] hashFile(Path file, TpmAlg hash) throws Exception {
         MessageDigest md = MessageDigest.getInstance(hash.jcaDigestName());
         try (InputStream stream = Files.newInputStream(file)) {
             byte[] buffer = new byte[65536];

@@ -2,10 +2,11 @@ package org.tpmauth.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code tpmauth policy ...}: policies for keys and sealed data. */
+/** {@code tpmauth policy ...}: signed PCR policies, and policies in the TCG JSON policy language. */
 @Command(name = "policy", mixinStandardHelpOptions = true,
-        description = "Sign authorized policies: the PCR values under which keys and sealed data made with "
+        description = {"sign: sign authorized policies, the PCR values under which keys and sealed data made with "
             + "--authorized-by may be used.",
-        subcommands = {PolicySignCommand.class})
+            "digest: the digest of a policy in the TCG JSON policy language (the files tpm2-tss FAPI reads)."},
+        subcommands = {PolicySignCommand.class, PolicyDigestCommand.class})
 final class PolicyCommand {
 }

@@ -1,5 +1,6 @@
 package org.tpmauth.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,16 +40,8 @@ final class UnsealCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Override
-    public Integer call() throws Exception {
-        Tss2KeyFile file = KeyRef.withSignedPolicies(Tss2KeyFile.read(in), policySignatures);
-        byte[] password = KeyRef.readPassword(passwordFile);
-        byte[] secret;
-        try (Tpm tpm = TpmOptions.open(spec)) {
-            secret = new Sealing(tpm).unseal(file, password);
-        } finally {
-            Arrays.fill(password, (byte) 0);
-        }
+    /** Writes an unsealed secret to {@code out} (mode 600), or to standard output when null; then wipes it. */
+    static void writeSecret(CommandSpec spec, byte[] secret, Path out) throws IOException {
         try {
             if (out == null) {
                 Main main = (Main) spec.root().userObject();
@@ -62,6 +55,19 @@ final class UnsealCommand implements Callable<Integer> {
         } finally {
             Arrays.fill(secret, (byte) 0);
         }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Tss2KeyFile file = KeyRef.withSignedPolicies(Tss2KeyFile.read(in), policySignatures);
+        byte[] password = KeyRef.readPassword(passwordFile);
+        byte[] secret;
+        try (Tpm tpm = TpmOptions.open(spec)) {
+            secret = new Sealing(tpm).unseal(file, password);
+        } finally {
+            Arrays.fill(password, (byte) 0);
+        }
+        writeSecret(spec, secret, out);
         return 0;
     }
 }

@@ -32,7 +32,16 @@ class HelpTest {
             Map.entry("key persist", List.of("--key", "--handle")),
             Map.entry("key evict", List.of("--handle")),
             Map.entry("key list", List.of()),
-            Map.entry("demo", List.of("--state", "--out")));
+            Map.entry("demo", List.of("--state", "--out")),
+            Map.entry("keystore provision", List.of()),
+            Map.entry("keystore list", List.of()),
+            Map.entry("keystore create", List.of("--type", "--policy", "--password-file")),
+            Map.entry("keystore sign", List.of("--in", "--out")),
+            Map.entry("keystore seal", List.of("--in")),
+            Map.entry("keystore unseal", List.of()),
+            Map.entry("keystore delete", List.of()),
+            Map.entry("keystore export", List.of()),
+            Map.entry("policy digest", List.of("--name-alg")));
 
     /** Every command below the root, by its path ("key sign"), in tree order. */
     private static Map<String, CommandLine> commandTree() {

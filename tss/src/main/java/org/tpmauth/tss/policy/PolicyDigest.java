@@ -101,6 +101,26 @@ public final class PolicyDigest {
         return extend(TpmCc.PolicyCounterTimer, operandArgs(operandB, offset, operation));
     }
 
+    /** TPM2_PolicyLocality: H(old || TPM_CC_PolicyLocality || TPMA_LOCALITY). */
+    public PolicyDigest locality(int locality) {
+        return extend(TpmCc.PolicyLocality, new byte[] {(byte) locality});
+    }
+
+    /** TPM2_PolicyNvWritten: H(old || TPM_CC_PolicyNvWritten || writtenSet). */
+    public PolicyDigest nvWritten(boolean writtenSet) {
+        return extend(TpmCc.PolicyNvWritten, new byte[] {(byte) (writtenSet ? 1 : 0)});
+    }
+
+    /**
+     * TPM2_PolicyDuplicationSelect: H(old || TPM_CC_PolicyDuplicationSelect || [objectName] || newParentName
+     * || includeObject), the object's Name only when {@code includeObject}.
+     */
+    public PolicyDigest duplicationSelect(byte[] objectName, byte[] newParentName, boolean includeObject) {
+        byte[] include = {(byte) (includeObject ? 1 : 0)};
+        return includeObject ? extend(TpmCc.PolicyDuplicationSelect, objectName, newParentName, include)
+                : extend(TpmCc.PolicyDuplicationSelect, newParentName, include);
+    }
+
     private byte[] operandArgs(byte[] operandB, int offset, int operation) {
         return hash(nameAlg, operandB, TpmWriter.marshal(out -> out.u16(offset).u16(operation)));
     }

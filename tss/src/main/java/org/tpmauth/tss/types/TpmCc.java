@@ -137,6 +137,13 @@ public final class TpmCc {
         }
     }
 
+    /** The code of a command named "Sign", "TPM2_Sign" or "TPM2_CC_Sign" (any case), if there is one. */
+    public static java.util.OptionalInt byName(String name) {
+        String bare = name.replaceFirst("(?i)^TPM2?_(CC_)?", "");
+        return NAMES.entrySet().stream().filter(e -> e.getValue().substring(5).equalsIgnoreCase(bare))
+                .mapToInt(Map.Entry::getKey).findFirst();
+    }
+
     /** "TPM2_Sign" for 0x15D, or the hex code when unknown. */
     public static String nameOf(int code) {
         String name = NAMES.get(code);

@@ -33,6 +33,14 @@ public final class Tools {
         return exec(swtpm.workDir(), Map.of("TPM2TOOLS_TCTI", swtpm.tcti()), command);
     }
 
+    /** Like {@link #run(SwtpmExtension, String...)} with {@code env} added, e.g. TSS2_FAPICONF for the tss2_* tools. */
+    public static String run(SwtpmExtension swtpm, Map<String, String> env, String... command) {
+        swtpm.disconnect();
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("TPM2TOOLS_TCTI", swtpm.tcti());
+        return exec(swtpm.workDir(), all, command);
+    }
+
     /**
      * The hex value of the first {@code key: hex} line of a tpm2-tools output, at any indentation:
      * e.g. "name" or "qualified name" of tpm2_readpublic, "name" of tpm2_nvreadpublic.

@@ -1,0 +1,116 @@
+package org.tpmauth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
+
+/** tpmauth keystore and tpmauth policy digest against a real swtpm and the tss2_* tools. */
+class KeystoreCliTest {
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
+    static Path config;
+    static Path dir;
+
+    /** PCR 16 and 23 at zero, as on a fresh swtpm. */
+    static final String PCR_POLICY = "{\"description\":\"fresh\",\"policy\":[{\"type\":\"POLICYPCR\",\"pcrs\":["
+            + "{\"pcr\":16,\"hashAlg\":\"TPM2_ALG_SHA256\",\"digest\":\"" + "00".repeat(32) + "\"},"
+            + "{\"pcr\":23,\"hashAlg\":\"SHA256\",\"digest\":\"" + "00".repeat(32) + "\"}]}]}";
+
+    @BeforeAll
+    static void configure() throws IOException {
+        dir = SWTPM.workDir();
+        config = dir.resolve("fapi-config.json");
+        Files.writeString(config, """
+                {"profile_name": "P_ECCP256SHA256", "profile_dir": "/etc/tpm2-tss/fapi-profiles/",
+                 "user_dir": "%s", "system_dir": "%s", "tcti": "%s", "system_pcrs": [], "log_dir": "%s",
+                 "ek_cert_less": "yes"}
+                """.formatted(dir.resolve("user"), dir.resolve("system"), SWTPM.tcti(), dir.resolve("log")));
+        Files.writeString(dir.resolve("pcr.json"), PCR_POLICY);
+        ks("provision").ok();
+    }
+
+    static Cli.Result ks(String command, String... args) {
+        SWTPM.disconnect();
+        List<String> all = new java.util.ArrayList<>(List.of("keystore", command, "--fapi-config", config.toString()));
+        all.addAll(List.of(args));
+        return Cli.tpmauth(all.toArray(String[]::new));
+    }
+
+    static PublicKey pem(String pem) throws Exception {
+        String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
+    }
+
+    @Test
+    void createSignExportListDeleteAndFapiSignsTheKeyToo() throws Exception {
+        assertEquals("created /P_ECCP256SHA256/HS/SRK/cliKey", ks("create", "/HS/SRK/cliKey", "--type", "sign,noDa")
+                .ok().out().strip());
+        Path data = Files.writeString(dir.resolve("data.txt"), "sign me");
+        ks("sign", "/HS/SRK/cliKey", "--in", data.toString(), "--out", dir.resolve("sig.der").toString()).ok();
+        PublicKey pub = pem(ks("export", "/HS/SRK/cliKey").ok().out());
+        Signature v = Signature.getInstance("SHA256withECDSA");
+        v.initVerify(pub);
+        v.update("sign me".getBytes());
+        assertTrue(v.verify(Files.readAllBytes(dir.resolve("sig.der"))));
+        assertTrue(ks("list").ok().outLines().contains("/P_ECCP256SHA256/HS/SRK/cliKey"));
+        assertEquals(List.of("/P_ECCP256SHA256/HS/SRK", "/P_ECCP256SHA256/HS/SRK/cliKey"),
+                ks("list", "/HS/SRK").ok().outLines().stream().filter(l -> !l.contains("pcr")).toList());
+
+        Files.write(dir.resolve("d.bin"), java.security.MessageDigest.getInstance("SHA-256").digest(new byte[1]));
+        Tools.run(SWTPM, java.util.Map.of("TSS2_FAPICONF", config.toString()), "tss2_sign", "--keyPath",
+                "/HS/SRK/cliKey", "--digest", "d.bin", "--signature", "fapi.der", "--force");
+
+        ks("delete", "/HS/SRK/cliKey").ok();
+        String error = ks("sign", "/HS/SRK/cliKey", "--in", data.toString(), "--out", "x").fails();
+        assertTrue(error.contains("no object at /P_ECCP256SHA256/HS/SRK/cliKey"), error);
+    }
+
+    @Test
+    void pcrPolicyKeySignsUntilThePcrChanges() throws Exception {
+        ks("create", "/HS/SRK/pcrKey", "--policy", dir.resolve("pcr.json").toString()).ok();
+        Path data = Files.writeString(dir.resolve("p.txt"), "p");
+        ks("sign", "/HS/SRK/pcrKey", "--in", data.toString(), "--out", dir.resolve("p.der").toString()).ok();
+        Tools.run(SWTPM, "tpm2_pcrextend", "23:sha256=" + "01".repeat(32));
+        try {
+            String error = ks("sign", "/HS/SRK/pcrKey", "--in", data.toString(), "--out", "p2.der").fails();
+            assertTrue(error.contains("element 1 (PolicyPCR)"), error);
+        } finally {
+            Tools.run(SWTPM, "tpm2_pcrreset", "23");
+        }
+    }
+
+    @Test
+    void sealAndUnsealWithAPassword() throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "disk key");
+        Path pw = Files.writeString(dir.resolve("pw.txt"), "pw\n");
+        ks("seal", "/HS/SRK/disk", "--in", secret.toString(), "--password-file", pw.toString()).ok();
+        assertEquals("disk key", ks("unseal", "/HS/SRK/disk", "--password-file", pw.toString()).ok().out());
+        String error = ks("unseal", "/HS/SRK/disk").fails();
+        assertTrue(error.startsWith("tpmauth: "), error);
+    }
+
+    @Test
+    void policyDigestEqualsFapisAndNamesBadFields() throws IOException {
+        assertEquals("599a9cca81c171e404e4afc462e7415ee799c498b00ff6edb68d07de1dc47a20",
+                Cli.tpmauth("policy", "digest", dir.resolve("pcr.json").toString()).ok().out().strip());
+        assertEquals(20 * 2, Cli.tpmauth("policy", "digest", dir.resolve("pcr.json").toString(), "--name-alg", "sha1")
+                .ok().out().strip().length());
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"policy\":[{\"type\":\"POLICYNOPE\"}]}");
+        String error = Cli.tpmauth("policy", "digest", bad.toString()).fails();
+        assertTrue(error.contains("bad.json: policy[0].type"), error);
+    }
+}

@@ -1,0 +1,123 @@
+package org.tpmauth.tss.fapi.policy;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.tpmauth.tss.fapi.FapiJson;
+import org.tpmauth.tss.fapi.JsonFields;
+import org.tpmauth.tss.policy.PolicyDigest;
+import org.tpmauth.tss.types.TpmAlg;
+
+/**
+ * A policy in the TCG JSON policy language as tpm2-tss FAPI reads it
+ * ({@code {"description": "...", "policy": [ {"type": "POLICYPCR", ...}, ... ]}}): parsed, its digest
+ * computed in software (equal to what FAPI records for the same file), and run in a policy session
+ * by {@link PolicyRunner}.
+ *
+ * @param description the policy's description
+ * @param elements    the elements in order
+ * @param json        the file's JSON tree, kept to be stored with the objects it authorizes
+ */
+public record JsonPolicy(String description, List<PolicyElement> elements, ObjectNode json) {
+    public JsonPolicy {
+        elements = List.copyOf(elements);
+        json = json.deepCopy();
+    }
+
+    /** Parses a policy file; errors name {@code source} and the field. */
+    public static JsonPolicy parse(byte[] bytes, String source) {
+        ObjectNode node = FapiJson.parseObject(bytes, source);
+        return of(JsonFields.of(source, node));
+    }
+
+    /** Reads a policy from a JSON object (a file, or the {@code policy} of a keystore object). */
+    public static JsonPolicy of(JsonFields json) {
+        return new JsonPolicy(json.optionalText("description").orElse(""), elements(json, 0), json.node());
+    }
+
+    static List<PolicyElement> elements(JsonFields json, int depth) {
+        List<PolicyElement> out = new ArrayList<>();
+        for (JsonFields e : json.objects("policy")) {
+            out.add(PolicyElement.parse(e, depth));
+        }
+        return out;
+    }
+
+    /** The policy digest for objects whose name algorithm is {@code nameAlg}. */
+    public byte[] digest(TpmAlg nameAlg, PolicyContext context) {
+        return digest(elements, nameAlg, context, "");
+    }
+
+    static byte[] digest(List<PolicyElement> elements, TpmAlg nameAlg, PolicyContext context, String prefix) {
+        PolicyDigest digest = new PolicyDigest(nameAlg);
+        for (int i = 0; i < elements.size(); i++) {
+            PolicyElement e = elements.get(i);
+            try {
+                e.apply(digest, context);
+            } catch (PolicyException nested) {
+                throw nested;
+            } catch (RuntimeException failure) {
+                throw new PolicyException(prefix + "element " + (i + 1) + " (" + e.label() + "): "
+                        + failure.getMessage(), failure);
+            }
+        }
+        return digest.value();
+    }
+
+    /**
+     * The policy as FAPI stores it with an object it authorizes: {@code currentPCRs} replaced by the
+     * PCRs' values now (in the name algorithm's bank), and {@code policyDigests} on the policy, on
+     * each element (the digest after it) and on each PolicyOR branch, as {@code tss2_exportpolicy} shows.
+     */
+    public ObjectNode instantiate(TpmAlg nameAlg, PolicyContext context) {
+        ObjectNode out = json.deepCopy();
+        instantiatePcrs(out, nameAlg, context);
+        JsonPolicy instantiated = JsonPolicy.of(JsonFields.of("instantiated policy", out));
+        byte[] digest = annotate((ArrayNode) out.get("policy"), instantiated.elements, nameAlg, context);
+        setDigest(out, nameAlg, digest);
+        return out;
+    }
+
+    private static byte[] annotate(ArrayNode nodes, List<PolicyElement> elements, TpmAlg nameAlg,
+            PolicyContext context) {
+        PolicyDigest digest = new PolicyDigest(nameAlg);
+        for (int i = 0; i < elements.size(); i++) {
+            ObjectNode node = (ObjectNode) nodes.get(i);
+            if (elements.get(i) instanceof PolicyElement.Or or) {
+                for (int b = 0; b < or.branches().size(); b++) {
+                    ObjectNode branch = (ObjectNode) node.get("branches").get(b);
+                    setDigest(branch, nameAlg, annotate((ArrayNode) branch.get("policy"), or.branches().get(b).policy(),
+                            nameAlg, context));
+                }
+            }
+            elements.get(i).apply(digest, context);
+            setDigest(node, nameAlg, digest.value());
+        }
+        return digest.value();
+    }
+
+    private static void instantiatePcrs(com.fasterxml.jackson.databind.JsonNode node, TpmAlg nameAlg,
+            PolicyContext context) {
+        if (node.isObject() && node.has("currentPCRs") && node.get("currentPCRs").isArray()) {
+            ObjectNode element = (ObjectNode) node;
+            ArrayNode pcrs = FapiJson.object().arrayNode();
+            for (var pcr : element.get("currentPCRs")) {
+                ObjectNode v = pcrs.addObject();
+                v.put("pcr", pcr.asInt());
+                v.put("hashAlg", nameAlg.name());
+                v.put("digest", HexFormat.of().formatHex(context.pcrValue(nameAlg, pcr.asInt())));
+            }
+            element.remove("currentPCRs");
+            element.set("pcrs", pcrs);
+        }
+        node.forEach(child -> instantiatePcrs(child, nameAlg, context));
+    }
+
+    private static void setDigest(ObjectNode node, TpmAlg nameAlg, byte[] digest) {
+        ObjectNode d = node.putArray("policyDigests").addObject();
+        d.put("hashAlg", nameAlg.name());
+        d.put("digest", HexFormat.of().formatHex(digest));
+    }
+}

@@ -1,0 +1,59 @@
+package org.tpmauth.tss.fapi;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
+
+/**
+ * A FAPI configuration of its own for a test class's swtpm: user, system and log directories in the
+ * swtpm work directory, the shipped profiles, TCTI swtpm:, no EK certificate. Runs the tss2_* tools
+ * with TSS2_FAPICONF pointing at it.
+ */
+final class FapiFixture {
+    final SwtpmExtension swtpm;
+    final Path configFile;
+    final FapiConfig config;
+
+    FapiFixture(SwtpmExtension swtpm, String profile) {
+        this.swtpm = swtpm;
+        Path root = swtpm.workDir().resolve("fapi-" + profile);
+        try {
+            Files.createDirectories(root.resolve("log"));
+            configFile = root.resolve("fapi-config.json");
+            Files.writeString(configFile, """
+                    {
+                      "profile_name": "%s",
+                      "profile_dir": "/etc/tpm2-tss/fapi-profiles/",
+                      "user_dir": "%s",
+                      "system_dir": "%s",
+                      "tcti": "%s",
+                      "system_pcrs": [],
+                      "log_dir": "%s",
+                      "ek_cert_less": "yes"
+                    }
+                    """.formatted(profile, root.resolve("user"), root.resolve("system"), swtpm.tcti(),
+                    root.resolve("log")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        config = FapiConfig.fromEnvironment(Map.of(FapiConfig.ENV, configFile.toString()));
+    }
+
+    /** A keystore on the class's shared Tpm. */
+    FapiKeystore keystore() {
+        return new FapiKeystore(config, swtpm.tpm());
+    }
+
+    /** Runs a tss2_* tool on this configuration (releasing the Java side's connection first). */
+    String tss2(String... command) {
+        return Tools.run(swtpm, Map.of(FapiConfig.ENV, configFile.toString()), command);
+    }
+
+    Path file(String name) {
+        return swtpm.workDir().resolve(name);
+    }
+}
