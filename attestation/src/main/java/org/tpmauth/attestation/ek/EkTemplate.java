@@ -1,5 +1,8 @@
 package org.tpmauth.attestation.ek;
 
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.stream.Collectors;
@@ -97,6 +100,27 @@ public enum EkTemplate {
             case ECC_P384 -> new TpmtPublic(nameAlg, attributes, policy, new TpmuPublicParms.Ecc(symmetric,
                     TpmtAsymScheme.NULL, TpmEccCurve.NIST_P384, TpmtKdfScheme.NULL), new TpmuPublicId.Ecc(TpmsEccPoint.EMPTY));
         };
+    }
+
+    /**
+     * The template an EK public key was made from, as a verifier that has only the key (or its
+     * certificate) assumes: RSA-2048 is L-1, P-256 is L-2, P-384 is H-3.
+     */
+    public static EkTemplate forPublicKey(PublicKey key) {
+        if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() == 2048) {
+            return RSA_2048;
+        }
+        if (key instanceof ECPublicKey ec) {
+            int bits = ec.getParams().getCurve().getField().getFieldSize();
+            if (bits == 256) {
+                return ECC_P256;
+            }
+            if (bits == 384) {
+                return ECC_P384;
+            }
+        }
+        throw new IllegalArgumentException("the key is no EK of a supported profile template (RSA-2048, ECC P-256, "
+                + "ECC P-384): " + key.getAlgorithm());
     }
 
     /** Parses {@code rsa | ecc | ecc384}. */
