@@ -1,6 +1,5 @@
 package org.tpmauth.attestation.eventlog;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,13 +21,19 @@ public final class EventLogReader implements AutoCloseable {
     private static final int SHA1_SIZE = 20;
 
     private final InputStream in;
+    /** Read-ahead of {@link #in}: bytes {@code pos} to {@code limit} are not consumed yet. */
+    private final byte[] buffer = new byte[64 * 1024];
+    private int pos;
+    private int limit;
     private long offset;
     private int index;
     private SpecIdEvent specId;
+    /** The Spec ID event's algorithms that are known hashes of the declared size. */
+    private final Map<Integer, TpmAlg> knownBanks = new java.util.HashMap<>();
     private long eventStart;
 
     public EventLogReader(InputStream in) {
-        this.in = new BufferedInputStream(in);
+        this.in = in;
     }
 
     /** The Spec ID event of a crypto-agile log, once the first event was read; empty for a SHA-1 log. */
@@ -64,9 +69,9 @@ public final class EventLogReader implements AutoCloseable {
                     throw error(String.format("digest algorithm 0x%04x is not declared in the Spec ID event", alg));
                 }
                 byte[] digest = bytes(size, "a digest");
-                Optional<TpmAlg> known = TpmAlg.byId(alg).filter(TpmAlg::isHash).filter(h -> h.digestSize() == size);
-                if (known.isPresent() && digests.put(known.get(), digest) != null) {
-                    throw error("the event has two " + known.get() + " digests");
+                TpmAlg known = knownBanks.get(alg);
+                if (known != null && digests.put(known, digest) != null) {
+                    throw error("the event has two " + known + " digests");
                 }
             }
         }
@@ -79,6 +84,8 @@ public final class EventLogReader implements AutoCloseable {
         if (index == 0 && type == EventType.EV_NO_ACTION && pcr == 0 && SpecIdEvent.matches(data)) {
             try {
                 specId = SpecIdEvent.parse(data);
+                specId.digestSizes().forEach((alg, n) -> TpmAlg.byId(alg).filter(TpmAlg::isHash)
+                        .filter(h -> h.digestSize() == n).ifPresent(h -> knownBanks.put(alg, h)));
             } catch (IllegalArgumentException | LeBytes.Truncated e) {
                 throw error("malformed Spec ID event: " + e.getMessage());
             }
@@ -92,12 +99,23 @@ public final class EventLogReader implements AutoCloseable {
     }
 
     private int read() {
+        if (pos == limit && !fill()) {
+            return -1;
+        }
+        offset++;
+        return buffer[pos++] & 0xff;
+    }
+
+    /** Refills the empty buffer; false at the end of the stream. */
+    private boolean fill() {
         try {
-            int b = in.read();
-            if (b >= 0) {
-                offset++;
+            int n = in.read(buffer, 0, buffer.length);
+            while (n == 0) {
+                n = in.read(buffer, 0, buffer.length);
             }
-            return b;
+            pos = 0;
+            limit = Math.max(n, 0);
+            return n > 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -119,17 +137,25 @@ public final class EventLogReader implements AutoCloseable {
         return u8() | u8() << 8 | u8() << 16 | u8() << 24;
     }
 
+    /** {@code n} bytes; the array grows with the data actually there, not with the declared size. */
     private byte[] bytes(int n, String what) {
-        try {
-            byte[] b = in.readNBytes(n); // grows with the data actually there, not with the declared size
-            offset += b.length;
-            if (b.length != n) {
-                throw error("truncated: the log ends after " + b.length + " of the " + n + " bytes of " + what);
-            }
+        if (n <= limit - pos) {
+            byte[] b = java.util.Arrays.copyOfRange(buffer, pos, pos + n);
+            pos += n;
+            offset += n;
             return b;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(Math.min(n, buffer.length));
+        while (out.size() < n) {
+            if (pos == limit && !fill()) {
+                throw error("truncated: the log ends after " + out.size() + " of the " + n + " bytes of " + what);
+            }
+            int take = Math.min(n - out.size(), limit - pos);
+            out.write(buffer, pos, take);
+            pos += take;
+            offset += take;
+        }
+        return out.toByteArray();
     }
 
     @Override

@@ -74,7 +74,10 @@ class EventLogReplayTest {
         byte[] log = RealLogs.read("tpm2-tools/event-arch-linux.bin");
         EventLog parsed = EventLog.parse(log);
         byte[] header = Arrays.copyOf(log, (int) parsed.events().get(1).offset());
-        byte[] event = Arrays.copyOfRange(log, (int) parsed.events().get(1).offset(), (int) parsed.events().get(2).offset());
+        TcgEvent separator = parsed.events().stream().filter(e -> e.type() == EventType.EV_SEPARATOR).findFirst()
+                .orElseThrow();
+        TcgEvent after = parsed.events().get(separator.index() + 1);
+        byte[] event = Arrays.copyOfRange(log, (int) separator.offset(), (int) after.offset());
         int count = 1_000_000;
         java.io.InputStream stream = new java.io.InputStream() {
             private long pos;
