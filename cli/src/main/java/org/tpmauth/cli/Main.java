@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "tpmauth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "TPM 2.0 machine identity: keys that never leave the TPM, for TLS, 802.1X, VPN and MQTT.",
         subcommands = {TpmGroup.class, RandomCommand.class, PcrCommand.class, KeyCommand.class, CsrCommand.class,
-            TlsCommand.class, MqttCommand.class, SealCommand.class, UnsealCommand.class, DemoCommand.class,
+            TlsCommand.class, MqttCommand.class, SealCommand.class, UnsealCommand.class, AttestCommand.class, DemoCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "The TPM is chosen by --tcti, else TPM2TOOLS_TCTI, else TSS2_TCTI, else /dev/tpmrm0.",
             "TCTI forms: swtpm:host=127.0.0.1,port=2321 | mssim:host=H,port=P | device:/dev/tpmrm0 | libtpms:STATE_DIR"})

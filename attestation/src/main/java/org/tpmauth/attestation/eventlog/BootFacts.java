@@ -38,7 +38,7 @@ public record BootFacts(Boolean secureBoot, List<SignatureEntry> pk, List<Signat
         List<KernelCmdline> cmdlines = new ArrayList<>();
         List<Integer> separatorErrors = new ArrayList<>();
         for (TcgEvent e : events) {
-            EventData data = EventData.of(e);
+            EventData data = EventData.ofEvent(e);
             if (e.type() == EventType.EV_EFI_VARIABLE_DRIVER_CONFIG && data instanceof EventData.EfiVariable v) {
                 switch (v.name()) {
                     case "SecureBoot" -> secureBoot = v.secureBootEnabled();

@@ -69,7 +69,7 @@ public sealed interface EventData {
     }
 
     /** Parses an event's data by its type. */
-    static EventData of(TcgEvent e) {
+    public static EventData ofEvent(TcgEvent e) {
         byte[] d = e.data();
         try {
             return switch (e.type()) {

@@ -178,7 +178,7 @@ public final class RefStateEvaluator {
 
     private static TcgEvent variableEvent(List<TcgEvent> events, String name) {
         return events.stream().filter(e -> e.type() == EventType.EV_EFI_VARIABLE_DRIVER_CONFIG)
-                .filter(e -> EventData.of(e) instanceof EventData.EfiVariable v && v.name().equals(name))
+                .filter(e -> EventData.ofEvent(e) instanceof EventData.EfiVariable v && v.name().equals(name))
                 .findFirst().orElse(null);
     }
 

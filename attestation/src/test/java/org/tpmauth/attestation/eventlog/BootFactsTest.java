@@ -41,7 +41,7 @@ class BootFactsTest {
                 + " " + c.get("value").asText()));
         assertEquals(cmdlines, f.kernelCmdlines().stream().map(c -> c.pcr() + " " + c.source() + " " + c.value()).toList());
         for (TcgEvent e : log.events()) {
-            EventData.of(e); // every event parses into something, unknown ones raw
+            EventData.ofEvent(e); // every event parses into something, unknown ones raw
         }
     }
 
@@ -59,9 +59,9 @@ class BootFactsTest {
     @Test
     void everyEventTypeOfThePostcodeLogParses() {
         EventLog log = EventLog.parse(RealLogs.read("tpm2-tools/event-postcode.bin"));
-        assertTrue(log.events().stream().map(EventData::of).anyMatch(d -> d instanceof EventData.Text
+        assertTrue(log.events().stream().map(EventData::ofEvent).anyMatch(d -> d instanceof EventData.Text
                 || d instanceof EventData.FirmwareBlob));
-        assertTrue(log.events().stream().map(EventData::of).anyMatch(d -> d instanceof EventData.Separator));
-        assertTrue(log.events().stream().map(EventData::of).anyMatch(d -> d instanceof EventData.EfiVariable));
+        assertTrue(log.events().stream().map(EventData::ofEvent).anyMatch(d -> d instanceof EventData.Separator));
+        assertTrue(log.events().stream().map(EventData::ofEvent).anyMatch(d -> d instanceof EventData.EfiVariable));
     }
 }

@@ -17,7 +17,7 @@ class EventLogFuzzTest {
         } catch (EventLogFormatException expected) {
             return;
         }
-        log.events().forEach(EventData::of);
+        log.events().forEach(EventData::ofEvent);
         BootFacts.of(log.events());
     }
 }
