@@ -12,6 +12,8 @@ import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 import org.tpmauth.attestation.credential.AttestationKeys;
 import org.tpmauth.attestation.ek.EkCertificateVerifier;
+import org.tpmauth.attestation.eventlog.EventLog;
+import org.tpmauth.attestation.eventlog.EventLogFormatException;
 import org.tpmauth.tss.keys.KeyFileFormatException;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.types.TpmAlg;
@@ -78,6 +80,15 @@ final class AttestCommand {
             }
         }
         return TpmtPublic.ofPublicKey(key, TpmAlg.SHA256, AttestationKeys.REQUIRED_ATTRIBUTES | TpmaObject.USER_WITH_AUTH);
+    }
+
+    /** A boot event log from a file; a malformed one is a usage error naming the file, event and offset. */
+    static EventLog readEventLog(Path file) throws IOException {
+        try {
+            return EventLog.parse(Files.readAllBytes(file));
+        } catch (EventLogFormatException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     static byte[] hex(String value, String option) {

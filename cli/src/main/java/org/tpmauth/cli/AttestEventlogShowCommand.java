@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.tpmauth.attestation.eventlog.EventData;
 import org.tpmauth.attestation.eventlog.EventLog;
-import org.tpmauth.attestation.eventlog.EventLogFormatException;
 import org.tpmauth.attestation.eventlog.TcgEvent;
 import org.tpmauth.attestation.quote.PcrValues;
 import picocli.CommandLine.Command;
@@ -38,12 +36,7 @@ final class AttestEventlogShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EventLog log;
-        try {
-            log = EventLog.parse(Files.readAllBytes(file));
-        } catch (EventLogFormatException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
+        EventLog log = AttestCommand.readEventLog(file);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper();

@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.tpmauth.attestation.eventlog.EventLog;
-import org.tpmauth.attestation.eventlog.EventLogFormatException;
 import org.tpmauth.attestation.refstate.RefState;
 import org.tpmauth.attestation.refstate.RefStates;
 import picocli.CommandLine.Command;
@@ -36,12 +35,7 @@ final class AttestRefstateCreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EventLog log;
-        try {
-            log = EventLog.parse(Files.readAllBytes(fromLog));
-        } catch (EventLogFormatException e) {
-            throw new IllegalArgumentException(fromLog + ": " + e.getMessage(), e);
-        }
+        EventLog log = AttestCommand.readEventLog(fromLog);
         Set<Integer> pins = new TreeSet<>(pin);
         RefState ref = RefStates.fromLog(log, pins);
         Files.writeString(out, ref.toJson());

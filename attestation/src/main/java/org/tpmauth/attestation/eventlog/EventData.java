@@ -1,5 +1,7 @@
 package org.tpmauth.attestation.eventlog;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -27,10 +29,24 @@ public sealed interface EventData {
     }
 
     /**
-     * One EFI_SIGNATURE_DATA: its owner, type ("x509", "sha256" or the type GUID), the certificate's
-     * subject (x509), and the SHA-256 of the certificate (its fingerprint) or the hash itself.
+     * One EFI_SIGNATURE_DATA: its owner, type ("x509", "sha256" or the type GUID), the SHA-256 of the
+     * certificate (its fingerprint) or the hash itself, and the certificate (x509, else null), whose
+     * subject is parsed only when asked for: verifiers compare fingerprints, people read subjects.
      */
-    record SignatureEntry(String owner, String type, String subject, String sha256) {
+    record SignatureEntry(String owner, String type, String sha256, @JsonIgnore byte[] certificate) {
+        /** The certificate's subject, null for a hash entry. */
+        @JsonProperty("subject")
+        public String subject() {
+            if (certificate == null) {
+                return null;
+            }
+            try {
+                return ((X509Certificate) CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(certificate))).getSubjectX500Principal().getName();
+            } catch (CertificateException e) {
+                return "(not a parsable certificate)";
+            }
+        }
     }
 
     /** EV_EFI_BOOT_SERVICES_APPLICATION / DRIVER, EV_EFI_RUNTIME_SERVICES_DRIVER: UEFI_IMAGE_LOAD_EVENT. */
@@ -149,19 +165,12 @@ public sealed interface EventData {
         String owner = Guid.read(in);
         byte[] value = in.bytes(size - 16);
         if (type.equals(Guid.EFI_CERT_SHA256)) {
-            return new SignatureEntry(owner, "sha256", null, HexFormat.of().formatHex(value));
+            return new SignatureEntry(owner, "sha256", HexFormat.of().formatHex(value), null);
         }
         if (type.equals(Guid.EFI_CERT_X509)) {
-            String subject;
-            try {
-                subject = ((X509Certificate) CertificateFactory.getInstance("X.509")
-                        .generateCertificate(new ByteArrayInputStream(value))).getSubjectX500Principal().getName();
-            } catch (CertificateException e) {
-                subject = "(not a parsable certificate)";
-            }
-            return new SignatureEntry(owner, "x509", subject, sha256(value));
+            return new SignatureEntry(owner, "x509", sha256(value), value);
         }
-        return new SignatureEntry(owner, type, null, sha256(value));
+        return new SignatureEntry(owner, type, sha256(value), null);
     }
 
     private static EventData imageLoad(byte[] d) {
