@@ -27,6 +27,10 @@ public record BootFacts(Boolean secureBoot, List<SignatureEntry> pk, List<Signat
     public static final String GRUB_RED_HAT = "grub 2.02 (Red Hat) 'grub_kernel_cmdline '";
     public static final String SYSTEMD = "systemd-boot/stub LoadOptions (UTF-16LE)";
 
+    private static final java.util.Set<Integer> RELEVANT = java.util.Set.of(EventType.EV_EFI_VARIABLE_DRIVER_CONFIG,
+            EventType.EV_S_CRTM_VERSION, EventType.EV_EFI_BOOT_SERVICES_APPLICATION, EventType.EV_IPL,
+            EventType.EV_SEPARATOR);
+
     public static BootFacts of(List<TcgEvent> events) {
         Boolean secureBoot = null;
         List<SignatureEntry> pk = new ArrayList<>();
@@ -38,6 +42,9 @@ public record BootFacts(Boolean secureBoot, List<SignatureEntry> pk, List<Signat
         List<KernelCmdline> cmdlines = new ArrayList<>();
         List<Integer> separatorErrors = new ArrayList<>();
         for (TcgEvent e : events) {
+            if (!RELEVANT.contains(e.type())) {
+                continue; // parsing data nobody asks about costs more than the replay
+            }
             EventData data = EventData.ofEvent(e);
             if (e.type() == EventType.EV_EFI_VARIABLE_DRIVER_CONFIG && data instanceof EventData.EfiVariable v) {
                 switch (v.name()) {

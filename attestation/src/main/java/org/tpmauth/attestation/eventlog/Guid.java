@@ -1,5 +1,7 @@
 package org.tpmauth.attestation.eventlog;
 
+import java.util.HexFormat;
+
 /** EFI GUIDs: 16 bytes whose first three fields are little-endian, written 8-4-4-4-12 in lower case. */
 final class Guid {
     static final String EFI_GLOBAL_VARIABLE = "8be4df61-93ca-11d2-aa0d-00e098032b8c";
@@ -12,9 +14,8 @@ final class Guid {
 
     static String read(LeBytes in) {
         byte[] b = in.bytes(16);
-        return String.format("%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                (b[3] & 0xff) << 24 | (b[2] & 0xff) << 16 | (b[1] & 0xff) << 8 | (b[0] & 0xff),
-                (b[5] & 0xff) << 8 | (b[4] & 0xff), (b[7] & 0xff) << 8 | (b[6] & 0xff),
-                b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+        HexFormat hex = HexFormat.of();
+        return hex.formatHex(new byte[] {b[3], b[2], b[1], b[0]}) + "-" + hex.formatHex(new byte[] {b[5], b[4]}) + "-"
+                + hex.formatHex(new byte[] {b[7], b[6]}) + "-" + hex.formatHex(b, 8, 10) + "-" + hex.formatHex(b, 10, 16);
     }
 }

@@ -73,7 +73,7 @@ final class LeBytes {
     }
 
     byte[] bytes(int n) {
-        need(n, n + " bytes");
+        need(n, "a field");
         byte[] out = Arrays.copyOfRange(data, pos, pos + n);
         pos += n;
         return out;
