@@ -13,8 +13,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = {TpmGroup.class, RandomCommand.class, PcrCommand.class, KeyCommand.class, CsrCommand.class,
             TlsCommand.class, MqttCommand.class, EapCommand.class, OpenVpnCommand.class, OpenConnectCommand.class,
             WireguardCommand.class, Pkcs11Command.class, NmCommand.class, WpaSupplicantCommand.class, SealCommand.class,
-            UnsealCommand.class, PolicyCommand.class, KeystoreCommand.class, DemoCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class},
+            UnsealCommand.class, PolicyCommand.class, KeystoreCommand.class, AttestCommand.class, DemoCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "The TPM is chosen by --tcti, else TPM2TOOLS_TCTI, else TSS2_TCTI, else /dev/tpmrm0.",
             "TCTI forms: swtpm:host=127.0.0.1,port=2321 | mssim:host=H,port=P | device:/dev/tpmrm0 | libtpms:STATE_DIR"})
 public final class Main implements Runnable {

@@ -1,0 +1,187 @@
+package org.tpmauth.attestation;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tpmauth.attestation.credential.AttestationKeys;
+import org.tpmauth.attestation.eventlog.EventLog;
+import org.tpmauth.attestation.eventlog.TcgEvent;
+import org.tpmauth.attestation.quote.Evidence;
+import org.tpmauth.attestation.quote.PcrSelections;
+import org.tpmauth.attestation.quote.Quoter;
+import org.tpmauth.attestation.refstate.RefState;
+import org.tpmauth.attestation.refstate.RefStates;
+import org.tpmauth.attestation.testing.RealLogs;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.commands.PcrExtend;
+import org.tpmauth.tss.keys.KeyAlgorithm;
+import org.tpmauth.tss.keys.PublicKeys;
+import org.tpmauth.tss.keys.TpmKey;
+import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmsPcrSelection;
+import org.tpmauth.tss.types.TpmtHa;
+import org.tpmauth.tss.types.TpmtPublic;
+import org.tpmauth.tss.wire.TpmWriter;
+
+/**
+ * Verification speed: one quote + a 1,000-event boot log + a reference state, verified in software
+ * (evidence JSON parsed, signature, nonce, PCR digest, replay, rules), median time and verifications
+ * per second on two threads; in the same run, tpm2_eventlog + tpm2_checkquote on the same files. A
+ * measurement, not a test: it prints and asserts only that the verification succeeds.
+ * Run with {@code mvn -pl attestation -am test -Dtpmauth.bench=true -Dtest=AttestationBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+@EnabledIfSystemProperty(named = "tpmauth.bench", matches = "true")
+class AttestationBenchmark {
+    private static final int EVENTS = 1000;
+    private static final int WARMUP = 300;
+    private static final int ITERATIONS = 300;
+    private static final int TOOL_RUNS = 20;
+    private static final byte[] NONCE = HexFormat.of().parseHex("0123456789abcdef");
+    private static final String PCRS = "sha256:0-7";
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
+
+    @Test
+    void verifyOneQuoteWithAThousandEventLogAndAReferenceState() throws Exception {
+        byte[] log = thousandEventLog();
+        EventLog parsed = EventLog.parse(log);
+        Tpm tpm = new Tpm(SWTPM.openTpm().tcti(), true);
+        List<TpmsPcrSelection> selection = PcrSelections.parse(PCRS);
+        String json;
+        TpmtPublic ak;
+        try (TpmKeys keys = new TpmKeys(tpm)) {
+            for (TcgEvent e : parsed.events()) {
+                if (e.measured()) {
+                    tpm.execute(new PcrExtend(e.pcr(), List.of(new TpmtHa(TpmAlg.SHA1, e.digests().get(TpmAlg.SHA1)),
+                            new TpmtHa(TpmAlg.SHA256, e.digests().get(TpmAlg.SHA256)))));
+                }
+            }
+            TpmKey key = keys.load(AttestationKeys.create(tpm, KeyAlgorithm.RSA_2048), null);
+            ak = key.publicArea();
+            Evidence ev = Quoter.quote(tpm, key, NONCE, selection, log);
+            json = ev.toJson();
+            Path work = SWTPM.workDir();
+            Files.write(work.resolve("log.bin"), log);
+            Files.write(work.resolve("quote.msg"), ev.quoted());
+            Files.write(work.resolve("quote.sig"), TpmWriter.marshal(ev.signature()::marshal));
+            ByteArrayOutputStream values = new ByteArrayOutputStream();
+            selection.get(0).pcrs().forEach(p -> values.writeBytes(ev.pcrs().get(TpmAlg.SHA256, p)));
+            Files.write(work.resolve("pcrs.bin"), values.toByteArray());
+            Files.writeString(work.resolve("ak.pem"), PublicKeys.toPem(key.publicKey()));
+        }
+        tpm.close();
+        RefState ref = RefStates.fromLog(parsed, Set.of(0, 2, 4));
+        String refJson = ref.toJson();
+        TpmtPublic akArea = ak;
+        Runnable verify = () -> {
+            AttestationVerifier.Verdict v = AttestationVerifier.verify(akArea, Evidence.fromJson(json), NONCE, selection,
+                    null, RefState.fromJson(refJson));
+            if (!v.ok()) {
+                throw new AssertionError(v.toText());
+            }
+        };
+        for (int i = 0; i < WARMUP; i++) {
+            verify.run();
+        }
+        long[] times = new long[ITERATIONS];
+        for (int i = 0; i < ITERATIONS; i++) {
+            long t = System.nanoTime();
+            verify.run();
+            times[i] = System.nanoTime() - t;
+        }
+        Arrays.sort(times);
+        double medianMs = times[ITERATIONS / 2] / 1e6;
+        int threads = 2;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                for (int i = 0; i < ITERATIONS; i++) {
+                    verify.run();
+                }
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        double perSecond = threads * ITERATIONS / ((System.nanoTime() - start) / 1e9);
+        pool.shutdown();
+
+        System.out.printf("# %d-event log, quote over %s, reference state with 3 pinned PCRs and rules%n",
+                parsed.events().size(), PCRS);
+        System.out.printf("tpmauth_verify median_ms %.3f verifications_per_s_%dthreads %.0f%n", medianMs, threads,
+                perSecond);
+        double eventlogMs = medianMs(() -> run("tpm2_eventlog", "log.bin"));
+        System.out.printf("tpm2_eventlog median_ms %.1f%n", eventlogMs);
+        try {
+            double checkquoteMs = medianMs(() -> run("tpm2_checkquote", "-u", "ak.pem", "-m", "quote.msg", "-s",
+                    "quote.sig", "-f", "pcrs.bin", "-l", "sha256:0,1,2,3,4,5,6,7", "-g", "sha256", "-q",
+                    HexFormat.of().formatHex(NONCE)));
+            System.out.printf("tpm2_eventlog+tpm2_checkquote median_ms %.1f speedup %.0fx%n", eventlogMs + checkquoteMs,
+                    (eventlogMs + checkquoteMs) / medianMs);
+        } catch (AssertionError e) {
+            // tpm2-tools 5.4 refuses some PCR files ("Failed to hash PCR values"); the comparison is then partial
+            System.out.printf("tpm2_checkquote n/a (%s); speedup over tpm2_eventlog alone %.0fx%n",
+                    e.getMessage().replace('\n', ' ').strip(), eventlogMs / medianMs);
+        }
+    }
+
+    /** The Ubuntu 21.04 log's measured events of PCRs 0-7 repeated to 1,000 events behind its Spec ID event. */
+    private static byte[] thousandEventLog() {
+        byte[] real = RealLogs.read("go-tpm-tools/ubuntu-2104-no-secure-boot.bin");
+        List<TcgEvent> events = EventLog.parse(real).events();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(real, 0, (int) events.get(1).offset());
+        int n = 1;
+        while (n < EVENTS) {
+            for (int i = 1; i < events.size() && n < EVENTS; i++) {
+                TcgEvent e = events.get(i);
+                long end = i + 1 < events.size() ? events.get(i + 1).offset() : real.length;
+                if (e.measured() && e.pcr() <= 7) {
+                    out.write(real, (int) e.offset(), (int) (end - e.offset()));
+                    n++;
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private interface Command {
+        void run() throws Exception;
+    }
+
+    private static double medianMs(Command command) throws Exception {
+        long[] times = new long[TOOL_RUNS];
+        for (int i = 0; i < TOOL_RUNS; i++) {
+            long t = System.nanoTime();
+            command.run();
+            times[i] = System.nanoTime() - t;
+        }
+        Arrays.sort(times);
+        return times[TOOL_RUNS / 2] / 1e6;
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(SWTPM.workDir().toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(false).start();
+        String err = new String(p.getErrorStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed: " + err);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.tpmauth.attestation.testing;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** A throwaway CA for tests: issues CA certificates and EK certificates shaped as the EK profile says. */
+public record TestCa(PrivateKey key, X509Certificate certificate) {
+    /** A self-signed EC P-256 root CA with the given common name. */
+    public static TestCa root(String commonName) {
+        KeyPair keys = ecKeyPair();
+        X500Name name = new X500Name("CN=" + commonName);
+        try {
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, from(-1), from(3650),
+                    name, keys.getPublic());
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            return new TestCa(keys.getPrivate(), sign(b, keys.getPrivate()));
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An EK certificate for {@code ekPublicKey}, valid from yesterday for ten years. */
+    public X509Certificate issueEk(PublicKey ekPublicKey, long serial) {
+        return issueEk(ekPublicKey, serial, from(-1), from(3650));
+    }
+
+    /**
+     * An EK certificate as the EK profile shapes it: empty subject, the TPM's manufacturer, model and
+     * version in a critical subjectAltName directoryName, EKU tcg-kp-EKCertificate.
+     */
+    public X509Certificate issueEk(PublicKey ekPublicKey, long serial, Date notBefore, Date notAfter) {
+        try {
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), BigInteger.valueOf(serial),
+                    notBefore, notAfter, new X500Name(new RDN[0]), ekPublicKey);
+            X500Name tpmIdentity = new X500Name(new RDN[] {new RDN(new AttributeTypeAndValue[] {
+                new AttributeTypeAndValue(new ASN1ObjectIdentifier("2.23.133.2.1"), new DERUTF8String("id:00001014")),
+                new AttributeTypeAndValue(new ASN1ObjectIdentifier("2.23.133.2.2"), new DERUTF8String("swtpm")),
+                new AttributeTypeAndValue(new ASN1ObjectIdentifier("2.23.133.2.3"), new DERUTF8String("id:20191023"))})});
+            b.addExtension(Extension.subjectAlternativeName, true,
+                    new GeneralNames(new GeneralName(GeneralName.directoryName, tpmIdentity)));
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(ekPublicKey instanceof RSAPublicKey
+                    ? KeyUsage.keyEncipherment : KeyUsage.keyAgreement));
+            b.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.getInstance(new ASN1ObjectIdentifier("2.23.133.8.1"))));
+            // a critical TCG extension that no general-purpose validator knows
+            b.addExtension(new ASN1ObjectIdentifier("2.23.133.99.1"), true, new DERSet());
+            return sign(b, key);
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey signer) throws GeneralSecurityException {
+        try {
+            String alg = signer.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+            return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(alg).build(signer)));
+        } catch (org.bouncycastle.operator.OperatorCreationException | java.security.cert.CertificateException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    /** Now plus {@code days} (negative: in the past). */
+    public static Date from(long days) {
+        return Date.from(Instant.now().plus(Duration.ofDays(days)));
+    }
+
+    private static KeyPair ecKeyPair() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(256);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
