@@ -22,7 +22,7 @@ record SessionStart(int handle, byte[] nonceTpm, byte[] sessionKey, byte[] bindN
     }
 
     static SessionStart start(Tpm tpm, SessionOptions options, TpmtPublic saltKey, int sessionType) {
-        Salt salt = saltKey == null ? null : Salt.forKey(saltKey);
+        SharedSeed salt = saltKey == null ? null : SharedSeed.salt(saltKey);
         boolean bound = options.bind() != TpmHandles.RH_NULL;
         byte[] bindName = bound ? tpm.nameOf(options.bind()) : null;
         TpmAlg hash = options.authHash();
@@ -32,7 +32,7 @@ record SessionStart(int handle, byte[] nonceTpm, byte[] sessionKey, byte[] bindN
         byte[] sessionKey = NONE;
         if (bound || salt != null) {
             byte[] secret = SessionCrypto.concat(SessionCrypto.trimAuth(options.bindAuth()),
-                    salt == null ? NONE : salt.value());
+                    salt == null ? NONE : salt.seed());
             sessionKey = Kdf.kdfa(hash, secret, "ATH", r.nonceTpm(), nonceCaller, hash.digestSize() * 8);
         }
         return new SessionStart(r.sessionHandle(), r.nonceTpm(), sessionKey, bindName);
