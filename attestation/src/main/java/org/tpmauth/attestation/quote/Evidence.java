@@ -102,12 +102,21 @@ public record Evidence(byte[] quoted, TpmtSignature signature, PcrValues pcrs, b
         byte[] log = null;
         if (root.hasNonNull("eventlog")) {
             try {
-                log = Base64.getMimeDecoder().decode(root.get("eventlog").asText());
+                log = decodeBase64(root.get("eventlog").asText());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("\"eventlog\" is not base64: " + e.getMessage());
             }
         }
         return new Evidence(quoted, signature, new PcrValues(banks), log);
+    }
+
+    /** Base64 as written here (one line, fast), or wrapped in lines as other tools write it. */
+    private static byte[] decodeBase64(String text) {
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            return Base64.getMimeDecoder().decode(text);
+        }
     }
 
     private static String text(JsonNode root, String field) {

@@ -49,6 +49,19 @@ public record RefState(@JsonProperty("version") int version, @JsonProperty("bank
             @JsonProperty("kernel_cmdline") String kernelCmdline,
             @JsonProperty("min_scrtm_version") String minScrtmVersion, @JsonProperty("ima") Ima ima) {
         public static final Rules NONE = new Rules(null, null, null, null, null, null, null, null, null);
+
+        /** Digests are compared as lowercase hex, so they are kept that way. */
+        public Rules {
+            pk = lowercase(pk);
+            kek = lowercase(kek);
+            db = lowercase(db);
+            dbxContains = lowercase(dbxContains);
+            bootApps = lowercase(bootApps);
+        }
+
+        private static List<String> lowercase(List<String> hex) {
+            return hex == null ? null : hex.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+        }
     }
 
     /**

@@ -1,8 +1,10 @@
 package org.tpmauth.attestation.refstate;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -54,9 +56,10 @@ public final class RefStateEvaluator {
         keys("kek", "KEK", rules.kek(), facts.kek(), events, failures);
         keys("db", "db", rules.db(), facts.db(), events, failures);
         if (rules.dbxContains() != null) {
-            Set<String> present = Set.copyOf(facts.dbx().stream().map(EventData.SignatureEntry::sha256).toList());
+            Set<String> present = new HashSet<>();
+            facts.dbx().forEach(entry -> present.add(entry.sha256()));
             for (String want : rules.dbxContains()) {
-                if (!present.contains(want.toLowerCase())) {
+                if (!present.contains(want)) {
                     TcgEvent e = variableEvent(events, "dbx");
                     failures.add(failure("dbx", e, "dbx lacks the revocation " + want
                             + ": the firmware would still boot what it revokes", "dbx", want));
@@ -64,8 +67,9 @@ public final class RefStateEvaluator {
             }
         }
         if (rules.bootApps() != null) {
+            Set<String> allowed = new HashSet<>(rules.bootApps());
             for (BootFacts.BootApp app : facts.bootApps()) {
-                if (app.sha256() == null || rules.bootApps().stream().noneMatch(a -> a.equalsIgnoreCase(app.sha256()))) {
+                if (app.sha256() == null || !allowed.contains(app.sha256().toLowerCase(Locale.ROOT))) {
                     failures.add(failure("boot-app", events.get(app.event()), "boot application " + app.path()
                             + " has digest " + app.sha256() + ", which is not an allowed shim, GRUB or kernel",
                             app.path() + " " + app.sha256(), String.join(",", rules.bootApps())));
@@ -121,8 +125,9 @@ public final class RefStateEvaluator {
         if (allowed == null) {
             return;
         }
+        Set<String> allowedSet = new HashSet<>(allowed);
         for (EventData.SignatureEntry s : actual) {
-            if (allowed.stream().noneMatch(a -> a.equalsIgnoreCase(s.sha256()))) {
+            if (!allowedSet.contains(s.sha256().toLowerCase(Locale.ROOT))) {
                 failures.add(failure(check, variableEvent(events, variable), variable + " holds "
                         + (s.subject() != null ? "certificate '" + s.subject() + "'" : "entry") + " with SHA-256 "
                         + s.sha256() + ", which the reference state does not allow", s.sha256(), String.join(",", allowed)));
