@@ -1,7 +1,11 @@
 package org.tpmauth.cli;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.tpmauth.tls.TpmKeyManager;
 import org.tpmauth.tls.TpmMqtt;
 import org.tpmauth.tls.TpmMqttClient;
@@ -39,8 +43,28 @@ final class MqttOptions {
         try {
             return TpmMqttClient.connect(broker, id, TpmMqtt.socketFactory(km, identity.ca), v5);
         } catch (Exception e) {
-            throw identity.explainMissingPassword(e);
+            Exception explained = identity.explainMissingPassword(e);
+            throw explained != e ? explained : new IOException("MQTT connection to " + broker + " failed: " + reasons(e), e);
         }
+    }
+
+    /** "javax.net.ssl.SSLHandshakeException: " as wrapping exceptions repeat their cause's toString(). */
+    private static final Pattern CLASS_PREFIX = Pattern.compile("^(?:[\\w$]+\\.)+[\\w$]+: ");
+
+    /**
+     * The messages along the cause chain: Paho's own exception often says little ("Connection lost", or
+     * nothing) while its cause names the TLS failure.
+     */
+    static String reasons(Throwable e) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable c = e; c != null && messages.size() < 4; c = c.getCause()) {
+            String m = c.getMessage() == null ? null : CLASS_PREFIX.matcher(c.getMessage()).replaceAll("").strip();
+            if (m != null && !m.isBlank() && messages.stream().noneMatch(m::contains)) {
+                messages.add(m);
+            }
+        }
+        return messages.isEmpty() ? "the broker closed the connection (did it refuse the certificate?)"
+                : String.join(": ", messages);
     }
 
     static byte[] utf8(String text) {

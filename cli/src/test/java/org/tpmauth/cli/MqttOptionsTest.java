@@ -1,0 +1,26 @@
+package org.tpmauth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Test;
+
+/** What a failed MQTT connection says: the causes' messages, without class names, never nothing. */
+class MqttOptionsTest {
+    @Test
+    void theCauseChainIsReadWithoutClassNames() {
+        Exception paho = new Exception((String) null, new IOException(
+                "javax.net.ssl.SSLHandshakeException: Received fatal alert: unknown_ca",
+                new SSLHandshakeException("Received fatal alert: unknown_ca")));
+        assertEquals("Received fatal alert: unknown_ca", MqttOptions.reasons(paho));
+        assertEquals("Connection lost: broken pipe",
+                MqttOptions.reasons(new Exception("Connection lost", new IOException("broken pipe"))));
+    }
+
+    @Test
+    void noMessageAnywhereStillSaysSomething() {
+        assertEquals("the broker closed the connection (did it refuse the certificate?)",
+                MqttOptions.reasons(new Exception((String) null)));
+    }
+}
