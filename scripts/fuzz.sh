@@ -55,6 +55,7 @@ for entry in "${targets[@]}"; do
     marker="$(mktemp)"
     echo "== fuzzing $target ($module) for ${seconds}s"
     if JAZZER_FUZZ=1 mvn -o -B -pl "$module" -am test -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
+            -Djazzer.hooks=true -Djazzer.instrumentation_includes='org.tpmauth.**' \
             -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" >"$log" 2>&1; then
         grep -E '^Done [0-9]+ runs' "$log" | tail -1 | sed 's/^/   /'
     else
