@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.eap.EapTestKeys;
 import org.tpmauth.eap.EapTestPki;
 import org.tpmauth.eap.eapol.Hostapd;
-import org.tpmauth.eap.eapol.LoggedProcess;
 import org.tpmauth.eap.eapol.VethPair;
 import org.tpmauth.eap.eapol.WpaSupplicant;
+import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.eap.radius.FreeRadius;
 import org.tpmauth.tss.testing.SwtpmExtension;
 
@@ -157,7 +157,7 @@ class EapCliTest {
         try (LoggedProcess wpa = WpaSupplicant.start(dir, veth.b, VethPair.B_IF, "wpa-client")) {
             Cli.Result r = run.get(40, java.util.concurrent.TimeUnit.SECONDS).ok();
             assertTrue(r.out().contains("authorized ") && r.out().contains(" wpa-client"), r::toString);
-            wpa.await(log -> log.contains(WpaSupplicant.SUCCESS), 10, "EAP success");
+            wpa.await(log -> log.contains(WpaSupplicant.SUCCESS), java.time.Duration.ofSeconds(10), "EAP success");
         } finally {
             hostapd = Hostapd.start(veth.a, VethPair.A_IF, k.caPem, k.serverCertPem, k.serverKeyPem);
         }

@@ -2,6 +2,8 @@ package org.tpmauth.eap.eapol;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.tpmauth.tls.LoggedProcess;
 
 /**
  * hostapd as a wired 802.1X authenticator (driver=wired, PAE group address) on an interface inside a
@@ -53,7 +55,7 @@ public final class Hostapd implements AutoCloseable {
                 dir.resolve("hostapd.log"), dir);
         Hostapd hostapd = new Hostapd(p);
         try {
-            p.await(log -> log.contains("ENABLED"), 20, "interface enabled");
+            p.await(log -> log.contains("ENABLED"), Duration.ofSeconds(20), "interface enabled");
         } catch (Exception e) {
             hostapd.close();
             throw e;
@@ -61,7 +63,7 @@ public final class Hostapd implements AutoCloseable {
         return hostapd;
     }
 
-    public String log() throws java.io.IOException {
+    public String log() {
         return process.log();
     }
 

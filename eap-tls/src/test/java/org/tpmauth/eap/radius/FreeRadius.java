@@ -7,9 +7,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import org.tpmauth.eap.eapol.LoggedProcess;
 import org.tpmauth.eap.eapol.VethPair;
+import org.tpmauth.tls.LoggedProcess;
 
 /**
  * A FreeRADIUS 3.2 server for tests: a minimal raddb in a temporary folder (EAP-TLS only, TLS 1.2 and
@@ -57,7 +58,7 @@ public final class FreeRadius implements AutoCloseable {
                 : VethPair.inNamespace(netns, command.toArray(String[]::new)), dir.resolve("radiusd.log"), dir);
         FreeRadius server = new FreeRadius(dir, port, secret, process);
         try {
-            process.await(log -> log.contains("Ready to process requests"), 20, "Ready to process requests");
+            process.awaitLog("Ready to process requests", Duration.ofSeconds(20));
         } catch (Exception e) {
             server.close();
             throw e;
@@ -66,7 +67,7 @@ public final class FreeRadius implements AutoCloseable {
     }
 
     /** The server's debug log so far. */
-    public String log() throws IOException {
+    public String log() {
         return process.log();
     }
 

@@ -24,6 +24,7 @@ import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.TlsIdentity;
+import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /**
@@ -110,11 +111,6 @@ class FreeRadiusTest {
     }
 
     private static String serverLog() {
-        try {
-            String log = server.log();
-            return log.substring(Math.max(0, log.length() - 6000));
-        } catch (java.io.IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return LoggedProcess.tail(server.log());
     }
 }
