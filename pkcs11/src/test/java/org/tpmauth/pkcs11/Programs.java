@@ -1,13 +1,10 @@
 package org.tpmauth.pkcs11;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.tpmauth.tss.testing.Tools;
 
 /** Runs the real programs of the tests (pkcs11-tool, openssl) and captures what they print. */
 final class Programs {
@@ -26,33 +23,8 @@ final class Programs {
     }
 
     static Result run(Path dir, Map<String, String> env, String... command) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            p.getOutputStream().close();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Thread errReader = new Thread(() -> {
-                try {
-                    p.getErrorStream().transferTo(err);
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-            errReader.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
-            }
-            errReader.join();
-            return new Result(String.join(" ", command), p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command[0] + " (scripts/install-deps.sh installs it)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Tools.Output r = Tools.capture(dir, env, command);
+        return new Result(r.command(), r.code(), r.out(), r.err());
     }
 
     /** Starts a long-running program in {@code dir}, its output going to {@code dir/log}. */
