@@ -18,11 +18,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.eap.EapTestKeys;
 import org.tpmauth.eap.EapTestPki;
-import org.tpmauth.eap.eapol.Hostapd;
-import org.tpmauth.eap.eapol.VethPair;
 import org.tpmauth.eap.eapol.WpaSupplicant;
 import org.tpmauth.tls.LoggedProcess;
-import org.tpmauth.eap.radius.FreeRadius;
+import org.tpmauth.tls.testing.FreeRadius;
+import org.tpmauth.tls.testing.Hostapd;
+import org.tpmauth.tls.testing.VethPair;
 import org.tpmauth.tss.testing.SwtpmExtension;
 
 /**
@@ -133,8 +133,7 @@ class EapCliTest {
         assertTrue(r.out().contains("eapol: sent EAPOL-Start"), r::toString);
         assertTrue(r.out().lines().anyMatch(l -> l.equals("Authorized")), r::toString);
         assertTrue(r.out().lines().anyMatch(l -> l.matches("msk: [0-9a-f]{128}")), r::toString);
-        String log = hostapd.log();
-        assertTrue(log.contains("IEEE 802.1X: authorizing port"), () -> LoggedProcess.tail(log));
+        hostapd.awaitAuthorized();
     }
 
     @Test

@@ -22,8 +22,10 @@ import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.PeerPolicy;
 import org.tpmauth.eap.TlsIdentity;
-import org.tpmauth.eap.radius.FreeRadius;
 import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.testing.FreeRadius;
+import org.tpmauth.tls.testing.Hostapd;
+import org.tpmauth.tls.testing.VethPair;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /**
@@ -36,8 +38,6 @@ class EapolTest {
     @TempDir
     static Path dir;
 
-    /** What hostapd logs when it opens the port (it logs "unauthorizing port" at the start). */
-    static final String AUTHORIZED = "IEEE 802.1X: authorizing port";
 
     private static VethPair veth;
 
@@ -70,14 +70,14 @@ class EapolTest {
             EapResult result = supplicant(foreign ? k.foreignClient : k.tpmClient(algorithm), config);
             if (foreign) {
                 assertInstanceOf(EapResult.Failure.class, result);
-                assertTrue(!hostapd.log().contains(AUTHORIZED), () -> LoggedProcess.tail(hostapd.log()));
+                assertTrue(!hostapd.log().contains(Hostapd.AUTHORIZED), () -> LoggedProcess.tail(hostapd.log()));
                 return;
             }
             EapResult.Success success = assertInstanceOf(EapResult.Success.class, result, () -> result + "\n"
                     + LoggedProcess.tail(hostapd.log()));
             assertEquals(TlsVersion.parse(version), success.keys().version());
-            String log = hostapd.log();
-            assertTrue(log.contains(AUTHORIZED) && log.contains("CTRL-EVENT-EAP-SUCCESS"), () -> LoggedProcess.tail(log));
+            hostapd.await(log -> log.contains(Hostapd.AUTHORIZED) && log.contains("CTRL-EVENT-EAP-SUCCESS"),
+                    Duration.ofSeconds(10), "EAP success and an authorized port");
         }
     }
 
@@ -88,7 +88,7 @@ class EapolTest {
              Hostapd hostapd = Hostapd.startWithRadius(veth.a, VethPair.A_IF, radius.port, radius.secret)) {
             EapResult result = supplicant(k.tpmClient(KeyAlgorithm.EC_P256), EapTlsConfig.defaults());
             assertInstanceOf(EapResult.Success.class, result, () -> result + "\n" + LoggedProcess.tail(hostapd.log()));
-            assertTrue(hostapd.log().contains(AUTHORIZED), () -> LoggedProcess.tail(hostapd.log()));
+            hostapd.awaitAuthorized();
             assertTrue(radius.log().contains("Sent Access-Accept"), () -> "FreeRADIUS did not accept");
         }
     }

@@ -6,6 +6,7 @@ import java.security.KeyPair;
 import org.tpmauth.eap.EapTestKeys;
 import org.tpmauth.eap.EapTestPki;
 import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.testing.VethPair;
 
 /** wpa_supplicant -D wired as an 802.1X peer with EAP-TLS (TLS 1.3 allowed) and a software key from the test CA. */
 public final class WpaSupplicant {

@@ -13,6 +13,7 @@ import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.TlsIdentity;
+import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /**

@@ -25,6 +25,7 @@ import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.TlsIdentity;
 import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /**

@@ -1,10 +1,12 @@
-package org.tpmauth.eap.eapol;
+package org.tpmauth.tls.testing;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import org.tpmauth.tss.testing.Tools;
 
 /**
  * Two network namespaces made for a test, joined by a veth pair: interface {@link #A_IF} in namespace
@@ -48,15 +50,9 @@ public final class VethPair implements AutoCloseable {
     }
 
     static void run(String... command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        try {
-            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed: " + out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        Tools.Output r = Tools.capture(Path.of(System.getProperty("java.io.tmpdir")), Map.of(), command);
+        if (r.code() != 0) {
+            throw new IOException(r.command() + " failed: " + r.err() + r.out());
         }
     }
 

@@ -1,4 +1,4 @@
-package org.tpmauth.eap.radius;
+package org.tpmauth.tls.testing;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.tpmauth.eap.eapol.VethPair;
 import org.tpmauth.tls.LoggedProcess;
 
 /**
