@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.eap.EapTestKeys;
-import org.tpmauth.eap.EapTestPki;
 import org.tpmauth.eap.eapol.WpaSupplicant;
 import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.TestPki;
 import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tls.testing.Hostapd;
 import org.tpmauth.tls.testing.VethPair;
@@ -80,8 +80,8 @@ class EapCliTest {
                     (org.bouncycastle.pkcs.PKCS10CertificationRequest) p.readObject()).getPublicKey();
         }
         EapTestKeys k = EapTestKeys.get();
-        Path cert = EapTestPki.writePem(dir.resolve(type + foreign + ".crt.pem"),
-                EapTestPki.chain(foreign ? k.foreign.root : k.pki.root, publicKey, "device-" + type));
+        Path cert = TestPki.writePem(dir.resolve(type + foreign + ".crt.pem"),
+                TestPki.chain(foreign ? k.foreign.root() : k.pki.root(), publicKey, "device-" + type));
         return new Path[] {key, cert};
     }
 

@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import org.tpmauth.eap.EapTestKeys;
-import org.tpmauth.eap.EapTestPki;
 import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.TestPki;
 import org.tpmauth.tls.testing.VethPair;
 
 /** wpa_supplicant -D wired as an 802.1X peer with EAP-TLS (TLS 1.3 allowed) and a software key from the test CA. */
@@ -19,10 +19,10 @@ public final class WpaSupplicant {
     /** Starts it on {@code iface} in {@code netns} as {@code identity}, with files and log in {@code dir}. */
     public static LoggedProcess start(Path dir, String netns, String iface, String identity) throws Exception {
         EapTestKeys k = EapTestKeys.get();
-        KeyPair key = EapTestPki.ecKey();
-        Path cert = EapTestPki.writePem(dir.resolve(identity + ".crt.pem"), EapTestPki.chain(k.pki.root, key.getPublic(),
+        KeyPair key = TestPki.ecKey();
+        Path cert = TestPki.writePem(dir.resolve(identity + ".crt.pem"), TestPki.chain(k.pki.root(), key.getPublic(),
                 identity));
-        Path keyPem = EapTestPki.writePem(dir.resolve(identity + ".key.pem"), key.getPrivate());
+        Path keyPem = TestPki.writePem(dir.resolve(identity + ".key.pem"), key.getPrivate());
         Path conf = Files.writeString(dir.resolve(identity + ".wpa.conf"), """
                 ap_scan=0
                 network={
