@@ -1,6 +1,5 @@
 package org.tpmauth.pkcs11;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +24,6 @@ final class Programs {
     static Result run(Path dir, Map<String, String> env, String... command) {
         Tools.Output r = Tools.capture(dir, env, command);
         return new Result(r.command(), r.code(), r.out(), r.err());
-    }
-
-    /** Starts a long-running program in {@code dir}, its output going to {@code dir/log}. */
-    static Process start(Path dir, Map<String, String> env, String log, String... command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(log).toFile());
-        pb.environment().putAll(env);
-        return pb.start();
     }
 
     /** pkcs11-tool through p11-kit-client.so to the server at {@code socket}. */
