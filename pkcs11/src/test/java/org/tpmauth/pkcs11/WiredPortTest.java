@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tls.testing.Hostapd;
+import org.tpmauth.tls.testing.NetNamespace;
 import org.tpmauth.tls.testing.VethPair;
 import org.tpmauth.tss.keys.TpmKeys;
 
@@ -35,7 +36,7 @@ class WiredPortTest {
              VethPair veth = VethPair.create();
              Hostapd hostapd = Hostapd.start(veth.a, VethPair.A_IF, store.caPem, work.resolve("auth.pem"),
                      work.resolve("auth.key"));
-             LoggedProcess supplicant = new LoggedProcess(VethPair.inNamespace(veth.b, "env",
+             LoggedProcess supplicant = new LoggedProcess(NetNamespace.inNamespace(veth.b, "env",
                      "P11_KIT_SERVER_ADDRESS=unix:path=" + server.socket(), "wpa_supplicant", "-D", "wired", "-i",
                      VethPair.B_IF, "-c", work.resolve("wpa.conf").toString(), "-d"), work.resolve("wpa.log"))) {
             try {

@@ -6,7 +6,7 @@ import java.security.KeyPair;
 import org.tpmauth.eap.EapTestKeys;
 import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tls.TestPki;
-import org.tpmauth.tls.testing.VethPair;
+import org.tpmauth.tls.testing.NetNamespace;
 
 /** wpa_supplicant -D wired as an 802.1X peer with EAP-TLS (TLS 1.3 allowed) and a software key from the test CA. */
 public final class WpaSupplicant {
@@ -36,7 +36,7 @@ public final class WpaSupplicant {
                 	phase1="tls_disable_tlsv1_3=0"
                 }
                 """.formatted(identity, k.caPem, cert, keyPem));
-        return new LoggedProcess(VethPair.inNamespace(netns, "wpa_supplicant", "-D", "wired", "-i", iface, "-c",
+        return new LoggedProcess(NetNamespace.inNamespace(netns, "wpa_supplicant", "-D", "wired", "-i", iface, "-c",
                 conf.toString(), "-dd"), dir.resolve(identity + ".wpa.log"));
     }
 }

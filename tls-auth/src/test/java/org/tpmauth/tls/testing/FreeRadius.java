@@ -54,7 +54,7 @@ public final class FreeRadius implements AutoCloseable {
                 fragmentSize), StandardCharsets.UTF_8);
         List<String> command = List.of("freeradius", "-X", "-d", dir.toString());
         LoggedProcess process = new LoggedProcess(netns == null ? command
-                : VethPair.inNamespace(netns, command.toArray(String[]::new)), dir.resolve("radiusd.log"), dir);
+                : NetNamespace.inNamespace(netns, command.toArray(String[]::new)), dir.resolve("radiusd.log"), dir);
         FreeRadius server = new FreeRadius(dir, port, secret, process);
         try {
             process.awaitLog("Ready to process requests", Duration.ofSeconds(20));

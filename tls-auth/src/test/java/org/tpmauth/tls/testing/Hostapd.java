@@ -15,7 +15,7 @@ public final class Hostapd extends LoggedProcess {
     public static final String AUTHORIZED = "IEEE 802.1X: authorizing port";
 
     private Hostapd(String netns, Path dir, Path conf) throws IOException {
-        super(VethPair.inNamespace(netns, "hostapd", "-dd", conf.toString()), dir.resolve("hostapd.log"), dir);
+        super(NetNamespace.inNamespace(netns, "hostapd", "-dd", conf.toString()), dir.resolve("hostapd.log"), dir);
     }
 
     /** hostapd with its integrated EAP server (EAP-TLS for every identity, TLS 1.2 and 1.3). */
