@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.testing.Tools;
 
 /** Runs the tpmauth CLI in-process, and outside tools (openssl, tpm2-tools), capturing their output. */
@@ -75,6 +76,13 @@ final class Cli {
         List<String> all = new ArrayList<>(List.of("--tcti", tcti));
         all.addAll(Arrays.asList(args));
         return tpmauth(all.toArray(String[]::new));
+    }
+
+    /** Runs tpm2-tools' {@code tool args...} against {@code swtpm} in {@code dir}; asserts exit 0. */
+    static Result tpm2(SwtpmExtension swtpm, Path dir, String tool, String... args) {
+        List<String> command = new ArrayList<>(List.of(tool, "-T", swtpm.tcti()));
+        command.addAll(List.of(args));
+        return tool(dir, command.toArray(String[]::new)).succeeded();
     }
 
     /** Runs an outside program in {@code dir} (60 s at most). */

@@ -54,7 +54,8 @@ class InMemoryEapTest {
         EapTestKeys k = EapTestKeys.get();
         TestPki.Ca deep = k.pki.intermediates(6);
         KeyPair clientKey = TestPki.ecKey();
-        TlsIdentity client = new TlsIdentity(clientKey.getPrivate(), TestPki.chain(deep, clientKey.getPublic(), "deep"));
+        TlsIdentity client = new TlsIdentity(clientKey.getPrivate(), TestPki.chain(deep, clientKey.getPublic(),
+                "deep"));
         EapTlsConfig config = config(version).withFragmentSize(300);
         List<String> peerSteps = new ArrayList<>();
         EapTlsPeer peer = new EapTlsPeer("deep", client, k.ca(), config).onStep(peerSteps::add);

@@ -56,11 +56,13 @@ class OpenVpnTest {
         List<String> client = new ArrayList<>(List.of("env"));
         env.forEach((k, v) -> client.add(k + "=" + v));
         client.addAll(List.of("openvpn", "--dev", "null", "--tls-client", "--remote", "127.0.0.1", String.valueOf(port),
-                "--proto", "udp", "--nobind", "--ca", store.caPem.toString(), "--pkcs11-providers", Programs.CLIENT_MODULE,
+                "--proto", "udp", "--nobind", "--ca", store.caPem.toString(), "--pkcs11-providers",
+                        Programs.CLIENT_MODULE,
                 "--pkcs11-id", id, "--verb", "3"));
         try (LoggedProcess vpnServer = new LoggedProcess(List.of("openvpn", "--dev", "null", "--tls-server", "--local",
                 "127.0.0.1", "--lport", String.valueOf(port), "--proto", "udp", "--ca", store.caPem.toString(), "--cert",
-                work.resolve("vpn.pem").toString(), "--key", work.resolve("vpn.key").toString(), "--dh", "none", "--verb",
+                work.resolve("vpn.pem").toString(), "--key", work.resolve("vpn.key").toString(), "--dh", "none",
+                        "--verb",
                 "3"), work.resolve("server.log"));
              LoggedProcess vpnClient = new LoggedProcess(client, work.resolve("client.log"))) {
             vpnClient.awaitLog(CONNECTED, Duration.ofSeconds(15));

@@ -47,7 +47,8 @@ class SshTest {
                 "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
                 "PermitRootLogin prohibit-password", "PidFile " + work.resolve("sshd.pid"), ""));
         Files.writeString(work.resolve("authorized_keys"), "");
-        sshd = new LoggedProcess(work, List.of("/usr/sbin/sshd", "-D", "-e", "-f", work.resolve("sshd_config").toString()),
+        sshd = new LoggedProcess(work, List.of("/usr/sbin/sshd", "-D", "-e", "-f",
+                work.resolve("sshd_config").toString()),
                 "Server listening on 127.0.0.1 port " + port);
     }
 

@@ -32,7 +32,8 @@ class WiredPortTest {
                 + Radius.tokenCredentials("ec").indent(4) + "    eapol_flags=0\n    phase1=\"tls_disable_tlsv1_3=0\"\n}\n");
         try (TpmKeys keys = new TpmKeys(TestKeystore.tpm());
              Pkcs11Server server = Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null),
-                     work.resolve("p11.sock"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                     work.resolve("p11.sock"), new PrintStream(new ByteArrayOutputStream(), true,
+                             StandardCharsets.UTF_8));
              VethPair veth = VethPair.create();
              Hostapd hostapd = Hostapd.start(veth.a, VethPair.A_IF, store.caPem, work.resolve("auth.pem"),
                      work.resolve("auth.key"));

@@ -97,7 +97,10 @@ public final class TestPki {
                 key, false);
     }
 
-    /** {@link #issue(Ca, PublicKey, String)} followed by the issuing CA's chain (the root left out, as TLS peers send it). */
+    /**
+     * {@link #issue(Ca, PublicKey, String)} followed by the issuing CA's chain (the root left out, as TLS
+     * peers send it).
+     */
     public static List<X509Certificate> chain(Ca ca, PublicKey key, String cn) throws Exception {
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(issue(ca, key, cn));

@@ -38,7 +38,8 @@ public final class FreeRadius implements AutoCloseable {
      * Starts the server with its certificate chain and key (PEM), trusting client certificates from
      * {@code caPem}, sending EAP fragments of at most {@code fragmentSize} bytes.
      */
-    public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize) throws Exception {
+    public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem,
+            int fragmentSize) throws Exception {
         return start(caPem, serverChainPem, serverKeyPem, fragmentSize, null);
     }
 
