@@ -17,12 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.eap.EapTestKeys;
-import org.tpmauth.eap.eapol.WpaSupplicant;
 import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tls.TestPki;
 import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tls.testing.Hostapd;
 import org.tpmauth.tls.testing.VethPair;
+import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.testing.SwtpmExtension;
 
 /**
@@ -153,7 +153,7 @@ class EapCliTest {
                 () -> Cli.tpmauth("eap", "authenticator", "--interface", VethPair.A_IF, "--netns", veth.a,
                         "--ca", k.caPem.toString(), "--cert", k.serverCertPem.toString(), "--key", k.serverKeyPem.toString(),
                         "--count", "1"));
-        try (LoggedProcess wpa = WpaSupplicant.start(dir, veth.b, VethPair.B_IF, "wpa-client")) {
+        try (LoggedProcess wpa = EapTestKeys.get().wpaSupplicant(dir, veth.b, VethPair.B_IF, "wpa-client")) {
             Cli.Result r = run.get(40, java.util.concurrent.TimeUnit.SECONDS).ok();
             assertTrue(r.out().contains("authorized ") && r.out().contains(" wpa-client"), r::toString);
             wpa.await(log -> log.contains(WpaSupplicant.SUCCESS), java.time.Duration.ofSeconds(10), "EAP success");

@@ -7,8 +7,10 @@ import java.security.cert.X509Certificate;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tls.TestPki;
 import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.keys.TpmKeys;
@@ -91,5 +93,19 @@ public final class EapTestKeys {
 
     public List<X509Certificate> ca() {
         return List.of(pki.root().certificate());
+    }
+
+    /**
+     * wpa_supplicant -D wired on {@code iface} in {@code netns} as {@code identity}, with a software key
+     * and certificate from the test CA (TLS 1.3 allowed); files and log in {@code dir}.
+     */
+    public LoggedProcess wpaSupplicant(Path dir, String netns, String iface, String identity) throws Exception {
+        KeyPair key = TestPki.ecKey();
+        Path cert = TestPki.writePem(dir.resolve(identity + ".crt.pem"), TestPki.chain(pki.root(), key.getPublic(),
+                identity));
+        Path keyPem = TestPki.writePem(dir.resolve(identity + ".key.pem"), key.getPrivate());
+        Path conf = Files.writeString(dir.resolve(identity + ".wpa.conf"), WpaSupplicant.config("ap_scan=0\n",
+                identity, caPem, WpaSupplicant.fileCredentials(cert, keyPem), "1.3"));
+        return WpaSupplicant.startWired(netns, iface, conf, dir.resolve(identity + ".wpa.log"), Map.of());
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.tpmauth.tls.testing.FreeRadius;
+import org.tpmauth.tls.testing.WpaSupplicant;
 
 /**
  * The shared FreeRADIUS fixture (EAP-TLS, TLS 1.2 and 1.3, a software server key from the keystore's test CA)
@@ -32,18 +33,8 @@ final class Radius implements AutoCloseable {
      */
     Programs.Result eapol(String name, String globals, String credentials, String tls, Path ca, int reauths,
             Map<String, String> env) throws IOException {
-        Path conf = work.resolve("eapol-" + name + "-" + tls + ".conf");
-        Files.writeString(conf, globals + """
-                network={
-                    key_mgmt=IEEE8021X
-                    eap=TLS
-                    identity="%s"
-                    ca_cert="%s"
-                %s    phase1="%s"
-                    eapol_flags=0
-                }
-                """.formatted(name, ca, credentials.indent(4),
-                tls.equals("1.3") ? "tls_disable_tlsv1_3=0" : "tls_disable_tlsv1_3=1"));
+        Path conf = Files.writeString(work.resolve("eapol-" + name + "-" + tls + ".conf"),
+                WpaSupplicant.config(globals, name, ca, credentials, tls));
         return Programs.run(work, env, "eapol_test", "-c", conf.toString(), "-a", "127.0.0.1", "-p",
                 String.valueOf(server.port), "-s", server.secret, "-r", String.valueOf(reauths), "-t", "20");
     }

@@ -6,12 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tls.testing.Hostapd;
-import org.tpmauth.tls.testing.NetNamespace;
 import org.tpmauth.tls.testing.VethPair;
+import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.keys.TpmKeys;
 
 /**
@@ -27,9 +28,8 @@ class WiredPortTest {
     void portIsAuthorizedWithTheTokenKey() throws Exception {
         TestKeystore store = TestKeystore.get();
         store.issueSoftware(work, "auth");
-        Files.writeString(work.resolve("wpa.conf"), Radius.TOKEN_GLOBALS + "ap_scan=0\nnetwork={\n"
-                + "    key_mgmt=IEEE8021X\n    eap=TLS\n    identity=\"device-ec\"\n    ca_cert=\"" + store.caPem + "\"\n"
-                + Radius.tokenCredentials("ec").indent(4) + "    eapol_flags=0\n    phase1=\"tls_disable_tlsv1_3=0\"\n}\n");
+        Path conf = Files.writeString(work.resolve("wpa.conf"), WpaSupplicant.config(
+                "ap_scan=0\n" + Radius.TOKEN_GLOBALS, "device-ec", store.caPem, Radius.tokenCredentials("ec"), "1.3"));
         try (TpmKeys keys = new TpmKeys(TestKeystore.tpm());
              Pkcs11Server server = Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null),
                      work.resolve("p11.sock"), new PrintStream(new ByteArrayOutputStream(), true,
@@ -37,9 +37,8 @@ class WiredPortTest {
              VethPair veth = VethPair.create();
              Hostapd hostapd = Hostapd.start(veth.a, VethPair.A_IF, store.caPem, work.resolve("auth.pem"),
                      work.resolve("auth.key"));
-             LoggedProcess supplicant = new LoggedProcess(NetNamespace.inNamespace(veth.b, "env",
-                     "P11_KIT_SERVER_ADDRESS=unix:path=" + server.socket(), "wpa_supplicant", "-D", "wired", "-i",
-                     VethPair.B_IF, "-c", work.resolve("wpa.conf").toString(), "-d"), work.resolve("wpa.log"))) {
+             LoggedProcess supplicant = WpaSupplicant.startWired(veth.b, VethPair.B_IF, conf, work.resolve("wpa.log"),
+                     Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket()))) {
             try {
                 supplicant.awaitLog("EAPOL: Supplicant port status: Authorized", Duration.ofSeconds(20));
                 hostapd.awaitAuthorized();

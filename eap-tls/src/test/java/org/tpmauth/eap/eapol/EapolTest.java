@@ -26,6 +26,7 @@ import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tls.testing.Hostapd;
 import org.tpmauth.tls.testing.VethPair;
+import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /**
@@ -107,7 +108,7 @@ class EapolTest {
                 }
             });
             server.start();
-            try (LoggedProcess wpa = WpaSupplicant.start(dir, veth.b, VethPair.B_IF, "wpa-client")) {
+            try (LoggedProcess wpa = EapTestKeys.get().wpaSupplicant(dir, veth.b, VethPair.B_IF, "wpa-client")) {
                 wpa.await(log -> log.contains(WpaSupplicant.SUCCESS) && log.contains("SUPP_PAE entering state AUTHENTICATED"),
                         Duration.ofSeconds(30), "EAP success");
                 EapolAuthenticator.Verdict v = verdict.get(10, java.util.concurrent.TimeUnit.SECONDS);
