@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tpmauth.tls.TestPki;
 import org.tpmauth.tss.keys.TpmKeys;
 
 /**
@@ -38,8 +39,7 @@ class EapolTest {
         server = Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null), work.resolve("p11.sock"),
                 new PrintStream(LOG, true, StandardCharsets.UTF_8));
         radius = Radius.start(work, store);
-        Programs.openssl(work, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                "-keyout", "foreign.key", "-out", "foreign-ca.pem", "-subj", "/CN=foreign CA", "-days", "1").ok();
+        TestPki.writePem(work.resolve("foreign-ca.pem"), new TestPki("foreign CA").ca);
     }
 
     @AfterAll
