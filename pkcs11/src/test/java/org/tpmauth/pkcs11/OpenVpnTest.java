@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +47,7 @@ class OpenVpnTest {
     }
 
     private boolean handshake(Map<String, String> env, TestKeystore store, String id) throws Exception {
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = LoggedProcess.freeUdpPort();
         List<String> client = new ArrayList<>(List.of("env"));
         env.forEach((k, v) -> client.add(k + "=" + v));
         client.addAll(List.of("openvpn", "--dev", "null", "--tls-client", "--remote", "127.0.0.1", String.valueOf(port),

@@ -2,6 +2,7 @@ package org.tpmauth.tls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -62,6 +63,13 @@ public class LoggedProcess implements AutoCloseable {
     /** A port that was free a moment ago on 127.0.0.1. */
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A UDP port that was free a moment ago on 127.0.0.1. */
+    public static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

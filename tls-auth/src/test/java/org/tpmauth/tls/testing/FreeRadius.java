@@ -1,7 +1,5 @@
 package org.tpmauth.tls.testing;
 
-import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +47,7 @@ public final class FreeRadius implements AutoCloseable {
         Path dir = Files.createTempDirectory("tpmauth-freeradius");
         Files.createDirectories(dir.resolve("run"));
         Files.createDirectories(dir.resolve("log"));
-        int port = freeUdpPort();
+        int port = LoggedProcess.freeUdpPort();
         String secret = "radius-test-secret";
         Files.writeString(dir.resolve("radiusd.conf"), config(dir, port, secret, caPem, serverChainPem, serverKeyPem,
                 fragmentSize), StandardCharsets.UTF_8);
@@ -69,12 +67,6 @@ public final class FreeRadius implements AutoCloseable {
     /** The server's debug log so far. */
     public String log() {
         return process.log();
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static String config(Path dir, int port, String secret, Path ca, Path cert, Path key, int fragmentSize) {
