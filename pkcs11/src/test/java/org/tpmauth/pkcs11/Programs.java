@@ -12,22 +12,12 @@ final class Programs {
     private Programs() {
     }
 
-    record Result(String command, int code, String out, String err) {
-        Result ok() {
-            if (code != 0) {
-                throw new AssertionError(command + " failed with exit " + code + "\n" + out + "\n" + err);
-            }
-            return this;
-        }
-    }
-
-    static Result run(Path dir, Map<String, String> env, String... command) {
-        Tools.Output r = Tools.capture(dir, env, command);
-        return new Result(r.command(), r.code(), r.out(), r.err());
+    static Tools.Output run(Path dir, Map<String, String> env, String... command) {
+        return Tools.capture(dir, env, command);
     }
 
     /** pkcs11-tool through p11-kit-client.so to the server at {@code socket}. */
-    static Result pkcs11Tool(Path dir, Path socket, String... args) {
+    static Tools.Output pkcs11Tool(Path dir, Path socket, String... args) {
         String[] command = new String[args.length + 3];
         command[0] = "pkcs11-tool";
         command[1] = "--module";
@@ -36,14 +26,14 @@ final class Programs {
         return run(dir, Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + socket), command);
     }
 
-    static Result openssl(Path dir, String... args) {
+    static Tools.Output openssl(Path dir, String... args) {
         String[] command = new String[args.length + 1];
         command[0] = "openssl";
         System.arraycopy(args, 0, command, 1, args.length);
         return run(dir, Map.of(), command);
     }
 
-    static List<String> lines(Result r) {
+    static List<String> lines(Tools.Output r) {
         return r.out().lines().toList();
     }
 }

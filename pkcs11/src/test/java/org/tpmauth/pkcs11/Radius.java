@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tls.testing.WpaSupplicant;
+import org.tpmauth.tss.testing.Tools;
 
 /**
  * The shared FreeRADIUS fixture (EAP-TLS, TLS 1.2 and 1.3, a software server key from the keystore's test CA)
@@ -31,7 +32,7 @@ final class Radius implements AutoCloseable {
      * eapol_test with {@code globals} and the network block's {@code credentials} lines,
      * {@code reauths} re-authentications after the first; TLS 1.3 or 1.2.
      */
-    Programs.Result eapol(String name, String globals, String credentials, String tls, Path ca, int reauths,
+    Tools.Output eapol(String name, String globals, String credentials, String tls, Path ca, int reauths,
             Map<String, String> env) throws IOException {
         Path conf = Files.writeString(work.resolve("eapol-" + name + "-" + tls + ".conf"),
                 WpaSupplicant.config(globals, name, ca, credentials, tls));

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.testing.Tools;
 
 /**
  * OpenSSH through the token: ssh-keygen -D reads the keys' public halves, and ssh with PKCS11Provider =
@@ -65,7 +66,7 @@ class SshTest {
         return Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + work.resolve("p11.sock"));
     }
 
-    private static Programs.Result ssh() {
+    private static Tools.Output ssh() {
         return Programs.run(work, env(), "ssh", "-F", "/dev/null", "-o", "PKCS11Provider=" + Programs.CLIENT_MODULE,
                 "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "IdentityAgent=none", "-p", String.valueOf(port),
@@ -84,7 +85,7 @@ class SshTest {
         for (String type : List.of("ecdsa-sha2-nistp256 ", "ssh-rsa ")) {
             String key = tokenKeys.stream().filter(k -> k.startsWith(type)).findFirst().orElseThrow();
             Files.writeString(work.resolve("authorized_keys"), key + "\n");
-            Programs.Result r = ssh();
+            Tools.Output r = ssh();
             assertEquals(0, r.code(), () -> type + r + "\nsshd: " + sshd.log());
             assertEquals("logged in with the TPM key", r.out().strip());
         }

@@ -17,6 +17,7 @@ import org.tpmauth.pkcs11.RpcMessage.ByteArray;
 import org.tpmauth.pkcs11.RpcMessage.Capacity;
 import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.testing.Tools;
 
 /**
  * The speed item of the token, on the in-process libtpms: C_Sign latency over the RPC socket, pkcs11-tool
@@ -91,12 +92,12 @@ class TokenBenchmarkTest {
     }
 
     private interface Run {
-        Programs.Result run() throws Exception;
+        Tools.Output run() throws Exception;
     }
 
     private static long timed(Run run) throws Exception {
         long t = System.nanoTime();
-        Programs.Result r = run.run();
+        Tools.Output r = run.run();
         long elapsed = System.nanoTime() - t;
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("SUCCESS"));

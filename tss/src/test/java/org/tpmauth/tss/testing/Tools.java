@@ -48,15 +48,18 @@ public final class Tools {
 
     /** What an outside program printed and returned. */
     public record Output(String command, int code, String out, String err) {
+        /** Asserts exit 0; the failure shows both outputs. */
+        public Output ok() {
+            if (code != 0) {
+                throw new AssertionError(command + " failed with exit code " + code + ":\n" + err + out);
+            }
+            return this;
+        }
     }
 
     /** Runs {@code command} in {@code dir} with {@code env} added; fails unless it exits 0. See {@link #run}. */
     static String exec(Path dir, Map<String, String> env, String... command) {
-        Output r = capture(dir, env, command);
-        if (r.code() != 0) {
-            throw new AssertionError(r.command() + " failed with exit code " + r.code() + ":\n" + r.err() + r.out());
-        }
-        return r.out();
+        return capture(dir, env, command).ok().out();
     }
 
     /**
