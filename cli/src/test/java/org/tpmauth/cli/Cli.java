@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
 
 /** Runs the tpmauth CLI in-process, and outside tools (openssl, tpm2-tools), capturing their output. */
 final class Cli {
@@ -78,33 +78,16 @@ final class Cli {
         return tpmauth(all.toArray(String[]::new));
     }
 
+    /** Runs tpm2-tools' {@code tool args...} against {@code swtpm} in {@code dir}; asserts exit 0. */
+    static Result tpm2(SwtpmExtension swtpm, Path dir, String tool, String... args) {
+        List<String> command = new ArrayList<>(List.of(tool, "-T", swtpm.tcti()));
+        command.addAll(List.of(args));
+        return tool(dir, command.toArray(String[]::new)).succeeded();
+    }
+
     /** Runs an outside program in {@code dir} (60 s at most). */
     static Result tool(Path dir, String... command) {
-        try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
-            p.getOutputStream().close();
-            // outputs are small; read stderr on its own thread so neither pipe can fill up
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Thread errReader = new Thread(() -> {
-                try {
-                    p.getErrorStream().transferTo(err);
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-            errReader.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
-            }
-            errReader.join();
-            return new Result(String.join(" ", command), p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command[0] + " (is it installed?)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        Tools.Output r = Tools.capture(dir, Map.of(), command);
+        return new Result(r.command(), r.code(), r.out(), r.err());
     }
 }

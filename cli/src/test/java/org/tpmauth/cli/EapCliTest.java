@@ -17,12 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.eap.EapTestKeys;
-import org.tpmauth.eap.EapTestPki;
-import org.tpmauth.eap.eapol.Hostapd;
-import org.tpmauth.eap.eapol.LoggedProcess;
-import org.tpmauth.eap.eapol.VethPair;
-import org.tpmauth.eap.eapol.WpaSupplicant;
-import org.tpmauth.eap.radius.FreeRadius;
+import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.TestPki;
+import org.tpmauth.tls.testing.FreeRadius;
+import org.tpmauth.tls.testing.Hostapd;
+import org.tpmauth.tls.testing.VethPair;
+import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.testing.SwtpmExtension;
 
 /**
@@ -80,8 +80,8 @@ class EapCliTest {
                     (org.bouncycastle.pkcs.PKCS10CertificationRequest) p.readObject()).getPublicKey();
         }
         EapTestKeys k = EapTestKeys.get();
-        Path cert = EapTestPki.writePem(dir.resolve(type + foreign + ".crt.pem"),
-                EapTestPki.chain(foreign ? k.foreign.root : k.pki.root, publicKey, "device-" + type));
+        Path cert = TestPki.writePem(dir.resolve(type + foreign + ".crt.pem"),
+                TestPki.chain(foreign ? k.foreign.root() : k.pki.root(), publicKey, "device-" + type));
         return new Path[] {key, cert};
     }
 
@@ -133,8 +133,7 @@ class EapCliTest {
         assertTrue(r.out().contains("eapol: sent EAPOL-Start"), r::toString);
         assertTrue(r.out().lines().anyMatch(l -> l.equals("Authorized")), r::toString);
         assertTrue(r.out().lines().anyMatch(l -> l.matches("msk: [0-9a-f]{128}")), r::toString);
-        String log = hostapd.log();
-        assertTrue(log.contains("IEEE 802.1X: authorizing port"), () -> LoggedProcess.tail(log));
+        hostapd.awaitAuthorized();
     }
 
     @Test
@@ -154,10 +153,10 @@ class EapCliTest {
                 () -> Cli.tpmauth("eap", "authenticator", "--interface", VethPair.A_IF, "--netns", veth.a,
                         "--ca", k.caPem.toString(), "--cert", k.serverCertPem.toString(), "--key", k.serverKeyPem.toString(),
                         "--count", "1"));
-        try (LoggedProcess wpa = WpaSupplicant.start(dir, veth.b, VethPair.B_IF, "wpa-client")) {
+        try (LoggedProcess wpa = EapTestKeys.get().wpaSupplicant(dir, veth.b, VethPair.B_IF, "wpa-client")) {
             Cli.Result r = run.get(40, java.util.concurrent.TimeUnit.SECONDS).ok();
             assertTrue(r.out().contains("authorized ") && r.out().contains(" wpa-client"), r::toString);
-            wpa.await(log -> log.contains(WpaSupplicant.SUCCESS), 10, "EAP success");
+            wpa.await(log -> log.contains(WpaSupplicant.SUCCESS), java.time.Duration.ofSeconds(10), "EAP success");
         } finally {
             hostapd = Hostapd.start(veth.a, VethPair.A_IF, k.caPem, k.serverCertPem, k.serverKeyPem);
         }

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,18 +40,12 @@ class InfoCliTest {
         return Cli.tpmauthOn(SWTPM.tcti(), args);
     }
 
-    private static Cli.Result tpm2(String tool, String... args) {
-        List<String> command = new ArrayList<>(List.of(tool, "-T", SWTPM.tcti()));
-        command.addAll(List.of(args));
-        return Cli.tool(dir, command.toArray(String[]::new)).succeeded();
-    }
-
     /** PCR 1 and 16 of the sha256 bank made non-zero, and sha1 PCR 2, so that reads show real values. */
     @BeforeAll
     static void extendPcrs() {
-        tpm2("tpm2_pcrextend", "1:sha256=" + "01".repeat(32));
-        tpm2("tpm2_pcrextend", "16:sha256=" + "ab".repeat(32));
-        tpm2("tpm2_pcrextend", "2:sha1=" + "cd".repeat(20));
+        Cli.tpm2(SWTPM, dir, "tpm2_pcrextend", "1:sha256=" + "01".repeat(32));
+        Cli.tpm2(SWTPM, dir, "tpm2_pcrextend", "16:sha256=" + "ab".repeat(32));
+        Cli.tpm2(SWTPM, dir, "tpm2_pcrextend", "2:sha1=" + "cd".repeat(20));
     }
 
     /** "name: value" lines of tpm info. */
@@ -70,7 +63,7 @@ class InfoCliTest {
     private static Map<String, String> getcap(String what) {
         Map<String, String> values = new LinkedHashMap<>();
         String current = null;
-        for (String line : tpm2("tpm2_getcap", what).outLines()) {
+        for (String line : Cli.tpm2(SWTPM, dir, "tpm2_getcap", what).outLines()) {
             Matcher inline = Pattern.compile("^(TPM2_PT_\\w+): (0x[0-9A-Fa-f]+)$").matcher(line);
             Matcher head = Pattern.compile("^(TPM2_PT_\\w+):$").matcher(line);
             Matcher raw = Pattern.compile("^  raw: (0x[0-9A-Fa-f]+|\\d+)$").matcher(line);
@@ -115,7 +108,7 @@ class InfoCliTest {
 
         Set<String> algorithms = Set.of(info.get("algorithms").split(" "));
         assertTrue(algorithms.containsAll(Set.of("sha256", "ecc", "rsa", "ecdsa", "rsapss", "aes")), algorithms::toString);
-        Set<String> toolsAlgorithms = tpm2("tpm2_getcap", "algorithms").outLines().stream()
+        Set<String> toolsAlgorithms = Cli.tpm2(SWTPM, dir, "tpm2_getcap", "algorithms").outLines().stream()
                 .filter(l -> !l.startsWith(" ") && l.endsWith(":")).map(l -> l.substring(0, l.length() - 1))
                 .collect(Collectors.toSet());
         assertEquals(toolsAlgorithms, algorithms, "the same algorithms as tpm2_getcap algorithms");
@@ -154,7 +147,7 @@ class InfoCliTest {
             assertTrue(after.get("lockout").startsWith("not in lockout, 1 of "), after.get("lockout"));
         } finally {
             tpmauth("key", "evict", "--handle", "0x81000005").ok();
-            tpm2("tpm2_dictionarylockout", "-c");
+            Cli.tpm2(SWTPM, dir, "tpm2_dictionarylockout", "-c");
         }
         assertTrue(info().get("lockout").startsWith("not in lockout, 0 of "));
     }
@@ -201,7 +194,8 @@ class InfoCliTest {
     void pcrReadMatchesTpm2PcrreadExactly(String selection) {
         String[] args = selection.isEmpty() ? new String[] {"pcr", "read"} : new String[] {"pcr", "read", selection};
         String ours = tpmauth(args).ok().out();
-        String theirs = selection.isEmpty() ? tpm2("tpm2_pcrread").out() : tpm2("tpm2_pcrread", selection).out();
+        String theirs = selection.isEmpty() ? Cli.tpm2(SWTPM, dir, "tpm2_pcrread").out() : Cli.tpm2(SWTPM, dir,
+                "tpm2_pcrread", selection).out();
         assertEquals(parsePcrs(theirs), parsePcrs(ours), "same values");
         assertEquals(theirs, ours, "same layout");
     }

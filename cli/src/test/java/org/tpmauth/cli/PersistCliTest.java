@@ -54,12 +54,6 @@ class PersistCliTest {
         return tpmauth("key", "list").ok().outLines().stream().filter(l -> l.startsWith(handle + " ")).findFirst();
     }
 
-    private static Cli.Result tpm2(String tool, String... args) {
-        List<String> command = new ArrayList<>(List.of(tool, "-T", SWTPM.tcti()));
-        command.addAll(List.of(args));
-        return Cli.tool(dir, command.toArray(String[]::new)).succeeded();
-    }
-
     @Test
     void persistListReadPublicSignEvict() throws Exception {
         Path ec = createKey("ec-p256", "ec");
@@ -77,7 +71,8 @@ class PersistCliTest {
         for (String[] k : new String[][] {{"0x81000100", ecLine, ec.toString()}, {"0x81000101", rsaLine, rsa.toString()}}) {
             String handle = k[0];
             Path toolsPem = dir.resolve(handle + "-tools.pem");
-            Cli.Result readPublic = tpm2("tpm2_readpublic", "-c", handle, "-f", "pem", "-o", toolsPem.toString());
+            Cli.Result readPublic = Cli.tpm2(SWTPM, dir, "tpm2_readpublic", "-c", handle, "-f", "pem", "-o",
+                    toolsPem.toString());
             String name = readPublic.outLines().stream().filter(l -> l.startsWith("name: ")).findFirst()
                     .orElseThrow().substring("name: ".length()).strip();
             assertTrue(k[1].endsWith("name " + name), () -> "same name as tpm2_readpublic: " + k[1] + " / " + name);
@@ -109,7 +104,7 @@ class PersistCliTest {
         tpmauth("key", "evict", "--handle", "0x81000101").ok();
         Cli.Result none = tpmauth("key", "list").ok();
         assertEquals("no persistent keys", none.out().strip(), "nothing else was left behind by the tests");
-        assertTrue(tpm2("tpm2_getcap", "handles-persistent").out().isBlank(), "tpm2-tools agrees");
+        assertTrue(Cli.tpm2(SWTPM, dir, "tpm2_getcap", "handles-persistent").out().isBlank(), "tpm2-tools agrees");
     }
 
     @Test
@@ -170,7 +165,7 @@ class PersistCliTest {
         } finally {
             tpmauth("key", "evict", "--handle", "0x81000400").ok();
             SWTPM.disconnect();
-            tpm2("tpm2_dictionarylockout", "-c");
+            Cli.tpm2(SWTPM, dir, "tpm2_dictionarylockout", "-c");
         }
         assertFalse(listed("0x81000400").isPresent());
     }

@@ -56,12 +56,6 @@ class PolicyCliTest {
         return Cli.tpmauthOn(SWTPM.tcti(), args);
     }
 
-    private static Cli.Result tpm2(String tool, String... args) {
-        List<String> command = new ArrayList<>(List.of(tool, "-T", SWTPM.tcti()));
-        command.addAll(List.of(args));
-        return Cli.tool(dir, command.toArray(String[]::new)).succeeded();
-    }
-
     private static Path path(String name) {
         return dir.resolve(name);
     }
@@ -99,7 +93,7 @@ class PolicyCliTest {
                 tpmauth("unseal", "--in", sealed.toString(), "--policy-signature", before.toString()).ok().out());
         signAndVerify(key, before.toString());
 
-        tpm2("tpm2_pcrextend", "7:sha256=" + "11".repeat(32));
+        Cli.tpm2(SWTPM, dir, "tpm2_pcrextend", "7:sha256=" + "11".repeat(32));
         String refused = tpmauth("unseal", "--in", sealed.toString(), "--policy-signature", before.toString()).fails();
         assertTrue(refused.contains("'boot A'") && refused.contains("PolicyPCR(sha256:[0, 7]) failed"), refused);
         String signRefused = tpmauth("key", "sign", "--key", key.toString(), "--policy-signature", before.toString(),
@@ -108,7 +102,7 @@ class PolicyCliTest {
 
         // the owner signs the new values offline, from tpm2_pcrread's output: no TPM needed
         Path values = path("values.txt");
-        Files.writeString(values, tpm2("tpm2_pcrread", "sha256:0,7").out());
+        Files.writeString(values, Cli.tpm2(SWTPM, dir, "tpm2_pcrread", "sha256:0,7").out());
         Path after = path("after.sig");
         Cli.tpmauth("policy", "sign", "--signer", signer.toString(), "--pcrs", "sha256:0,7", "--values",
                 values.toString(), "--name", "boot B", "--out", after.toString(), "--add-to", key.toString()).ok();
@@ -128,7 +122,7 @@ class PolicyCliTest {
         tpmauth("seal", "--in", secret.toString(), "--authorized-by", tpmSignerPub.toString(), "--out",
                 sealed.toString()).ok();
         Path values = path("values.bin");
-        tpm2("tpm2_pcrread", "sha256:0,7", "-o", values.toString());
+        Cli.tpm2(SWTPM, dir, "tpm2_pcrread", "sha256:0,7", "-o", values.toString());
         Path sig = path("tpm-signed.sig");
         tpmauth("policy", "sign", "--signer", tpmSigner.toString(), "--pcrs", "sha256:0,7", "--values",
                 values.toString(), "--out", sig.toString()).ok();
@@ -151,13 +145,13 @@ class PolicyCliTest {
         tpmauth("key", "create", "--type", "ec-p256", "--pcr-policy", "sha256:0,7", "--out", key.toString()).ok();
         byte[] authPolicy = TpmtPublic.readSized(new TpmReader(Tss2KeyFile.read(key).pubkey())).authPolicy();
         Path toolsDigest = path("tools-policy.dat");
-        tpm2("tpm2_createpolicy", "--policy-pcr", "-l", "sha256:0,7", "-L", toolsDigest.toString());
+        Cli.tpm2(SWTPM, dir, "tpm2_createpolicy", "--policy-pcr", "-l", "sha256:0,7", "-L", toolsDigest.toString());
         assertArrayEquals(Files.readAllBytes(toolsDigest), authPolicy);
         signAndVerify(key);
 
         tpmauth("key", "persist", "--key", key.toString(), "--handle", "0x81000040").ok();
         try {
-            String readPublic = tpm2("tpm2_readpublic", "-c", "0x81000040").out();
+            String readPublic = Cli.tpm2(SWTPM, dir, "tpm2_readpublic", "-c", "0x81000040").out();
             assertTrue(readPublic.contains("authorization policy: " + HexFormat.of().formatHex(authPolicy)), readPublic);
         } finally {
             tpmauth("key", "evict", "--handle", "0x81000040").ok();
@@ -171,25 +165,25 @@ class PolicyCliTest {
      */
     @Test
     void tpm2ToolsUnsealsTpmauthSealedFiles() throws Exception {
-        tpm2("tpm2_createprimary", "-C", "o", "-G", "ecc256:aes128cfb", "-g", "sha256", "-a",
+        Cli.tpm2(SWTPM, dir, "tpm2_createprimary", "-C", "o", "-G", "ecc256:aes128cfb", "-g", "sha256", "-a",
                 "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|decrypt", "-c",
                 path("srk.ctx").toString());
-        tpm2("tpm2_flushcontext", "-t"); // without a resource manager, tpm2-tools leave transient objects loaded
+        Cli.tpm2(SWTPM, dir, "tpm2_flushcontext", "-t"); // without a resource manager, tpm2-tools leave transient objects loaded
         Path plain = path("tools-plain.pem");
         tpmauth("seal", "--in", secret.toString(), "--out", plain.toString()).ok();
         loadParts(plain, "plain");
-        assertEquals("volume key 42", tpm2("tpm2_unseal", "-c", path("plain.ctx").toString()).out());
-        tpm2("tpm2_flushcontext", "-t");
+        assertEquals("volume key 42", Cli.tpm2(SWTPM, dir, "tpm2_unseal", "-c", path("plain.ctx").toString()).out());
+        Cli.tpm2(SWTPM, dir, "tpm2_flushcontext", "-t");
 
         Path pcr = path("tools-pcr.pem");
         tpmauth("seal", "--in", secret.toString(), "--pcr-policy", "sha256:0,7", "--out", pcr.toString()).ok();
         loadParts(pcr, "pcr");
         Path session = path("session.ctx");
-        tpm2("tpm2_startauthsession", "--policy-session", "-S", session.toString());
-        tpm2("tpm2_policypcr", "-S", session.toString(), "-l", "sha256:0,7");
-        assertEquals("volume key 42", tpm2("tpm2_unseal", "-p", "session:" + session, "-c",
+        Cli.tpm2(SWTPM, dir, "tpm2_startauthsession", "--policy-session", "-S", session.toString());
+        Cli.tpm2(SWTPM, dir, "tpm2_policypcr", "-S", session.toString(), "-l", "sha256:0,7");
+        assertEquals("volume key 42", Cli.tpm2(SWTPM, dir, "tpm2_unseal", "-p", "session:" + session, "-c",
                 path("pcr.ctx").toString()).out());
-        tpm2("tpm2_flushcontext", "-t");
+        Cli.tpm2(SWTPM, dir, "tpm2_flushcontext", "-t");
 
         Path authorized = path("tools-authorized.pem");
         tpmauth("seal", "--in", secret.toString(), "--authorized-by", signerPub.toString(), "--out",
@@ -199,26 +193,27 @@ class PolicyCliTest {
         TpmPolicy authorization = TpmAuthPolicy.read(sig).authorization();
         Path signerArea = Files.write(path("signer.pub"), TpmWriter.marshal(authorization.signer()::marshalSized));
         Path signature = Files.write(path("policy.tpmt"), TpmWriter.marshal(authorization.signature()::marshal));
-        tpm2("tpm2_loadexternal", "-C", "o", "-u", signerArea.toString(), "-c", path("signer.ctx").toString(), "-n",
+        Cli.tpm2(SWTPM, dir, "tpm2_loadexternal", "-C", "o", "-u", signerArea.toString(), "-c",
+                path("signer.ctx").toString(), "-n",
                 path("signer.name").toString());
         Path trial = path("trial.ctx");
         Path approved = path("approved.policy");
-        tpm2("tpm2_startauthsession", "-S", trial.toString());
-        tpm2("tpm2_policypcr", "-S", trial.toString(), "-l", "sha256:0,7", "-L", approved.toString());
-        tpm2("tpm2_flushcontext", trial.toString());
+        Cli.tpm2(SWTPM, dir, "tpm2_startauthsession", "-S", trial.toString());
+        Cli.tpm2(SWTPM, dir, "tpm2_policypcr", "-S", trial.toString(), "-l", "sha256:0,7", "-L", approved.toString());
+        Cli.tpm2(SWTPM, dir, "tpm2_flushcontext", trial.toString());
         Path aHash = Files.write(path("ahash.bin"), MessageDigest.getInstance("SHA-256")
                 .digest(Files.readAllBytes(approved))); // policyRef is empty
-        tpm2("tpm2_verifysignature", "-c", path("signer.ctx").toString(), "-d", aHash.toString(), "-s",
+        Cli.tpm2(SWTPM, dir, "tpm2_verifysignature", "-c", path("signer.ctx").toString(), "-d", aHash.toString(), "-s",
                 signature.toString(), "-t", path("ticket.bin").toString());
-        tpm2("tpm2_flushcontext", "-t");
+        Cli.tpm2(SWTPM, dir, "tpm2_flushcontext", "-t");
         loadParts(authorized, "authorized");
-        tpm2("tpm2_startauthsession", "--policy-session", "-S", session.toString());
-        tpm2("tpm2_policypcr", "-S", session.toString(), "-l", "sha256:0,7");
-        tpm2("tpm2_policyauthorize", "-S", session.toString(), "-i", approved.toString(), "-n",
+        Cli.tpm2(SWTPM, dir, "tpm2_startauthsession", "--policy-session", "-S", session.toString());
+        Cli.tpm2(SWTPM, dir, "tpm2_policypcr", "-S", session.toString(), "-l", "sha256:0,7");
+        Cli.tpm2(SWTPM, dir, "tpm2_policyauthorize", "-S", session.toString(), "-i", approved.toString(), "-n",
                 path("signer.name").toString(), "-t", path("ticket.bin").toString());
-        assertEquals("volume key 42", tpm2("tpm2_unseal", "-p", "session:" + session, "-c",
+        assertEquals("volume key 42", Cli.tpm2(SWTPM, dir, "tpm2_unseal", "-p", "session:" + session, "-c",
                 path("authorized.ctx").toString()).out());
-        tpm2("tpm2_flushcontext", "-t");
+        Cli.tpm2(SWTPM, dir, "tpm2_flushcontext", "-t");
     }
 
     /**
@@ -229,9 +224,10 @@ class PolicyCliTest {
         Tss2KeyFile sealed = Tss2KeyFile.read(sealedFile);
         Path pub = Files.write(path(name + ".pub"), sealed.pubkey());
         Path priv = Files.write(path(name + ".priv"), sealed.privkey());
-        tpm2("tpm2_load", "-C", path("srk.ctx").toString(), "-u", pub.toString(), "-r", priv.toString(), "-c",
+        Cli.tpm2(SWTPM, dir, "tpm2_load", "-C", path("srk.ctx").toString(), "-u", pub.toString(), "-r",
+                priv.toString(), "-c",
                 path(name + ".ctx").toString());
-        tpm2("tpm2_flushcontext", "-t");
+        Cli.tpm2(SWTPM, dir, "tpm2_flushcontext", "-t");
     }
 
     @Test

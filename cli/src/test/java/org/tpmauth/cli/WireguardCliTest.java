@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.testing.NetNamespace;
+import org.tpmauth.tls.testing.VethPair;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
 import org.tpmauth.tss.keys.Tss2KeyFile;
@@ -44,27 +47,25 @@ class WireguardCliTest {
     static Path dir;
 
     private static final String ID = HexFormat.of().formatHex(SecureRandom.getSeed(3));
-    private static final String NS_A = "tpmauth-wga-" + ID;
-    private static final String NS_B = "tpmauth-wgb-" + ID;
     private static final String WG_A = "wga" + ID;
     private static final String WG_B = "wgb" + ID;
-    private static final List<Process> daemons = new ArrayList<>();
+    private static final List<LoggedProcess> daemons = new ArrayList<>();
+    private static VethPair veth;
+    private static String nsA;
+    private static String nsB;
     private static Path sealed;
     private static String publicA;
 
     @BeforeAll
     static void network() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
-        sh("ip", "netns", "add", NS_A);
-        sh("ip", "netns", "add", NS_B);
-        sh("ip", "link", "add", "va" + ID, "netns", NS_A, "type", "veth", "peer", "name", "vb" + ID, "netns", NS_B);
-        for (String[] side : new String[][] {{NS_A, "va" + ID, "10.231.7.1/30"}, {NS_B, "vb" + ID, "10.231.7.2/30"}}) {
-            sh("ip", "-n", side[0], "addr", "add", side[2], "dev", side[1]);
-            sh("ip", "-n", side[0], "link", "set", side[1], "up");
-            sh("ip", "-n", side[0], "link", "set", "lo", "up");
-        }
-        startWireguardGo(NS_A, WG_A);
-        startWireguardGo(NS_B, WG_B);
+        veth = VethPair.create();
+        nsA = veth.a;
+        nsB = veth.b;
+        sh("ip", "-n", nsA, "addr", "add", "10.231.7.1/30", "dev", VethPair.A_IF);
+        sh("ip", "-n", nsB, "addr", "add", "10.231.7.2/30", "dev", VethPair.B_IF);
+        startWireguardGo(nsA, WG_A);
+        startWireguardGo(nsB, WG_B);
 
         // B: a software key, peer A
         Path keyB = dir.resolve("b.key");
@@ -74,31 +75,31 @@ class WireguardCliTest {
         publicA = tpmauth("wireguard", "seal", "--out", sealed.toString(), "--pcr-policy", "sha256:16").succeeded()
                 .out().strip();
         assertEquals(publicA, tpmauth("wireguard", "pubkey", "--sealed", sealed.toString()).ok().out().strip());
-        sh("ip", "netns", "exec", NS_B, "wg", "set", WG_B, "listen-port", "51821", "private-key", keyB.toString(),
+        sh("ip", "netns", "exec", nsB, "wg", "set", WG_B, "listen-port", "51821", "private-key", keyB.toString(),
                 "peer", publicA, "allowed-ips", "10.232.7.1/32", "endpoint", "10.231.7.1:51820");
-        sh("ip", "-n", NS_B, "addr", "add", "10.232.7.2/24", "dev", WG_B);
-        sh("ip", "-n", NS_B, "link", "set", WG_B, "up");
+        sh("ip", "-n", nsB, "addr", "add", "10.232.7.2/24", "dev", WG_B);
+        sh("ip", "-n", nsB, "link", "set", WG_B, "up");
         // A: peer B, no private key yet, link down
-        sh("ip", "netns", "exec", NS_A, "wg", "set", WG_A, "listen-port", "51820", "peer", publicB, "allowed-ips",
+        sh("ip", "netns", "exec", nsA, "wg", "set", WG_A, "listen-port", "51820", "peer", publicB, "allowed-ips",
                 "10.232.7.2/32", "endpoint", "10.231.7.2:51821", "persistent-keepalive", "1");
-        sh("ip", "-n", NS_A, "addr", "add", "10.232.7.1/24", "dev", WG_A);
+        sh("ip", "-n", nsA, "addr", "add", "10.232.7.1/24", "dev", WG_A);
     }
 
     @AfterAll
     static void teardown() {
-        daemons.forEach(Process::destroy);
-        for (String ns : new String[] {NS_A, NS_B}) {
-            Cli.tool(Path.of("/"), "ip", "netns", "del", ns);
+        daemons.forEach(LoggedProcess::close);
+        if (veth != null) {
+            veth.close();
         }
     }
 
     @Test
     @Order(1)
     void upUnsealsIntoTheInterfaceAndTheTunnelCarriesAPing() throws Exception {
-        Cli.Result up = tpmauth("wireguard", "up", "--sealed", sealed.toString(), "--interface", WG_A, "--netns", NS_A)
+        Cli.Result up = tpmauth("wireguard", "up", "--sealed", sealed.toString(), "--interface", WG_A, "--netns", nsA)
                 .ok();
         assertEquals(WG_A + " is up with public key " + publicA, up.out().strip());
-        assertEquals(publicA, sh("ip", "netns", "exec", NS_A, "wg", "show", WG_A, "public-key").strip());
+        assertEquals(publicA, sh("ip", "netns", "exec", nsA, "wg", "show", WG_A, "public-key").strip());
         assertTrue(ping(), "ping through the tunnel");
     }
 
@@ -128,11 +129,11 @@ class WireguardCliTest {
     @Order(3)
     void afterAPcrChangeTheKeyStaysSealedAndTheInterfaceKeylessAndDown() throws Exception {
         Tools.run(SWTPM, "tpm2_pcrextend", "16:sha256=" + "ab".repeat(32));
-        String error = tpmauth("wireguard", "up", "--sealed", sealed.toString(), "--interface", WG_A, "--netns", NS_A)
+        String error = tpmauth("wireguard", "up", "--sealed", sealed.toString(), "--interface", WG_A, "--netns", nsA)
                 .fails();
         assertTrue(error.contains("stays sealed") && error.contains("PCR"), error);
-        assertEquals("(none)", sh("ip", "netns", "exec", NS_A, "wg", "show", WG_A, "private-key").strip());
-        assertFalse(sh("ip", "-n", NS_A, "-o", "link", "show", "dev", WG_A).contains(",UP"), "link is down");
+        assertEquals("(none)", sh("ip", "netns", "exec", nsA, "wg", "show", WG_A, "private-key").strip());
+        assertFalse(sh("ip", "-n", nsA, "-o", "link", "show", "dev", WG_A).contains(",UP"), "link is down");
         assertFalse(ping());
     }
 
@@ -140,13 +141,13 @@ class WireguardCliTest {
     @Order(4)
     void aMissingInterfaceIsNamed() {
         String error = tpmauth("wireguard", "up", "--sealed", sealed.toString(), "--interface", "nowg" + ID,
-                "--netns", NS_A).fails();
+                "--netns", nsA).fails();
         assertTrue(error.contains("no WireGuard interface 'nowg" + ID + "'"), error);
     }
 
     private static boolean ping() {
         for (int attempt = 0; attempt < 5; attempt++) { // the first handshake may take a moment
-            if (Cli.tool(dir, "ip", "netns", "exec", NS_A, "ping", "-c", "1", "-W", "1", "10.232.7.2").code() == 0) {
+            if (Cli.tool(dir, "ip", "netns", "exec", nsA, "ping", "-c", "1", "-W", "1", "10.232.7.2").code() == 0) {
                 return true;
             }
         }
@@ -158,16 +159,16 @@ class WireguardCliTest {
     }
 
     private static void startWireguardGo(String ns, String iface) throws Exception {
-        Path log = dir.resolve(iface + ".log");
-        daemons.add(new ProcessBuilder("ip", "netns", "exec", ns, "wireguard-go", "-f", iface)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        LoggedProcess daemon = new LoggedProcess(NetNamespace.inNamespace(ns, "wireguard-go", "-f", iface),
+                dir.resolve(iface + ".log"));
+        daemons.add(daemon);
         for (int i = 0; i < 100; i++) {
             if (Cli.tool(dir, "ip", "netns", "exec", ns, "wg", "show", iface).code() == 0) {
                 return;
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("wireguard-go did not create " + iface + ": " + Files.readString(log));
+        throw new AssertionError("wireguard-go did not create " + iface + ": " + daemon.log());
     }
 
     private static String sh(String... command) {

@@ -7,7 +7,10 @@ import java.security.cert.X509Certificate;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.TestPki;
 import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.keys.TpmKeys;
@@ -23,8 +26,8 @@ public final class EapTestKeys {
     private static EapTestKeys instance;
 
     public final Path dir;
-    public final EapTestPki pki;
-    public final EapTestPki foreign;
+    public final TestPki pki;
+    public final TestPki foreign;
     public final Path caPem;
     public final TlsIdentity server;
     public final Path serverCertPem;
@@ -40,16 +43,16 @@ public final class EapTestKeys {
     private EapTestKeys() throws Exception {
         dir = Files.createTempDirectory("tpmauth-eap");
         dir.toFile().deleteOnExit();
-        pki = new EapTestPki("tpmauth EAP test CA");
-        foreign = new EapTestPki("foreign CA");
-        caPem = EapTestPki.writePem(dir.resolve("ca.pem"), pki.root.certificate());
-        KeyPair serverKey = EapTestPki.ecKey();
-        server = new TlsIdentity(serverKey.getPrivate(), EapTestPki.chain(pki.root, serverKey.getPublic(), "radius"));
-        serverCertPem = EapTestPki.writePem(dir.resolve("server.crt.pem"), server.chain());
-        serverKeyPem = EapTestPki.writePem(dir.resolve("server.key.pem"), serverKey.getPrivate());
-        KeyPair foreignKey = EapTestPki.ecKey();
+        pki = new TestPki("tpmauth EAP test CA");
+        foreign = new TestPki("foreign CA");
+        caPem = TestPki.writePem(dir.resolve("ca.pem"), pki.root().certificate());
+        KeyPair serverKey = TestPki.ecKey();
+        server = new TlsIdentity(serverKey.getPrivate(), TestPki.chain(pki.root(), serverKey.getPublic(), "radius"));
+        serverCertPem = TestPki.writePem(dir.resolve("server.crt.pem"), server.chain());
+        serverKeyPem = TestPki.writePem(dir.resolve("server.key.pem"), serverKey.getPrivate());
+        KeyPair foreignKey = TestPki.ecKey();
         foreignClient = new TlsIdentity(foreignKey.getPrivate(),
-                EapTestPki.chain(foreign.root, foreignKey.getPublic(), "stranger"));
+                TestPki.chain(foreign.root(), foreignKey.getPublic(), "stranger"));
         keys = new TpmKeys(MANAGED);
     }
 
@@ -68,8 +71,8 @@ public final class EapTestKeys {
             Path path = dir.resolve(algorithm.cliName() + ".key.pem");
             file.writePem(path);
             TpmPrivateKey key = TpmPrivateKey.of(keys, keys.load(file, new byte[0]));
-            id = new TlsIdentity(key, EapTestPki.chain(pki.root, key.publicKey(), "device-" + algorithm.cliName()));
-            EapTestPki.writePem(dir.resolve(algorithm.cliName() + ".crt.pem"), id.chain());
+            id = new TlsIdentity(key, TestPki.chain(pki.root(), key.publicKey(), "device-" + algorithm.cliName()));
+            TestPki.writePem(dir.resolve(algorithm.cliName() + ".crt.pem"), id.chain());
             keyFiles.put(algorithm, path);
             tpmClients.put(algorithm, id);
         }
@@ -89,6 +92,20 @@ public final class EapTestKeys {
     }
 
     public List<X509Certificate> ca() {
-        return List.of(pki.root.certificate());
+        return List.of(pki.root().certificate());
+    }
+
+    /**
+     * wpa_supplicant -D wired on {@code iface} in {@code netns} as {@code identity}, with a software key
+     * and certificate from the test CA (TLS 1.3 allowed); files and log in {@code dir}.
+     */
+    public LoggedProcess wpaSupplicant(Path dir, String netns, String iface, String identity) throws Exception {
+        KeyPair key = TestPki.ecKey();
+        Path cert = TestPki.writePem(dir.resolve(identity + ".crt.pem"), TestPki.chain(pki.root(), key.getPublic(),
+                identity));
+        Path keyPem = TestPki.writePem(dir.resolve(identity + ".key.pem"), key.getPrivate());
+        Path conf = Files.writeString(dir.resolve(identity + ".wpa.conf"), WpaSupplicant.config("ap_scan=0\n",
+                identity, caPem, WpaSupplicant.fileCredentials(cert, keyPem), "1.3"));
+        return WpaSupplicant.startWired(netns, iface, conf, dir.resolve(identity + ".wpa.log"), Map.of());
     }
 }

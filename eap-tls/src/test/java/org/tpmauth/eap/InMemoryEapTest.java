@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
+import org.tpmauth.tls.TestPki;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /** Our peer (TPM keys) against our authenticator, in memory: both TLS versions, fragmentation, refusals. */
@@ -51,9 +52,10 @@ class InMemoryEapTest {
     @CsvSource({"1.2", "1.3"})
     void smallFragmentsCarryALongChain(String version) throws Exception {
         EapTestKeys k = EapTestKeys.get();
-        EapTestPki.Ca deep = k.pki.intermediates(6);
-        KeyPair clientKey = EapTestPki.ecKey();
-        TlsIdentity client = new TlsIdentity(clientKey.getPrivate(), EapTestPki.chain(deep, clientKey.getPublic(), "deep"));
+        TestPki.Ca deep = k.pki.intermediates(6);
+        KeyPair clientKey = TestPki.ecKey();
+        TlsIdentity client = new TlsIdentity(clientKey.getPrivate(), TestPki.chain(deep, clientKey.getPublic(),
+                "deep"));
         EapTlsConfig config = config(version).withFragmentSize(300);
         List<String> peerSteps = new ArrayList<>();
         EapTlsPeer peer = new EapTlsPeer("deep", client, k.ca(), config).onStep(peerSteps::add);
@@ -87,7 +89,7 @@ class InMemoryEapTest {
         EapTestKeys k = EapTestKeys.get();
         EapTlsConfig config = config(version);
         EapTlsPeer peer = new EapTlsPeer("device", k.tpmClient(KeyAlgorithm.EC_P256),
-                List.of(k.foreign.root.certificate()), config);
+                List.of(k.foreign.root().certificate()), config);
         InMemoryEap.Outcome outcome = InMemoryEap.run(peer, authenticator(config));
         EapResult.Failure p = assertInstanceOf(EapResult.Failure.class, outcome.peer());
         assertTrue(p.reason().contains("server's certificate CN=radius is not issued by a trusted CA"), p.reason());

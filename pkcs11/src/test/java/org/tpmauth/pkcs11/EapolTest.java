@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tpmauth.tls.TestPki;
 import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.testing.Tools;
 
 /**
  * wpa_supplicant's eapol_test with the key in the tpmauth token (libp11's engine, pkcs11_module_path =
@@ -38,8 +40,7 @@ class EapolTest {
         server = Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null), work.resolve("p11.sock"),
                 new PrintStream(LOG, true, StandardCharsets.UTF_8));
         radius = Radius.start(work, store);
-        Programs.openssl(work, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                "-keyout", "foreign.key", "-out", "foreign-ca.pem", "-subj", "/CN=foreign CA", "-days", "1").ok();
+        TestPki.writePem(work.resolve("foreign-ca.pem"), new TestPki("foreign CA").ca);
     }
 
     @AfterAll
@@ -51,7 +52,7 @@ class EapolTest {
         keys.close();
     }
 
-    private static Programs.Result eapol(String alias, String tls, Path ca) throws Exception {
+    private static Tools.Output eapol(String alias, String tls, Path ca) throws Exception {
         return radius.eapol("device-" + alias, Radius.TOKEN_GLOBALS, Radius.tokenCredentials(alias), tls, ca, 0,
                 Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket()));
     }
@@ -59,7 +60,7 @@ class EapolTest {
     @ParameterizedTest
     @CsvSource({"ec, 1.3", "ec, 1.2", "rsa, 1.3", "rsa, 1.2"})
     void eapTlsThroughTheTokenIsAccepted(String alias, String tls) throws Exception {
-        Programs.Result r = eapol(alias, tls, store.caPem);
+        Tools.Output r = eapol(alias, tls, store.caPem);
         assertEquals(0, r.code(), () -> r.out().lines().limit(150).reduce("", (a, b) -> a + "\n" + b) + r.err()
                 + "\ntoken: " + LOG);
         assertTrue(r.out().contains("SUCCESS"), r.out());
@@ -75,7 +76,7 @@ class EapolTest {
         String name = "tpmauth-eapol-" + ProcessHandle.current().pid();
         P11KitModuleConfig.install(P11KitModuleConfig.SYSTEM_DIR, name, server.socket());
         try {
-            Programs.Result r = radius.eapol("device-ec", "pkcs11_engine_path=/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so\n",
+            Tools.Output r = radius.eapol("device-ec", "pkcs11_engine_path=/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so\n",
                     Radius.tokenCredentials("ec"), "1.3", store.caPem, 0, Map.of());
             assertEquals(0, r.code(), () -> r.out().lines().limit(150).reduce("", (a, b) -> a + "\n" + b));
             assertTrue(r.out().contains("SUCCESS"), r.out());
@@ -86,7 +87,7 @@ class EapolTest {
 
     @Test
     void serverFromAForeignCaIsRejected() throws Exception {
-        Programs.Result r = eapol("ec", "1.3", work.resolve("foreign-ca.pem"));
+        Tools.Output r = eapol("ec", "1.3", work.resolve("foreign-ca.pem"));
         assertNotEquals(0, r.code());
         assertTrue(r.out().contains("FAILURE"), r.out());
     }

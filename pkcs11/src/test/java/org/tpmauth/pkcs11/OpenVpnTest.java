@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tss.keys.TpmKeys;
 
 /**
@@ -22,6 +22,8 @@ import org.tpmauth.tss.keys.TpmKeys;
  * trusts the test CA.
  */
 class OpenVpnTest {
+    private static final String CONNECTED = "Initialization Sequence Completed";
+
     @TempDir
     Path work;
 
@@ -45,34 +47,24 @@ class OpenVpnTest {
     }
 
     private boolean handshake(Map<String, String> env, TestKeystore store, String id) throws Exception {
-        int port;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Process vpnServer = Programs.start(work, Map.of(), "server.log", "openvpn", "--dev", "null", "--tls-server", "--local",
+        int port = LoggedProcess.freeUdpPort();
+        List<String> client = new ArrayList<>(List.of("env"));
+        env.forEach((k, v) -> client.add(k + "=" + v));
+        client.addAll(List.of("openvpn", "--dev", "null", "--tls-client", "--remote", "127.0.0.1", String.valueOf(port),
+                "--proto", "udp", "--nobind", "--ca", store.caPem.toString(), "--pkcs11-providers",
+                        Programs.CLIENT_MODULE,
+                "--pkcs11-id", id, "--verb", "3"));
+        try (LoggedProcess vpnServer = new LoggedProcess(List.of("openvpn", "--dev", "null", "--tls-server", "--local",
                 "127.0.0.1", "--lport", String.valueOf(port), "--proto", "udp", "--ca", store.caPem.toString(), "--cert",
-                "vpn.pem", "--key", "vpn.key", "--dh", "none", "--verb", "3");
-        Process client = Programs.start(work, env, "client.log", "openvpn", "--dev", "null", "--tls-client", "--remote", "127.0.0.1",
-                String.valueOf(port), "--proto", "udp", "--nobind", "--ca", store.caPem.toString(), "--pkcs11-providers",
-                Programs.CLIENT_MODULE, "--pkcs11-id", id, "--verb", "3");
-        try {
-            for (int i = 0; i < 300; i++) {
-                if (Files.readString(work.resolve("client.log")).contains("Initialization Sequence Completed")
-                        && Files.readString(work.resolve("server.log")).contains("Initialization Sequence Completed")) {
-                    return true;
-                }
-                if (!client.isAlive() || !vpnServer.isAlive()) {
-                    return false;
-                }
-                Thread.sleep(50);
-            }
-            return false;
-        } finally {
-            client.destroy();
-            vpnServer.destroy();
-            client.waitFor(5, TimeUnit.SECONDS);
-            vpnServer.waitFor(5, TimeUnit.SECONDS);
+                work.resolve("vpn.pem").toString(), "--key", work.resolve("vpn.key").toString(), "--dh", "none",
+                        "--verb",
+                "3"), work.resolve("server.log"));
+             LoggedProcess vpnClient = new LoggedProcess(client, work.resolve("client.log"))) {
+            vpnClient.awaitLog(CONNECTED, Duration.ofSeconds(15));
+            vpnServer.awaitLog(CONNECTED, Duration.ofSeconds(15));
+            return true;
+        } catch (IllegalStateException e) {
+            return false; // the assertion shows both logs
         }
     }
-
 }

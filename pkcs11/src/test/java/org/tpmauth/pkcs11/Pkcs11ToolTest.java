@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.testing.Tools;
 
 /**
  * The real pkcs11-tool (OpenSC) through p11-kit's real client module against the tpmauth token: slots,
@@ -89,7 +90,7 @@ class Pkcs11ToolTest {
         String name = "tpmauth-test-" + ProcessHandle.current().pid();
         Path config = P11KitModuleConfig.install(P11KitModuleConfig.SYSTEM_DIR, name, open.socket());
         try {
-            Programs.Result r = Programs.run(work, Map.of(), "pkcs11-tool", "--module",
+            Tools.Output r = Programs.run(work, Map.of(), "pkcs11-tool", "--module",
                     "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so", "--token-label", "tpmauth", "--sign", "--id",
                     id("ec"), "--mechanism", "ECDSA", "--signature-format", "openssl", "-i", "digest", "-o", "proxy.sig");
             assertEquals(0, r.code(), r::toString);
@@ -142,11 +143,11 @@ class Pkcs11ToolTest {
         Programs.openssl(work, "pkeyutl", "-verify", "-pubin", "-inkey", "ec.pub.pem", "-in", "digest", "-sigfile",
                 "pin.sig").ok();
 
-        Programs.Result wrong = Programs.pkcs11Tool(work, withPin.socket(), "--login", "--pin", "9999", "-O");
+        Tools.Output wrong = Programs.pkcs11Tool(work, withPin.socket(), "--login", "--pin", "9999", "-O");
         assertNotEquals(0, wrong.code());
         assertTrue((wrong.out() + wrong.err()).contains("CKR_PIN_INCORRECT"), wrong.toString());
         // the guard allows one try fewer than the TPM's lockout threshold, then refuses even the right PIN
-        Programs.Result refused = null;
+        Tools.Output refused = null;
         for (int i = 0; i < 5; i++) {
             refused = Programs.pkcs11Tool(work, withPin.socket(), "--login", "--pin", "1234", "-O");
             if (refused.code() != 0) {

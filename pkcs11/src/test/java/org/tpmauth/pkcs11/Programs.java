@@ -1,13 +1,9 @@
 package org.tpmauth.pkcs11;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.tpmauth.tss.testing.Tools;
 
 /** Runs the real programs of the tests (pkcs11-tool, openssl) and captures what they print. */
 final class Programs {
@@ -16,55 +12,12 @@ final class Programs {
     private Programs() {
     }
 
-    record Result(String command, int code, String out, String err) {
-        Result ok() {
-            if (code != 0) {
-                throw new AssertionError(command + " failed with exit " + code + "\n" + out + "\n" + err);
-            }
-            return this;
-        }
-    }
-
-    static Result run(Path dir, Map<String, String> env, String... command) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            p.getOutputStream().close();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Thread errReader = new Thread(() -> {
-                try {
-                    p.getErrorStream().transferTo(err);
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-            errReader.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
-            }
-            errReader.join();
-            return new Result(String.join(" ", command), p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command[0] + " (scripts/install-deps.sh installs it)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    /** Starts a long-running program in {@code dir}, its output going to {@code dir/log}. */
-    static Process start(Path dir, Map<String, String> env, String log, String... command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(log).toFile());
-        pb.environment().putAll(env);
-        return pb.start();
+    static Tools.Output run(Path dir, Map<String, String> env, String... command) {
+        return Tools.capture(dir, env, command);
     }
 
     /** pkcs11-tool through p11-kit-client.so to the server at {@code socket}. */
-    static Result pkcs11Tool(Path dir, Path socket, String... args) {
+    static Tools.Output pkcs11Tool(Path dir, Path socket, String... args) {
         String[] command = new String[args.length + 3];
         command[0] = "pkcs11-tool";
         command[1] = "--module";
@@ -73,14 +26,14 @@ final class Programs {
         return run(dir, Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + socket), command);
     }
 
-    static Result openssl(Path dir, String... args) {
+    static Tools.Output openssl(Path dir, String... args) {
         String[] command = new String[args.length + 1];
         command[0] = "openssl";
         System.arraycopy(args, 0, command, 1, args.length);
         return run(dir, Map.of(), command);
     }
 
-    static List<String> lines(Result r) {
+    static List<String> lines(Tools.Output r) {
         return r.out().lines().toList();
     }
 }

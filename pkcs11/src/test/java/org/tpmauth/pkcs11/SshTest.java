@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.testing.Tools;
 
 /**
  * OpenSSH through the token: ssh-keygen -D reads the keys' public halves, and ssh with PKCS11Provider =
@@ -30,7 +28,7 @@ class SshTest {
     static Path work;
     private static TpmKeys keys;
     private static Pkcs11Server server;
-    private static Process sshd;
+    private static LoggedProcess sshd;
     private static int port;
     private static List<String> tokenKeys;
 
@@ -43,25 +41,22 @@ class SshTest {
         tokenKeys = Programs.run(work, env(), "ssh-keygen", "-D", Programs.CLIENT_MODULE).ok().out().lines().toList();
         Programs.run(work, Map.of(), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "hostkey").ok();
         Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege separation directory
-        port = freePort();
+        port = LoggedProcess.freePort();
         Files.writeString(work.resolve("sshd_config"), String.join("\n",
                 "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + work.resolve("hostkey"),
                 "AuthorizedKeysFile " + work.resolve("authorized_keys"), "PubkeyAuthentication yes",
                 "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
                 "PermitRootLogin prohibit-password", "PidFile " + work.resolve("sshd.pid"), ""));
         Files.writeString(work.resolve("authorized_keys"), "");
-        sshd = Programs.start(work, Map.of(), "sshd.log", "/usr/sbin/sshd", "-D", "-e", "-f",
-                work.resolve("sshd_config").toString());
-        for (int i = 0; i < 100 && !listening(port); i++) {
-            Thread.sleep(50);
-        }
-        assertTrue(listening(port), () -> "sshd did not start: " + read(work.resolve("sshd.log")));
+        sshd = new LoggedProcess(work, List.of("/usr/sbin/sshd", "-D", "-e", "-f",
+                work.resolve("sshd_config").toString()),
+                "Server listening on 127.0.0.1 port " + port);
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (sshd != null) {
-            sshd.destroy();
+            sshd.close();
         }
         server.close();
         keys.close();
@@ -71,35 +66,7 @@ class SshTest {
         return Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + work.resolve("p11.sock"));
     }
 
-    /** A free port in this helper's range 46000-46999. */
-    private static int freePort() throws IOException {
-        for (int p = 46000 + (int) (ProcessHandle.current().pid() % 500); p < 47000; p++) {
-            try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-                return p;
-            } catch (IOException taken) {
-                // next one
-            }
-        }
-        throw new IOException("no free port in 46000-46999");
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
-
-    private static Programs.Result ssh() {
+    private static Tools.Output ssh() {
         return Programs.run(work, env(), "ssh", "-F", "/dev/null", "-o", "PKCS11Provider=" + Programs.CLIENT_MODULE,
                 "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "IdentityAgent=none", "-p", String.valueOf(port),
@@ -118,8 +85,8 @@ class SshTest {
         for (String type : List.of("ecdsa-sha2-nistp256 ", "ssh-rsa ")) {
             String key = tokenKeys.stream().filter(k -> k.startsWith(type)).findFirst().orElseThrow();
             Files.writeString(work.resolve("authorized_keys"), key + "\n");
-            Programs.Result r = ssh();
-            assertEquals(0, r.code(), () -> type + r + "\nsshd: " + read(work.resolve("sshd.log")));
+            Tools.Output r = ssh();
+            assertEquals(0, r.code(), () -> type + r + "\nsshd: " + sshd.log());
             assertEquals("logged in with the TPM key", r.out().strip());
         }
         // a key not in authorized_keys gets no login

@@ -2,7 +2,9 @@ package org.tpmauth.pkcs11;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.List;
+import org.tpmauth.tls.TestPki;
 import org.tpmauth.tls.TpmCsr;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.KeyAlgorithm;
@@ -13,8 +15,8 @@ import org.tpmauth.tss.types.TpmHandles;
 
 /**
  * A keystore directory for the tests (made once per JVM on the JVM's libtpms): an EC P-256 key
- * {@code ec} and an RSA-2048 key {@code rsa}, neither with a password, each with a certificate from a
- * test CA that openssl makes and signs with (ca.pem, ca.key in the parent directory).
+ * {@code ec} and an RSA-2048 key {@code rsa}, neither with a password, each with a certificate that
+ * openssl signs from the key's CSR with the test CA (ca.pem, ca.key in the parent directory).
  */
 final class TestKeystore {
     private static TestKeystore instance;
@@ -24,13 +26,14 @@ final class TestKeystore {
     final Path root;
     final Path dir;
     final Path caPem;
+    private final TestPki pki;
 
     private TestKeystore() throws Exception {
         root = Files.createTempDirectory("tpmauth-pkcs11");
         dir = Files.createDirectory(root.resolve("keystore"));
-        caPem = root.resolve("ca.pem");
-        Programs.openssl(root, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=tpmauth pkcs11 test CA", "-days", "2").ok();
+        pki = new TestPki("tpmauth pkcs11 test CA");
+        caPem = TestPki.writePem(root.resolve("ca.pem"), pki.ca);
+        TestPki.writePem(root.resolve("ca.key"), pki.caKey.getPrivate());
         Files.writeString(root.resolve("client.ext"), "extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n");
         try (TpmKeys keys = new TpmKeys(MANAGED)) {
             add(keys, dir, root, "ec", KeyAlgorithm.EC_P256, new byte[0]);
@@ -50,11 +53,10 @@ final class TestKeystore {
     }
 
     /** A software EC key {@code dir/NAME.key} and its certificate {@code dir/NAME.pem} (CN=NAME) from the test CA. */
-    void issueSoftware(Path dir, String name) {
-        Programs.openssl(dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name).ok();
-        Programs.openssl(root, "x509", "-req", "-in", dir.resolve(name + ".csr").toString(), "-CA", "ca.pem", "-CAkey",
-                "ca.key", "-CAcreateserial", "-days", "1", "-out", dir.resolve(name + ".pem").toString()).ok();
+    void issueSoftware(Path dir, String name) throws Exception {
+        KeyPair key = TestPki.ecKey();
+        TestPki.writePem(dir.resolve(name + ".key"), key.getPrivate());
+        TestPki.writePem(dir.resolve(name + ".pem"), pki.issue(key.getPublic(), name));
     }
 
     /** Creates {@code ALIAS.key.pem} in {@code dir} and its certificate {@code ALIAS.crt.pem} from the CA in {@code ca}. */

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.pkcs11.RpcMessage.ByteArray;
 import org.tpmauth.pkcs11.RpcMessage.Capacity;
+import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.testing.Tools;
 
 /**
  * The speed item of the token, on the in-process libtpms: C_Sign latency over the RPC socket, pkcs11-tool
@@ -78,8 +80,9 @@ class TokenBenchmarkTest {
         for (int round = 0; round < 2; round++) { // the first round warms up
             long token = timed(() -> radius.eapol("device-ec", Radius.TOKEN_GLOBALS, Radius.tokenCredentials("ec"),
                     "1.3", store.caPem, auths - 1, Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket())));
-            long software = timed(() -> radius.eapol("software", "", "client_cert=\"soft.pem\"\nprivate_key=\"soft.key\"\n",
-                    "1.3", store.caPem, auths - 1, Map.of()));
+            long software = timed(() -> radius.eapol("software", "",
+                    WpaSupplicant.fileCredentials(Path.of("soft.pem"), Path.of("soft.key")), "1.3", store.caPem,
+                    auths - 1, Map.of()));
             if (round == 1) {
                 System.out.printf("eap_tls13_ec_token %.1f ms per authentication (%d in one eapol_test run)%n",
                         token / 1e6 / auths, auths);
@@ -89,12 +92,12 @@ class TokenBenchmarkTest {
     }
 
     private interface Run {
-        Programs.Result run() throws Exception;
+        Tools.Output run() throws Exception;
     }
 
     private static long timed(Run run) throws Exception {
         long t = System.nanoTime();
-        Programs.Result r = run.run();
+        Tools.Output r = run.run();
         long elapsed = System.nanoTime() - t;
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("SUCCESS"));

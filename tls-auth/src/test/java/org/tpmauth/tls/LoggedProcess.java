@@ -1,38 +1,63 @@
 package org.tpmauth.tls;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
-/** A peer program (openssl s_server, mosquitto) whose output is collected for waiting and assertions. */
+/**
+ * A peer program started by a test (openssl s_server, mosquitto, OpenVPN, FreeRADIUS, hostapd, ...), its
+ * output in a log file that tests poll and show on failure. Closing stops it and, when one was given,
+ * deletes its working folder.
+ */
 public class LoggedProcess implements AutoCloseable {
     private final Process process;
-    private final StringBuffer log = new StringBuffer();
+    private final Path log;
+    private final String name;
+    private final Path workDir;
 
-    /** Starts {@code command} in {@code dir} and waits until its output contains {@code readyText}. */
-    protected LoggedProcess(Path dir, List<String> command, String readyText) throws Exception {
-        process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    log.append(line).append('\n');
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        awaitLog(readyText, Duration.ofSeconds(10));
+    /**
+     * Starts {@code command} in {@code dir}, logging to a new {@code *.log} file there, and waits (10 s at
+     * most) until its output contains {@code readyText}.
+     */
+    public LoggedProcess(Path dir, List<String> command, String readyText) throws IOException, InterruptedException {
+        this(dir, command, Files.createTempFile(dir, Path.of(command.get(0)).getFileName() + "-", ".log"), null);
+        try {
+            awaitLog(readyText, Duration.ofSeconds(10));
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts {@code command}, logging to {@code log}; does not wait for it. */
+    public LoggedProcess(List<String> command, Path log) throws IOException {
+        this(null, command, log, null);
+    }
+
+    /** Starts {@code command}, logging to {@code log}; {@code workDir} (may be null) is deleted on close. */
+    public LoggedProcess(List<String> command, Path log, Path workDir) throws IOException {
+        this(null, command, log, workDir);
+    }
+
+    private LoggedProcess(Path dir, List<String> command, Path log, Path workDir) throws IOException {
+        this.log = log;
+        this.name = String.join(" ", command);
+        this.workDir = workDir;
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        this.process = pb.start();
     }
 
     /** A port that was free a moment ago on 127.0.0.1. */
@@ -42,23 +67,60 @@ public class LoggedProcess implements AutoCloseable {
         }
     }
 
+    /** A UDP port that was free a moment ago on 127.0.0.1. */
+    public static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The last 5000 characters of {@code text}: enough of a log for a failure message. */
+    public static String tail(String text) {
+        return text.length() <= 5000 ? text : text.substring(text.length() - 5000);
+    }
+
     /** The running program, e.g. to signal it or read its exit code. */
     public Process process() {
         return process;
     }
 
+    /** The file the program's output goes to. */
+    public Path logFile() {
+        return log;
+    }
+
     /** Everything the program printed so far. */
     public String log() {
-        return log.toString();
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the log of " + name, e);
+        }
     }
 
     /** Waits until the output contains {@code text}. */
     public void awaitLog(String text, Duration timeout) throws InterruptedException {
-        Instant end = Instant.now().plus(timeout);
-        while (!log.toString().contains(text)) {
-            if (Instant.now().isAfter(end) || !process.isAlive()) {
-                throw new AssertionError(String.join(" ", process.info().commandLine().orElse("the program"))
-                        + " did not print '" + text + "':\n" + log);
+        await(log -> log.contains(text), timeout, "'" + text + "'");
+    }
+
+    /**
+     * Waits until the log satisfies {@code ready}; fails with the log's end when the program exits or
+     * {@code timeout} passes.
+     */
+    public void await(Predicate<String> ready, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String text = log();
+            if (ready.test(text)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before " + what
+                        + ":\n" + tail(text));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + ": no " + what + " after " + timeout.toSeconds() + " s:\n"
+                        + tail(text));
             }
             Thread.sleep(20);
         }
@@ -66,11 +128,21 @@ public class LoggedProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        // ip netns exec replaces itself with the program, so this is the program's own process
         process.destroy();
         try {
-            process.waitFor(5, TimeUnit.SECONDS);
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (workDir != null) {
+            try (Stream<Path> files = Files.walk(workDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                // a temporary folder left behind
+            }
         }
     }
 }

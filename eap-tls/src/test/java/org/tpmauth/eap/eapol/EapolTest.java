@@ -22,7 +22,11 @@ import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.PeerPolicy;
 import org.tpmauth.eap.TlsIdentity;
-import org.tpmauth.eap.radius.FreeRadius;
+import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.testing.FreeRadius;
+import org.tpmauth.tls.testing.Hostapd;
+import org.tpmauth.tls.testing.VethPair;
+import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /**
@@ -35,8 +39,6 @@ class EapolTest {
     @TempDir
     static Path dir;
 
-    /** What hostapd logs when it opens the port (it logs "unauthorizing port" at the start). */
-    static final String AUTHORIZED = "IEEE 802.1X: authorizing port";
 
     private static VethPair veth;
 
@@ -69,22 +71,14 @@ class EapolTest {
             EapResult result = supplicant(foreign ? k.foreignClient : k.tpmClient(algorithm), config);
             if (foreign) {
                 assertInstanceOf(EapResult.Failure.class, result);
-                assertTrue(!hostapd.log().contains(AUTHORIZED), () -> LoggedProcess.tail(logOf(hostapd)));
+                assertTrue(!hostapd.log().contains(Hostapd.AUTHORIZED), () -> LoggedProcess.tail(hostapd.log()));
                 return;
             }
             EapResult.Success success = assertInstanceOf(EapResult.Success.class, result, () -> result + "\n"
-                    + LoggedProcess.tail(logOf(hostapd)));
+                    + LoggedProcess.tail(hostapd.log()));
             assertEquals(TlsVersion.parse(version), success.keys().version());
-            String log = hostapd.log();
-            assertTrue(log.contains(AUTHORIZED) && log.contains("CTRL-EVENT-EAP-SUCCESS"), () -> LoggedProcess.tail(log));
-        }
-    }
-
-    private static String logOf(Hostapd h) {
-        try {
-            return h.log();
-        } catch (java.io.IOException e) {
-            return e.toString();
+            hostapd.await(log -> log.contains(Hostapd.AUTHORIZED) && log.contains("CTRL-EVENT-EAP-SUCCESS"),
+                    Duration.ofSeconds(10), "EAP success and an authorized port");
         }
     }
 
@@ -94,8 +88,8 @@ class EapolTest {
         try (FreeRadius radius = FreeRadius.start(k.caPem, k.serverCertPem, k.serverKeyPem, 1024, veth.a);
              Hostapd hostapd = Hostapd.startWithRadius(veth.a, VethPair.A_IF, radius.port, radius.secret)) {
             EapResult result = supplicant(k.tpmClient(KeyAlgorithm.EC_P256), EapTlsConfig.defaults());
-            assertInstanceOf(EapResult.Success.class, result, () -> result + "\n" + LoggedProcess.tail(logOf(hostapd)));
-            assertTrue(hostapd.log().contains(AUTHORIZED), () -> LoggedProcess.tail(logOf(hostapd)));
+            assertInstanceOf(EapResult.Success.class, result, () -> result + "\n" + LoggedProcess.tail(hostapd.log()));
+            hostapd.awaitAuthorized();
             assertTrue(radius.log().contains("Sent Access-Accept"), () -> "FreeRADIUS did not accept");
         }
     }
@@ -114,9 +108,9 @@ class EapolTest {
                 }
             });
             server.start();
-            try (LoggedProcess wpa = WpaSupplicant.start(dir, veth.b, VethPair.B_IF, "wpa-client")) {
+            try (LoggedProcess wpa = EapTestKeys.get().wpaSupplicant(dir, veth.b, VethPair.B_IF, "wpa-client")) {
                 wpa.await(log -> log.contains(WpaSupplicant.SUCCESS) && log.contains("SUPP_PAE entering state AUTHENTICATED"),
-                        30, "EAP success");
+                        Duration.ofSeconds(30), "EAP success");
                 EapolAuthenticator.Verdict v = verdict.get(10, java.util.concurrent.TimeUnit.SECONDS);
                 assertTrue(v.authorized(), v::toString);
                 assertEquals("wpa-client", v.identity());

@@ -8,11 +8,12 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import org.tpmauth.eap.EapTestKeys;
-import org.tpmauth.eap.EapTestPki;
 import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.TlsIdentity;
+import org.tpmauth.tls.TestPki;
+import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /**
@@ -32,9 +33,9 @@ public final class EapRadiusBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         EapTestKeys k = EapTestKeys.get();
-        KeyPair software = EapTestPki.ecKey();
+        KeyPair software = TestPki.ecKey();
         TlsIdentity softwareKey = new TlsIdentity(software.getPrivate(),
-                EapTestPki.chain(k.pki.root, software.getPublic(), "software"));
+                TestPki.chain(k.pki.root(), software.getPublic(), "software"));
         TlsIdentity tpmKey = k.tpmClient(KeyAlgorithm.EC_P256);
         try (FreeRadius server = FreeRadius.start(k.caPem, k.serverCertPem, k.serverKeyPem, 1024)) {
             RadiusEapClient client = new RadiusEapClient(server.address(),

@@ -19,11 +19,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.eap.EapResult;
 import org.tpmauth.eap.EapTestKeys;
-import org.tpmauth.eap.EapTestPki;
 import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.TlsIdentity;
+import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.TestPki;
+import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /**
@@ -82,9 +84,9 @@ class FreeRadiusTest {
     @Test
     void longChainInSmallFragments() throws Exception {
         EapTestKeys k = EapTestKeys.get();
-        EapTestPki.Ca deep = k.pki.intermediates(5);
-        KeyPair key = EapTestPki.ecKey();
-        TlsIdentity identity = new TlsIdentity(key.getPrivate(), EapTestPki.chain(deep, key.getPublic(), "deep"));
+        TestPki.Ca deep = k.pki.intermediates(5);
+        KeyPair key = TestPki.ecKey();
+        TlsIdentity identity = new TlsIdentity(key.getPrivate(), TestPki.chain(deep, key.getPublic(), "deep"));
         RadiusResult result = authenticate(identity, "deep", EapTlsConfig.defaults().withFragmentSize(300));
         assertTrue(result.success(), () -> result + "\n" + serverLog());
     }
@@ -102,7 +104,7 @@ class FreeRadiusTest {
     @Test
     void peerRefusesAServerFromAnotherCa() throws Exception {
         EapTlsPeer peer = new EapTlsPeer("device", EapTestKeys.get().tpmClient(KeyAlgorithm.EC_P256),
-                List.of(EapTestKeys.get().foreign.root.certificate()), EapTlsConfig.defaults());
+                List.of(EapTestKeys.get().foreign.root().certificate()), EapTlsConfig.defaults());
         RadiusResult result = client(server.secret).authenticate(peer, "device");
         assertFalse(result.accepted());
         EapResult.Failure failure = assertInstanceOf(EapResult.Failure.class, result.peer());
@@ -110,11 +112,6 @@ class FreeRadiusTest {
     }
 
     private static String serverLog() {
-        try {
-            String log = server.log();
-            return log.substring(Math.max(0, log.length() - 6000));
-        } catch (java.io.IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return LoggedProcess.tail(server.log());
     }
 }

@@ -54,36 +54,53 @@ public final class Tools {
         return HexFormat.of().parseHex(m.group(1));
     }
 
-    /** Runs {@code command} in {@code dir} with {@code env} added; see {@link #run}. */
+    /** What an outside program printed and returned. */
+    public record Output(String command, int code, String out, String err) {
+        /** Asserts exit 0; the failure shows both outputs. */
+        public Output ok() {
+            if (code != 0) {
+                throw new AssertionError(command + " failed with exit code " + code + ":\n" + err + out);
+            }
+            return this;
+        }
+    }
+
+    /** Runs {@code command} in {@code dir} with {@code env} added; fails unless it exits 0. See {@link #run}. */
     static String exec(Path dir, Map<String, String> env, String... command) {
+        return capture(dir, env, command).ok().out();
+    }
+
+    /**
+     * Runs {@code command} in {@code dir} with {@code env} added and nothing on its standard input, and
+     * returns what it printed and its exit code. Fails when it cannot start or takes more than 60 seconds.
+     */
+    public static Output capture(Path dir, Map<String, String> env, String... command) {
+        String line = String.join(" ", List.of(command));
         try {
             // outputs go to files: a pipe nobody reads could stall the tool, and the timeout must hold
-            Path out = Files.createTempFile(dir, "tool", ".out");
-            Path err = Files.createTempFile(dir, "tool", ".err");
+            Path out = Files.createTempFile("tool", ".out");
+            Path err = Files.createTempFile("tool", ".err");
             try {
                 ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
                         .redirectOutput(out.toFile()).redirectError(err.toFile());
                 pb.environment().putAll(env);
                 Process p = pb.start();
-                boolean done = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                if (!done) {
+                p.getOutputStream().close();
+                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                     p.destroyForcibly().waitFor();
+                    throw new AssertionError(line + " did not finish within " + TIMEOUT_SECONDS + " s:\n" + text(err)
+                            + text(out));
                 }
-                if (!done || p.exitValue() != 0) {
-                    throw new AssertionError(String.join(" ", List.of(command)) + (done ? " failed with exit code "
-                            + p.exitValue() : " did not finish within " + TIMEOUT_SECONDS + " s") + ":\n"
-                            + text(err) + text(out));
-                }
-                return text(out);
+                return new Output(line, p.exitValue(), text(out), text(err));
             } finally {
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
+            throw new UncheckedIOException("cannot run " + line + " (scripts/install-deps.sh installs it)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
+            throw new IllegalStateException("interrupted while running " + line, e);
         }
     }
 

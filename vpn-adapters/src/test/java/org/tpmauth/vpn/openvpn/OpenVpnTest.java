@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.testing.NetNamespace;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.testing.SwtpmExtension;
 
@@ -209,13 +210,10 @@ class OpenVpnTest {
      */
     @Test
     void clientServerOverTunInNetworkNamespace() throws Exception {
-        String ns = "tpmauth-ovpn-" + ProcessHandle.current().pid();
-        exec("ip", "netns", "add", ns);
-        try {
-            exec("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+        try (NetNamespace ns = NetNamespace.create("tpmauth-ovpn-")) {
             int port = LoggedProcess.freePort();
             Path socket = dir.resolve("tun-client.sock");
-            List<String> inNs = List.of("ip", "netns", "exec", ns, "openvpn", "--verb", "3", "--dev", "tun");
+            List<String> inNs = ns.exec("openvpn", "--verb", "3", "--dev", "tun");
             List<String> server = new ArrayList<>(inNs);
             server.addAll(List.of("--server", "10.99.0.0", "255.255.255.0", "--topology", "subnet", "--proto",
                     "tcp-server", "--local", "127.0.0.1", "--port", String.valueOf(port), "--ca", keys.caPem.toString(),
@@ -231,20 +229,11 @@ class OpenVpnTest {
                             null)) {
                 c.awaitConnected();
                 assertTrue(c.log().contains("PUSH: Received control message"), c.log());
-                String addresses = exec("ip", "netns", "exec", ns, "ip", "-4", "-o", "addr", "show");
+                String addresses = NetNamespace.run("ip", "-n", ns.name, "-4", "-o", "addr", "show");
                 assertTrue(addresses.contains("10.99.0.2/24"), addresses);
                 assertEquals(1, backend.backend.signatures(), backend.log());
             }
-        } finally {
-            exec("ip", "netns", "del", ns);
         }
-    }
-
-    private static String exec(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
-        return out;
     }
 
     private static BackendThread backend(KeyAlgorithm algorithm, int managementPort) throws Exception {

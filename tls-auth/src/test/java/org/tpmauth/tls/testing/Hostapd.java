@@ -1,17 +1,21 @@
-package org.tpmauth.eap.eapol;
+package org.tpmauth.tls.testing;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.tpmauth.tls.LoggedProcess;
 
 /**
  * hostapd as a wired 802.1X authenticator (driver=wired, PAE group address) on an interface inside a
  * network namespace, with its integrated EAP server or with a RADIUS server behind it.
  */
-public final class Hostapd implements AutoCloseable {
-    private final LoggedProcess process;
+public final class Hostapd extends LoggedProcess {
+    /** What hostapd logs when it opens the port (it logs "unauthorizing port" at the start). */
+    public static final String AUTHORIZED = "IEEE 802.1X: authorizing port";
 
-    private Hostapd(LoggedProcess process) {
-        this.process = process;
+    private Hostapd(String netns, Path dir, Path conf) throws IOException {
+        super(NetNamespace.inNamespace(netns, "hostapd", "-dd", conf.toString()), dir.resolve("hostapd.log"), dir);
     }
 
     /** hostapd with its integrated EAP server (EAP-TLS for every identity, TLS 1.2 and 1.3). */
@@ -49,11 +53,9 @@ public final class Hostapd implements AutoCloseable {
                 logger_stdout=-1
                 logger_stdout_level=0
                 """.formatted(iface) + eapSettings);
-        LoggedProcess p = new LoggedProcess(VethPair.inNamespace(netns, "hostapd", "-dd", conf.toString()),
-                dir.resolve("hostapd.log"), dir);
-        Hostapd hostapd = new Hostapd(p);
+        Hostapd hostapd = new Hostapd(netns, dir, conf);
         try {
-            p.await(log -> log.contains("ENABLED"), 20, "interface enabled");
+            hostapd.await(log -> log.contains("ENABLED"), Duration.ofSeconds(20), "interface enabled");
         } catch (Exception e) {
             hostapd.close();
             throw e;
@@ -61,12 +63,8 @@ public final class Hostapd implements AutoCloseable {
         return hostapd;
     }
 
-    public String log() throws java.io.IOException {
-        return process.log();
-    }
-
-    @Override
-    public void close() {
-        process.close();
+    /** Waits (10 s at most; hostapd may log after the peer saw success) until it authorized the port. */
+    public void awaitAuthorized() throws InterruptedException {
+        awaitLog(AUTHORIZED, Duration.ofSeconds(10));
     }
 }

@@ -1,15 +1,13 @@
-package org.tpmauth.eap.radius;
+package org.tpmauth.tls.testing;
 
-import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import org.tpmauth.eap.eapol.LoggedProcess;
-import org.tpmauth.eap.eapol.VethPair;
+import org.tpmauth.tls.LoggedProcess;
 
 /**
  * A FreeRADIUS 3.2 server for tests: a minimal raddb in a temporary folder (EAP-TLS only, TLS 1.2 and
@@ -38,7 +36,8 @@ public final class FreeRadius implements AutoCloseable {
      * Starts the server with its certificate chain and key (PEM), trusting client certificates from
      * {@code caPem}, sending EAP fragments of at most {@code fragmentSize} bytes.
      */
-    public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize) throws Exception {
+    public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem,
+            int fragmentSize) throws Exception {
         return start(caPem, serverChainPem, serverKeyPem, fragmentSize, null);
     }
 
@@ -48,16 +47,16 @@ public final class FreeRadius implements AutoCloseable {
         Path dir = Files.createTempDirectory("tpmauth-freeradius");
         Files.createDirectories(dir.resolve("run"));
         Files.createDirectories(dir.resolve("log"));
-        int port = freeUdpPort();
+        int port = LoggedProcess.freeUdpPort();
         String secret = "radius-test-secret";
         Files.writeString(dir.resolve("radiusd.conf"), config(dir, port, secret, caPem, serverChainPem, serverKeyPem,
                 fragmentSize), StandardCharsets.UTF_8);
         List<String> command = List.of("freeradius", "-X", "-d", dir.toString());
         LoggedProcess process = new LoggedProcess(netns == null ? command
-                : VethPair.inNamespace(netns, command.toArray(String[]::new)), dir.resolve("radiusd.log"), dir);
+                : NetNamespace.inNamespace(netns, command.toArray(String[]::new)), dir.resolve("radiusd.log"), dir);
         FreeRadius server = new FreeRadius(dir, port, secret, process);
         try {
-            process.await(log -> log.contains("Ready to process requests"), 20, "Ready to process requests");
+            process.awaitLog("Ready to process requests", Duration.ofSeconds(20));
         } catch (Exception e) {
             server.close();
             throw e;
@@ -66,14 +65,8 @@ public final class FreeRadius implements AutoCloseable {
     }
 
     /** The server's debug log so far. */
-    public String log() throws IOException {
+    public String log() {
         return process.log();
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static String config(Path dir, int port, String secret, Path ca, Path cert, Path key, int fragmentSize) {

@@ -1,0 +1,50 @@
+package org.tpmauth.tls.testing;
+
+import java.io.IOException;
+
+/**
+ * Two network namespaces made for a test, joined by a veth pair: interface {@link #A_IF} in namespace
+ * {@link #a}, {@link #B_IF} in {@link #b}, both up. Closing deletes both namespaces (and with them the pair).
+ */
+public final class VethPair implements AutoCloseable {
+    public static final String A_IF = "eapa";
+    public static final String B_IF = "eapb";
+    public final String a;
+    public final String b;
+    private final NetNamespace nsA;
+    private final NetNamespace nsB;
+
+    private VethPair(NetNamespace nsA, NetNamespace nsB) {
+        this.nsA = nsA;
+        this.nsB = nsB;
+        this.a = nsA.name;
+        this.b = nsB.name;
+    }
+
+    public static VethPair create() throws IOException {
+        NetNamespace nsA = NetNamespace.create("tpmauth-a-");
+        VethPair pair;
+        try {
+            pair = new VethPair(nsA, NetNamespace.create("tpmauth-b-"));
+        } catch (IOException e) {
+            nsA.close();
+            throw e;
+        }
+        try {
+            NetNamespace.run("ip", "link", "add", A_IF, "netns", pair.a, "type", "veth", "peer", "name", B_IF, "netns",
+                    pair.b);
+            NetNamespace.run("ip", "-n", pair.a, "link", "set", A_IF, "up");
+            NetNamespace.run("ip", "-n", pair.b, "link", "set", B_IF, "up");
+        } catch (IOException e) {
+            pair.close();
+            throw e;
+        }
+        return pair;
+    }
+
+    @Override
+    public void close() {
+        nsA.close();
+        nsB.close();
+    }
+}
