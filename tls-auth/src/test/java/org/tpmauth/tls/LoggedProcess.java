@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -20,6 +22,8 @@ import java.util.stream.Stream;
  * deletes its working folder.
  */
 public class LoggedProcess implements AutoCloseable {
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private final Process process;
     private final Path log;
     private final String name;
@@ -60,17 +64,28 @@ public class LoggedProcess implements AutoCloseable {
         this.process = pb.start();
     }
 
-    /** A port that was free a moment ago on 127.0.0.1. */
+    /**
+     * A TCP port that was free a moment ago on 127.0.0.1, never one handed out before in this JVM: the
+     * kernel may give a port it just gave again, and two peers of one test must not get the same.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 
-    /** A UDP port that was free a moment ago on 127.0.0.1. */
+    /** A UDP port that was free a moment ago on 127.0.0.1, never one handed out before in this JVM. */
     public static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        while (true) {
+            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 
