@@ -114,6 +114,7 @@ class StrongswanCliTest {
         swanctl(NS_GW, gw, "--load-all", "--noprompt").succeeded();
 
         Path client = Files.createDirectories(dir.resolve("client"));
+        writeClientConfig(keystore.resolve("ec.crt.pem"), "ec");
         startCharon(NS_CL, client, " pkcs11", "include " + client.resolve("swanctl/strongswan-tpmauth.conf") + "\n");
     }
 
@@ -169,8 +170,9 @@ class StrongswanCliTest {
         for (String key : new String[] {"ec", "rsa"}) {
             configureClient(keystore.resolve(key + ".crt.pem"), key);
             Cli.Result up = swanctl(NS_CL, dir.resolve("client"), "--initiate", "--child", "net", "--timeout", "20");
-            assertTrue(up.code() == 0 && up.out().contains("CHILD_SA 'net{") && up.out().contains("established"),
-                    key + ": " + up + "\ngateway log:\n" + log("gw"));
+            assertTrue(up.code() == 0 && up.out().contains("IKE_SA tpmauth[") && up.out().contains("CHILD_SA net{")
+                    && up.out().contains("initiate completed successfully"),
+                    key + ": " + up + "\ngateway log:\n" + log("gw") + "\nclient log:\n" + log("client") + read(dir.resolve("client/charon.out")));
             String sas = swanctl(NS_GW, dir.resolve("gw"), "--list-sas").succeeded().out();
             assertTrue(sas.contains("CN=client-" + key) && sas.contains("ESTABLISHED") && sas.contains("INSTALLED"), sas);
             assertTrue(ping(), key + ": ping through the tunnel");
@@ -189,12 +191,16 @@ class StrongswanCliTest {
     }
 
     private static void configureClient(Path cert, String key) {
+        writeClientConfig(cert, key);
+        swanctl(NS_CL, dir.resolve("client"), "--load-all", "--noprompt").succeeded();
+    }
+
+    private static void writeClientConfig(Path cert, String key) {
         Path swanctlDir = dir.resolve("client/swanctl");
         Cli.tpmauth("strongswan", "config", "--key", keystore.resolve(key + ".key.pem").toString(), "--cert",
                 cert.toString(), "--ca", dir.resolve("ca.pem").toString(), "--remote", GW_ADDR, "--remote-id",
                 "CN=gateway", "--children", "net=" + INNER + "/32", "--socket", token.socket().toString(), "--out",
                 swanctlDir.toString()).ok();
-        swanctl(NS_CL, dir.resolve("client"), "--load-all", "--noprompt").succeeded();
     }
 
     private static boolean ping() {
@@ -215,6 +221,7 @@ class StrongswanCliTest {
                     log {
                       path = %s
                       default = 1
+                      flush_line = yes
                       ike = 2
                     }
                   }

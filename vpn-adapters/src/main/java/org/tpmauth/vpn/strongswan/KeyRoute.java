@@ -36,7 +36,10 @@ public sealed interface KeyRoute {
 
         @Override
         public String secretLines() {
-            return "module = " + module + "\nhandle = " + HexFormat.of().formatHex(keyId) + "\n";
+            // charon always logs in before signing; a token whose keys have no password accepts any PIN
+            return "module = " + module + "\nhandle = " + HexFormat.of().formatHex(keyId)
+                    + "\n# the token's PIN: empty for keys without a password, else the key's password or --pin-file\n"
+                    + "pin = \"\"\n";
         }
 
         @Override
