@@ -1,17 +1,14 @@
 package org.tpmauth.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.pkcs11.P11KitModuleConfig;
+import org.tpmauth.tls.Certificates;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.KeyFileFormatException;
 import org.tpmauth.tss.keys.TpmKey;
@@ -111,10 +108,10 @@ final class StrongswanConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        X509Certificate certificate = readCertificates(cert).get(0);
+        X509Certificate certificate = Certificates.read(cert).get(0);
         List<X509Certificate> cas = new ArrayList<>();
         for (Path file : ca) {
-            cas.addAll(readCertificates(file));
+            cas.addAll(Certificates.read(file));
         }
         KeyRoute route = via == Via.pkcs11 ? pkcs11Route(certificate) : tpmPluginRoute(certificate);
         SwanctlClientConfig config = new SwanctlClientConfig(certificate, cas, remote, remoteId,
@@ -127,9 +124,7 @@ final class StrongswanConfigCommand implements Callable<Integer> {
     }
 
     private KeyRoute pkcs11Route(X509Certificate certificate) throws IOException {
-        if (!samePublicKey(publicArea(readKeyFile()), certificate)) {
-            throw new IllegalArgumentException(cert + " is not the certificate of " + key + " (their public keys differ)");
-        }
+        Certificates.requireMatch(key, publicArea(readKeyFile()).toPublicKey(), certificate);
         return new KeyRoute.Pkcs11(KeyRoute.Pkcs11.MODULE, KeyRoute.Pkcs11.P11_KIT_CLIENT,
                 P11KitModuleConfig.address(socket.toAbsolutePath()), SwanctlClientConfig.pkcs11Id(certificate));
     }
@@ -142,19 +137,16 @@ final class StrongswanConfigCommand implements Callable<Integer> {
         int target = TpmHandles.parse(persistent ? key : handle);
         KeyRoute.TpmPlugin route = new KeyRoute.TpmPlugin(target, tctiName, tctiOptions);
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            TpmKey loaded;
             if (persistent) {
-                loaded = keys.persistent(target, new byte[0]);
+                TpmKey loaded = keys.persistent(target, new byte[0]);
                 KeyRoute.TpmPlugin.checkUsable(loaded.publicArea(), false);
+                Certificates.requireMatch(TpmHandles.hex(target), loaded.publicArea().toPublicKey(), certificate);
             } else {
                 Tss2KeyFile file = readKeyFile();
                 KeyRoute.TpmPlugin.checkUsable(publicArea(file), file.needsPassword());
-                loaded = keys.persist(keys.load(file, new byte[0]), target);
-                spec.commandLine().getErr().println("persisted " + key + " at " + TpmHandles.hex(target));
-            }
-            if (!samePublicKey(loaded.publicArea(), certificate)) {
-                throw new IllegalArgumentException(cert + " is not the certificate of the key at "
-                        + TpmHandles.hex(target) + " (their public keys differ)");
+                Certificates.requireMatch(key, publicArea(file).toPublicKey(), certificate);
+                keys.persist(keys.load(file, new byte[0]), target);
+                spec.commandLine().getOut().println("persisted " + key + " at " + TpmHandles.hex(target));
             }
         }
         return route;
@@ -171,24 +163,7 @@ final class StrongswanConfigCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean samePublicKey(TpmtPublic area, X509Certificate certificate) {
-        return Arrays.equals(area.toPublicKey().getEncoded(), certificate.getPublicKey().getEncoded());
-    }
-
     private static TpmtPublic publicArea(Tss2KeyFile file) {
         return TpmtPublic.readSized(new TpmReader(file.pubkey()));
-    }
-
-    private static List<X509Certificate> readCertificates(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            List<X509Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                    .map(X509Certificate.class::cast).toList();
-            if (certs.isEmpty()) {
-                throw new IllegalArgumentException(file + " holds no certificate");
-            }
-            return certs;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(file + " is not a PEM or DER certificate: " + e.getMessage(), e);
-        }
     }
 }

@@ -3,7 +3,6 @@ package org.tpmauth.cli;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -44,8 +43,7 @@ class StrongswanCliTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/charon-systemd")), "charon-systemd is not installed");
+        StrongswanLab.assumeAvailable();
         StrongswanLab.pki(dir);
         keystore = Files.createDirectories(dir.resolve("keystore"));
         for (String[] key : new String[][] {{"ec", "ec-p256"}, {"rsa", "rsa-2048"}}) {

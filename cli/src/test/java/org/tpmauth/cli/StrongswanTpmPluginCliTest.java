@@ -1,7 +1,6 @@
 package org.tpmauth.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.tss.testing.SwtpmExtension;
-import org.tpmauth.tss.testing.Tools;
 import org.tpmauth.tss.transport.TctiConfig;
 import org.tpmauth.vpn.openconnect.OpenConnectTpm;
 
@@ -35,16 +33,9 @@ class StrongswanTpmPluginCliTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/charon-systemd")), "charon-systemd is not installed");
+        StrongswanLab.assumeAvailable();
         StrongswanLab.pki(dir);
-        Tools.run(SWTPM, "tpm2_createprimary", "-C", "o", "-g", "sha256", "-G", "ecc256:aes128cfb", "-c", "srk.ctx");
-        Tools.run(SWTPM, "tpm2_create", "-C", "srk.ctx", "-G", "rsa2048:rsassa-sha256", "-a",
-                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign|noda", "-u", "vpn.pub", "-r", "vpn.priv");
-        Tools.run(SWTPM, "tpm2_flushcontext", "-t");
-        Tools.run(SWTPM, "tpm2_load", "-C", "srk.ctx", "-u", "vpn.pub", "-r", "vpn.priv", "-c", "vpn.ctx");
-        Tools.run(SWTPM, "tpm2_evictcontrol", "-C", "o", "-c", "vpn.ctx", HANDLE);
-        Tools.run(SWTPM, "tpm2_flushcontext", "-t");
+        StrongswanLab.persistPluginKey(SWTPM, HANDLE);
         Cli.tpmauthOn(SWTPM.tcti(), "csr", "--key", HANDLE, "--subject", "CN=client-plugin", "--out",
                 dir.resolve("plugin.csr").toString()).ok();
         StrongswanLab.issue(dir, "ca", "plugin.csr", "plugin.crt");
