@@ -9,10 +9,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.pkcs11.P11KitModuleConfig;
@@ -92,6 +95,27 @@ class StrongswanCliTest {
             assertTrue(lab.ping(), key + ": ping through the tunnel");
             lab.disconnect();
         }
+    }
+
+    /**
+     * The issue's soak check: 300 consecutive EC authentications through the token, none failing (the tpm
+     * plugin mis-encodes about 1 ECDSA signature in 256; the token strips the leading zeros). About a minute:
+     * run with -Dtpmauth.soak=true.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "tpmauth.soak", matches = "true")
+    void threeHundredEcAuthenticationsInARow() {
+        configure(keystore.resolve("ec.crt.pem"), "ec");
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Cli.Result up = i == 0 ? lab.connect("net") : lab.initiate("net");
+            if (up.code() != 0) {
+                failures.add(i + ": " + up.out().lines().filter(l -> l.contains("failed") || l.contains("AUTH"))
+                        .toList());
+            }
+            lab.disconnect();
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " of 300 failed: " + failures + "\n" + lab.logs());
     }
 
     @Test

@@ -153,6 +153,11 @@ final class StrongswanLab implements AutoCloseable {
     /** Loads the client's swanctl directory and initiates its CHILD_SA {@code child}. */
     Cli.Result connect(String child) {
         swanctl(clientNs, dir.resolve("client"), "--load-all", "--noprompt").succeeded();
+        return initiate(child);
+    }
+
+    /** Initiates the loaded client's CHILD_SA {@code child} (and its IKE_SA). */
+    Cli.Result initiate(String child) {
         return swanctl(clientNs, dir.resolve("client"), "--initiate", "--child", child, "--timeout", "20");
     }
 
