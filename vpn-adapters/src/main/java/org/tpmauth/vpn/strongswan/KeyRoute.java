@@ -38,7 +38,8 @@ public sealed interface KeyRoute {
         public String secretLines() {
             // charon always logs in before signing; a token whose keys have no password accepts any PIN
             return "module = " + module + "\nhandle = " + HexFormat.of().formatHex(keyId)
-                    + "\n# the token's PIN: empty for keys without a password, else the key's password or --pin-file\n"
+                    + "\n# the token PIN: empty for keys without a password, else the key password\n"
+                    + "# (or the PIN of tpmauth pkcs11 serve --pin-file)\n"
                     + "pin = \"\"\n";
         }
 
