@@ -150,9 +150,9 @@ final class StrongswanLab implements AutoCloseable {
         swanctl(gatewayNs, gw, "--load-all", "--noprompt").succeeded();
     }
 
-    /** Loads the client's swanctl directory and initiates its CHILD_SA {@code child}. */
+    /** Loads the client's swanctl directory (dropping credentials loaded before) and initiates CHILD_SA {@code child}. */
     Cli.Result connect(String child) {
-        swanctl(clientNs, dir.resolve("client"), "--load-all", "--noprompt").succeeded();
+        swanctl(clientNs, dir.resolve("client"), "--load-all", "--clear", "--noprompt").succeeded();
         return initiate(child);
     }
 
