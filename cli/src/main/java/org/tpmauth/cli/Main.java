@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
         description = "TPM 2.0 machine identity: keys that never leave the TPM, for TLS, 802.1X, VPN and MQTT.",
         subcommands = {TpmGroup.class, RandomCommand.class, PcrCommand.class, KeyCommand.class, CsrCommand.class,
             TlsCommand.class, MqttCommand.class, EapCommand.class, OpenVpnCommand.class, OpenConnectCommand.class,
-            WireguardCommand.class, Pkcs11Command.class, NmCommand.class, WpaSupplicantCommand.class, SealCommand.class,
+            WireguardCommand.class, StrongswanCommand.class, Pkcs11Command.class, NmCommand.class, WpaSupplicantCommand.class, SealCommand.class,
             UnsealCommand.class, PolicyCommand.class, KeystoreCommand.class, AttestCommand.class, DemoCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "The TPM is chosen by --tcti, else TPM2TOOLS_TCTI, else TSS2_TCTI, else /dev/tpmrm0.",

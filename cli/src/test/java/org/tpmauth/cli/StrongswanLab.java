@@ -1,0 +1,253 @@
+package org.tpmauth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
+
+/**
+ * Two network namespaces over a veth pair, a strongSwan gateway (charon-systemd, software key from the test CA
+ * in {@code dir}, virtual IPs from 10.232.10.0/24, inner address {@link #INNER}) and a client charon whose
+ * strongswan.conf includes the client's generated {@code dir/client/swanctl/strongswan-tpmauth.conf}.
+ * ESP runs in userspace (kernel-libipsec): this kernel has no XFRM ESP.
+ */
+final class StrongswanLab implements AutoCloseable {
+    static final String GW_ADDR = "10.231.9.1";
+    static final String CL_ADDR = "10.231.9.2";
+    /** The gateway's address inside the tunnel (on its loopback). */
+    static final String INNER = "10.232.9.1";
+
+    final Path dir;
+    final String gatewayNs;
+    final String clientNs;
+    private final List<Process> daemons = new ArrayList<>();
+
+    private StrongswanLab(Path dir) {
+        this.dir = dir;
+        String id = HexFormat.of().formatHex(SecureRandom.getSeed(3));
+        gatewayNs = "tpmauth-ssg-" + id;
+        clientNs = "tpmauth-ssc-" + id;
+    }
+
+    /** Skips the test class where namespaces or strongSwan are not available. */
+    static void assumeAvailable() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/charon-systemd")), "charon-systemd is not installed");
+    }
+
+    /**
+     * The README's tpm2-tools steps for strongSwan's tpm plugin: an RSA key with a fixed rsassa-sha256 scheme and
+     * noDA, persistent at {@code handle} in {@code swtpm}.
+     */
+    static void persistPluginKey(SwtpmExtension swtpm, String handle) {
+        Tools.run(swtpm, "tpm2_createprimary", "-C", "o", "-g", "sha256", "-G", "ecc256:aes128cfb", "-c", "srk.ctx");
+        Tools.run(swtpm, "tpm2_create", "-C", "srk.ctx", "-G", "rsa2048:rsassa-sha256", "-a",
+                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign|noda", "-u", "vpn.pub", "-r", "vpn.priv");
+        // without a resource manager the tools leave their objects loaded, taking swtpm's 3 slots
+        Tools.run(swtpm, "tpm2_flushcontext", "-t");
+        Tools.run(swtpm, "tpm2_load", "-C", "srk.ctx", "-u", "vpn.pub", "-r", "vpn.priv", "-c", "vpn.ctx");
+        Tools.run(swtpm, "tpm2_evictcontrol", "-C", "o", "-c", "vpn.ctx", handle);
+        Tools.run(swtpm, "tpm2_flushcontext", "-t");
+    }
+
+    /** A test CA (ca.pem, ca.key), a foreign CA (foreign.pem, foreign.key) and the gateway's key and certificate. */
+    static void pki(Path dir) {
+        for (String ca : new String[] {"ca", "foreign"}) {
+            sh(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", ca + ".key", "-out", ca + ".pem", "-subj", "/CN=" + ca + " CA", "-days", "1");
+        }
+        sh(dir, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                "gateway.key", "-out", "gateway.csr", "-subj", "/CN=gateway");
+        issue(dir, "ca", "gateway.csr", "gateway.pem");
+    }
+
+    static void issue(Path dir, String ca, String csr, String out) {
+        sh(dir, "openssl", "x509", "-req", "-in", csr, "-CA", ca + ".pem", "-CAkey", ca + ".key", "-CAcreateserial",
+                "-days", "1", "-out", out);
+    }
+
+    /**
+     * Creates the namespaces and starts both charons; the client's swanctl directory (dir/client/swanctl) must
+     * already hold the generated config. {@code clientPlugins} are added to the client's plugin list,
+     * {@code clientEnv} to its environment.
+     */
+    static StrongswanLab start(Path dir, String clientPlugins, Map<String, String> clientEnv) throws Exception {
+        StrongswanLab lab = new StrongswanLab(dir);
+        try {
+            lab.network();
+            lab.gateway();
+            Path client = dir.resolve("client");
+            lab.startCharon(lab.clientNs, client, clientPlugins,
+                    "include " + client.resolve("swanctl/strongswan-tpmauth.conf") + "\n", clientEnv);
+        } catch (Exception | AssertionError e) {
+            lab.close();
+            throw e;
+        }
+        return lab;
+    }
+
+    private void network() {
+        sh(dir, "ip", "netns", "add", gatewayNs);
+        sh(dir, "ip", "netns", "add", clientNs);
+        String g = "g" + gatewayNs.substring(gatewayNs.length() - 6);
+        String c = "c" + clientNs.substring(clientNs.length() - 6);
+        sh(dir, "ip", "link", "add", g, "netns", gatewayNs, "type", "veth", "peer", "name", c, "netns", clientNs);
+        for (String[] side : new String[][] {{gatewayNs, g, GW_ADDR + "/30"}, {clientNs, c, CL_ADDR + "/30"}}) {
+            sh(dir, "ip", "-n", side[0], "addr", "add", side[2], "dev", side[1]);
+            sh(dir, "ip", "-n", side[0], "link", "set", side[1], "up");
+            sh(dir, "ip", "-n", side[0], "link", "set", "lo", "up");
+        }
+        sh(dir, "ip", "-n", gatewayNs, "addr", "add", INNER + "/32", "dev", "lo");
+    }
+
+    private void gateway() throws Exception {
+        Path gw = dir.resolve("gw");
+        for (String sub : new String[] {"x509", "x509ca", "private"}) {
+            Files.createDirectories(gw.resolve("swanctl").resolve(sub));
+        }
+        Files.copy(dir.resolve("gateway.pem"), gw.resolve("swanctl/x509/gateway.pem"));
+        Files.copy(dir.resolve("gateway.key"), gw.resolve("swanctl/private/gateway.pem"));
+        Files.copy(dir.resolve("ca.pem"), gw.resolve("swanctl/x509ca/ca.pem"));
+        Files.writeString(gw.resolve("swanctl/swanctl.conf"), """
+                connections {
+                  rw {
+                    version = 2
+                    local_addrs = %s
+                    pools = rw
+                    local {
+                      auth = pubkey
+                      certs = gateway.pem
+                      id = "CN=gateway"
+                    }
+                    remote {
+                      auth = pubkey
+                      cacerts = ca.pem
+                    }
+                    children {
+                      net {
+                        local_ts = %s/32
+                      }
+                    }
+                  }
+                }
+                pools {
+                  rw {
+                    addrs = 10.232.10.0/24
+                  }
+                }
+                """.formatted(GW_ADDR, INNER));
+        startCharon(gatewayNs, gw, "", "", Map.of());
+        swanctl(gatewayNs, gw, "--load-all", "--noprompt").succeeded();
+    }
+
+    /** Loads the client's swanctl directory (dropping credentials loaded before) and initiates CHILD_SA {@code child}. */
+    Cli.Result connect(String child) {
+        swanctl(clientNs, dir.resolve("client"), "--load-all", "--clear", "--noprompt").succeeded();
+        return initiate(child);
+    }
+
+    /** Initiates the loaded client's CHILD_SA {@code child} (and its IKE_SA). */
+    Cli.Result initiate(String child) {
+        return swanctl(clientNs, dir.resolve("client"), "--initiate", "--child", child, "--timeout", "20");
+    }
+
+    String gatewaySas() {
+        return swanctl(gatewayNs, dir.resolve("gw"), "--list-sas").succeeded().out();
+    }
+
+    void disconnect() {
+        swanctl(clientNs, dir.resolve("client"), "--terminate", "--ike", "tpmauth", "--timeout", "10").succeeded();
+    }
+
+    boolean ping() {
+        return Cli.tool(dir, "ip", "netns", "exec", clientNs, "ping", "-c", "1", "-W", "2", INNER).code() == 0;
+    }
+
+    /** Both charons' logs, for failure messages. */
+    String logs() {
+        return "gateway log:\n" + read(dir.resolve("gw/charon.log")) + "\nclient log:\n"
+                + read(dir.resolve("client/charon.log")) + read(dir.resolve("client/charon.out"));
+    }
+
+    /** charon-systemd in {@code ns} with its own strongswan.conf, vici socket and log file in {@code home}. */
+    private void startCharon(String ns, Path home, String plugins, String settings, Map<String, String> env)
+            throws Exception {
+        Path socket = home.resolve("charon.vici");
+        Files.createDirectories(home.resolve("swanctl"));
+        Files.writeString(home.resolve("strongswan.conf"), """
+                charon {
+                  load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints revocation kdf kernel-libipsec kernel-netlink socket-default vici%s
+                  filelog {
+                    log {
+                      path = %s
+                      default = 1
+                      ike = 2
+                      flush_line = yes
+                    }
+                  }
+                  plugins {
+                    vici {
+                      socket = unix://%s
+                    }
+                  }
+                }
+                swanctl {
+                  socket = unix://%s
+                }
+                %s""".formatted(plugins, home.resolve("charon.log"), socket, socket, settings));
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, "/usr/sbin/charon-systemd")
+                .redirectErrorStream(true).redirectOutput(home.resolve("charon.out").toFile());
+        pb.environment().put("STRONGSWAN_CONF", home.resolve("strongswan.conf").toString());
+        pb.environment().putAll(env);
+        Process charon = pb.start();
+        daemons.add(charon);
+        for (int i = 0; i < 200 && !Files.exists(socket); i++) {
+            assertTrue(charon.isAlive(), () -> "charon exited: " + read(home.resolve("charon.out")));
+            Thread.sleep(25);
+        }
+        assertTrue(Files.exists(socket), () -> "charon did not open its vici socket: " + read(home.resolve("charon.log")));
+    }
+
+    private static Cli.Result swanctl(String ns, Path home, String... args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env",
+                "STRONGSWAN_CONF=" + home.resolve("strongswan.conf"), "SWANCTL_DIR=" + home.resolve("swanctl"), "swanctl"));
+        command.addAll(List.of(args));
+        return Cli.tool(home, command.toArray(String[]::new));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "(no " + file + ")\n";
+        } catch (IOException e) {
+            return "(" + file + ": " + e.getMessage() + ")\n";
+        }
+    }
+
+    private static void sh(Path dir, String... command) {
+        Cli.tool(dir, command).succeeded();
+    }
+
+    /** Stops the charons and removes the namespaces (always, also after a failed start). */
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : daemons) {
+            p.destroy();
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        for (String ns : new String[] {gatewayNs, clientNs}) {
+            Cli.tool(Path.of("/"), "ip", "netns", "del", ns);
+        }
+    }
+}
