@@ -62,7 +62,7 @@ class StrongswanCliTest {
         }
         StrongswanLab.issue(dir, "foreign", "ec.csr", "ec-foreign.pem");
 
-        tpm = SWTPM.openTpm();
+        tpm = new Tpm(SWTPM.openTpm().tcti(), true); // as `tpmauth pkcs11 serve` runs it: resource-managed
         keys = new TpmKeys(tpm);
         token = Pkcs11Server.start(Token.open(keys, keystore, "tpmauth", null), dir.resolve("p11.sock"),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
