@@ -8,9 +8,9 @@ import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
 import org.tpmauth.tss.keys.Tss2KeyFile;
-import org.tpmauth.tss.types.PcrSelectionSpec;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,19 +24,8 @@ final class SealCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "The secret to seal.")
     Path in;
 
-    @Option(names = "--pcr-policy", paramLabel = "SEL",
-            description = "Bind to the current values of these PCRs, e.g. sha256:0,7 (tpm2-tools syntax): after a "
-                + "PCR changes the secret cannot be unsealed.")
-    String pcrPolicy;
-
-    @Option(names = "--authorized-by", paramLabel = "signer-pub.pem",
-            description = "Instead of fixed PCR values: unseal under any PCR policy this public key signed "
-                + "(tpmauth policy sign), so that after an update the owner signs the new values.")
-    Path authorizedBy;
-
-    @Option(names = "--password-file", paramLabel = "F",
-            description = "Also require the password in F (one trailing newline is ignored).")
-    Path passwordFile;
+    @Mixin
+    SealPolicyOptions policy;
 
     @Option(names = {"--out", "-o"}, required = true, paramLabel = "sealed.pem", description = "File to write.")
     Path out;
@@ -53,20 +42,17 @@ final class SealCommand implements Callable<Integer> {
             throw new IllegalArgumentException(out + " exists; remove it or add --force");
         }
         byte[] secret = Files.readAllBytes(in);
-        byte[] password = KeyRef.readPassword(passwordFile);
-        List<TpmsPcrSelection> pcrs = pcrPolicy == null ? List.of() : PcrSelectionSpec.parse(pcrPolicy);
+        byte[] password = policy.password();
+        List<TpmsPcrSelection> pcrs = policy.pcrs();
         Tss2KeyFile file;
         try (Tpm tpm = TpmOptions.open(spec)) {
-            file = new Sealing(tpm).seal(secret, password, pcrs,
-                    authorizedBy == null ? null : PemKeys.readPublicKey(authorizedBy));
+            file = new Sealing(tpm).seal(secret, password, pcrs, policy.signer());
         } finally {
             Arrays.fill(secret, (byte) 0);
             Arrays.fill(password, (byte) 0);
         }
         file.writePem(out);
-        spec.commandLine().getOut().println("sealed " + in + " to " + out + (pcrs.isEmpty() ? "" : " (PCRs " + pcrs
-                + ")") + (authorizedBy == null ? "" : " (authorized by " + authorizedBy + ")")
-                + (passwordFile == null ? "" : " (password protected)"));
+        spec.commandLine().getOut().println("sealed " + in + " to " + out + policy.describe());
         return 0;
     }
 }

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,14 +24,8 @@ final class UnsealCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "sealed.pem", description = "The sealed key file.")
     Path in;
 
-    @Option(names = "--password-file", paramLabel = "F",
-            description = "The password it was sealed with (one trailing newline is ignored).")
-    Path passwordFile;
-
-    @Option(names = "--policy-signature", paramLabel = "policy.sig",
-            description = "For data sealed with --authorized-by: a signed policy (tpmauth policy sign), tried before "
-                + "those in the file; may be repeated.")
-    List<Path> policySignatures = new ArrayList<>();
+    @Mixin
+    UnsealOptions unsealing;
 
     @Option(names = {"--out", "-o"}, paramLabel = "FILE", description = "Write the secret here (mode 600).")
     Path out;
@@ -59,8 +52,8 @@ final class UnsealCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Tss2KeyFile file = KeyRef.withSignedPolicies(Tss2KeyFile.read(in), policySignatures);
-        byte[] password = KeyRef.readPassword(passwordFile);
+        Tss2KeyFile file = unsealing.read(in);
+        byte[] password = unsealing.password();
         byte[] secret;
         try (Tpm tpm = TpmOptions.open(spec)) {
             secret = new Sealing(tpm).unseal(file, password);

@@ -8,11 +8,11 @@ import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
 import org.tpmauth.tss.keys.Tss2KeyFile;
-import org.tpmauth.tss.types.PcrSelectionSpec;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.vpn.wireguard.SealedWireGuardKey;
 import org.tpmauth.vpn.wireguard.WireGuardKey;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,19 +26,8 @@ final class WireguardSealCommand implements Callable<Integer> {
     @Option(names = {"--out", "-o"}, required = true, paramLabel = "wg.sealed", description = "File to write.")
     Path out;
 
-    @Option(names = "--pcr-policy", paramLabel = "SEL",
-            description = "Bind to the current values of these PCRs, e.g. sha256:0,7: after a PCR changes (another "
-                + "bootloader, firmware, kernel) the key stays sealed.")
-    String pcrPolicy;
-
-    @Option(names = "--authorized-by", paramLabel = "signer.pub.pem",
-            description = "Instead of fixed PCR values: unseal under any PCR policy this public key signed (tpmauth "
-                + "policy sign), so that after an update the owner signs the new values and the key opens again.")
-    Path authorizedBy;
-
-    @Option(names = "--password-file", paramLabel = "F",
-            description = "Also require the password in F (one trailing newline is ignored).")
-    Path passwordFile;
+    @Mixin
+    SealPolicyOptions policy;
 
     @Option(names = "--in", paramLabel = "existing.key",
             description = "Seal this key (as `wg genkey` writes it) instead of a new one. Delete the file afterwards.")
@@ -55,21 +44,18 @@ final class WireguardSealCommand implements Callable<Integer> {
         if (Files.exists(out) && !force) {
             throw new IllegalArgumentException(out + " exists; remove it or add --force");
         }
-        List<TpmsPcrSelection> pcrs = pcrPolicy == null ? List.of() : PcrSelectionSpec.parse(pcrPolicy);
+        List<TpmsPcrSelection> pcrs = policy.pcrs();
         WireGuardKey key = in == null ? WireGuardKey.generate() : readKey(in);
-        byte[] password = KeyRef.readPassword(passwordFile);
+        byte[] password = policy.password();
         Tss2KeyFile sealed;
         try (Tpm tpm = TpmOptions.open(spec)) {
-            sealed = SealedWireGuardKey.seal(new Sealing(tpm), key, password, pcrs,
-                    authorizedBy == null ? null : PemKeys.readPublicKey(authorizedBy));
+            sealed = SealedWireGuardKey.seal(new Sealing(tpm), key, password, pcrs, policy.signer());
         } finally {
             key.destroy();
             Arrays.fill(password, (byte) 0);
         }
         sealed.writePem(out);
-        spec.commandLine().getErr().println("sealed WireGuard key written to " + out + (pcrs.isEmpty() ? ""
-                : " (PCRs " + pcrPolicy + ")") + (authorizedBy == null ? "" : " (authorized by " + authorizedBy + ")")
-                + (passwordFile == null ? "" : " (password protected)")
+        spec.commandLine().getErr().println("sealed WireGuard key written to " + out + policy.describe()
                 + "; public key:");
         spec.commandLine().getOut().println(SealedWireGuardKey.publicKey(sealed));
         return 0;

@@ -1,9 +1,7 @@
 package org.tpmauth.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
@@ -12,6 +10,7 @@ import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.vpn.wireguard.WgControl;
 import org.tpmauth.vpn.wireguard.WireGuardBringUp;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,14 +30,8 @@ final class WireguardUpCommand implements Callable<Integer> {
     @Option(names = "--interface", required = true, paramLabel = "IFACE", description = "The WireGuard interface.")
     String iface;
 
-    @Option(names = "--password-file", paramLabel = "F",
-            description = "The password it was sealed with (one trailing newline is ignored).")
-    Path passwordFile;
-
-    @Option(names = "--policy-signature", paramLabel = "F",
-            description = "For a key sealed with --authorized-by: a signed PCR policy (tpmauth policy sign), tried "
-                + "before those stored in the file; may be repeated.")
-    List<Path> policySignatures = new ArrayList<>();
+    @Mixin
+    UnsealOptions unsealing;
 
     @Option(names = "--netns", paramLabel = "NS",
             description = "The interface lives in this network namespace (runs wg and ip through `ip netns exec NS`).")
@@ -49,8 +42,8 @@ final class WireguardUpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Tss2KeyFile file = KeyRef.withSignedPolicies(Tss2KeyFile.read(sealed), policySignatures);
-        byte[] password = KeyRef.readPassword(passwordFile);
+        Tss2KeyFile file = unsealing.read(sealed);
+        byte[] password = unsealing.password();
         String pub;
         try (Tpm tpm = TpmOptions.open(spec)) {
             pub = new WireGuardBringUp(new Sealing(tpm), new WgControl(Optional.ofNullable(netns)))
