@@ -3,6 +3,7 @@ package org.tpmauth.pkcs11;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -17,8 +18,9 @@ public record RpcMessage(long callId, String signature, List<Object> values) {
     /** Signatures are short ASCII strings; anything longer is not p11-kit. */
     private static final int MAX_SIGNATURE = 64;
 
+    /** Values may be null: p11-kit sends absent arrays and strings (a NULL pointer on the C side). */
     public RpcMessage {
-        values = List.copyOf(values);
+        values = Collections.unmodifiableList(new ArrayList<>(values));
     }
 
     /** A byte array that is present with its bytes, or absent with only a length (a size answer). */
@@ -196,8 +198,8 @@ public record RpcMessage(long callId, String signature, List<Object> values) {
             out.u8(y);
         } else if (v instanceof Version ver) {
             out.u8(ver.major()).u8(ver.minor());
-        } else if (v instanceof byte[] s) {
-            out.byteArray(s);
+        } else if (v == null || v instanceof byte[]) { // a string ('s', 'z'); null is the absent one
+            out.byteArray((byte[]) v);
         } else if (v instanceof Mechanism m) {
             m.write(out);
         } else if (v instanceof Capacity c) {

@@ -45,11 +45,23 @@ public final class PcrReplay {
         }
     }
 
-    /** The banks a log can be replayed into: the known hashes of its Spec ID event, or SHA-1. */
+    /**
+     * The banks a log can be replayed into: the known hashes of its Spec ID event that this JVM can
+     * compute (SM3 has no JDK provider: such a bank is left out, not an error), or SHA-1.
+     */
     public static List<TpmAlg> banksOf(EventLogReader reader) {
         return reader.specId().map(s -> s.digestSizes().keySet().stream()
-                .flatMap(id -> TpmAlg.byId(id).filter(TpmAlg::isHash).stream()).toList())
+                .flatMap(id -> TpmAlg.byId(id).filter(TpmAlg::isHash).filter(PcrReplay::computable).stream()).toList())
                 .orElse(List.of(TpmAlg.SHA1));
+    }
+
+    private static boolean computable(TpmAlg hash) {
+        try {
+            MessageDigest.getInstance(hash.jcaDigestName());
+            return true;
+        } catch (NoSuchAlgorithmException e) {
+            return false;
+        }
     }
 
     public void accept(TcgEvent e) {
