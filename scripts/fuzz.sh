@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes every Jazzer @FuzzTest in the reactor for a bounded time each:
 #   scripts/fuzz.sh [seconds-per-target]      (default 30)
+#   scripts/fuzz.sh --runs N                  N inputs per target from a fixed random seed: the same
+#                                             inputs on every machine, so a CI result is reproducible
 #
 # A plain `mvn test` only replays the seed corpora (Jazzer's regression mode). Real fuzzing needs
 # JAZZER_FUZZ=1, and Jazzer fuzzes a single @FuzzTest per JVM, so this runs Maven once per target
@@ -14,9 +16,19 @@
 # until it is fixed. This script then exits 1 and lists the new crash files and logs.
 set -u -o pipefail
 
-seconds="${1:-30}"
-if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
-    echo "usage: $0 [seconds-per-target]" >&2
+if [ "${1:-}" = "--runs" ]; then
+    limit="-runs=${2:-}"
+    budget="${2:-} inputs from seed 1"
+    value="${2:-}"
+    extra=(-Djazzer.internal.arg.2=-seed=1)
+else
+    limit="-max_total_time=${1:-30}"
+    budget="${1:-30}s"
+    value="${1:-30}"
+    extra=()
+fi
+if ! [[ "$value" =~ ^[1-9][0-9]*$ ]]; then
+    echo "usage: $0 [seconds-per-target] | --runs N" >&2
     exit 2
 fi
 cd "$(dirname "$0")/.."
@@ -53,10 +65,10 @@ for entry in "${targets[@]}"; do
     target="${entry#*$'\t'}"
     log="$logs/${target//[#.]/_}.log"
     marker="$(mktemp)"
-    echo "== fuzzing $target ($module) for ${seconds}s"
+    echo "== fuzzing $target ($module): $budget"
     if JAZZER_FUZZ=1 mvn -o -B -pl "$module" -am test -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
             -Djazzer.hooks=true -Djazzer.instrumentation_includes='org.tpmauth.**' \
-            -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time="$seconds" >"$log" 2>&1; then
+            -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1="$limit" "${extra[@]}" >"$log" 2>&1; then
         grep -E '^Done [0-9]+ runs' "$log" | tail -1 | sed 's/^/   /'
     else
         failed+=("$target")
@@ -71,4 +83,4 @@ if [ "${#failed[@]}" -gt 0 ]; then
     echo "fuzzing found problems in: ${failed[*]}"
     exit 1
 fi
-echo "fuzzed ${#targets[@]} target(s) for ${seconds}s each: no findings"
+echo "fuzzed ${#targets[@]} target(s), $budget each: no findings"
