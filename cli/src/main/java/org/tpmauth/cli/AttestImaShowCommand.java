@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.tpmauth.attestation.eventlog.EventLogFormatException;
 import org.tpmauth.attestation.ima.ImaEntry;
@@ -45,7 +47,7 @@ final class AttestImaShowCommand implements Callable<Integer> {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         PcrValues pcrs = log.replay(List.of(TpmAlg.SHA1, TpmAlg.SHA256));
-        List<ImaEntry> edited = log.inconsistent();
+        Set<ImaEntry> edited = new HashSet<>(log.inconsistent()); // looked up once per entry of a long log
         PrintWriter out = spec.commandLine().getOut();
         HexFormat hex = HexFormat.of();
         if (json) {
