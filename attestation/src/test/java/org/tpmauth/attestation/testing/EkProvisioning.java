@@ -11,17 +11,12 @@ import java.util.concurrent.TimeUnit;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.tpmauth.attestation.ek.EkCertificateIssuer;
 import org.tpmauth.attestation.ek.EkCertificateVerifier;
 import org.tpmauth.attestation.ek.EkTemplate;
 import org.tpmauth.attestation.ek.EndorsementKey;
 import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.commands.NvDefineSpace;
-import org.tpmauth.tss.commands.NvWrite;
 import org.tpmauth.tss.testing.SwtpmExtension;
-import org.tpmauth.tss.types.TpmAlg;
-import org.tpmauth.tss.types.TpmHandles;
-import org.tpmauth.tss.types.TpmaNv;
-import org.tpmauth.tss.types.TpmsNvPublic;
 
 /**
  * Manufactures a test's swtpm like a real TPM: {@code swtpm_setup --create-ek-cert} with swtpm's local
@@ -31,10 +26,6 @@ import org.tpmauth.tss.types.TpmsNvPublic;
  * authorization.
  */
 public final class EkProvisioning {
-    /** swtpm's NV attributes for EK certificates (ppwrite|writedefine|ppread|ownerread|authread|no_da|platformcreate). */
-    private static final int CERT_NV_ATTRIBUTES = TpmaNv.PPWRITE | TpmaNv.WRITEDEFINE | TpmaNv.PPREAD
-            | TpmaNv.OWNERREAD | TpmaNv.AUTHREAD | TpmaNv.NO_DA | TpmaNv.PLATFORMCREATE;
-
     private final Path caDir;
 
     private EkProvisioning(Path caDir) {
@@ -96,12 +87,7 @@ public final class EkProvisioning {
 
     /** Defines an EK-certificate index with platform authorization and writes {@code data}. */
     public static void writeNv(Tpm tpm, int index, byte[] data) {
-        tpm.execute(new NvDefineSpace(TpmHandles.RH_PLATFORM, new byte[0],
-                new TpmsNvPublic(index, TpmAlg.SHA256, CERT_NV_ATTRIBUTES, new byte[0], data.length)));
-        for (int off = 0; off < data.length; off += 512) {
-            int n = Math.min(512, data.length - off);
-            tpm.execute(new NvWrite(TpmHandles.RH_PLATFORM, index, java.util.Arrays.copyOfRange(data, off, off + n), off));
-        }
+        EkCertificateIssuer.writeNv(tpm, index, data);
     }
 
     private static byte[] encoded(X509Certificate c) {

@@ -7,23 +7,14 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.DERSet;
-import org.bouncycastle.asn1.DERUTF8String;
-import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
-import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.tpmauth.attestation.ek.EkCertificateIssuer;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -56,27 +47,7 @@ public record TestCa(PrivateKey key, X509Certificate certificate) {
      * version in a critical subjectAltName directoryName, EKU tcg-kp-EKCertificate.
      */
     public X509Certificate issueEk(PublicKey ekPublicKey, long serial, Date notBefore, Date notAfter) {
-        try {
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
-                    X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), BigInteger.valueOf(serial),
-                    notBefore, notAfter, new X500Name(new RDN[0]), ekPublicKey);
-            X500Name tpmIdentity = new X500Name(new RDN[] {new RDN(new AttributeTypeAndValue[] {
-                new AttributeTypeAndValue(new ASN1ObjectIdentifier("2.23.133.2.1"), new DERUTF8String("id:00001014")),
-                new AttributeTypeAndValue(new ASN1ObjectIdentifier("2.23.133.2.2"), new DERUTF8String("swtpm")),
-                new AttributeTypeAndValue(new ASN1ObjectIdentifier("2.23.133.2.3"), new DERUTF8String("id:20191023"))})});
-            b.addExtension(Extension.subjectAlternativeName, true,
-                    new GeneralNames(new GeneralName(GeneralName.directoryName, tpmIdentity)));
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(ekPublicKey instanceof RSAPublicKey
-                    ? KeyUsage.keyEncipherment : KeyUsage.keyAgreement));
-            b.addExtension(Extension.extendedKeyUsage, false,
-                    new ExtendedKeyUsage(KeyPurposeId.getInstance(new ASN1ObjectIdentifier("2.23.133.8.1"))));
-            // a critical TCG extension that no general-purpose validator knows
-            b.addExtension(new ASN1ObjectIdentifier("2.23.133.99.1"), true, new DERSet());
-            return sign(b, key);
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return EkCertificateIssuer.issue(ekPublicKey, certificate, key, serial, notBefore, notAfter, "swtpm");
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey signer) throws GeneralSecurityException {
