@@ -1,29 +1,39 @@
 package org.tpmauth.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.tpmauth.demo.CoreDemo;
-import org.tpmauth.tss.Tpm;
+import org.tpmauth.demo.DemoReport;
+import org.tpmauth.demo.StoryDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tpmauth demo}: the story, on the embedded TPM unless --tcti names another. */
+/** {@code tpmauth demo}: the whole story on two simulated machines, in this process. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Show what tpmauth does, step by step, on an in-process TPM (libtpms): a machine key born "
-            + "in the TPM, a CSR signed inside it, a certificate from a throwaway CA, a signature checked against "
-            + "that certificate, and the PCRs. Needs no root and no daemons."})
+        description = {"Show what tpmauth is for, step by step, with nothing to set up: two simulated machines, each "
+            + "with its own in-process TPM (libtpms), and a network in this process. A machine is born (EK "
+            + "certificate, a real boot log replayed into its PCRs), enrolls (quote and event log checked, "
+            + "credential activation, an 8-hour certificate for a TPM key), joins the network (EAP-TLS, a "
+            + "WireGuard key sealed to its boot state), then boots a different bootloader and each door closes "
+            + "with its reason, while a healthy machine still gets in. Exit code 0 only when every step behaved "
+            + "as the story says. Needs no root and no daemons.",
+            "The demo extends PCRs and defines NV indexes, so it never runs on a real TPM: --tcti is refused."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--state", paramLabel = "DIR",
-            description = "Keep the embedded TPM's state in DIR (default: a fresh temporary directory).")
+            description = "Keep the machines' TPM state and key files in DIR (default: a fresh temporary directory, "
+                    + "removed at the end).")
     Path state;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write the key, CSR and certificates here "
-            + "(default: a temporary directory).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write machine-a's files here: its TPM key file, "
+            + "certificate, the network and manufacturer CA certificates, the sealed WireGuard key (check them with "
+            + "openssl, e.g. openssl verify -CAfile DIR/network-ca.crt DIR/machine-a.crt).")
     Path out;
+
+    @Option(names = "--json", description = "Print the report as JSON on stdout (progress goes to stderr).")
+    boolean json;
 
     @Spec
     CommandSpec spec;
@@ -31,19 +41,45 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Main main = (Main) spec.root().userObject();
-        Path outDir = out != null ? out : Files.createTempDirectory("tpmauth-demo-");
-        String tcti = main.tcti;
-        if (tcti == null) {
-            Path dir = state != null ? state : Files.createTempDirectory("tpmauth-demo-tpm-");
-            tcti = "libtpms:" + dir;
-        } else if (state != null) {
-            throw new IllegalArgumentException("--state is for the embedded TPM; it cannot be combined with --tcti");
+        if (main.tcti != null) {
+            throw new IllegalArgumentException("the demo replays a boot log into the PCRs and writes EK certificates "
+                    + "to NV, so it runs only on its own in-process TPMs; drop --tcti (use --state DIR to keep them)");
         }
-        main.stdout.println("tpmauth demo: TPM 2.0 machine identity, step by step (TPM: " + tcti + ")");
-        List<CoreDemo.Step> steps;
-        try (Tpm tpm = Tpm.open(tcti)) {
-            steps = new CoreDemo(tpm, outDir, main.stdout).run();
+        Path dir = state != null ? Files.createDirectories(state) : Files.createTempDirectory("tpmauth-demo-");
+        PrintStream progress = json ? main.stderr : main.stdout;
+        progress.println("tpmauth demo: two simulated machines with in-process TPMs (libtpms) and a network, in this "
+                + "process; state in " + dir);
+        StoryDemo demo = new StoryDemo(dir, out, progress);
+        // Ctrl-C: power the running TPM off (its state saved, nothing open), then remove what the demo made
+        Thread cleanup = new Thread(() -> {
+            demo.stop();
+            if (state == null) {
+                deleteTree(dir);
+            }
+        }, "tpmauth demo cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        DemoReport report;
+        try {
+            report = demo.run();
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            cleanup.run();
         }
-        return steps.stream().allMatch(CoreDemo.Step::passed) ? 0 : 1;
+        if (json) {
+            main.stdout.print(report.toJson(StoryDemo.STEPS));
+        } else {
+            report.printTable(main.stdout, StoryDemo.STEPS);
+        }
+        return report.passed() && report.steps().size() == StoryDemo.STEPS ? 0 : 1;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("tpmauth demo: could not remove " + dir + ": " + e.getMessage());
+        }
     }
 }

@@ -4,92 +4,112 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tpmauth.tss.keys.Tss2KeyFile;
 
 /**
- * tpmauth demo on its default TPM, the in-process libtpms engine (one per process: the runs here
- * are sequential and each closes it), its files checked with plain openssl.
+ * tpmauth demo, the embedded story: every step's outcome from the JSON report (not its text), the kept
+ * state, the refusal to touch a real TPM, and Ctrl-C in the middle leaving nothing behind.
  */
 class DemoCliTest {
-    private static final List<String> FILES = List.of("machine-key.pem", "machine.csr", "machine.crt", "ca.crt",
-            "message.txt", "message.sig");
+    private static final int STEPS = 13;
 
     @TempDir
     Path dir;
 
     @Test
-    void demoPassesEveryStepAndWritesFilesOpensslAccepts() throws IOException {
-        Path out = dir.resolve("out");
-        Cli.Result r = Cli.tpmauth("demo", "--out", out.toString()).ok();
-        List<String> lines = r.outLines();
-        assertTrue(lines.get(0).startsWith("tpmauth demo: ") && lines.get(0).contains("libtpms:"), r::toString);
-        assertTrue(lines.contains("Result: 6 of 6 steps passed."), r::toString);
-        for (int step = 1; step <= 6; step++) {
-            String prefix = "[" + step + "] ";
-            int at = lines.stream().filter(l -> l.startsWith(prefix)).findFirst().map(lines::indexOf).orElse(-1);
-            assertTrue(at > 0, () -> "step " + prefix + "shown: " + r);
-            // a step may print details (the PCR values) before its verdict
-            String verdict = lines.subList(at + 1, lines.size()).stream().map(String::strip)
-                    .filter(l -> l.startsWith("PASS") || l.startsWith("FAIL")).findFirst().orElse("none");
-            assertTrue(verdict.startsWith("PASS"), () -> "step " + prefix + "passed: " + r);
+    void everyStepBehavesAsTheStorySays() throws Exception {
+        Cli.Result r = Cli.tpmauth("demo", "--json").succeeded(); // progress goes to stderr
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        assertTrue(report.get("passed").asBoolean(), r::toString);
+        JsonNode steps = report.get("steps");
+        assertEquals(STEPS, steps.size(), r::toString);
+        for (JsonNode step : steps) {
+            assertTrue(step.get("passed").asBoolean(), step::toString);
         }
-        assertFalse(r.out().contains("FAIL"), r::toString);
-
-        for (String name : FILES) {
-            assertTrue(Files.size(out.resolve(name)) > 0, name + " written");
+        // the doors that close after the bootloader changed say why, naming the event and the policy
+        assertTrue(find(steps, "Renewal refused").get("detail").asText().contains("EV_EFI_BOOT_SERVICES_APPLICATION"),
+                steps::toString);
+        assertTrue(find(steps, "stays sealed").get("detail").asText().contains("PolicyPCR"), steps::toString);
+        // an EAP-TLS authentication costs the machine one TPM signature (its CertificateVerify)
+        for (JsonNode step : steps) {
+            if (step.get("title").asText().contains("EAP-TLS")) {
+                assertEquals(1, step.get("tpm_signatures").asInt(), step::toString);
+            }
         }
-        Tss2KeyFile.read(out.resolve("machine-key.pem")); // a TSS2 key file, readable by the codec
-        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
-                Files.getPosixFilePermissions(out.resolve("machine-key.pem")), "the key file is for its owner only");
-
-        Cli.Result verify = Cli.tool(out, "openssl", "verify", "-CAfile", "ca.crt", "machine.crt").succeeded();
-        assertEquals("machine.crt: OK", verify.out().strip());
-        Cli.tool(out, "openssl", "req", "-in", "machine.csr", "-noout", "-verify").succeeded();
-
-        Path pub = out.resolve("machine-pub.pem");
-        Files.writeString(pub, Cli.tool(out, "openssl", "x509", "-in", "machine.crt", "-pubkey", "-noout")
-                .succeeded().out());
-        Cli.Result dgst = Cli.tool(out, "openssl", "dgst", "-sha256", "-verify", pub.toString(),
-                "-signature", "message.sig", "message.txt");
-        assertEquals("Verified OK", dgst.out().strip(), dgst::toString);
-
-        // the certificate carries the CSR's key, which is the TPM key's
-        String csrKey = Cli.tool(out, "openssl", "req", "-in", "machine.csr", "-pubkey", "-noout").succeeded().out();
-        assertEquals(Files.readString(pub), csrKey);
-
-        // the commands the demo tells the user to run work as printed
-        assertTrue(r.out().contains("openssl verify -CAfile " + out.resolve("ca.crt") + " " + out.resolve("machine.crt")),
-                r::toString);
+        assertTrue(report.get("keys").size() >= 3, () -> "where each key lives is reported: " + report.get("keys"));
+        assertTrue(report.get("seconds").asDouble() < 60, "the demo takes under a minute: " + report.get("seconds"));
     }
 
     @Test
-    void stateDirectoryKeepsTheTpmBetweenRuns() throws IOException {
+    void theStateDirectoryKeepsBothMachinesAndTheFilesCheckWithOpenssl() {
         Path state = dir.resolve("state");
-        Files.createDirectories(state);
-        Cli.Result first = Cli.tpmauth("demo", "--state", state.toString(), "--out", dir.resolve("one").toString()).ok();
-        assertTrue(first.out().contains("(TPM: libtpms:" + state + ")"), first::toString);
-        try (Stream<Path> files = Files.list(state)) {
-            assertTrue(files.findAny().isPresent(), "the TPM's state is kept in --state");
-        }
-        Cli.Result second = Cli.tpmauth("demo", "--state", state.toString(), "--out", dir.resolve("two").toString()).ok();
-        assertTrue(second.out().contains("Result: 6 of 6 steps passed."), second::toString);
-        // the same TPM (same seeds) under the same storage primary: the first run's key loads in the second TPM run
-        Cli.Result pub = Cli.tpmauthOn("libtpms:" + state, "key", "public", "--key",
-                dir.resolve("one").resolve("machine-key.pem").toString()).ok();
-        assertTrue(pub.out().startsWith("-----BEGIN PUBLIC KEY-----"), pub::toString);
+        Path out = dir.resolve("out");
+        Cli.Result r = Cli.tpmauth("demo", "--state", state.toString(), "--out", out.toString()).ok();
+        assertTrue(r.out().contains("Result: " + STEPS + " of " + STEPS + " steps behaved as the story says"), r::toString);
+        assertTrue(Files.isDirectory(state.resolve("machine-a").resolve("tpm")), "machine-a's TPM state is kept");
+        assertTrue(Files.isDirectory(state.resolve("machine-b").resolve("tpm")), "machine-b's TPM state is kept");
+        Cli.Result verify = Cli.tool(out, "openssl", "verify", "-CAfile", "network-ca.crt", "machine-a.crt").succeeded();
+        assertEquals("machine-a.crt: OK", verify.out().strip());
+        // the certificate carries machine-a's TPM key, which still loads in machine-a's kept TPM
+        Cli.Result pub = Cli.tpmauthOn("libtpms:" + state.resolve("machine-a").resolve("tpm"), "key", "public", "--key",
+                out.resolve("machine-a-key.pem").toString()).ok();
+        String certKey = Cli.tool(out, "openssl", "x509", "-in", "machine-a.crt", "-pubkey", "-noout").succeeded().out();
+        assertEquals(certKey.strip(), pub.out().strip());
     }
 
     @Test
-    void stateWithAnotherTctiIsRefused() {
-        String error = Cli.tpmauth("--tcti", "swtpm:host=127.0.0.1,port=2321", "demo", "--state",
-                dir.toString()).fails();
-        assertTrue(error.contains("--state") && error.contains("--tcti"), error);
+    void aRealTpmIsNeverUsed() {
+        String error = Cli.tpmauth("--tcti", "device:/dev/tpmrm0", "demo").fails();
+        assertTrue(error.contains("--tcti") && error.contains("PCRs"), error);
+    }
+
+    @Test
+    void ctrlCInTheMiddleLeavesNoTemporaryFiles() throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "org.tpmauth.cli.Main", "demo")
+                .redirectErrorStream(true).start();
+        Path state = null;
+        List<String> seen = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            Pattern where = Pattern.compile("state in (\\S+)$");
+            for (String line; (line = out.readLine()) != null; ) {
+                seen.add(line);
+                Matcher m = where.matcher(line);
+                if (m.find()) {
+                    state = Path.of(m.group(1));
+                }
+                if (line.startsWith("[4] ")) { // mid-story: machine-a's TPM is running
+                    new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+                    break;
+                }
+            }
+            out.transferTo(java.io.Writer.nullWriter());
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the demo ends on Ctrl-C");
+        assertTrue(state != null, () -> "the demo names its state directory: " + seen);
+        assertFalse(Files.exists(state), "the temporary state " + state + " is removed");
+        assertTrue(seen.stream().noneMatch(l -> l.startsWith("[13]")), "the demo was interrupted, not finished");
+    }
+
+    private static JsonNode find(JsonNode steps, String titlePart) {
+        for (JsonNode step : steps) {
+            if (step.get("title").asText().contains(titlePart)) {
+                return step;
+            }
+        }
+        throw new AssertionError("no step titled ..." + titlePart + "...: " + steps);
     }
 }

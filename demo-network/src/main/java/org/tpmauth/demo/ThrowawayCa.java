@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -24,10 +25,12 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.tpmauth.attestation.ek.EkCertificateIssuer;
 
 /**
- * A software CA that lives for one demo run: it issues a client certificate for a CSR whose
- * signature it has checked. The real, attestation-gated CA comes with the attestation service.
+ * A software CA that lives for one demo run: as a TPM manufacturer it issues EK certificates, as the
+ * network's CA client and server certificates (for a CSR whose signature it checked, or for a key whose
+ * possession was established otherwise).
  */
 public final class ThrowawayCa {
     private final KeyPair keyPair;
@@ -74,16 +77,25 @@ public final class ThrowawayCa {
         } catch (org.bouncycastle.pkcs.PKCSException e) {
             throw new GeneralSecurityException("the CSR's signature cannot be checked: " + e.getMessage(), e);
         }
+        return issue(csr.getSubject(), request.getPublicKey(), lifetime, KeyPurposeId.id_kp_clientAuth);
+    }
+
+    /**
+     * Issues a certificate for {@code key} (whose possession the caller has established otherwise, e.g.
+     * by a TPM2_Certify of the key), valid for {@code lifetime}, for {@code purpose} (client or server
+     * authentication).
+     */
+    public X509Certificate issue(X500Name subject, PublicKey key, Duration lifetime, KeyPurposeId purpose)
+            throws GeneralSecurityException, OperatorCreationException {
         Instant now = Instant.now();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                 X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), serial(),
-                Date.from(now.minusSeconds(60)), Date.from(now.plus(lifetime)), csr.getSubject(),
-                request.getPublicKey());
+                Date.from(now.minusSeconds(60)), Date.from(now.plus(lifetime)), subject, key);
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             ext.createAuthorityKeyIdentifier(certificate));
         } catch (java.io.IOException e) {
@@ -91,6 +103,13 @@ public final class ThrowawayCa {
         }
         return new JcaX509CertificateConverter().getCertificate(
                 builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())));
+    }
+
+    /** As a TPM manufacturer: an EK certificate (EK credential profile) for {@code ekPublicKey}. */
+    public X509Certificate issueEkCertificate(PublicKey ekPublicKey) {
+        Instant now = Instant.now();
+        return EkCertificateIssuer.issue(ekPublicKey, certificate, keyPair.getPrivate(), random.nextLong() & Long.MAX_VALUE | 1,
+                Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(3650))), "tpmauth demo TPM");
     }
 
     private BigInteger serial() {

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reading certificate chains from PEM files, and checking that a key belongs to its certificate. */
+/** Reading and writing certificate chains as PEM, and checking that a key belongs to its certificate. */
 public final class Certificates {
     private Certificates() {
     }
@@ -32,6 +32,21 @@ public final class Certificates {
         } catch (CertificateException e) {
             throw new IOException(file + " holds no readable X.509 certificate: " + e.getMessage(), e);
         }
+    }
+
+    /** The certificates as PEM blocks, in order. */
+    public static String toPem(X509Certificate... certificates) {
+        StringBuilder pem = new StringBuilder();
+        for (X509Certificate c : certificates) {
+            try {
+                pem.append("-----BEGIN CERTIFICATE-----\n")
+                        .append(java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded()))
+                        .append("\n-----END CERTIFICATE-----\n");
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalArgumentException("the certificate cannot be encoded: " + e.getMessage(), e);
+            }
+        }
+        return pem.toString();
     }
 
     /**

@@ -5,9 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -18,6 +16,8 @@ import org.bouncycastle.asn1.x500.X500Name;
  * {@code localId} with {@code certificate}, whose private key charon reaches through {@code route}. It asks
  * the gateway for a virtual IP (its address inside the tunnel), as road warriors do.
  */
+import org.tpmauth.tls.Certificates;
+
 public record SwanctlClientConfig(X509Certificate certificate, List<X509Certificate> cas, String remote,
         String remoteId, String localId, List<ChildSa> children, KeyRoute route) {
     public static final String CONNECTION = "tpmauth";
@@ -67,21 +67,11 @@ public record SwanctlClientConfig(X509Certificate certificate, List<X509Certific
     public void writeTo(Path dir) throws IOException {
         Files.createDirectories(dir.resolve("x509"));
         Files.createDirectories(dir.resolve("x509ca"));
-        Files.writeString(dir.resolve("x509").resolve(CERT_FILE), pem(certificate));
+        Files.writeString(dir.resolve("x509").resolve(CERT_FILE), Certificates.toPem(certificate));
         for (int i = 0; i < cas.size(); i++) {
-            Files.writeString(dir.resolve("x509ca").resolve("tpmauth-ca" + (i == 0 ? "" : "-" + i) + ".pem"), pem(cas.get(i)));
+            Files.writeString(dir.resolve("x509ca").resolve("tpmauth-ca" + (i == 0 ? "" : "-" + i) + ".pem"), Certificates.toPem(cas.get(i)));
         }
         Files.writeString(dir.resolve("swanctl.conf"), swanctlConf());
         Files.writeString(dir.resolve(CHARON_SETTINGS), route.charonSettings());
-    }
-
-    private static String pem(X509Certificate certificate) {
-        try {
-            return "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n";
-        } catch (CertificateEncodingException e) {
-            throw new IllegalArgumentException("the certificate cannot be encoded: " + e.getMessage(), e);
-        }
     }
 }
