@@ -30,6 +30,8 @@ public final class Main implements Runnable {
 
     /** Where commands that write a stream (the demo) print; the CommandLine's writers wrap it. */
     PrintStream stdout = System.out;
+    /** Where such commands print progress when stdout carries a machine-readable report (demo --json). */
+    PrintStream stderr = System.err;
 
     @Override
     public void run() {
@@ -49,6 +51,7 @@ public final class Main implements Runnable {
     public static int run(PrintStream out, PrintStream err, String... args) {
         Main main = new Main();
         main.stdout = out;
+        main.stderr = err;
         CommandLine cl = new CommandLine(main);
         // println flushes; what is printed without a newline (key public's PEM) is flushed at the end
         PrintWriter outWriter = new PrintWriter(out, true);

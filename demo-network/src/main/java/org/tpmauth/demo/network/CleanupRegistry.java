@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,7 +20,11 @@ public final class CleanupRegistry implements AutoCloseable {
     private final Deque<Entry> entries = new ArrayDeque<>();
     private final PrintStream log;
     private final List<String> failures = new ArrayList<>();
+    /** Held while undoing, so that two closers do not interleave. */
+    private final Object undoing = new Object();
     private boolean closed;
+    /** Counted down when a thread other than the hook closes the registry: the demo is done. */
+    private final CountDownLatch workerClosed = new CountDownLatch(1);
     private Thread hook;
 
     /** @param log where a failed undo is reported */
@@ -40,15 +45,17 @@ public final class CleanupRegistry implements AutoCloseable {
     }
 
     /**
-     * Undoes everything also when the JVM is stopped (Ctrl-C, SIGTERM): the hook undoes what is registered, waits
-     * up to {@code grace} seconds for {@code worker} (the demo thread) to give up, and undoes what it registered
-     * meanwhile.
+     * Undoes everything also when the JVM is stopped (Ctrl-C, SIGTERM): the hook undoes what is registered,
+     * interrupts {@code worker} (the demo thread), waits up to {@code grace} seconds for it to reach its own
+     * {@link #close()}, and undoes what it registered meanwhile. (Joining the worker would not do: it ends in
+     * System.exit, which blocks while hooks run.)
      */
     public synchronized void installShutdownHook(Thread worker, long grace) {
         hook = new Thread(() -> {
             close();
+            worker.interrupt();
             try {
-                worker.join(TimeUnit.SECONDS.toMillis(grace));
+                workerClosed.await(grace, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -67,21 +74,29 @@ public final class CleanupRegistry implements AutoCloseable {
         return List.copyOf(failures);
     }
 
-    /** Undoes everything registered so far, last first. Safe to call more than once. */
+    /**
+     * Undoes everything registered so far, last first. Safe to call more than once, and from two threads (the
+     * demo's and the shutdown hook): the second waits until the first is through, so the order holds.
+     */
     @Override
     public void close() {
-        while (true) {
-            Entry next;
-            synchronized (this) {
-                closed = true;
-                next = entries.poll();
+        synchronized (undoing) {
+            while (true) {
+                Entry next;
+                synchronized (this) {
+                    closed = true;
+                    next = entries.poll();
+                }
+                if (next == null) {
+                    break;
+                }
+                undo(next);
             }
-            if (next == null) {
-                break;
-            }
-            undo(next);
         }
         synchronized (this) {
+            if (Thread.currentThread() != hook) {
+                workerClosed.countDown();
+            }
             if (hook != null && Thread.currentThread() != hook) {
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
