@@ -81,7 +81,8 @@ class NetworkDemoCliTest {
             assertTrue(programs.size() >= 2 && namespaces.size() == 3, () -> programs + " " + namespaces + "\n"
                     + demo.log());
             NetNamespace.run("kill", "-INT", String.valueOf(jvm.pid()));
-            assertTrue(demo.process().waitFor(30, TimeUnit.SECONDS), () -> "still running after SIGINT:\n" + demo.log());
+            assertTrue(demo.process().waitFor(30, TimeUnit.SECONDS),
+                    () -> "still running after SIGINT:\n" + demo.log());
             assertEquals(130, demo.process().exitValue(), demo.log()); // the JVM's status after SIGINT
             List<ProcessHandle> alive = programs.stream().filter(ProcessHandle::isAlive).toList();
             assertTrue(alive.isEmpty(), () -> "still running: " + alive.stream().map(p -> p.pid() + " "

@@ -21,7 +21,8 @@ public final class Mosquitto extends LoggedProcess {
 
     private Mosquitto(Path dir, List<String> prefix, String address, int port, Path ca, Path cert, Path key)
             throws Exception {
-        super(dir, command(prefix, config(dir, address, port, ca, cert, key)), "Opening ipv4 listen socket on port " + port);
+        super(dir, command(prefix, config(dir, address, port, ca, cert, key)),
+                "Opening ipv4 listen socket on port " + port);
         this.port = port;
     }
 

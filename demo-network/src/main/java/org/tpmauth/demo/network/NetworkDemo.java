@@ -40,6 +40,7 @@ import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.commands.PcrExtend;
 import org.tpmauth.tss.keys.KeyAlgorithm;
+import org.tpmauth.tss.transport.TpmTransportException;
 import org.tpmauth.tss.keys.Sealing;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
@@ -96,8 +97,6 @@ public final class NetworkDemo {
     }
 
     private final Tpm tpm;
-    private final String tpmName;
-    private final SignatureCounter counter;
     private final CleanupRegistry cleanup;
     private final Path work;
     private final PrintStream out;
@@ -123,10 +122,8 @@ public final class NetworkDemo {
     private Tss2KeyFile sealedWgKey;
     private String wgDevice;
 
-    NetworkDemo(Tpm tpm, String tpmName, SignatureCounter counter, CleanupRegistry cleanup, Path work, PrintStream out) {
+    NetworkDemo(Tpm tpm, SignatureCounter counter, CleanupRegistry cleanup, Path work, PrintStream out) {
         this.tpm = tpm;
-        this.tpmName = tpmName;
-        this.counter = counter;
         this.cleanup = cleanup;
         this.work = work;
         this.out = out;
@@ -150,7 +147,7 @@ public final class NetworkDemo {
             Tpm tpm = cleanup.register("the TPM", new Tpm(counter, true));
             out.println("tpmauth demo --network: one device, one TPM key, real programs in network namespaces (TPM: "
                     + config + ")");
-            NetworkDemo demo = new NetworkDemo(tpm, config, counter, cleanup, work, out);
+            NetworkDemo demo = new NetworkDemo(tpm, counter, cleanup, work, out);
             boolean completed = demo.story();
             demo.finish(completed);
             List<Steps.Result> results = demo.steps.results();
@@ -242,7 +239,8 @@ public final class NetworkDemo {
         machineCa = new ThrowawayCa("tpmauth demo machine CA");
         machineCaPem = TestPki.writePem(work.resolve("machine-ca.pem"), machineCa.certificate());
 
-        keys = cleanup.register("TPM key cache", new TpmKeys(tpm));
+        keys = new TpmKeys(tpm);
+        cleanup.register("TPM key cache", this::flushKeys);
         Path keystore = Files.createDirectory(work.resolve("keystore"));
         String cn = "device-" + id;
         machineKey = keys.load(createKey(keystore, MACHINE_ALIAS), new byte[0]);
@@ -265,6 +263,14 @@ public final class NetworkDemo {
                 + "' serves it at " + token.socket().getFileName();
     }
 
+    private void flushKeys() {
+        try {
+            keys.close();
+        } catch (TpmTransportException e) {
+            // at Ctrl-C libtpms closes itself (its own shutdown hook), and its loaded objects go with it
+        }
+    }
+
     private Tss2KeyFile createKey(Path keystore, String alias) throws IOException {
         Tss2KeyFile file = keys.create(KeyAlgorithm.EC_P256, new byte[0], TpmHandles.RH_OWNER);
         file.writePem(keystore.resolve(alias + ".key.pem"));
@@ -282,8 +288,8 @@ public final class NetworkDemo {
             supplicant.awaitLog("EAPOL: Supplicant port status: Authorized", READY);
             hostapd.awaitAuthorized();
             double ms = (System.nanoTime() - start) / 1e6;
-            return String.format("port %s authorized %.0f ms after wpa_supplicant started; FreeRADIUS: %s", Topology.PORT_IF,
-                    ms, lastLine(radius.log(), "Login OK"));
+            return String.format("port %s authorized %.0f ms after wpa_supplicant started; FreeRADIUS: %s",
+                    Topology.PORT_IF, ms, lastLine(radius.log(), "Login OK"));
         }
     }
 

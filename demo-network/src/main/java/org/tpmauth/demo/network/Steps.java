@@ -14,8 +14,8 @@ final class Steps {
      * One step's outcome: {@code name} is its short name (the table's), {@code keyLocation} says where the key
      * it used lives.
      */
-    record Result(int number, String name, String title, boolean passed, double millis, long tpmSignatures, String detail,
-            String keyLocation) {
+    record Result(int number, String name, String title, boolean passed, double millis, long tpmSignatures,
+            String detail, String keyLocation) {
     }
 
     /** A step's work; returns the detail line (what happened, with the real numbers). */
@@ -50,18 +50,22 @@ final class Steps {
         long signed = signatures.getAsLong();
         try {
             String detail = action.run();
-            results.add(new Result(number, name, title, true, millisSince(start), signatures.getAsLong() - signed, detail,
-                    keyLocation));
-            out.printf("    PASS  %8.1f ms  %s%n", results.get(results.size() - 1).millis(), detail);
+            record(number, name, title, true, start, signed, detail, keyLocation);
         } catch (Exception e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            results.add(new Result(number, name, title, false, millisSince(start), signatures.getAsLong() - signed, reason,
-                    keyLocation));
-            out.printf("    FAIL  %8.1f ms  %s%n", results.get(results.size() - 1).millis(), reason);
+            record(number, name, title, false, start, signed, reason, keyLocation);
             throw new StepFailedException(title, e);
         } finally {
             out.flush();
         }
+    }
+
+    private void record(int number, String name, String title, boolean passed, long start, long signedBefore,
+            String detail, String keyLocation) {
+        Result r = new Result(number, name, title, passed, millisSince(start), signatures.getAsLong() - signedBefore,
+                detail, keyLocation);
+        results.add(r);
+        out.printf("    %s  %8.1f ms  %s%n", passed ? "PASS" : "FAIL", r.millis(), detail);
     }
 
     List<Result> results() {

@@ -2,6 +2,7 @@ package org.tpmauth.demo.network;
 
 import java.io.IOException;
 import org.tpmauth.tls.testing.NetNamespace;
+import org.tpmauth.tls.testing.VethPair;
 
 /**
  * The demo's network: three namespaces, a device, a switch and a server. The device's {@code eth0} is
@@ -37,11 +38,9 @@ record Topology(String device, String sw, String server) {
 
     private static void veth(String nsA, String ifA, String addrA, String nsB, String ifB, String addrB)
             throws IOException {
-        NetNamespace.run("ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
+        VethPair.connect(nsA, ifA, nsB, ifB);
         NetNamespace.run("ip", "-n", nsA, "addr", "add", addrA + "/24", "dev", ifA);
         NetNamespace.run("ip", "-n", nsB, "addr", "add", addrB + "/24", "dev", ifB);
-        NetNamespace.run("ip", "-n", nsA, "link", "set", ifA, "up");
-        NetNamespace.run("ip", "-n", nsB, "link", "set", ifB, "up");
     }
 
     /** Whether {@code address} answers one ping from namespace {@code ns} within {@code seconds}. */
