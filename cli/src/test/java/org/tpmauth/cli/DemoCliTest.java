@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +86,23 @@ class DemoCliTest {
         Cli.Result pub = Cli.tpmauthOn("libtpms:" + state, "key", "public", "--key",
                 dir.resolve("one").resolve("machine-key.pem").toString()).ok();
         assertTrue(pub.out().startsWith("-----BEGIN PUBLIC KEY-----"), pub::toString);
+    }
+
+    @Test
+    void jsonPutsTheReportOnStdoutAndTheStepsOnStderr() throws IOException {
+        Cli.Result r = Cli.tpmauth("demo", "--json", "--out", dir.resolve("json").toString());
+        assertEquals(0, r.code(), r::toString);
+        JsonNode report = new ObjectMapper().readTree(r.out());
+        assertTrue(report.get("passed").asBoolean(), r::toString);
+        assertEquals(6, report.get("steps").size(), r::toString);
+        report.get("steps").forEach(step -> assertTrue(step.get("passed").asBoolean(), step::toString));
+        assertTrue(r.err().contains("[6] ") && r.err().contains("Result: 6 of 6 steps passed."), r::toString);
+    }
+
+    @Test
+    void networkDemoOptionsAreItsOwn() {
+        String error = Cli.tpmauth("demo", "--network", "--state", dir.toString()).fails();
+        assertTrue(error.contains("--state and --out are for the embedded demo"), error);
     }
 
     @Test

@@ -107,7 +107,6 @@ public final class NetworkDemo {
     // what the steps hand on to each other
     private Topology net;
     private TestPki networkPki;
-    private ThrowawayCa machineCa;
     private Path networkCaPem;
     private Path machineCaPem;
     private Path serverCert;
@@ -186,9 +185,6 @@ public final class NetworkDemo {
             return true;
         } catch (Steps.StepFailedException e) {
             return false;
-        } catch (CleanupRegistry.CancelledException e) {
-            out.println("stopped: " + e.getMessage());
-            return false;
         }
     }
 
@@ -236,7 +232,7 @@ public final class NetworkDemo {
         var serverPair = TestPki.ecKey();
         serverCert = TestPki.writePem(work.resolve("server.pem"), networkPki.issue(serverPair.getPublic(), "server"));
         serverKey = TestPki.writePem(work.resolve("server.key"), serverPair.getPrivate());
-        machineCa = new ThrowawayCa("tpmauth demo machine CA");
+        ThrowawayCa machineCa = new ThrowawayCa("tpmauth demo machine CA");
         machineCaPem = TestPki.writePem(work.resolve("machine-ca.pem"), machineCa.certificate());
 
         keys = new TpmKeys(tpm);
