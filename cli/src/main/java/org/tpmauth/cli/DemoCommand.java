@@ -1,11 +1,16 @@
 package org.tpmauth.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.demo.DemoReport;
 import org.tpmauth.demo.StoryDemo;
+import org.tpmauth.demo.network.NetworkDemo;
+import org.tpmauth.demo.network.Requirements;
+import org.tpmauth.tss.transport.LibtpmsTcti;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,7 +25,12 @@ import picocli.CommandLine.Spec;
             + "WireGuard key sealed to its boot state), then boots a different bootloader and each door closes "
             + "with its reason, while a healthy machine still gets in. Exit code 0 only when every step behaved "
             + "as the story says. Needs no root and no daemons.",
-            "The demo extends PCRs and defines NV indexes, so it never runs on a real TPM: --tcti is refused."})
+            "The demo extends PCRs and defines NV indexes, so it never runs on a real TPM: --tcti is refused.",
+            "With --network (as root): a machine key on real programs in network namespaces for a device, a "
+            + "switch and a server: 802.1X (wpa_supplicant, hostapd driver=wired, FreeRADIUS) through the PKCS#11 "
+            + "token, OpenVPN through the management interface, strongSwan, a sealed WireGuard key with "
+            + "wireguard-go, MQTT to mosquitto; a foreign key refused and a PCR change keeping the WireGuard key "
+            + "sealed. Every program and namespace is removed at the end, also on Ctrl-C."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--state", paramLabel = "DIR",
             description = "Keep the machines' TPM state and key files in DIR (default: a fresh temporary directory, "
@@ -32,6 +42,10 @@ final class DemoCommand implements Callable<Integer> {
             + "openssl, e.g. openssl verify -CAfile DIR/network-ca.crt DIR/machine-a.crt).")
     Path out;
 
+    @Option(names = "--network", description = "Run the story on real programs in network namespaces (needs root "
+            + "and the peer programs: " + Requirements.INSTALL + ").")
+    boolean network;
+
     @Option(names = "--json", description = "Print the report as JSON on stdout (progress goes to stderr).")
     boolean json;
 
@@ -41,20 +55,29 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Main main = (Main) spec.root().userObject();
+        PrintStream progress = json ? main.stderr : main.stdout;
+        if (network) {
+            return network(main, progress);
+        }
         if (main.tcti != null) {
             throw new IllegalArgumentException("the demo replays a boot log into the PCRs and writes EK certificates "
                     + "to NV, so it runs only on its own in-process TPMs; drop --tcti (use --state DIR to keep them)");
         }
         Path dir = state != null ? Files.createDirectories(state) : Files.createTempDirectory("tpmauth-demo-");
-        PrintStream progress = json ? main.stderr : main.stdout;
         progress.println("tpmauth demo: two simulated machines with in-process TPMs (libtpms) and a network, in this "
                 + "process; state in " + dir);
         StoryDemo demo = new StoryDemo(dir, out, progress);
         // Ctrl-C: power the running TPM off (its state saved, nothing open), then remove what the demo made
         Thread cleanup = new Thread(() -> {
-            demo.stop();
-            if (state == null) {
-                deleteTree(dir);
+            try {
+                demo.stop();
+            } catch (RuntimeException e) {
+                // the TPM may be gone already (libtpms' own hook closes it); what matters is that it is closed
+            } finally {
+                LibtpmsTcti.closeAtExit();
+                if (state == null) {
+                    deleteTree(dir);
+                }
             }
         }, "tpmauth demo cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -62,8 +85,12 @@ final class DemoCommand implements Callable<Integer> {
         try {
             report = demo.run();
         } finally {
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-            cleanup.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+                cleanup.run();
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook does it
+            }
         }
         if (json) {
             main.stdout.print(report.toJson(StoryDemo.STEPS));
@@ -71,6 +98,27 @@ final class DemoCommand implements Callable<Integer> {
             report.printTable(main.stdout, StoryDemo.STEPS);
         }
         return report.passed() && report.steps().size() == StoryDemo.STEPS ? 0 : 1;
+    }
+
+    private int network(Main main, PrintStream progress) throws Exception {
+        if (state != null || out != null) {
+            throw new IllegalArgumentException("--state and --out are for the embedded demo, not --network");
+        }
+        if (!Requirements.isRoot()) {
+            throw new IllegalStateException("the network demo creates network namespaces: run it as root "
+                    + "(sudo ./tpmauth demo --network)");
+        }
+        List<String> missing = Requirements.missing();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("the network demo needs " + String.join(", ", missing)
+                    + "; install them with: " + Requirements.INSTALL);
+        }
+        NetworkDemo.Report report = NetworkDemo.run(main.tcti, progress);
+        if (json) {
+            main.stdout.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            main.stdout.flush();
+        }
+        return report.passed() ? 0 : 1;
     }
 
     private static void deleteTree(Path dir) {

@@ -1,6 +1,5 @@
 package org.tpmauth.cli;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -11,7 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.tpmauth.tls.testing.Charon;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.testing.Tools;
 
@@ -30,7 +29,7 @@ final class StrongswanLab implements AutoCloseable {
     final Path dir;
     final String gatewayNs;
     final String clientNs;
-    private final List<Process> daemons = new ArrayList<>();
+    private final List<Charon> daemons = new ArrayList<>();
 
     private StrongswanLab(Path dir) {
         this.dir = dir;
@@ -112,40 +111,8 @@ final class StrongswanLab implements AutoCloseable {
 
     private void gateway() throws Exception {
         Path gw = dir.resolve("gw");
-        for (String sub : new String[] {"x509", "x509ca", "private"}) {
-            Files.createDirectories(gw.resolve("swanctl").resolve(sub));
-        }
-        Files.copy(dir.resolve("gateway.pem"), gw.resolve("swanctl/x509/gateway.pem"));
-        Files.copy(dir.resolve("gateway.key"), gw.resolve("swanctl/private/gateway.pem"));
-        Files.copy(dir.resolve("ca.pem"), gw.resolve("swanctl/x509ca/ca.pem"));
-        Files.writeString(gw.resolve("swanctl/swanctl.conf"), """
-                connections {
-                  rw {
-                    version = 2
-                    local_addrs = %s
-                    pools = rw
-                    local {
-                      auth = pubkey
-                      certs = gateway.pem
-                      id = "CN=gateway"
-                    }
-                    remote {
-                      auth = pubkey
-                      cacerts = ca.pem
-                    }
-                    children {
-                      net {
-                        local_ts = %s/32
-                      }
-                    }
-                  }
-                }
-                pools {
-                  rw {
-                    addrs = 10.232.10.0/24
-                  }
-                }
-                """.formatted(GW_ADDR, INNER));
+        Charon.writeGatewayConfig(gw.resolve("swanctl"), dir.resolve("gateway.pem"), dir.resolve("gateway.key"),
+                dir.resolve("ca.pem"), GW_ADDR, "CN=gateway", INNER + "/32", "10.232.10.0/24");
         startCharon(gatewayNs, gw, "", "", Map.of());
         swanctl(gatewayNs, gw, "--load-all", "--noprompt").succeeded();
     }
@@ -182,47 +149,12 @@ final class StrongswanLab implements AutoCloseable {
     /** charon-systemd in {@code ns} with its own strongswan.conf, vici socket and log file in {@code home}. */
     private void startCharon(String ns, Path home, String plugins, String settings, Map<String, String> env)
             throws Exception {
-        Path socket = home.resolve("charon.vici");
-        Files.createDirectories(home.resolve("swanctl"));
-        Files.writeString(home.resolve("strongswan.conf"), """
-                charon {
-                  load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints revocation kdf kernel-libipsec kernel-netlink socket-default vici%s
-                  filelog {
-                    log {
-                      path = %s
-                      default = 1
-                      ike = 2
-                      flush_line = yes
-                    }
-                  }
-                  plugins {
-                    vici {
-                      socket = unix://%s
-                    }
-                  }
-                }
-                swanctl {
-                  socket = unix://%s
-                }
-                %s""".formatted(plugins, home.resolve("charon.log"), socket, socket, settings));
-        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, "/usr/sbin/charon-systemd")
-                .redirectErrorStream(true).redirectOutput(home.resolve("charon.out").toFile());
-        pb.environment().put("STRONGSWAN_CONF", home.resolve("strongswan.conf").toString());
-        pb.environment().putAll(env);
-        Process charon = pb.start();
-        daemons.add(charon);
-        for (int i = 0; i < 200 && !Files.exists(socket); i++) {
-            assertTrue(charon.isAlive(), () -> "charon exited: " + read(home.resolve("charon.out")));
-            Thread.sleep(25);
-        }
-        assertTrue(Files.exists(socket), () -> "charon did not open its vici socket: " + read(home.resolve("charon.log")));
+        daemons.add(Charon.start(ns, home, plugins, settings, env));
     }
 
-    private static Cli.Result swanctl(String ns, Path home, String... args) {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env",
-                "STRONGSWAN_CONF=" + home.resolve("strongswan.conf"), "SWANCTL_DIR=" + home.resolve("swanctl"), "swanctl"));
-        command.addAll(List.of(args));
-        return Cli.tool(home, command.toArray(String[]::new));
+    private Cli.Result swanctl(String ns, Path home, String... args) {
+        Charon charon = daemons.stream().filter(c -> c.netns.equals(ns)).findFirst().orElseThrow();
+        return Cli.tool(home, charon.swanctl(args).toArray(String[]::new));
     }
 
     private static String read(Path file) {
@@ -239,13 +171,8 @@ final class StrongswanLab implements AutoCloseable {
 
     /** Stops the charons and removes the namespaces (always, also after a failed start). */
     @Override
-    public void close() throws InterruptedException {
-        for (Process p : daemons) {
-            p.destroy();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+    public void close() {
+        daemons.forEach(Charon::close);
         for (String ns : new String[] {gatewayNs, clientNs}) {
             Cli.tool(Path.of("/"), "ip", "netns", "del", ns);
         }

@@ -8,15 +8,15 @@ import org.tpmauth.tss.types.TpmCc;
  * A transport that counts the signatures the TPM made: successful Sign, Quote and Certify commands (a
  * command the resource manager resends after making room counts once).
  */
-final class SignatureCounter implements Tcti {
+public final class SignatureCounter implements Tcti {
     private final Tcti inner;
     private final AtomicLong signatures = new AtomicLong();
 
-    SignatureCounter(Tcti inner) {
+    public SignatureCounter(Tcti inner) {
         this.inner = inner;
     }
 
-    long signatures() {
+    public long signatures() {
         return signatures.get();
     }
 

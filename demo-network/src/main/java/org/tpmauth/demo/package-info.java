@@ -1,4 +1,5 @@
 /**
- * The whole tpmauth story on one machine. The core demo lives in the cli module until this module grows.
+ * The whole tpmauth story on one machine: the embedded core demo here, the same story on real programs in
+ * network namespaces in {@link org.tpmauth.demo.network}.
  */
 package org.tpmauth.demo;

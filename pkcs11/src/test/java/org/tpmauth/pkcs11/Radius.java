@@ -42,16 +42,11 @@ final class Radius implements AutoCloseable {
 
     /** The network block lines that take the client certificate and key from tpmauth's token. */
     static String tokenCredentials(String alias) {
-        return "client_cert=\"pkcs11:token=tpmauth;object=" + alias + ";type=cert\"\n"
-                + "private_key=\"pkcs11:token=tpmauth;object=" + alias + ";type=private\"\n";
+        return WpaSupplicant.pkcs11Credentials("tpmauth", alias);
     }
 
-    /**
-     * The global lines of a config whose key is in the token: libp11's engine loaded by path (only then
-     * does wpa_supplicant pass pkcs11_module_path on) and p11-kit's client module.
-     */
-    static final String TOKEN_GLOBALS = "pkcs11_engine_path=/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so\n"
-            + "pkcs11_module_path=" + Programs.CLIENT_MODULE + "\n";
+    /** The global lines of a config whose key is in the token, through p11-kit's client module. */
+    static final String TOKEN_GLOBALS = WpaSupplicant.pkcs11Globals(Programs.CLIENT_MODULE);
 
     @Override
     public void close() {

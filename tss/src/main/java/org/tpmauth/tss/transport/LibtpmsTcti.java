@@ -120,7 +120,12 @@ public final class LibtpmsTcti implements Tcti {
         }
     }
 
-    private static void closeAtExit() {
+    /**
+     * Closes the engine this process has open, if any, waiting a few seconds at most for a command
+     * running on another thread. When it returns, libtpms writes nothing more to its state directory
+     * (for shutdown hooks that remove it; the JVM runs hooks in no order).
+     */
+    public static void closeAtExit() {
         try {
             // a command still running on another thread gets a few seconds; exit must not hang
             if (LOCK.tryLock(5, TimeUnit.SECONDS)) {

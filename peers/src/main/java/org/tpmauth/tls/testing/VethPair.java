@@ -31,15 +31,19 @@ public final class VethPair implements AutoCloseable {
             throw e;
         }
         try {
-            NetNamespace.run("ip", "link", "add", A_IF, "netns", pair.a, "type", "veth", "peer", "name", B_IF, "netns",
-                    pair.b);
-            NetNamespace.run("ip", "-n", pair.a, "link", "set", A_IF, "up");
-            NetNamespace.run("ip", "-n", pair.b, "link", "set", B_IF, "up");
+            connect(pair.a, A_IF, pair.b, B_IF);
         } catch (IOException e) {
             pair.close();
             throw e;
         }
         return pair;
+    }
+
+    /** Joins namespaces {@code nsA} and {@code nsB} by a veth pair, {@code ifA} in the first, {@code ifB} in the second. */
+    public static void connect(String nsA, String ifA, String nsB, String ifB) throws IOException {
+        NetNamespace.run("ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
+        NetNamespace.run("ip", "-n", nsA, "link", "set", ifA, "up");
+        NetNamespace.run("ip", "-n", nsB, "link", "set", ifB, "up");
     }
 
     @Override

@@ -44,13 +44,22 @@ public final class FreeRadius implements AutoCloseable {
     /** The same inside network namespace {@code netns} (its own 127.0.0.1), when not null. */
     public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, String netns)
             throws Exception {
+        return start(caPem, serverChainPem, serverKeyPem, fragmentSize, netns, "127.0.0.1", "127.0.0.1");
+    }
+
+    /**
+     * The same listening on {@code listenAddress} (an address of {@code netns}, or of this machine when null),
+     * serving the RADIUS client (an authenticator) at {@code clientAddress}.
+     */
+    public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, String netns,
+            String listenAddress, String clientAddress) throws Exception {
         Path dir = Files.createTempDirectory("tpmauth-freeradius");
         Files.createDirectories(dir.resolve("run"));
         Files.createDirectories(dir.resolve("log"));
         int port = LoggedProcess.freeUdpPort();
         String secret = "radius-test-secret";
         Files.writeString(dir.resolve("radiusd.conf"), config(dir, port, secret, caPem, serverChainPem, serverKeyPem,
-                fragmentSize), StandardCharsets.UTF_8);
+                fragmentSize, listenAddress, clientAddress), StandardCharsets.UTF_8);
         List<String> command = List.of("freeradius", "-X", "-d", dir.toString());
         LoggedProcess process = new LoggedProcess(netns == null ? command
                 : NetNamespace.inNamespace(netns, command.toArray(String[]::new)), dir.resolve("radiusd.log"), dir);
@@ -64,12 +73,18 @@ public final class FreeRadius implements AutoCloseable {
         return server;
     }
 
+    /** The server's process id. */
+    public long pid() {
+        return process.process().pid();
+    }
+
     /** The server's debug log so far. */
     public String log() {
         return process.log();
     }
 
-    private static String config(Path dir, int port, String secret, Path ca, Path cert, Path key, int fragmentSize) {
+    private static String config(Path dir, int port, String secret, Path ca, Path cert, Path key, int fragmentSize,
+            String listenAddress, String clientAddress) {
         return """
                 prefix = /usr
                 exec_prefix = /usr
@@ -105,7 +120,7 @@ public final class FreeRadius implements AutoCloseable {
                 	max_spare_servers = 8
                 }
                 client local {
-                	ipaddr = 127.0.0.1
+                	ipaddr = %9$s
                 	secret = %3$s
                 }
                 modules {
@@ -130,7 +145,7 @@ public final class FreeRadius implements AutoCloseable {
                 server default {
                 	listen {
                 		type = auth
-                		ipaddr = 127.0.0.1
+                		ipaddr = %8$s
                 		port = %2$d
                 	}
                 	authorize {
@@ -142,7 +157,7 @@ public final class FreeRadius implements AutoCloseable {
                 		eap
                 	}
                 }
-                """.formatted(dir, port, secret, ca, cert, key, fragmentSize);
+                """.formatted(dir, port, secret, ca, cert, key, fragmentSize, listenAddress, clientAddress);
     }
 
     @Override

@@ -42,6 +42,24 @@ public final class WpaSupplicant {
     }
 
     /**
+     * The network block lines that take the client certificate and key {@code alias} from PKCS#11 token
+     * {@code token} (tpmauth's, through p11-kit).
+     */
+    public static String pkcs11Credentials(String token, String alias) {
+        return "client_cert=\"pkcs11:token=" + token + ";object=" + alias + ";type=cert\"\n"
+                + "private_key=\"pkcs11:token=" + token + ";object=" + alias + ";type=private\"\n";
+    }
+
+    /**
+     * The global lines of a config whose key is in a PKCS#11 token: libp11's engine loaded by path (only then
+     * does wpa_supplicant pass pkcs11_module_path on) and the module, e.g. p11-kit's client module.
+     */
+    public static String pkcs11Globals(String modulePath) {
+        return "pkcs11_engine_path=/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so\n"
+                + "pkcs11_module_path=" + modulePath + "\n";
+    }
+
+    /**
      * Starts wpa_supplicant with {@code conf} (its globals should say {@code ap_scan=0}) on {@code iface}
      * in {@code netns}, with {@code env} added to its environment and its debug log in {@code log}.
      */

@@ -1,12 +1,10 @@
 package org.tpmauth.tls.testing;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.tpmauth.tss.testing.Tools;
 
 /** A network namespace made for a test, its loopback up; closing deletes it (and the interfaces in it). */
 public final class NetNamespace implements AutoCloseable {
@@ -42,13 +40,26 @@ public final class NetNamespace implements AutoCloseable {
         return inNamespace(name, command);
     }
 
-    /** Runs {@code command} (an {@code ip} call, say); returns its output; fails unless it exits 0. */
+    /**
+     * Runs {@code command} (an {@code ip} call, say); returns its output (stdout and stderr); fails unless it
+     * exits 0.
+     */
     public static String run(String... command) throws IOException {
-        Tools.Output r = Tools.capture(Path.of(System.getProperty("java.io.tmpdir")), Map.of(), command);
-        if (r.code() != 0) {
-            throw new IOException(r.command() + " failed with exit " + r.code() + ": " + r.err() + r.out());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
+                new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code;
+        try {
+            code = p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(String.join(" ", command) + " interrupted", e);
         }
-        return r.out();
+        if (code != 0) {
+            throw new IOException(String.join(" ", command) + " failed with exit " + code + ": " + out);
+        }
+        return out;
     }
 
     @Override

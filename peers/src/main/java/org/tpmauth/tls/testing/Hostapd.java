@@ -35,12 +35,18 @@ public final class Hostapd extends LoggedProcess {
 
     /** hostapd passing EAP on to a RADIUS server at 127.0.0.1:{@code port} (of the same namespace). */
     public static Hostapd startWithRadius(String netns, String iface, int port, String secret) throws Exception {
+        return startWithRadius(netns, iface, "127.0.0.1", "127.0.0.1", port, secret);
+    }
+
+    /** hostapd at {@code ownAddress} passing EAP on to a RADIUS server at {@code serverAddress}:{@code port}. */
+    public static Hostapd startWithRadius(String netns, String iface, String ownAddress, String serverAddress, int port,
+            String secret) throws Exception {
         return start(netns, iface, Files.createTempDirectory("tpmauth-hostapd"), """
-                own_ip_addr=127.0.0.1
-                auth_server_addr=127.0.0.1
+                own_ip_addr=%s
+                auth_server_addr=%s
                 auth_server_port=%d
                 auth_server_shared_secret=%s
-                """.formatted(port, secret));
+                """.formatted(ownAddress, serverAddress, port, secret));
     }
 
     private static Hostapd start(String netns, String iface, Path dir, String eapSettings) throws Exception {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.tpmauth.tls.testing.NetNamespace;
 
 /**
  * A mosquitto broker on a free 127.0.0.1 port demanding a client certificate from {@code ca}, with the
@@ -14,19 +16,32 @@ public final class Mosquitto extends LoggedProcess {
     public final int port;
 
     public Mosquitto(Path dir, Path ca, Path cert, Path key) throws Exception {
-        this(dir, freePort(), ca, cert, key);
+        this(dir, List.of(), "127.0.0.1", freePort(), ca, cert, key);
     }
 
-    private Mosquitto(Path dir, int port, Path ca, Path cert, Path key) throws Exception {
-        super(dir, List.of("mosquitto", "-c", config(dir, port, ca, cert, key).toString()),
+    private Mosquitto(Path dir, List<String> prefix, String address, int port, Path ca, Path cert, Path key)
+            throws Exception {
+        super(dir, command(prefix, config(dir, address, port, ca, cert, key)),
                 "Opening ipv4 listen socket on port " + port);
         this.port = port;
     }
 
-    private static Path config(Path dir, int port, Path ca, Path cert, Path key) throws IOException {
+    /** A broker in network namespace {@code netns} on {@code address}:{@code port}. */
+    public static Mosquitto inNamespace(String netns, Path dir, String address, int port, Path ca, Path cert, Path key)
+            throws Exception {
+        return new Mosquitto(dir, NetNamespace.inNamespace(netns), address, port, ca, cert, key);
+    }
+
+    private static List<String> command(List<String> prefix, Path conf) {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("mosquitto", "-c", conf.toString()));
+        return command;
+    }
+
+    private static Path config(Path dir, String address, int port, Path ca, Path cert, Path key) throws IOException {
         Path conf = dir.resolve("mosquitto-" + port + ".conf");
         Files.writeString(conf, String.join("\n",
-                "listener " + port + " 127.0.0.1",
+                "listener " + port + " " + address,
                 "cafile " + ca.toAbsolutePath(),
                 "certfile " + cert.toAbsolutePath(),
                 "keyfile " + key.toAbsolutePath(),
