@@ -1,14 +1,15 @@
 package org.tpmauth.cli;
 
 import java.io.IOException;
-import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tpmauth.pkcs11.P11KitModuleConfig;
 import org.tpmauth.pkcs11.Pkcs11Server;
+import org.tpmauth.pkcs11.SystemdSocket;
 import org.tpmauth.pkcs11.Token;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.TpmKeys;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
                 + "Without it the PIN is the keys' password, and keys without one need no login. Wrong PINs "
                 + "are refused before the TPM's dictionary-attack lockout would lock every key.",
             "Socket mode 0660: the socket's group decides who may use the token (the systemd unit uses group "
-                + "tpmauth). Started by systemd with StandardInput=socket, it serves the socket it was given."})
+                + "tpmauth). Started by systemd's socket activation (LISTEN_FDS, or StandardInput=socket), it "
+                + "serves the socket it was given and ignores --socket; units in contrib/systemd."})
 final class Pkcs11ServeCommand implements Callable<Integer> {
     @Option(names = "--socket", defaultValue = Pkcs11Command.DEFAULT_SOCKET, paramLabel = "PATH",
             description = "Unix socket to serve (default: ${DEFAULT-VALUE}).")
@@ -95,11 +97,11 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
         return hook;
     }
 
-    /** The socket systemd handed over on stdin, else a new one at --socket. */
+    /** The socket systemd handed over (LISTEN_FDS, or on stdin), else a new one at --socket. */
     private Pkcs11Server start(Token token) throws IOException {
-        Channel inherited = System.inheritedChannel();
-        if (inherited instanceof ServerSocketChannel listener) {
-            return Pkcs11Server.start(token, listener, socket, System.err);
+        Optional<ServerSocketChannel> passed = SystemdSocket.listener(System.getenv());
+        if (passed.isPresent()) {
+            return Pkcs11Server.start(token, passed.get(), System.err);
         }
         Files.createDirectories(socket.toAbsolutePath().getParent());
         return Pkcs11Server.start(token, socket, System.err);
