@@ -32,7 +32,6 @@ import org.tpmauth.tss.testing.SwtpmExtension;
  */
 class Pkcs11SocketActivationCliTest {
     private static final Path UNITS = Path.of("../contrib/systemd");
-    private static final String CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
 
     @RegisterExtension
     static final SwtpmExtension SWTPM = new SwtpmExtension();
@@ -47,12 +46,7 @@ class Pkcs11SocketActivationCliTest {
         Cli.tpmauthOn(SWTPM.tcti(), "key", "create", "--type", "ec-p256", "--out", "" + keystore.resolve("device.key.pem")).ok();
         Cli.tpmauthOn(SWTPM.tcti(), "csr", "--key", "" + keystore.resolve("device.key.pem"), "--subject", "CN=device",
                 "--out", "" + dir.resolve("device.csr")).ok();
-        Cli.tool(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=test CA", "-days", "1").succeeded();
-        Cli.tool(dir, "openssl", "x509", "-req", "-in", "device.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                "-CAcreateserial", "-days", "1", "-out", "" + keystore.resolve("device.crt.pem")).succeeded();
-        Cli.tool(dir, "openssl", "x509", "-in", "" + keystore.resolve("device.crt.pem"), "-pubkey", "-noout",
-                "-out", "pub.pem").succeeded();
+        Cli.issue(dir, "device.csr", keystore.resolve("device.crt.pem"));
         Files.write(dir.resolve("digest"), MessageDigest.getInstance("SHA-256").digest("data".getBytes()));
         SWTPM.disconnect(); // the service's JVM gets swtpm
     }
@@ -90,11 +84,8 @@ class Pkcs11SocketActivationCliTest {
                 .map(l -> l.substring(key.length() + 1)).findFirst().orElseThrow();
     }
 
-    private Cli.Result pkcs11Tool(Path socket, String... args) {
-        List<String> command = new ArrayList<>(List.of("env", "P11_KIT_SERVER_ADDRESS=unix:path=" + socket,
-                "pkcs11-tool", "--module=" + CLIENT));
-        command.addAll(List.of(args));
-        return Cli.tool(dir, command.toArray(String[]::new));
+    private static Cli.Result pkcs11Tool(Path socket, String... args) {
+        return Cli.pkcs11Tool(dir, socket, args);
     }
 
     @Test
