@@ -57,10 +57,12 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no keystore directory " + keystore
                     + " (create it and add ALIAS.key.pem + ALIAS.crt.pem pairs, or give --keystore DIR)");
         }
+        // what systemd passed is checked before any TPM work: a unit mistake fails at once
+        Optional<ServerSocketChannel> passed = SystemdSocket.listener(System.getenv());
         byte[] pin = pinFile == null ? null : KeyRef.readPassword(pinFile);
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
             Token token = Token.open(keys, keystore, label, pin);
-            try (Pkcs11Server server = start(token)) {
+            try (Pkcs11Server server = start(token, passed)) {
                 spec.commandLine().getOut().println("tpmauth pkcs11: serving token '" + label + "' ("
                         + token.aliases().size() + " keys: " + String.join(", ", token.aliases()) + ") on "
                         + P11KitModuleConfig.address(server.socket().toAbsolutePath()));
@@ -97,9 +99,8 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
         return hook;
     }
 
-    /** The socket systemd handed over (LISTEN_FDS, or on stdin), else a new one at --socket. */
-    private Pkcs11Server start(Token token) throws IOException {
-        Optional<ServerSocketChannel> passed = SystemdSocket.listener(System.getenv());
+    /** Serves the socket systemd handed over (LISTEN_FDS, or on stdin), else a new one at --socket. */
+    private Pkcs11Server start(Token token, Optional<ServerSocketChannel> passed) throws IOException {
         if (passed.isPresent()) {
             return Pkcs11Server.start(token, passed.get(), System.err);
         }
