@@ -2,11 +2,11 @@ package org.tpmauth.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.tpmauth.eap.provision.EapTlsProfile;
 import org.tpmauth.eap.provision.KeystoreProvisioner;
+import org.tpmauth.eap.provision.NmConnections;
 import org.tpmauth.pkcs11.P11KitModuleConfig;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.KeyAlgorithm;
@@ -27,8 +27,6 @@ import picocli.CommandLine.Spec;
             + "pkcs11 install'), so NetworkManager's wpa_supplicant finds it.",
             "With --offline the keyfile is printed on stdout instead, as 'nmcli --offline' does."})
 final class NmProvisionCommand implements Callable<Integer> {
-    private static final Path SYSTEM_CONNECTIONS = Path.of("/etc/NetworkManager/system-connections");
-
     @Mixin
     EapProfileOptions options;
 
@@ -58,6 +56,15 @@ final class NmProvisionCommand implements Callable<Integer> {
             description = "The token's socket, for the p11-kit module config (default: ${DEFAULT-VALUE}).")
     Path socket;
 
+    @Option(names = "--connections-dir", paramLabel = "DIR",
+            description = "Where NetworkManager reads keyfiles, its [keyfile] path (default: "
+                + "/etc/NetworkManager/system-connections).")
+    Path connectionsDir = NmConnections.SYSTEM_DIR;
+
+    @Option(names = "--modules-dir", paramLabel = "DIR",
+            description = "p11-kit's module config directory for the token's registration (default: /etc/pkcs11/modules).")
+    Path modulesDir = P11KitModuleConfig.SYSTEM_DIR;
+
     @Spec
     CommandSpec spec;
 
@@ -78,22 +85,14 @@ final class NmProvisionCommand implements Callable<Integer> {
                 provisioner.installCertificate(alias, credential.cert);
             }
         }
-        String keyfile = profile.keyfile(UUID.randomUUID());
         var out = spec.commandLine().getOut();
         if (offline) {
-            out.print(keyfile);
+            out.print(profile.keyfile(UUID.randomUUID()));
             out.flush();
             return 0;
         }
-        Path file = SYSTEM_CONNECTIONS.resolve(alias + ".nmconnection");
-        Files.createDirectories(SYSTEM_CONNECTIONS);
-        Files.writeString(file, keyfile);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------")); // NM insists
-        Path module = P11KitModuleConfig.install(P11KitModuleConfig.SYSTEM_DIR, "tpmauth", socket.toAbsolutePath());
-        Process nmcli = new ProcessBuilder("nmcli", "connection", "load", file.toString()).inheritIO().start();
-        if (nmcli.waitFor() != 0) {
-            throw new IllegalStateException("nmcli connection load " + file + " failed (is NetworkManager running?)");
-        }
+        Path module = P11KitModuleConfig.install(modulesDir, "tpmauth", socket.toAbsolutePath());
+        Path file = NmConnections.add(connectionsDir, profile);
         out.println("added connection '" + alias + "' (" + file + "), token registered in " + module
                 + (credential.csrOut != null ? "; get " + credential.csrOut + " signed, then run again with --cert" : ""));
         return 0;

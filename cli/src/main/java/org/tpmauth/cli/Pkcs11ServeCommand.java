@@ -1,14 +1,15 @@
 package org.tpmauth.cli;
 
 import java.io.IOException;
-import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tpmauth.pkcs11.P11KitModuleConfig;
 import org.tpmauth.pkcs11.Pkcs11Server;
+import org.tpmauth.pkcs11.SystemdSocket;
 import org.tpmauth.pkcs11.Token;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.TpmKeys;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
                 + "Without it the PIN is the keys' password, and keys without one need no login. Wrong PINs "
                 + "are refused before the TPM's dictionary-attack lockout would lock every key.",
             "Socket mode 0660: the socket's group decides who may use the token (the systemd unit uses group "
-                + "tpmauth). Started by systemd with StandardInput=socket, it serves the socket it was given."})
+                + "tpmauth). Started by systemd's socket activation (LISTEN_FDS, or StandardInput=socket), it "
+                + "serves the socket it was given and ignores --socket; units in contrib/systemd."})
 final class Pkcs11ServeCommand implements Callable<Integer> {
     @Option(names = "--socket", defaultValue = Pkcs11Command.DEFAULT_SOCKET, paramLabel = "PATH",
             description = "Unix socket to serve (default: ${DEFAULT-VALUE}).")
@@ -55,10 +57,12 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no keystore directory " + keystore
                     + " (create it and add ALIAS.key.pem + ALIAS.crt.pem pairs, or give --keystore DIR)");
         }
+        // what systemd passed is checked before any TPM work: a unit mistake fails at once
+        Optional<ServerSocketChannel> passed = SystemdSocket.listener(System.getenv());
         byte[] pin = pinFile == null ? null : KeyRef.readPassword(pinFile);
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
             Token token = Token.open(keys, keystore, label, pin);
-            try (Pkcs11Server server = start(token)) {
+            try (Pkcs11Server server = start(token, passed)) {
                 spec.commandLine().getOut().println("tpmauth pkcs11: serving token '" + label + "' ("
                         + token.aliases().size() + " keys: " + String.join(", ", token.aliases()) + ") on "
                         + P11KitModuleConfig.address(server.socket().toAbsolutePath()));
@@ -95,11 +99,10 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
         return hook;
     }
 
-    /** The socket systemd handed over on stdin, else a new one at --socket. */
-    private Pkcs11Server start(Token token) throws IOException {
-        Channel inherited = System.inheritedChannel();
-        if (inherited instanceof ServerSocketChannel listener) {
-            return Pkcs11Server.start(token, listener, socket, System.err);
+    /** Serves the socket systemd handed over (LISTEN_FDS, or on stdin), else a new one at --socket. */
+    private Pkcs11Server start(Token token, Optional<ServerSocketChannel> passed) throws IOException {
+        if (passed.isPresent()) {
+            return Pkcs11Server.start(token, passed.get(), System.err);
         }
         Files.createDirectories(socket.toAbsolutePath().getParent());
         return Pkcs11Server.start(token, socket, System.err);

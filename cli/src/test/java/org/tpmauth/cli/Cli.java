@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,6 +84,28 @@ final class Cli {
         List<String> command = new ArrayList<>(List.of(tool, "-T", swtpm.tcti()));
         command.addAll(List.of(args));
         return tool(dir, command.toArray(String[]::new)).succeeded();
+    }
+
+    /**
+     * Signs the CSR {@code dir/csr} with a throwaway test CA ({@code dir/ca.key}, {@code dir/ca.pem}, made on
+     * first use) into {@code cert}, and writes the certificate's public key to {@code dir/pub.pem}.
+     */
+    static void issue(Path dir, String csr, Path cert) {
+        if (!Files.exists(dir.resolve("ca.pem"))) {
+            tool(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=test CA", "-days", "1").succeeded();
+        }
+        tool(dir, "openssl", "x509", "-req", "-in", csr, "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days",
+                "1", "-out", cert.toString()).succeeded();
+        tool(dir, "openssl", "x509", "-in", cert.toString(), "-pubkey", "-noout", "-out", "pub.pem").succeeded();
+    }
+
+    /** pkcs11-tool in {@code dir} through p11-kit's client module to the token served on {@code socket}. */
+    static Result pkcs11Tool(Path dir, Path socket, String... args) {
+        List<String> command = new ArrayList<>(List.of("env", "P11_KIT_SERVER_ADDRESS=unix:path=" + socket,
+                "pkcs11-tool", "--module=/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so"));
+        command.addAll(List.of(args));
+        return tool(dir, command.toArray(String[]::new));
     }
 
     /** Runs an outside program in {@code dir} (60 s at most). */

@@ -49,7 +49,7 @@ class NmProvisionCliTest {
         assertTrue(req.contains("CN = device-7@example.org") && req.contains("verify OK"), req);
 
         assertTrue(keyfile.contains("[802-1x]\nca-cert=" + dir.resolve("ca.pem") + "\n"
-                + "client-cert=pkcs11:token=tpmauth;object=office;type=cert\neap=tls;\n"
+                + "client-cert=pkcs11:token=tpmauth;object=office;type=cert\nclient-cert-password-flags=4\neap=tls;\n"
                 + "identity=device-7@example.org\nprivate-key=pkcs11:token=tpmauth;object=office;type=private\n"), keyfile);
         assertTrue(keyfile.contains("type=ethernet\ninterface-name=eth0\n"), keyfile);
 

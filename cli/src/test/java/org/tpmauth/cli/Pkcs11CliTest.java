@@ -20,8 +20,6 @@ import org.tpmauth.tss.testing.SwtpmExtension;
  * pkcs11-tool signs through p11-kit-client.so and openssl verifies; install / uninstall.
  */
 class Pkcs11CliTest {
-    private static final String CLIENT = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-client.so";
-
     @RegisterExtension
     static final SwtpmExtension SWTPM = new SwtpmExtension();
 
@@ -29,13 +27,7 @@ class Pkcs11CliTest {
     Path dir;
 
     private Cli.Result pkcs11Tool(Path socket, String... args) {
-        String[] command = new String[args.length + 4];
-        command[0] = "env";
-        command[1] = "P11_KIT_SERVER_ADDRESS=unix:path=" + socket;
-        command[2] = "pkcs11-tool";
-        command[3] = "--module=" + CLIENT;
-        System.arraycopy(args, 0, command, 4, args.length);
-        return Cli.tool(dir, command);
+        return Cli.pkcs11Tool(dir, socket, args);
     }
 
     @Test
@@ -46,12 +38,7 @@ class Pkcs11CliTest {
                 "--out", "" + keystore.resolve("device.key.pem")).ok();
         Cli.tpmauthOn(SWTPM.tcti(), "csr", "--key", "" + keystore.resolve("device.key.pem"), "--password-file",
                 "" + dir.resolve("pw"), "--subject", "CN=device", "--out", "" + dir.resolve("device.csr")).ok();
-        Cli.tool(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=test CA", "-days", "1").succeeded();
-        Cli.tool(dir, "openssl", "x509", "-req", "-in", "device.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                "-CAcreateserial", "-days", "1", "-out", "" + keystore.resolve("device.crt.pem")).succeeded();
-        Cli.tool(dir, "openssl", "x509", "-in", "" + keystore.resolve("device.crt.pem"), "-pubkey", "-noout",
-                "-out", "pub.pem").succeeded();
+        Cli.issue(dir, "device.csr", keystore.resolve("device.crt.pem"));
         Files.write(dir.resolve("digest"), MessageDigest.getInstance("SHA-256").digest("data".getBytes()));
 
         Path socket = dir.resolve("run/p11.sock");

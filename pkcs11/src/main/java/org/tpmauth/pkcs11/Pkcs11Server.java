@@ -64,9 +64,16 @@ public final class Pkcs11Server implements AutoCloseable {
         return serve(new Pkcs11Server(token, listener, socket, log, true));
     }
 
-    /** Serves on a listening socket handed over by systemd (StandardInput=socket). */
-    public static Pkcs11Server start(Token token, ServerSocketChannel listener, Path socket, PrintStream log) {
-        return serve(new Pkcs11Server(token, listener, socket, log, false));
+    /**
+     * Serves on a listening unix socket handed over by systemd ({@link SystemdSocket}); the socket file
+     * stays systemd's.
+     */
+    public static Pkcs11Server start(Token token, ServerSocketChannel listener, PrintStream log) throws IOException {
+        if (!(listener.getLocalAddress() instanceof UnixDomainSocketAddress address)) {
+            throw new IOException("the passed socket listens on " + listener.getLocalAddress()
+                    + ", not on a unix socket path; the socket unit needs ListenStream=/absolute/path");
+        }
+        return serve(new Pkcs11Server(token, listener, address.getPath(), log, false));
     }
 
     private static Pkcs11Server serve(Pkcs11Server server) {

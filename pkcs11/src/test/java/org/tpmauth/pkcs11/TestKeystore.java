@@ -3,6 +3,7 @@ package org.tpmauth.pkcs11;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.util.List;
 import org.tpmauth.tls.TestPki;
 import org.tpmauth.tls.TpmCsr;
@@ -14,9 +15,10 @@ import org.tpmauth.tss.testing.LibtpmsExtension;
 import org.tpmauth.tss.types.TpmHandles;
 
 /**
- * A keystore directory for the tests (made once per JVM on the JVM's libtpms): an EC P-256 key
- * {@code ec} and an RSA-2048 key {@code rsa}, neither with a password, each with a certificate that
- * openssl signs from the key's CSR with the test CA (ca.pem, ca.key in the parent directory).
+ * A keystore directory for the tests (made once per JVM on the JVM's libtpms, or on another TPM with
+ * {@link #on}): an EC P-256 key {@code ec} and an RSA-2048 key {@code rsa}, neither with a password, each
+ * with a certificate that openssl signs from the key's CSR with the test CA (ca.pem, ca.key in the parent
+ * directory).
  */
 final class TestKeystore {
     private static TestKeystore instance;
@@ -28,14 +30,14 @@ final class TestKeystore {
     final Path caPem;
     private final TestPki pki;
 
-    private TestKeystore() throws Exception {
+    private TestKeystore(Tpm tpm) throws Exception {
         root = Files.createTempDirectory("tpmauth-pkcs11");
         dir = Files.createDirectory(root.resolve("keystore"));
         pki = new TestPki("tpmauth pkcs11 test CA");
         caPem = TestPki.writePem(root.resolve("ca.pem"), pki.ca);
         TestPki.writePem(root.resolve("ca.key"), pki.caKey.getPrivate());
         Files.writeString(root.resolve("client.ext"), "extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature\n");
-        try (TpmKeys keys = new TpmKeys(MANAGED)) {
+        try (TpmKeys keys = new TpmKeys(tpm)) {
             add(keys, dir, root, "ec", KeyAlgorithm.EC_P256, new byte[0]);
             add(keys, dir, root, "rsa", KeyAlgorithm.RSA_2048, new byte[0]);
         }
@@ -43,9 +45,14 @@ final class TestKeystore {
 
     static synchronized TestKeystore get() throws Exception {
         if (instance == null) {
-            instance = new TestKeystore();
+            instance = new TestKeystore(MANAGED);
         }
         return instance;
+    }
+
+    /** A new keystore whose keys live in {@code tpm} (a resource-managed one: the token keeps keys loaded). */
+    static TestKeystore on(Tpm tpm) throws Exception {
+        return new TestKeystore(tpm);
     }
 
     static Tpm tpm() {
@@ -56,7 +63,12 @@ final class TestKeystore {
     void issueSoftware(Path dir, String name) throws Exception {
         KeyPair key = TestPki.ecKey();
         TestPki.writePem(dir.resolve(name + ".key"), key.getPrivate());
-        TestPki.writePem(dir.resolve(name + ".pem"), pki.issue(key.getPublic(), name));
+        issue(key.getPublic(), name, dir.resolve(name + ".pem"));
+    }
+
+    /** A certificate (CN={@code cn}) for {@code key} from the test CA, written to {@code pem}. */
+    Path issue(PublicKey key, String cn, Path pem) throws Exception {
+        return TestPki.writePem(pem, pki.issue(key, cn));
     }
 
     /** Creates {@code ALIAS.key.pem} in {@code dir} and its certificate {@code ALIAS.crt.pem} from the CA in {@code ca}. */

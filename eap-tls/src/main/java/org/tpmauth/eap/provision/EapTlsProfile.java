@@ -62,9 +62,11 @@ public record EapTlsProfile(String connection, Medium medium, String identity, P
             k.append("type=wifi\n\n[wifi]\nmode=infrastructure\nssid=").append(w.ssid())
                     .append("\n\n[wifi-security]\nkey-mgmt=wpa-eap\n\n");
         }
+        // the certificate object is public: NM must not ask for a PIN to read it
         k.append("[802-1x]\n")
                 .append("ca-cert=").append(ca).append('\n')
                 .append("client-cert=").append(certificate()).append('\n')
+                .append("client-cert-password-flags=4\n")
                 .append("eap=tls;\n")
                 .append("identity=").append(identity).append('\n')
                 .append("private-key=").append(privateKey()).append('\n');

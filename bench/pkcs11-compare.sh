@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# tpmauth's PKCS#11 token against tpm2-pkcs11 on one swtpm (issue 10's speed item): EAP-TLS 1.3
+# authentications with eapol_test against FreeRADIUS through the tpmauth token, through tpm2-pkcs11
+# directly, through tpm2-pkcs11 behind `p11-kit server`, and with a software key; pkcs11-tool sign
+# latency through the token and directly through tpm2-pkcs11; C_Sign over tpmauth's socket. The routes
+# take turns for 3 rounds after a warm-up round; each figure is the median over the rounds.
+#
+#   bench/pkcs11-compare.sh
+#
+# Runs pkcs11's TokenBenchmarkTest (-Dbenchmark=true; never part of the test run) and prints its lines:
+#   bench NAME ROUTE MEDIAN ms
+#   ratio NAME ROUTE_A/ROUTE_B VALUE        (above 1: ROUTE_A is slower)
+#   goal NAME met|missed ...
+# eap_tls13_ec_overhead_ms is a route's time per authentication minus the software key's in the same
+# round: what the key's route costs. On a loaded machine it is noise below a few ms; run it twice.
+# Needs scripts/install-deps.sh (swtpm, freeradius, eapoltest, opensc, p11-kit-modules, libengine-pkcs11-openssl,
+# libtpm2-pkcs11-1, libtpm2-pkcs11-tools, tpm2-abrmd, dbus-daemon) and Maven's offline repository. Root:
+# FreeRADIUS and tpm2-abrmd run as the caller. Takes about five minutes.
+set -euo pipefail
+cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.."
+for tool in swtpm freeradius eapol_test pkcs11-tool tpm2_ptool tpm2-abrmd dbus-daemon mvn; do
+  command -v "$tool" >/dev/null || { echo "pkcs11-compare: $tool is missing; run scripts/install-deps.sh" >&2; exit 1; }
+done
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! mvn -B -o -pl pkcs11 -am test -Dtest=TokenBenchmarkTest -Dbenchmark=true -Dsurefire.failIfNoSpecifiedTests=false \
+    >"$log" 2>&1; then
+  tail -n 60 "$log" >&2
+  echo "pkcs11-compare: the benchmark failed (Maven's output above)" >&2
+  exit 1
+fi
+# surefire keeps the test's output in its report directory
+grep -E '^(# tpmauth token|bench |ratio |goal )' pkcs11/target/surefire-reports/org.tpmauth.pkcs11.TokenBenchmarkTest-output.txt
