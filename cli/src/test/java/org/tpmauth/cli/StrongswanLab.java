@@ -12,8 +12,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.tpmauth.tss.testing.SwtpmExtension;
-import org.tpmauth.tss.testing.Tools;
 
 /**
  * Two network namespaces over a veth pair, a strongSwan gateway (charon-systemd, software key from the test CA
@@ -43,21 +41,6 @@ final class StrongswanLab implements AutoCloseable {
     static void assumeAvailable() {
         assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/charon-systemd")), "charon-systemd is not installed");
-    }
-
-    /**
-     * The README's tpm2-tools steps for strongSwan's tpm plugin: an RSA key with a fixed rsassa-sha256 scheme and
-     * noDA, persistent at {@code handle} in {@code swtpm}.
-     */
-    static void persistPluginKey(SwtpmExtension swtpm, String handle) {
-        Tools.run(swtpm, "tpm2_createprimary", "-C", "o", "-g", "sha256", "-G", "ecc256:aes128cfb", "-c", "srk.ctx");
-        Tools.run(swtpm, "tpm2_create", "-C", "srk.ctx", "-G", "rsa2048:rsassa-sha256", "-a",
-                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign|noda", "-u", "vpn.pub", "-r", "vpn.priv");
-        // without a resource manager the tools leave their objects loaded, taking swtpm's 3 slots
-        Tools.run(swtpm, "tpm2_flushcontext", "-t");
-        Tools.run(swtpm, "tpm2_load", "-C", "srk.ctx", "-u", "vpn.pub", "-r", "vpn.priv", "-c", "vpn.ctx");
-        Tools.run(swtpm, "tpm2_evictcontrol", "-C", "o", "-c", "vpn.ctx", handle);
-        Tools.run(swtpm, "tpm2_flushcontext", "-t");
     }
 
     /** A test CA (ca.pem, ca.key), a foreign CA (foreign.pem, foreign.key) and the gateway's key and certificate. */

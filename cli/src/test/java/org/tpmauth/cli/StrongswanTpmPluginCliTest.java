@@ -15,8 +15,8 @@ import org.tpmauth.vpn.openconnect.OpenConnectTpm;
 
 /**
  * The tpm-plugin route end to end ({@link StrongswanLab}): an RSA key made as strongSwan's tpm plugin needs it
- * (tpm2-tools: fixed rsassa-sha256 scheme, noDA) persistent in swtpm, {@code tpmauth strongswan config --via
- * tpm-plugin}, and the client charon's tpm plugin reaching swtpm through tpm2-abrmd on a private D-Bus (the
+ * ({@code tpmauth key create --scheme rsassa-sha256}: the scheme fixed, noDA), persisted in swtpm by
+ * {@code tpmauth strongswan config --via tpm-plugin}, and the client charon's tpm plugin reaching swtpm through tpm2-abrmd on a private D-Bus (the
  * plugin cannot talk to swtpm itself). IKE_SA and CHILD_SA come up and a ping crosses the tunnel.
  */
 class StrongswanTpmPluginCliTest {
@@ -35,12 +35,14 @@ class StrongswanTpmPluginCliTest {
     static void start() throws Exception {
         StrongswanLab.assumeAvailable();
         StrongswanLab.pki(dir);
-        StrongswanLab.persistPluginKey(SWTPM, HANDLE);
-        Cli.tpmauthOn(SWTPM.tcti(), "csr", "--key", HANDLE, "--subject", "CN=client-plugin", "--out",
+        String key = dir.resolve("plugin.key.pem").toString();
+        Cli.tpmauthOn(SWTPM.tcti(), "key", "create", "--type", "rsa-2048", "--scheme", "rsassa-sha256", "--out", key)
+                .ok();
+        Cli.tpmauthOn(SWTPM.tcti(), "csr", "--key", key, "--subject", "CN=client-plugin", "--out",
                 dir.resolve("plugin.csr").toString()).ok();
         StrongswanLab.issue(dir, "ca", "plugin.csr", "plugin.crt");
-        Cli.tpmauthOn(SWTPM.tcti(), "strongswan", "config", "--via", "tpm-plugin", "--key", HANDLE, "--cert",
-                dir.resolve("plugin.crt").toString(), "--ca", dir.resolve("ca.pem").toString(), "--remote",
+        Cli.tpmauthOn(SWTPM.tcti(), "strongswan", "config", "--via", "tpm-plugin", "--key", key, "--handle", HANDLE,
+                "--cert", dir.resolve("plugin.crt").toString(), "--ca", dir.resolve("ca.pem").toString(), "--remote",
                 StrongswanLab.GW_ADDR, "--remote-id", "CN=gateway", "--children", "net=" + StrongswanLab.INNER + "/32",
                 "--plugin-tcti", "tabrmd:bus_type=system", "--out", dir.resolve("client/swanctl").toString()).ok();
         SWTPM.disconnect();

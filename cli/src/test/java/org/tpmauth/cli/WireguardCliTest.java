@@ -28,6 +28,7 @@ import org.tpmauth.tls.testing.NetNamespace;
 import org.tpmauth.tls.testing.VethPair;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
+import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.testing.Tools;
@@ -107,8 +108,8 @@ class WireguardCliTest {
     @Order(2)
     void noFileOrLogHoldsThePrivateKey() throws Exception {
         byte[] raw;
-        try (Tpm tpm = SWTPM.openTpm()) {
-            raw = new Sealing(tpm).unseal(Tss2KeyFile.read(sealed), new byte[0]);
+        try (Tpm tpm = SWTPM.openTpm(); TpmKeys keys = new TpmKeys(tpm)) {
+            raw = new Sealing(keys).unseal(Tss2KeyFile.read(sealed), new byte[0]);
         } finally {
             SWTPM.disconnect();
         }
