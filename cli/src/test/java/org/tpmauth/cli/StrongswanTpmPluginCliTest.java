@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.tss.testing.SwtpmExtension;
@@ -68,5 +69,13 @@ class StrongswanTpmPluginCliTest {
         assertTrue(lab.gatewaySas().contains("CN=client-plugin"));
         assertTrue(lab.ping(), "ping through the tunnel");
         lab.disconnect();
+    }
+
+    /** The speed comparison for this route (-Dtpmauth.bench=true), as StrongswanCliTest's for pkcs11. */
+    @Test
+    @EnabledIfSystemProperty(named = "tpmauth.bench", matches = "true")
+    void initiateTimesPluginVersusSoftwareKey() throws Exception {
+        lab.benchAgainstSoftwareKey("tpm-plugin", "CN=client-plugin", Integer.getInteger("tpmauth.bench.rounds", 5),
+                Integer.getInteger("tpmauth.bench.runs", 10));
     }
 }
