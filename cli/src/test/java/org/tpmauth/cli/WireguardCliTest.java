@@ -156,6 +156,44 @@ class WireguardCliTest {
     }
 
     /**
+     * A key sealed under an authorized policy: up with the owner's signed policy for the PCR values; after a
+     * PCR extend that signature no longer opens it (keyless and down, the policy named); a new signature for the
+     * new values brings the tunnel back. B's peer becomes this key's public key.
+     */
+    @Test
+    @Order(5)
+    void anAuthorizedPolicyReopensTheKeyAfterAPcrChangeWithANewSignature() throws Exception {
+        Path signer = dir.resolve("signer.pem");
+        Path signerPub = dir.resolve("signer-pub.pem");
+        sh("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", signer.toString());
+        sh("openssl", "pkey", "-in", signer.toString(), "-pubout", "-out", signerPub.toString());
+        Path authorized = dir.resolve("authorized.sealed");
+        String publicKey = tpmauth("wireguard", "seal", "--out", authorized.toString(), "--authorized-by",
+                signerPub.toString()).succeeded().out().strip();
+        sh("ip", "netns", "exec", nsB, "wg", "set", WG_B, "peer", publicA, "remove", "peer", publicKey, "allowed-ips",
+                "10.232.7.1/32", "endpoint", "10.231.7.1:51820");
+        Path before = dir.resolve("before.sig");
+        tpmauth("policy", "sign", "--signer", signer.toString(), "--pcrs", "sha256:16", "--out", before.toString()).ok();
+        tpmauth("wireguard", "up", "--sealed", authorized.toString(), "--interface", WG_A, "--netns", nsA,
+                "--policy-signature", before.toString()).ok();
+        assertTrue(ping(), "ping with the authorized key");
+
+        Tools.run(SWTPM, "tpm2_pcrextend", "16:sha256=" + "cd".repeat(32));
+        String error = tpmauth("wireguard", "up", "--sealed", authorized.toString(), "--interface", WG_A, "--netns",
+                nsA, "--policy-signature", before.toString()).fails();
+        assertTrue(error.contains("stays sealed") && error.contains("PolicyPCR"), error);
+        assertEquals("(none)", sh("ip", "netns", "exec", nsA, "wg", "show", WG_A, "private-key").strip());
+        assertFalse(ping());
+
+        Path after = dir.resolve("after.sig");
+        tpmauth("policy", "sign", "--signer", signer.toString(), "--pcrs", "sha256:16", "--out", after.toString()).ok();
+        assertEquals(WG_A + " is up with public key " + publicKey, tpmauth("wireguard", "up", "--sealed",
+                authorized.toString(), "--interface", WG_A, "--netns", nsA, "--policy-signature", after.toString())
+                .ok().out().strip());
+        assertTrue(ping(), "ping again after the owner signed the new PCR values");
+    }
+
+    /**
      * The issue's WireGuard speed comparison (-Dtpmauth.bench=true): bringing A's interface up with a sealed
      * key versus with a key file ({@code wg set IFACE private-key FILE}, {@code ip link set IFACE up}), in
      * interleaved rounds. "cold" opens the TPM per bring-up as {@code tpmauth wireguard up} does (its JVM start
