@@ -45,7 +45,8 @@ import org.tpmauth.vpn.wireguard.WireGuardKey;
  * {@code tpmauth wireguard} with real wireguard-go in two network namespaces joined by a veth pair:
  * machine A's key is sealed to PCR 16 in swtpm, machine B has a plain `wg genkey` key. Up brings the
  * tunnel up (a ping goes through); after a PCR extend the key stays sealed and A's interface is left
- * keyless and down. No file or log of the test holds A's private key.
+ * keyless and down; a key sealed under an authorized policy comes back with a new signature for the new
+ * values. No file or log of the test holds A's private key.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WireguardCliTest {
