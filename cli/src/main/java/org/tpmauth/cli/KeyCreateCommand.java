@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.KeyAlgorithm;
+import org.tpmauth.tss.keys.KeyScheme;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.types.PcrSelectionSpec;
@@ -25,6 +26,12 @@ final class KeyCreateCommand implements Callable<Integer> {
     @Option(names = "--type", defaultValue = "ec-p256", paramLabel = "TYPE",
             description = "ec-p256 | ec-p384 | rsa-2048 | rsa-3072 (default: ${DEFAULT-VALUE})")
     String type;
+
+    @Option(names = "--scheme", paramLabel = "SCHEME",
+            description = "Fix the signing scheme in the key's public area: ecdsa-sha256 | ecdsa-sha384 | rsassa-sha256 | "
+                + "rsapss-sha256 (and -sha384, -sha512). The key then signs with that scheme and hash only and is "
+                + "sign-only, as strongSwan's tpm plugin needs; default: none, each signature picks its own.")
+    String scheme;
 
     @Option(names = "--password-file", paramLabel = "F",
             description = "Protect the key with the password in F (one trailing newline is ignored).")
@@ -56,13 +63,17 @@ final class KeyCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KeyAlgorithm algorithm = KeyAlgorithm.parse(type);
+        KeyScheme fixed = scheme == null ? null : KeyScheme.parse(scheme);
+        if (fixed != null) {
+            fixed.requireFits(algorithm);
+        }
         if (Files.exists(out) && !force) {
             throw new IllegalArgumentException(out + " exists; remove it or add --force");
         }
         byte[] password = KeyRef.readPassword(passwordFile);
         Tss2KeyFile file;
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            file = keys.create(algorithm, password, TpmHandles.parse(parent),
+            file = keys.create(algorithm, fixed, password, TpmHandles.parse(parent),
                     pcrPolicy == null ? List.of() : PcrSelectionSpec.parse(pcrPolicy),
                     authorizedBy == null ? null : PemKeys.readPublicKey(authorizedBy));
         } finally {
@@ -70,6 +81,7 @@ final class KeyCreateCommand implements Callable<Integer> {
         }
         file.writePem(out);
         spec.commandLine().getOut().println("created " + algorithm + " key " + out
+                + (fixed == null ? "" : " (scheme " + fixed + ")")
                 + (passwordFile == null ? "" : " (password protected)")
                 + (file.policy().isEmpty() ? "" : " (policy " + file.policy() + ")"));
         return 0;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmException;
+import org.tpmauth.tss.keys.KeyScheme;
 import org.tpmauth.tss.keys.PasswordRequiredException;
 import org.tpmauth.tss.keys.SigningScheme;
 import org.tpmauth.tss.keys.TpmKey;
@@ -45,7 +46,8 @@ final class KeySignCommand implements Callable<Integer> {
     String digest;
 
     @Option(names = "--scheme", paramLabel = "SCHEME",
-            description = "ecdsa | pkcs1 | pss (default: ecdsa for EC keys, pkcs1 for RSA keys); PSS salt = digest length")
+            description = "ecdsa | pkcs1 | pss (default: the key's fixed scheme if it has one, else ecdsa for EC keys, "
+                + "pkcs1 for RSA keys); PSS salt = digest length")
     String scheme;
 
     @Option(names = {"--out", "-o"}, required = true, paramLabel = "sig.der",
@@ -65,7 +67,8 @@ final class KeySignCommand implements Callable<Integer> {
         byte[] signature;
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
             TpmKey k = KeyRef.load(keys, key, passwordFile, policySignatures);
-            SigningScheme s = scheme == null ? SigningScheme.defaultFor(k.type()) : SigningScheme.parse(scheme);
+            SigningScheme s = scheme != null ? SigningScheme.parse(scheme) : KeyScheme.of(k.publicArea())
+                    .map(KeyScheme::scheme).orElse(SigningScheme.defaultFor(k.type()));
             signature = sign(keys, k, hashed, hash, s);
         }
         Files.write(out, signature);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
+import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import picocli.CommandLine.Command;
@@ -45,8 +46,8 @@ final class SealCommand implements Callable<Integer> {
         byte[] password = policy.password();
         List<TpmsPcrSelection> pcrs = policy.pcrs();
         Tss2KeyFile file;
-        try (Tpm tpm = TpmOptions.open(spec)) {
-            file = new Sealing(tpm).seal(secret, password, pcrs, policy.signer());
+        try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
+            file = new Sealing(keys).seal(secret, password, pcrs, policy.signer());
         } finally {
             Arrays.fill(secret, (byte) 0);
             Arrays.fill(password, (byte) 0);

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
+import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,8 +56,8 @@ final class UnsealCommand implements Callable<Integer> {
         Tss2KeyFile file = unsealing.read(in);
         byte[] password = unsealing.password();
         byte[] secret;
-        try (Tpm tpm = TpmOptions.open(spec)) {
-            secret = new Sealing(tpm).unseal(file, password);
+        try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
+            secret = new Sealing(keys).unseal(file, password);
         } finally {
             Arrays.fill(password, (byte) 0);
         }

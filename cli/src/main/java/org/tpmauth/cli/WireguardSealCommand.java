@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
+import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.vpn.wireguard.SealedWireGuardKey;
@@ -48,8 +49,8 @@ final class WireguardSealCommand implements Callable<Integer> {
         WireGuardKey key = in == null ? WireGuardKey.generate() : readKey(in);
         byte[] password = policy.password();
         Tss2KeyFile sealed;
-        try (Tpm tpm = TpmOptions.open(spec)) {
-            sealed = SealedWireGuardKey.seal(new Sealing(tpm), key, password, pcrs, policy.signer());
+        try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
+            sealed = SealedWireGuardKey.seal(new Sealing(keys), key, password, pcrs, policy.signer());
         } finally {
             key.destroy();
             Arrays.fill(password, (byte) 0);

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
+import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.vpn.wireguard.WgControl;
 import org.tpmauth.vpn.wireguard.WireGuardBringUp;
@@ -45,8 +46,8 @@ final class WireguardUpCommand implements Callable<Integer> {
         Tss2KeyFile file = unsealing.read(sealed);
         byte[] password = unsealing.password();
         String pub;
-        try (Tpm tpm = TpmOptions.open(spec)) {
-            pub = new WireGuardBringUp(new Sealing(tpm), new WgControl(Optional.ofNullable(netns)))
+        try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
+            pub = new WireGuardBringUp(new Sealing(keys), new WgControl(Optional.ofNullable(netns)))
                     .up(file, password, iface);
         } finally {
             Arrays.fill(password, (byte) 0);

@@ -160,6 +160,29 @@ class KeyCliTest {
         }
     }
 
+    /** A scheme fixed at creation (for programs that sign with TPM_ALG_NULL): the default, and the only one. */
+    @Test
+    void aKeyWithAFixedSchemeSignsWithItAndRefusesAnotherClearly() {
+        Path key = dir.resolve("fixed.pem");
+        assertTrue(tpmauth("key", "create", "--type", "ec-p256", "--scheme", "ecdsa-sha256", "--out", key.toString())
+                .ok().out().contains("(scheme ecdsa-sha256)"));
+        Path sig = dir.resolve("fixed.sig");
+        tpmauth("key", "sign", "--key", key.toString(), "--in", message.toString(), "--out", sig.toString()).ok();
+        assertTrue(opensslVerifies(publicKey(key), "sha256", List.of(), sig, message));
+        String error = tpmauth("key", "sign", "--key", key.toString(), "--in", message.toString(), "--digest", "sha384",
+                "--out", dir.resolve("fixed-384.sig").toString()).fails();
+        assertTrue(error.contains("this key signs with ecdsa-sha256 only") && error.contains("not ecdsa with sha384"),
+                error);
+
+        Path misfit = dir.resolve("misfit.pem");
+        error = tpmauth("key", "create", "--type", "ec-p256", "--scheme", "rsassa-sha256", "--out", misfit.toString())
+                .fails();
+        assertTrue(error.contains("scheme rsassa-sha256 does not fit a ec-p256 key"), error);
+        error = tpmauth("key", "create", "--type", "ec-p256", "--scheme", "ecdsa", "--out", misfit.toString()).fails();
+        assertTrue(error.contains("unknown key scheme 'ecdsa'; use one of ecdsa-sha256"), error);
+        assertFalse(Files.exists(misfit));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ec-p256", "rsa-2048"})
     void defaultSchemeAndDigestVerifyWithThePlainOpensslCommand(String type) {

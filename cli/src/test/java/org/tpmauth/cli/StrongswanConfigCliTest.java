@@ -34,15 +34,26 @@ class StrongswanConfigCliTest {
                 "-days", "1", "-out", "other.crt");
     }
 
+    /**
+     * A key from {@code tpmauth key create --scheme ecdsa-sha256}: config persists it, and tpm2-tools reads the
+     * fixed scheme and noDA in its public area (what strongSwan's plugin needs).
+     */
     @Test
     void tpmPluginRouteWithAKeyMadeForThePlugin() throws Exception {
-        StrongswanLab.persistPluginKey(SWTPM, "0x81010004");
+        Path key = dir.resolve("plugin.pem");
+        tpmauth("key", "create", "--type", "ec-p256", "--scheme", "ecdsa-sha256", "--out", key.toString()).ok();
         try {
-            certify("0x81010004", "plugin");
+            certify(key.toString(), "plugin");
             Path out = dir.resolve("plugin-swanctl");
-            tpmauth("strongswan", "config", "--via", "tpm-plugin", "--key", "0x81010004", "--cert",
+            String said = tpmauth("strongswan", "config", "--via", "tpm-plugin", "--key", key.toString(), "--cert",
                     dir.resolve("plugin.crt").toString(), "--ca", dir.resolve("ca.pem").toString(), "--remote", "192.0.2.1",
-                    "--remote-id", "CN=gateway", "--plugin-tcti", "tabrmd:bus_type=session", "--out", out.toString()).ok();
+                    "--remote-id", "CN=gateway", "--plugin-tcti", "tabrmd:bus_type=session", "--out", out.toString())
+                    .ok().out();
+            assertTrue(said.contains("persisted " + key + " at 0x81010004"), said);
+            SWTPM.disconnect();
+            String area = Cli.tool(dir, "tpm2_readpublic", "-T", SWTPM.tcti(), "-c", "0x81010004").succeeded().out();
+            assertTrue(area.contains("scheme:\n  value: ecdsa") && area.contains("scheme-halg:\n  value: sha256")
+                    && area.contains("noda") && !area.contains("decrypt"), area);
             assertTrue(Files.readString(out.resolve("swanctl.conf")).contains("    handle = 81010004\n"));
             assertTrue(Files.readString(out.resolve("strongswan-tpmauth.conf")).contains("name = tabrmd\n"));
             assertTrue(Files.exists(out.resolve("x509/tpmauth-client.pem")) && Files.exists(out.resolve("x509ca/tpmauth-ca.pem")));

@@ -3,16 +3,16 @@ package org.tpmauth.cli;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.tpmauth.tls.testing.Charon;
-import org.tpmauth.tss.testing.SwtpmExtension;
-import org.tpmauth.tss.testing.Tools;
 
 /**
  * Two network namespaces over a veth pair, a strongSwan gateway (charon-systemd, software key from the test CA
@@ -42,21 +42,6 @@ final class StrongswanLab implements AutoCloseable {
     static void assumeAvailable() {
         assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/charon-systemd")), "charon-systemd is not installed");
-    }
-
-    /**
-     * The README's tpm2-tools steps for strongSwan's tpm plugin: an RSA key with a fixed rsassa-sha256 scheme and
-     * noDA, persistent at {@code handle} in {@code swtpm}.
-     */
-    static void persistPluginKey(SwtpmExtension swtpm, String handle) {
-        Tools.run(swtpm, "tpm2_createprimary", "-C", "o", "-g", "sha256", "-G", "ecc256:aes128cfb", "-c", "srk.ctx");
-        Tools.run(swtpm, "tpm2_create", "-C", "srk.ctx", "-G", "rsa2048:rsassa-sha256", "-a",
-                "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign|noda", "-u", "vpn.pub", "-r", "vpn.priv");
-        // without a resource manager the tools leave their objects loaded, taking swtpm's 3 slots
-        Tools.run(swtpm, "tpm2_flushcontext", "-t");
-        Tools.run(swtpm, "tpm2_load", "-C", "srk.ctx", "-u", "vpn.pub", "-r", "vpn.priv", "-c", "vpn.ctx");
-        Tools.run(swtpm, "tpm2_evictcontrol", "-C", "o", "-c", "vpn.ctx", handle);
-        Tools.run(swtpm, "tpm2_flushcontext", "-t");
     }
 
     /** A test CA (ca.pem, ca.key), a foreign CA (foreign.pem, foreign.key) and the gateway's key and certificate. */
@@ -126,6 +111,63 @@ final class StrongswanLab implements AutoCloseable {
     /** Initiates the loaded client's CHILD_SA {@code child} (and its IKE_SA). */
     Cli.Result initiate(String child) {
         return swanctl(clientNs, dir.resolve("client"), "--initiate", "--child", child, "--timeout", "20");
+    }
+
+    /**
+     * The issue's speed comparison, printed as a {@link BenchLine}: {@code swanctl --initiate} to established
+     * (wall clock, swanctl's own start included, the same for both) with the client's TPM key as configured,
+     * versus a software EC key, in {@code rounds} alternating blocks of {@code runs}. {@code tpmId} is the
+     * TPM certificate's identity in swanctl.conf.
+     */
+    void benchAgainstSoftwareKey(String route, String tpmId, int rounds, int runs) throws IOException {
+        Path swanctl = dir.resolve("client/swanctl");
+        Path conf = swanctl.resolve("swanctl.conf");
+        Path cert = swanctl.resolve("x509/tpmauth-client.pem");
+        Path softwareKey = swanctl.resolve("private/sw.pem");
+        byte[] tpmConf = Files.readAllBytes(conf);
+        byte[] tpmCert = Files.readAllBytes(cert);
+        sh(dir, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                "sw.key", "-out", "sw.csr", "-subj", "/CN=client-sw");
+        issue(dir, "ca", "sw.csr", "sw.pem");
+        String text = new String(tpmConf, StandardCharsets.UTF_8);
+        String softwareConf = text.substring(0, text.indexOf("secrets {")).replace(tpmId, "CN=client-sw");
+        List<Long> tpm = new ArrayList<>();
+        List<Long> software = new ArrayList<>();
+        try {
+            for (int round = 0; round < rounds; round++) {
+                tpm.addAll(initiateTimes("net", runs));
+                Files.copy(dir.resolve("sw.pem"), cert, StandardCopyOption.REPLACE_EXISTING);
+                Files.createDirectories(softwareKey.getParent());
+                Files.copy(dir.resolve("sw.key"), softwareKey, StandardCopyOption.REPLACE_EXISTING);
+                Files.writeString(conf, softwareConf);
+                software.addAll(initiateTimes("net", runs));
+                Files.delete(softwareKey);
+                Files.write(conf, tpmConf);
+                Files.write(cert, tpmCert);
+            }
+        } finally {
+            Files.deleteIfExists(softwareKey);
+            Files.write(conf, tpmConf);
+            Files.write(cert, tpmCert);
+        }
+        BenchLine line = new BenchLine("strongswan_initiate").with("route", route).with("runs", rounds * runs);
+        double withTpm = line.median("tpm", tpm);
+        double withSoftware = line.median("software", software);
+        line.compare("tpm", withTpm, withSoftware).print();
+    }
+
+    /** Loads the client's config, one untimed initiate, then the wall times (ns) of {@code n} initiates. */
+    private List<Long> initiateTimes(String child, int n) {
+        connect(child).succeeded();
+        disconnect();
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long start = System.nanoTime();
+            initiate(child).succeeded();
+            times.add(System.nanoTime() - start);
+            disconnect();
+        }
+        return times;
     }
 
     String gatewaySas() {

@@ -125,9 +125,9 @@ public final class StoryDemo {
             joinEap(a, enrolled, networkCa, authenticator);
             Tss2KeyFile sealed = report.step(a, "WireGuard key sealed to the boot state (PCRs " + QUOTED + ") and "
                     + "unsealed by the TPM", () -> {
-                        Tss2KeyFile file = SealedWireGuardKey.seal(new Sealing(a.tpm()), WireGuardKey.generate(),
+                        Tss2KeyFile file = SealedWireGuardKey.seal(new Sealing(a.keys()), WireGuardKey.generate(),
                                 new byte[0], quoted, null);
-                        WireGuardKey key = SealedWireGuardKey.unseal(new Sealing(a.tpm()), file, new byte[0]);
+                        WireGuardKey key = SealedWireGuardKey.unseal(new Sealing(a.keys()), file, new byte[0]);
                         String pub = key.publicKey();
                         key.destroy();
                         return new DemoReport.Done<>(file, "public key " + pub + " (the private key exists only "
@@ -162,7 +162,7 @@ public final class StoryDemo {
             });
             report.step(a, "WireGuard key stays sealed: the TPM refuses to unseal it in this boot state", () -> {
                 try {
-                    SealedWireGuardKey.unseal(new Sealing(a.tpm()), sealed, new byte[0]).destroy();
+                    SealedWireGuardKey.unseal(new Sealing(a.keys()), sealed, new byte[0]).destroy();
                 } catch (TpmResponseException e) {
                     return new DemoReport.Done<>(e, "refused by the TPM: " + e.getMessage());
                 }

@@ -394,7 +394,7 @@ public final class NetworkDemo {
         String serverPublic = serverKey.publicKey();
         try {
             server.setPrivateKey(wgServer, serverKey);
-            sealedWgKey = SealedWireGuardKey.seal(new Sealing(tpm), deviceKey, new byte[0],
+            sealedWgKey = SealedWireGuardKey.seal(new Sealing(keys), deviceKey, new byte[0],
                     List.of(TpmsPcrSelection.of(TpmAlg.SHA256, BOOT_PCR)), null);
         } finally {
             serverKey.destroy();
@@ -411,7 +411,7 @@ public final class NetworkDemo {
                 "persistent-keepalive", "1");
         NetNamespace.run("ip", "-n", net.device(), "addr", "add", WG_DEVICE_ADDR + "/24", "dev", wgDevice);
 
-        wireguard = new WireGuardBringUp(new Sealing(tpm), new WgControl(Optional.of(net.device())));
+        wireguard = new WireGuardBringUp(new Sealing(keys), new WgControl(Optional.of(net.device())));
         long start = System.nanoTime();
         String up = wireguard.up(sealedWgKey, new byte[0], wgDevice);
         double ms = (System.nanoTime() - start) / 1e6;

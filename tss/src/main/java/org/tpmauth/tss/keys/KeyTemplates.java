@@ -44,21 +44,28 @@ public final class KeyTemplates {
      * protection, which is what stops password guessing.
      */
     public static TpmtPublic signingKey(KeyAlgorithm algorithm, boolean hasPassword) {
-        return signingKey(algorithm, hasPassword, new byte[0]);
+        return signingKey(algorithm, hasPassword, new byte[0], null);
     }
 
     /**
      * A signing key as {@link #signingKey(KeyAlgorithm, boolean)} whose use needs {@code authPolicy} (a
      * policy digest; empty for none): with a policy, userWithAuth is clear, so a password alone never
-     * authorizes it.
+     * authorizes it. With a {@code fixedScheme} (null for none) the key signs with that scheme and hash
+     * only and is sign-only: the TPM allows a scheme only on a key that does not also decrypt.
      */
-    public static TpmtPublic signingKey(KeyAlgorithm algorithm, boolean hasPassword, byte[] authPolicy) {
+    public static TpmtPublic signingKey(KeyAlgorithm algorithm, boolean hasPassword, byte[] authPolicy,
+            KeyScheme fixedScheme) {
+        TpmtAsymScheme scheme = TpmtAsymScheme.NULL;
+        if (fixedScheme != null) {
+            fixedScheme.requireFits(algorithm);
+            scheme = fixedScheme.asymScheme();
+        }
         int attributes = (BASE & ~(authPolicy.length > 0 ? TpmaObject.USER_WITH_AUTH : 0))
-                | TpmaObject.SIGN_ENCRYPT | TpmaObject.DECRYPT | (hasPassword ? 0 : TpmaObject.NO_DA);
+                | TpmaObject.SIGN_ENCRYPT | (fixedScheme == null ? TpmaObject.DECRYPT : 0)
+                | (hasPassword ? 0 : TpmaObject.NO_DA);
         TpmuPublicParms parms = algorithm.isEcc()
-                ? new TpmuPublicParms.Ecc(TpmtSymDefObject.NULL, TpmtAsymScheme.NULL, algorithm.curve(),
-                        TpmtKdfScheme.NULL)
-                : new TpmuPublicParms.Rsa(TpmtSymDefObject.NULL, TpmtAsymScheme.NULL, algorithm.rsaBits(), 0);
+                ? new TpmuPublicParms.Ecc(TpmtSymDefObject.NULL, scheme, algorithm.curve(), TpmtKdfScheme.NULL)
+                : new TpmuPublicParms.Rsa(TpmtSymDefObject.NULL, scheme, algorithm.rsaBits(), 0);
         return new TpmtPublic(TpmAlg.SHA256, attributes, authPolicy, parms,
                 new TpmtPublic(TpmAlg.SHA256, attributes, parms).unique());
     }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.IntFunction;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.commands.Create;
-import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.Load;
 import org.tpmauth.tss.commands.Unseal;
@@ -29,15 +28,19 @@ import org.tpmauth.tss.wire.TpmWriter;
  * owner hierarchy's ECC storage primary, unsealed with TPM2_Unseal. Its auth is a password, a
  * TPM2_PolicyPCR policy on the PCRs' values at sealing time, or an authorized policy (TPM2_PolicyAuthorize
  * by a signer, satisfied by signed PCR policies), the latter two followed by PolicyAuthValue with a password.
- * The facade's secure sessions keep the secret and the password off the wire.
+ * The facade's secure sessions keep the secret and the password off the wire. The storage primary is the
+ * one {@link TpmKeys} holds: created once, not per seal or unseal, and created again after a TPM restart.
  */
 public final class Sealing {
     private static final TpmAlg NAME_ALG = TpmAlg.SHA256;
 
+    private final TpmKeys keys;
     private final Tpm tpm;
 
-    public Sealing(Tpm tpm) {
-        this.tpm = tpm;
+    /** Sealing with {@code keys}' TPM and storage primary (closing {@code keys} flushes the primary). */
+    public Sealing(TpmKeys keys) {
+        this.keys = keys;
+        this.tpm = keys.tpm();
     }
 
     /**
@@ -114,11 +117,6 @@ public final class Sealing {
     }
 
     private <T> T underPrimary(IntFunction<T> command) {
-        int srk = tpm.execute(new CreatePrimary(TpmHandles.RH_OWNER, KeyTemplates.storagePrimaryEcc())).objectHandle();
-        try {
-            return command.apply(srk);
-        } finally {
-            tpm.execute(new FlushContext(srk));
-        }
+        return keys.underParent(TpmHandles.RH_OWNER, command);
     }
 }

@@ -19,6 +19,11 @@ public enum SigningScheme {
         return cliName;
     }
 
+    /** TPM_ALG_ECDSA, TPM_ALG_RSASSA or TPM_ALG_RSAPSS. */
+    public TpmAlg tpmScheme() {
+        return tpmScheme;
+    }
+
     /** The TPMT_SIG_SCHEME for a hash. */
     public TpmtSigScheme withHash(TpmAlg hash) {
         return TpmtSigScheme.of(tpmScheme, hash);

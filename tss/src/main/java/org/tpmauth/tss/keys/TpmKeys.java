@@ -28,6 +28,7 @@ import org.tpmauth.tss.sessions.PolicySession;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmPt;
+import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmtAsymScheme;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
@@ -101,11 +102,21 @@ public final class TpmKeys implements AutoCloseable {
      */
     public Tss2KeyFile create(KeyAlgorithm algorithm, byte[] password, int parent, List<TpmsPcrSelection> pcrs,
             PublicKey authorizedBy) {
+        return create(algorithm, null, password, parent, pcrs, authorizedBy);
+    }
+
+    /**
+     * Creates a signing key as {@link #create(KeyAlgorithm, byte[], int, List, PublicKey)} whose public area
+     * fixes {@code scheme} (null: none, each signature picks its own), as programs need that send a NULL
+     * scheme to TPM2_Sign (strongSwan's tpm plugin). Such a key is sign-only.
+     */
+    public Tss2KeyFile create(KeyAlgorithm algorithm, KeyScheme scheme, byte[] password, int parent,
+            List<TpmsPcrSelection> pcrs, PublicKey authorizedBy) {
         byte[] auth = password == null ? new byte[0] : password;
-        TpmtPublic template = KeyTemplates.signingKey(algorithm, auth.length > 0, new byte[0]);
+        TpmtPublic template = KeyTemplates.signingKey(algorithm, auth.length > 0, new byte[0], scheme);
         List<TpmPolicy> policy = KeyPolicies.forNewObject(tpm, template.nameAlg(), pcrs, authorizedBy, auth.length > 0);
-        TpmtPublic withPolicy = policy.isEmpty() ? template
-                : KeyTemplates.signingKey(algorithm, auth.length > 0, TpmPolicy.digest(policy, template.nameAlg()));
+        TpmtPublic withPolicy = policy.isEmpty() ? template : KeyTemplates.signingKey(algorithm, auth.length > 0,
+                TpmPolicy.digest(policy, template.nameAlg()), scheme);
         Create.Response created = underParent(parent, handle -> tpm.execute(new Create(handle,
                 TpmsSensitiveCreate.withAuth(auth), withPolicy)));
         byte[] privkey = TpmWriter.marshal(out -> out.sized(created.outPrivate()));
@@ -142,8 +153,11 @@ public final class TpmKeys implements AutoCloseable {
         }
     }
 
-    /** Runs a command under a key file's parent, creating the primary again once when the one held vanished. */
-    private <T> T underParent(int parentField, IntFunction<T> command) {
+    /**
+     * Runs a command under a key file's parent, creating the primary again once when the one held vanished.
+     * {@link Sealing} shares it, so that keys and sealed data on one TpmKeys share one storage primary.
+     */
+    <T> T underParent(int parentField, IntFunction<T> command) {
         int parent = parentHandle(parentField);
         try {
             return command.apply(parent);
@@ -252,7 +266,7 @@ public final class TpmKeys implements AutoCloseable {
      * @throws PasswordRequiredException when the key has a password and none was given
      */
     public TpmtSignature signRaw(TpmKey key, byte[] digest, TpmAlg hash, SigningScheme scheme) {
-        checkScheme(key, scheme);
+        checkScheme(key, scheme, hash);
         if (digest.length != hash.digestSize()) {
             throw new IllegalArgumentException("a " + hash.name() + " digest has " + hash.digestSize()
                     + " bytes, not " + digest.length);
@@ -273,6 +287,11 @@ public final class TpmKeys implements AutoCloseable {
     public byte[] rsaRaw(TpmKey key, byte[] block) {
         if (key.type() != TpmAlg.RSA) {
             throw new IllegalArgumentException("raw RSA needs an RSA key, not " + key.type());
+        }
+        if ((key.publicArea().objectAttributes() & TpmaObject.DECRYPT) == 0) {
+            throw new IllegalArgumentException("raw RSA needs the decrypt attribute, which this sign-only key (fixed "
+                    + "scheme " + KeyScheme.of(key.publicArea()).map(KeyScheme::toString).orElse("none") + ") lacks; "
+                    + "sign with its own scheme, or use a key created without a fixed scheme");
         }
         int size = ((RSAPublicKey) key.publicKey()).getModulus().bitLength() + 7 >> 3;
         if (block.length > size) {
@@ -441,11 +460,19 @@ public final class TpmKeys implements AutoCloseable {
         }
     }
 
-    private static void checkScheme(TpmKey key, SigningScheme scheme) {
+    private static void checkScheme(TpmKey key, SigningScheme scheme, TpmAlg hash) {
         if (scheme.isRsa() != (key.type() == TpmAlg.RSA)) {
             throw new IllegalArgumentException("scheme " + scheme + " does not fit " + (key.type() == TpmAlg.RSA
                     ? "an RSA" : "an EC") + " key; use " + SigningScheme.defaultFor(key.type()));
         }
+        KeyScheme.of(key.publicArea()).ifPresent(fixed -> {
+            if (fixed.scheme() != scheme || fixed.hash() != hash) {
+                throw new IllegalArgumentException("this key signs with " + fixed + " only (its public area fixes "
+                        + "the scheme), not " + scheme.tpmScheme().name().toLowerCase() + " with " + hash.name()
+                        .toLowerCase() + "; sign with " + fixed.scheme() + " and " + fixed.hash().name().toLowerCase()
+                        + ", or use a key created without a fixed scheme");
+            }
+        });
     }
 
     private static PasswordSession session(byte[] password) {

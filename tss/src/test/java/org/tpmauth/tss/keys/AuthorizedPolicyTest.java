@@ -50,10 +50,13 @@ class AuthorizedPolicyTest {
     private static KeyPair owner;
     /** Resource-managed, as Tpm.open gives it: keys, storage primaries and signers exceed swtpm's 3 slots. */
     private static Tpm tpm;
+    /** The storage primary sealing runs under. */
+    private static TpmKeys sealingKeys;
 
     @BeforeAll
     static void ownerKeyAndTpm() throws Exception {
         tpm = Tpm.open(SWTPM.tcti());
+        sealingKeys = new TpmKeys(tpm);
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         owner = g.generateKeyPair();
@@ -61,6 +64,7 @@ class AuthorizedPolicyTest {
 
     @AfterAll
     static void closeTpm() {
+        sealingKeys.close();
         tpm.close();
     }
 
@@ -90,7 +94,7 @@ class AuthorizedPolicyTest {
 
     @Test
     void afterAPcrChangeANewlySignedPolicyMakesTheSameKeyAndSealedObjectUsableAgain() throws Exception {
-        Sealing sealing = new Sealing(tpm);
+        Sealing sealing = new Sealing(sealingKeys);
         try (TpmKeys keys = new TpmKeys(tpm)) {
             Tss2KeyFile key = keys.create(KeyAlgorithm.EC_P256, NONE, OWNER, List.of(), owner.getPublic());
             Tss2KeyFile sealed = sealing.seal(SECRET, NONE, List.of(), owner.getPublic());
@@ -132,7 +136,7 @@ class AuthorizedPolicyTest {
                     key.policy().stream().map(TpmPolicy::commandCode).toList());
             assertEquals(0, publicArea(key).objectAttributes() & TpmaObject.NO_DA);
             sign(keys, key.withSignedPolicy(signCurrent(ownerSigner(), null)), PASSWORD);
-            Sealing sealing = new Sealing(tpm);
+            Sealing sealing = new Sealing(sealingKeys);
             Tss2KeyFile sealed = sealing.seal(SECRET, PASSWORD, List.of(), owner.getPublic());
             assertArrayEquals(SECRET, sealing.unseal(sealed.withSignedPolicy(signCurrent(ownerSigner(), null)),
                     PASSWORD));
@@ -141,7 +145,7 @@ class AuthorizedPolicyTest {
 
     @Test
     void aTpmKeyCanSignPoliciesToo() {
-        Sealing sealing = new Sealing(tpm);
+        Sealing sealing = new Sealing(sealingKeys);
         try (TpmKeys keys = new TpmKeys(tpm)) {
             TpmKey signerKey = keys.load(keys.create(KeyAlgorithm.RSA_2048, NONE, OWNER), NONE);
             PolicySigner signer = PolicySigner.tpm(keys, signerKey);
@@ -157,7 +161,7 @@ class AuthorizedPolicyTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         KeyPair rsa = g.generateKeyPair();
-        Sealing sealing = new Sealing(tpm);
+        Sealing sealing = new Sealing(sealingKeys);
         Tss2KeyFile sealed = sealing.seal(SECRET, NONE, List.of(), rsa.getPublic());
         TpmAuthPolicy signed = signCurrent(PolicySigner.software(rsa.getPrivate(), rsa.getPublic()), null);
         assertEquals(TpmAlg.RSASSA, signed.authorization().signature().sigAlg());
@@ -166,7 +170,7 @@ class AuthorizedPolicyTest {
 
     @Test
     void missingForeignAndTamperedSignedPoliciesAreRefusedWithTheReason() throws Exception {
-        Sealing sealing = new Sealing(tpm);
+        Sealing sealing = new Sealing(sealingKeys);
         Tss2KeyFile sealed = sealing.seal(SECRET, NONE, List.of(), owner.getPublic());
         TpmException none = assertThrows(TpmException.class, () -> sealing.unseal(sealed, NONE));
         assertTrue(none.getMessage().contains("no signed policy was given"), none.getMessage());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
@@ -19,6 +20,8 @@ import org.tpmauth.tss.policy.PcrPolicy;
 import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmtHa;
@@ -34,7 +37,13 @@ class SealingTest {
     @RegisterExtension
     static final SwtpmExtension SWTPM = new SwtpmExtension();
     private final Tpm tpm = SWTPM.tpm();
-    private final Sealing sealing = new Sealing(tpm);
+    private final TpmKeys keys = new TpmKeys(tpm);
+    private final Sealing sealing = new Sealing(keys);
+
+    @AfterEach
+    void flushThePrimary() {
+        keys.close();
+    }
 
     private static TpmtPublic publicArea(Tss2KeyFile sealed) {
         return TpmtPublic.readSized(new TpmReader(sealed.pubkey()));
@@ -101,5 +110,36 @@ class SealingTest {
         Tss2KeyFile loadable = Tss2KeyFile.loadable(sealed.parent(), sealed.pubkey(), sealed.privkey(), true);
         assertThrows(IllegalArgumentException.class, () -> sealing.unseal(loadable, NONE));
         assertArrayEquals(SECRET, sealing.unseal(sealed, null));
+    }
+
+    /**
+     * The storage primary is TpmKeys' own: created once for any number of unseals (as `wireguard up` runs
+     * them: a PCR-sealed object, a fresh Tpm), shared with the keys, and created again once after a power
+     * cycle.
+     */
+    @Test
+    void unsealsShareOnePrimaryWithTheKeysAndMakeItAgainAfterAPowerCycle() {
+        Tss2KeyFile sealed = sealing.seal(SECRET, NONE, List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0)));
+        Tss2KeyFile keyFile = keys.create(KeyAlgorithm.EC_P256, NONE, TpmHandles.RH_OWNER);
+        keys.close();
+        CountingTcti counting = new CountingTcti(SWTPM.openTpm().tcti());
+        try (Tpm managed = new Tpm(counting, true); TpmKeys shared = new TpmKeys(managed)) {
+            Sealing sealing = new Sealing(shared);
+            for (int i = 0; i < 5; i++) {
+                assertArrayEquals(SECRET, sealing.unseal(sealed, NONE));
+            }
+            TpmKey key = shared.load(keyFile, NONE);
+            shared.sign(key, new byte[32], TpmAlg.SHA256, SigningScheme.ECDSA);
+            assertEquals(1, counting.count(TpmCc.CreatePrimary), "one primary for 5 unseals and a key");
+            assertEquals(5, counting.count(TpmCc.Unseal));
+
+            SWTPM.powerCycle();
+            assertArrayEquals(SECRET, sealing.unseal(sealed, NONE));
+            assertArrayEquals(SECRET, sealing.unseal(sealed, NONE));
+            shared.sign(key, new byte[32], TpmAlg.SHA256, SigningScheme.ECDSA);
+            assertEquals(2, counting.count(TpmCc.CreatePrimary), "created again once after the power cycle");
+        } finally {
+            SWTPM.disconnect();
+        }
     }
 }

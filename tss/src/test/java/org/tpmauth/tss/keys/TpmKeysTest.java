@@ -35,6 +35,7 @@ import org.tpmauth.tss.commands.Capabilities;
 import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.EvictControl;
 import org.tpmauth.tss.commands.FlushContext;
+import org.tpmauth.tss.commands.Sign;
 import org.tpmauth.tss.testing.LibtpmsExtension;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmPt;
@@ -42,6 +43,8 @@ import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmtPublic;
+import org.tpmauth.tss.types.TpmtSigScheme;
+import org.tpmauth.tss.types.TpmtSignature;
 import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.wire.TpmReader;
 
@@ -114,6 +117,68 @@ class TpmKeysTest {
                 }
             }
         }
+    }
+
+    // ---- keys with a fixed signing scheme (strongSwan's tpm plugin signs with TPM_ALG_NULL)
+
+    static Stream<Arguments> fixedSchemes() {
+        return Stream.of(Arguments.of(KeyAlgorithm.EC_P256, "ecdsa-sha256", SigningScheme.ECDSA, null),
+                Arguments.of(KeyAlgorithm.EC_P384, "ecdsa-sha384", SigningScheme.ECDSA, null),
+                Arguments.of(KeyAlgorithm.RSA_2048, "rsassa-sha256", SigningScheme.PKCS1, SigningScheme.PSS),
+                Arguments.of(KeyAlgorithm.RSA_2048, "rsapss-sha256", SigningScheme.PSS, SigningScheme.PKCS1));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("fixedSchemes")
+    void aFixedSchemeIsInThePublicAreaAndTheOnlyWayTheKeySigns(KeyAlgorithm algorithm, String name,
+            SigningScheme scheme, SigningScheme other) throws Exception {
+        KeyScheme fixed = KeyScheme.parse(name);
+        assertEquals(name, fixed.toString());
+        try (TpmKeys keys = new TpmKeys(LibtpmsExtension.tpm())) {
+            Tss2KeyFile file = keys.create(algorithm, fixed, NO_PASSWORD, OWNER, List.of(), null);
+            TpmtPublic area = TpmtPublic.readSized(new TpmReader(file.pubkey()));
+            assertEquals(Optional.of(fixed), KeyScheme.of(area));
+            assertTrue(TpmaObject.has(area.objectAttributes(), TpmaObject.NO_DA), "noDA without a password");
+            assertTrue(TpmaObject.has(area.objectAttributes(), TpmaObject.SIGN_ENCRYPT));
+            assertFalse(TpmaObject.has(area.objectAttributes(), TpmaObject.DECRYPT), "the TPM wants sign-only");
+
+            TpmKey key = keys.load(Tss2KeyFile.fromPem(file.toPem()), NO_PASSWORD);
+            signAndVerify(keys, key, fixed.hash(), scheme);
+            // what strongSwan's plugin sends: the NULL scheme, the TPM uses the key's own
+            TpmtSignature nullScheme = LibtpmsExtension.tpm().execute(new Sign(key.handle(),
+                    Signatures.digest(fixed.hash(), MESSAGE), TpmtSigScheme.NULL)).signature();
+            assertEquals(scheme.tpmScheme(), nullScheme.sigAlg());
+            assertTrue(Signatures.verify(key.publicKey(), MESSAGE, SignatureEncoding.standard(nullScheme),
+                    fixed.hash(), scheme));
+
+            TpmAlg otherHash = fixed.hash() == TpmAlg.SHA256 ? TpmAlg.SHA384 : TpmAlg.SHA256;
+            IllegalArgumentException wrongHash = assertThrows(IllegalArgumentException.class,
+                    () -> keys.sign(key, Signatures.digest(otherHash, MESSAGE), otherHash, scheme));
+            assertTrue(wrongHash.getMessage().contains("this key signs with " + name + " only"),
+                    wrongHash.getMessage());
+            if (other != null) { // RSA: the other padding
+                IllegalArgumentException wrongScheme = assertThrows(IllegalArgumentException.class,
+                        () -> keys.sign(key, Signatures.digest(fixed.hash(), MESSAGE), fixed.hash(), other));
+                assertTrue(wrongScheme.getMessage().contains(name), wrongScheme.getMessage());
+                IllegalArgumentException raw = assertThrows(IllegalArgumentException.class,
+                        () -> keys.rsaRaw(key, new byte[] {1}));
+                assertTrue(raw.getMessage().contains("sign-only"), raw.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aSchemeThatDoesNotFitTheKeyTypeOrAnUnknownOneIsRefusedBeforeTheTpm() {
+        try (TpmKeys keys = new TpmKeys(LibtpmsExtension.tpm())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> keys.create(
+                    KeyAlgorithm.EC_P256, KeyScheme.parse("rsassa-sha256"), NO_PASSWORD, OWNER, List.of(), null));
+            assertTrue(e.getMessage().contains("does not fit a ec-p256 key; use ecdsa-sha256"), e.getMessage());
+        }
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> KeyScheme.parse("ecdsa-sha1"));
+        assertTrue(unknown.getMessage().contains("ecdsa-sha256, ecdsa-sha384, ecdsa-sha512, rsassa-sha256"),
+                unknown.getMessage());
+        assertEquals(Optional.empty(), KeyScheme.of(KeyTemplates.signingKey(KeyAlgorithm.EC_P256, false)));
     }
 
     private static void assertKeyShape(KeyAlgorithm algorithm, TpmKey key) {

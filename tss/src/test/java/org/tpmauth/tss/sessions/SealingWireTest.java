@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.keys.Sealing;
+import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
@@ -27,8 +28,8 @@ class SealingWireTest {
     @Test
     void secretAndPasswordNeverCrossTheBusInClear() {
         TappedTcti tap = new TappedTcti(SWTPM.openTpm().tcti());
-        try (Tpm tpm = new Tpm(tap)) {
-            Sealing sealing = new Sealing(tpm);
+        try (Tpm tpm = new Tpm(tap); TpmKeys keys = new TpmKeys(tpm)) {
+            Sealing sealing = new Sealing(keys);
             Tss2KeyFile withPassword = sealing.seal(SECRET, PASSWORD, List.of());
             assertArrayEquals(SECRET, sealing.unseal(withPassword, PASSWORD));
             Tss2KeyFile withPcrs = sealing.seal(SECRET, new byte[0], List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 0)));

@@ -1,10 +1,9 @@
 package org.tpmauth.vpn.strongswan;
 
 import java.util.HexFormat;
-import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.keys.KeyScheme;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmaObject;
-import org.tpmauth.tss.types.TpmtAsymScheme;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmuPublicParms;
 
@@ -88,23 +87,18 @@ public sealed interface KeyRoute {
          * after TPM_RC_RETRY or lockout). Throws with what to do otherwise.
          */
         public static void checkUsable(TpmtPublic area, boolean hasPassword) {
-            TpmtAsymScheme scheme;
-            if (area.parameters() instanceof TpmuPublicParms.Ecc ecc) {
-                scheme = ecc.scheme();
-            } else if (area.parameters() instanceof TpmuPublicParms.Rsa rsa) {
-                scheme = rsa.scheme();
-            } else {
+            if (!(area.parameters() instanceof TpmuPublicParms.Ecc) && !(area.parameters() instanceof TpmuPublicParms.Rsa)) {
                 throw new IllegalArgumentException("the key is not an RSA or EC signing key");
             }
-            if (scheme.scheme() == TpmAlg.NULL) {
+            if (KeyScheme.of(area).isEmpty()) {
                 throw new IllegalArgumentException("strongSwan's tpm plugin needs a key with a fixed signing scheme and "
-                        + "this key has none (tpmauth key create makes scheme-free keys): use --via pkcs11, or create the "
-                        + "key with tpm2_create -G ecc256:ecdsa-sha256 (or rsa2048:rsassa-sha256) -a "
-                        + "'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign|noda'");
+                        + "this key has none: create it with `tpmauth key create --type rsa-2048 --scheme rsassa-sha256` "
+                        + "(or --type ec-p256 --scheme ecdsa-sha256), or use --via pkcs11");
             }
             if (!hasPassword && (area.objectAttributes() & TpmaObject.NO_DA) == 0) {
                 throw new IllegalArgumentException("strongSwan's tpm plugin needs noDA on a key without a password "
-                        + "(it does not retry TPM_RC_RETRY); use --via pkcs11 or a key created with noda");
+                        + "(it does not retry TPM_RC_RETRY); use --via pkcs11, or a key from `tpmauth key create --scheme ...` "
+                        + "without a password, which has noDA");
             }
             if (hasPassword) {
                 throw new IllegalArgumentException("the key has a password, which the generated secrets section "

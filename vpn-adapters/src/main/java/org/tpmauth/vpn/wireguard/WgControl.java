@@ -22,27 +22,31 @@ public final class WgControl {
     /** Output kept from a tool for its error message. */
     private static final int MAX_OUTPUT = 4096;
 
-    private final List<String> prefix;
+    /** Before wg: {@code ip netns exec NS}. */
+    private final List<String> wgPrefix;
+    /** ip itself: {@code ip -n NS}, which spares the mount namespace set-up of {@code ip netns exec}. */
+    private final List<String> ip;
 
     /** @param netns the network namespace the interface lives in, or empty for this one */
     public WgControl(Optional<String> netns) {
-        this.prefix = netns.map(ns -> List.of("ip", "netns", "exec", ns)).orElse(List.of());
+        this.wgPrefix = netns.map(ns -> List.of("ip", "netns", "exec", ns)).orElse(List.of());
+        this.ip = netns.map(ns -> List.of("ip", "-n", ns)).orElse(List.of("ip"));
     }
 
-    /** Fails with advice when there is no WireGuard interface of that name. */
-    public void requireInterface(String iface) {
-        Result r = run(null, "wg", "show", iface, "public-key");
-        if (r.status != 0) {
-            throw new WireGuardException("no WireGuard interface '" + iface + "' (" + r.output.strip() + "); create it "
-                    + "first: `ip link add " + iface + " type wireguard`, `wireguard-go " + iface + "`, or wg-quick");
-        }
-    }
-
-    /** Gives the interface its private key, from memory through a pipe. */
+    /**
+     * Gives the interface its private key, from memory through a pipe; fails with advice when there is no
+     * WireGuard interface of that name.
+     */
     public void setPrivateKey(String iface, WireGuardKey key) {
         byte[] line = key.base64Line();
         try {
-            Result r = run(line, "wg", "set", iface, "private-key", "/dev/stdin");
+            Result r = wg(line, "set", iface, "private-key", "/dev/stdin");
+            // no such interface: "No such device"; without a kernel module nor a wireguard-go socket of that name,
+            // "Protocol not supported"
+            if (r.status != 0 && (r.output.contains("No such device") || r.output.contains("Protocol not supported"))) {
+                throw new WireGuardException("no WireGuard interface '" + iface + "' (" + r.output.strip() + "); create "
+                        + "it first: `ip link add " + iface + " type wireguard`, `wireguard-go " + iface + "`, or wg-quick");
+            }
             if (r.status != 0) {
                 throw new WireGuardException("`wg set " + iface + " private-key /dev/stdin` failed: " + r.output.strip());
             }
@@ -53,15 +57,15 @@ public final class WgControl {
 
     /** Removes the interface's private key (wg reads an empty file as "no key"). */
     public void clearPrivateKey(String iface) {
-        Result r = run(null, "wg", "set", iface, "private-key", "/dev/null");
+        Result r = wg(null, "set", iface, "private-key", "/dev/null");
         if (r.status != 0) {
             throw new WireGuardException("could not remove the private key of " + iface + ": " + r.output.strip());
         }
     }
 
-    /** The interface's public key, empty when it has no private key. */
+    /** The interface's public key, empty when it has no private key (for checks; bring-up does not need it). */
     public Optional<String> publicKey(String iface) {
-        Result r = run(null, "wg", "show", iface, "public-key");
+        Result r = wg(null, "show", iface, "public-key");
         String key = r.output.strip();
         return r.status == 0 && WireGuardKey.isPublicKey(key) ? Optional.of(key) : Optional.empty();
     }
@@ -76,12 +80,12 @@ public final class WgControl {
 
     /** Whether the link is administratively up. */
     public boolean isUp(String iface) {
-        Result r = run(null, "ip", "-o", "link", "show", "dev", iface);
+        Result r = ip("-o", "link", "show", "dev", iface);
         return r.status == 0 && r.output.matches("(?s)[^<]*<[^>]*\\bUP\\b.*");
     }
 
     private void link(String iface, String state) {
-        Result r = run(null, "ip", "link", "set", "dev", iface, state);
+        Result r = ip("link", "set", "dev", iface, state);
         if (r.status != 0) {
             throw new WireGuardException("`ip link set dev " + iface + " " + state + "` failed: " + r.output.strip());
         }
@@ -90,16 +94,28 @@ public final class WgControl {
     private record Result(int status, String output) {
     }
 
-    /** Runs a tool, {@code stdin} written to it (then wiped by the caller), stdout and stderr merged. */
-    private Result run(byte[] stdin, String... command) {
-        List<String> argv = new ArrayList<>(prefix);
-        argv.addAll(List.of(command));
+    /** Runs wg with {@code stdin} written to it (then wiped by the caller). */
+    private Result wg(byte[] stdin, String... args) {
+        List<String> argv = new ArrayList<>(wgPrefix);
+        argv.add("wg");
+        argv.addAll(List.of(args));
+        return run(stdin, "wg", argv);
+    }
+
+    private Result ip(String... args) {
+        List<String> argv = new ArrayList<>(ip);
+        argv.addAll(List.of(args));
+        return run(null, "ip", argv);
+    }
+
+    /** Runs a tool, stdout and stderr merged. */
+    private Result run(byte[] stdin, String tool, List<String> argv) {
         Process p;
         try {
             p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new WireGuardException("cannot run " + command[0] + " (" + e.getMessage() + "); install "
-                    + (command[0].equals("wg") ? "wireguard-tools" : "iproute2"), e);
+            throw new WireGuardException("cannot run " + tool + " (" + e.getMessage() + "); install "
+                    + (tool.equals("wg") ? "wireguard-tools" : "iproute2"), e);
         }
         try {
             try (OutputStream in = p.getOutputStream()) {
@@ -110,7 +126,7 @@ public final class WgControl {
             String output = readBounded(p.getInputStream());
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new WireGuardException(String.join(" ", command) + " did not finish within " + TIMEOUT_SECONDS + " s");
+                throw new WireGuardException(String.join(" ", argv) + " did not finish within " + TIMEOUT_SECONDS + " s");
             }
             return new Result(p.exitValue(), output);
         } catch (IOException e) {
@@ -118,7 +134,7 @@ public final class WgControl {
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new WireGuardException("interrupted while running " + command[0], e);
+            throw new WireGuardException("interrupted while running " + tool, e);
         }
     }
 

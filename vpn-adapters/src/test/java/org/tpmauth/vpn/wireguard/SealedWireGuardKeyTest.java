@@ -10,15 +10,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.tss.keys.Sealing;
+import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.testing.LibtpmsExtension;
 
 /** WireGuard keys in wg's format, and sealed in the in-process TPM. */
 class SealedWireGuardKeyTest {
-    private static final Sealing SEALING = new Sealing(LibtpmsExtension.tpm());
+    /** The shared in-process TPM; the storage primary is flushed after the class. */
+    private static final TpmKeys KEYS = new TpmKeys(LibtpmsExtension.tpm());
+    private static final Sealing SEALING = new Sealing(KEYS);
+
+    @AfterAll
+    static void flushThePrimary() {
+        KEYS.close();
+    }
 
     @TempDir
     Path dir;
