@@ -16,13 +16,16 @@ import org.tpmauth.tss.types.TpmAlg;
  * computed in software (equal to what FAPI records for the same file), and run in a policy session
  * by {@link PolicyRunner}.
  *
- * @param description the policy's description
- * @param elements    the elements in order
- * @param json        the file's JSON tree, kept to be stored with the objects it authorizes
+ * @param description    the policy's description
+ * @param elements       the elements in order
+ * @param authorizations the signatures that approve this policy for PolicyAuthorize ({@code policyAuthorizations})
+ * @param json           the file's JSON tree, kept to be stored with the objects it authorizes
  */
-public record JsonPolicy(String description, List<PolicyElement> elements, ObjectNode json) {
+public record JsonPolicy(String description, List<PolicyElement> elements, List<PolicyAuthorization> authorizations,
+        ObjectNode json) {
     public JsonPolicy {
         elements = List.copyOf(elements);
+        authorizations = List.copyOf(authorizations);
         json = json.deepCopy();
     }
 
@@ -34,7 +37,23 @@ public record JsonPolicy(String description, List<PolicyElement> elements, Objec
 
     /** Reads a policy from a JSON object (a file, or the {@code policy} of a keystore object). */
     public static JsonPolicy of(JsonFields json) {
-        return new JsonPolicy(json.optionalText("description").orElse(""), elements(json, 0), json.node());
+        List<PolicyAuthorization> authorizations = new ArrayList<>();
+        if (json.has("policyAuthorizations")) {
+            for (JsonFields a : json.objects("policyAuthorizations")) {
+                authorizations.add(PolicyAuthorization.read(a));
+            }
+        }
+        return new JsonPolicy(json.optionalText("description").orElse(""), elements(json, 0), authorizations,
+                json.node());
+    }
+
+    /** This policy with {@code authorization} added to its {@code policyAuthorizations}, as tss2_authorizepolicy does. */
+    public JsonPolicy withAuthorization(PolicyAuthorization authorization) {
+        ObjectNode out = json.deepCopy();
+        com.fasterxml.jackson.databind.JsonNode list = out.get("policyAuthorizations");
+        ArrayNode array = list instanceof ArrayNode a ? a : out.putArray("policyAuthorizations");
+        array.add(authorization.toJson());
+        return of(JsonFields.of("authorized policy", out));
     }
 
     static List<PolicyElement> elements(JsonFields json, int depth) {
