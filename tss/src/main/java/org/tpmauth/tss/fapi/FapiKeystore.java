@@ -32,6 +32,7 @@ import org.tpmauth.tss.commands.Unseal;
 import org.tpmauth.tss.fapi.policy.JsonPolicy;
 import org.tpmauth.tss.fapi.policy.PolicyAuthorization;
 import org.tpmauth.tss.fapi.policy.PolicyContext;
+import org.tpmauth.tss.fapi.policy.PolicyElement;
 import org.tpmauth.tss.fapi.policy.PolicyException;
 import org.tpmauth.tss.fapi.policy.PolicyRunner;
 import org.tpmauth.tss.fapi.policy.PolicySignCallback;
@@ -46,7 +47,9 @@ import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.keys.SignatureEncoding;
 import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmaNv;
 import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmsNvPublic;
 import org.tpmauth.tss.types.TpmtAsymScheme;
@@ -275,7 +278,8 @@ public final class FapiKeystore implements AutoCloseable {
      * The authorization for using {@code object}: its JSON policy run in a policy session (with the
      * password for PolicyAuthValue / PolicyPassword), or the password itself.
      */
-    private <T> T authorized(FapiObject object, byte[] password, java.util.function.Function<Session, T> use) {
+    private <T> T authorized(FapiObject object, int command, byte[] password,
+            java.util.function.Function<Session, T> use) {
         byte[] authPolicy = object.isNv() ? object.nvPublic().authPolicy() : object.publicArea().authPolicy();
         TpmAlg nameAlg = object.isNv() ? object.nvPublic().nameAlg() : object.publicArea().nameAlg();
         byte[] auth = password == null ? new byte[0] : password;
@@ -285,7 +289,7 @@ public final class FapiKeystore implements AutoCloseable {
         }
         JsonPolicy jsonPolicy = JsonPolicy.of(JsonFields.of(object.source() + ": policy", policy.get()));
         try (PolicySession session = PolicySession.start(tpm, nameAlg)) {
-            new PolicyRunner(tpm, policyContext()).run(session, nameAlg, jsonPolicy);
+            new PolicyRunner(tpm, policyContext(), command).run(session, nameAlg, jsonPolicy);
             try {
                 return use.apply(session.withAuth(auth));
             } catch (TpmResponseException e) {
@@ -293,9 +297,18 @@ public final class FapiKeystore implements AutoCloseable {
                     throw new PolicyException("PolicyLocality of " + object.source() + ": the TPM refused the command "
                             + "at this locality; send it at a locality the policy allows", e);
                 }
+                if (e.is(TpmRc.POLICY_FAIL) && object.isNv() && jsonPolicy.has(PolicyElement.NvWritten.class)) {
+                    throw new PolicyException("PolicyNvWritten of " + object.source() + ": the NV index is "
+                            + (isWritten(object) ? "" : "not ") + "written, which the policy does not allow for "
+                            + TpmCc.nameOf(command), e);
+                }
                 throw e;
             }
         }
+    }
+
+    private boolean isWritten(FapiObject nv) {
+        return (tpm.execute(new NvReadPublic(nv.nvPublic().nvIndex())).nvPublic().attributes() & TpmaNv.WRITTEN) != 0;
     }
 
     private FapiObject createUnderParent(FapiPath p, TpmtPublic template, TpmsSensitiveCreate sensitive,
@@ -335,7 +348,7 @@ public final class FapiKeystore implements AutoCloseable {
                     + "decrypt); keys live below /HS/SRK or a storage key under it");
         }
         byte[] parentAuth = parent.withAuth() ? authValue(parentPath) : new byte[0];
-        return withLoaded(parentPath, parent, handle -> authorized(parent, parentAuth,
+        return withLoaded(parentPath, parent, handle -> authorized(parent, 0, parentAuth,
                 auth -> use.apply(handle, auth)));
     }
 
@@ -394,7 +407,7 @@ public final class FapiKeystore implements AutoCloseable {
 
     private TpmtSignature signTpm(FapiPath p, byte[] digest, byte[] password) {
         FapiObject object = object(p);
-        return withLoaded(p, handle -> authorized(object, password, auth -> signRaw(
+        return withLoaded(p, handle -> authorized(object, TpmCc.Sign, password, auth -> signRaw(
                 new TpmKey(handle, object.publicArea(), auth), object.signingScheme(), digest)));
     }
 
@@ -428,7 +441,8 @@ public final class FapiKeystore implements AutoCloseable {
         if (publicArea.type() != org.tpmauth.tss.types.TpmAlg.KEYEDHASH) {
             throw new IllegalArgumentException(p + " is a " + publicArea.type() + " key, not sealed data");
         }
-        return withLoaded(p, item -> authorized(object, password, auth -> tpm.execute(new Unseal(item), auth)
+        return withLoaded(p, item -> authorized(object, TpmCc.Unseal, password, auth -> tpm.execute(new Unseal(item),
+                auth)
                 .outData()));
     }
 
@@ -493,7 +507,7 @@ public final class FapiKeystore implements AutoCloseable {
         FapiPath p = path(path);
         FapiObject object = nvObject(p);
         int index = object.nvPublic().nvIndex();
-        authorized(object, password, auth -> {
+        authorized(object, TpmCc.NV_Write, password, auth -> {
             for (int done = 0; done < data.length; done += NvIndices.CHUNK) {
                 byte[] chunk = Arrays.copyOfRange(data, done, Math.min(data.length, done + NvIndices.CHUNK));
                 tpm.execute(new NvWrite(index, index, chunk, offset + done), auth);
@@ -508,7 +522,7 @@ public final class FapiKeystore implements AutoCloseable {
         FapiObject object = nvObject(path(path));
         int index = object.nvPublic().nvIndex();
         int size = tpm.execute(new NvReadPublic(index)).nvPublic().dataSize();
-        return authorized(object, password, auth -> {
+        return authorized(object, TpmCc.NV_Read, password, auth -> {
             byte[] out = new byte[size];
             for (int done = 0; done < size; done += NvIndices.CHUNK) {
                 int n = Math.min(NvIndices.CHUNK, size - done);

@@ -7,6 +7,10 @@ import java.util.HexFormat;
 import java.util.List;
 import org.tpmauth.tss.fapi.FapiJson;
 import org.tpmauth.tss.fapi.JsonFields;
+import org.tpmauth.tss.fapi.NvPublicJson;
+import org.tpmauth.tss.fapi.PublicAreaJson;
+import org.tpmauth.tss.types.TpmsNvPublic;
+import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.types.TpmAlg;
 
@@ -64,6 +68,16 @@ public record JsonPolicy(String description, List<PolicyElement> elements, List<
         return out;
     }
 
+    /** Whether an element of {@code type} appears in the policy, in OR branches too. */
+    public boolean has(Class<? extends PolicyElement> type) {
+        return has(elements, type);
+    }
+
+    private static boolean has(List<PolicyElement> elements, Class<? extends PolicyElement> type) {
+        return elements.stream().anyMatch(e -> type.isInstance(e) || (e instanceof PolicyElement.Or or
+                && or.branches().stream().anyMatch(b -> has(b.policy(), type))));
+    }
+
     /** The policy digest for objects whose name algorithm is {@code nameAlg}. */
     public byte[] digest(TpmAlg nameAlg, PolicyContext context) {
         return digest(elements, nameAlg, context, "");
@@ -87,12 +101,15 @@ public record JsonPolicy(String description, List<PolicyElement> elements, List<
 
     /**
      * The policy as FAPI stores it with an object it authorizes: {@code currentPCRs} replaced by the
-     * PCRs' values now (in the name algorithm's bank), and {@code policyDigests} on the policy, on
-     * each element (the digest after it) and on each PolicyOR branch, as {@code tss2_exportpolicy} shows.
+     * PCRs' values now (in the name algorithm's bank), keystore paths by what they name ({@code keyPath}
+     * by {@code keyPublic}, {@code objectPath} by {@code objectName}, {@code nvPath} by {@code nvIndex}
+     * and {@code nvPublic}), and {@code policyDigests} on the policy, on each element (the digest after
+     * it) and on each PolicyOR branch, as {@code tss2_exportpolicy} shows.
      */
     public ObjectNode instantiate(TpmAlg nameAlg, PolicyContext context) {
         ObjectNode out = json.deepCopy();
         instantiatePcrs(out, nameAlg, context);
+        resolvePaths(out, context);
         JsonPolicy instantiated = JsonPolicy.of(JsonFields.of("instantiated policy", out));
         byte[] digest = annotate((ArrayNode) out.get("policy"), instantiated.elements, nameAlg, context);
         setDigest(out, nameAlg, digest);
@@ -132,6 +149,27 @@ public record JsonPolicy(String description, List<PolicyElement> elements, List<
             element.set("pcrs", pcrs);
         }
         node.forEach(child -> instantiatePcrs(child, nameAlg, context));
+    }
+
+    private static void resolvePaths(com.fasterxml.jackson.databind.JsonNode node, PolicyContext context) {
+        if (node.isObject()) {
+            ObjectNode element = (ObjectNode) node;
+            if (element.has("keyPath") && !element.has("keyPublic") && !element.has("keyPEM")) {
+                TpmtPublic key = context.objectPublic(element.remove("keyPath").asText());
+                element.set("keyPublic", PublicAreaJson.write(key));
+                element.put("keyName", HexFormat.of().formatHex(key.name()));
+            }
+            if (element.has("objectPath") && !element.has("objectName")) {
+                element.put("objectName", HexFormat.of().formatHex(context.objectName(element.remove("objectPath")
+                        .asText())));
+            }
+            if (element.has("nvPath") && !element.has("nvIndex") && !element.has("nvPublic")) {
+                TpmsNvPublic nv = context.nvPublic(element.remove("nvPath").asText());
+                element.put("nvIndex", Integer.toUnsignedLong(nv.nvIndex()));
+                element.set("nvPublic", NvPublicJson.writeSized(nv));
+            }
+        }
+        node.forEach(child -> resolvePaths(child, context));
     }
 
     private static void setDigest(ObjectNode node, TpmAlg nameAlg, byte[] digest) {

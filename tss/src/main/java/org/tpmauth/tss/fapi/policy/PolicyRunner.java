@@ -29,6 +29,7 @@ import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.sessions.PolicySession;
 import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmaNv;
 import org.tpmauth.tss.types.TpmsNvPublic;
@@ -52,10 +53,16 @@ import org.tpmauth.tss.wire.TpmWriter;
 public final class PolicyRunner {
     private final Tpm tpm;
     private final PolicyContext context;
+    private final int command;
 
-    public PolicyRunner(Tpm tpm, PolicyContext context) {
+    /**
+     * A runner for a session that will authorize {@code command} (a TPM_CC; 0 when unknown): an OR
+     * branch or signed policy whose PolicyCommandCode names another command does not hold.
+     */
+    public PolicyRunner(Tpm tpm, PolicyContext context, int command) {
         this.tpm = tpm;
         this.context = context;
+        this.command = command;
     }
 
     /** Runs {@code policy} on {@code session}, whose hash is the authorized object's name algorithm. */
@@ -182,6 +189,10 @@ public final class PolicyRunner {
         } else if (e instanceof PolicyElement.Password) {
             s.run(new PolicyPassword(h));
         } else if (e instanceof PolicyElement.CommandCode cc) {
+            if (command != 0 && cc.code() != command) {
+                throw new IllegalStateException("the policy is for " + TpmCc.nameOf(cc.code()) + ", not "
+                        + TpmCc.nameOf(command));
+            }
             s.run(new PolicyCommandCode(h, cc.code()));
         } else if (e instanceof PolicyElement.Secret secret) {
             runSecret(s, secret);
