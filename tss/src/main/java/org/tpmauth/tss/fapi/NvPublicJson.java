@@ -64,11 +64,7 @@ public final class NvPublicJson {
                 }
             }
             if (bits.has("TPM2_NT")) {
-                int type = TYPES.indexOf(bits.constant("TPM2_NT", "TPM2_NT_").toUpperCase(java.util.Locale.ROOT));
-                if (type < 0 || TYPES.get(type).isEmpty()) {
-                    throw bits.error("TPM2_NT", "must be one of ORDINARY, COUNTER, BITS, EXTEND, PIN_FAIL, PIN_PASS");
-                }
-                attributes = TpmaNv.withType(attributes, type);
+                attributes = TpmaNv.withType(attributes, type(bits));
             }
         } else {
             attributes = json.u32("attributes");
@@ -80,6 +76,19 @@ public final class NvPublicJson {
         } catch (IllegalArgumentException e) {
             throw new FapiFormatException(json.at("nameAlg"), e.getMessage());
         }
+    }
+
+    /** TPM2_NT by name (ORDINARY, COUNTER, ...) or as a number 0 to 15. */
+    private static int type(JsonFields bits) {
+        var v = bits.required("TPM2_NT");
+        if (v.isIntegralNumber() || v.asText().matches("[0-9]+")) {
+            return (int) bits.number("TPM2_NT", 15);
+        }
+        int type = TYPES.indexOf(bits.constant("TPM2_NT", "TPM2_NT_").toUpperCase(java.util.Locale.ROOT));
+        if (type < 0 || TYPES.get(type).isEmpty()) {
+            throw bits.error("TPM2_NT", "must be one of ORDINARY, COUNTER, BITS, EXTEND, PIN_FAIL, PIN_PASS");
+        }
+        return type;
     }
 
     /** Writes TPM2B_NV_PUBLIC as FAPI does (size 0). */
