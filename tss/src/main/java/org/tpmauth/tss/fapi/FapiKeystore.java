@@ -9,6 +9,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -20,7 +21,10 @@ import org.tpmauth.tss.commands.Create;
 import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.EvictControl;
 import org.tpmauth.tss.commands.FlushContext;
+import org.tpmauth.tss.commands.Duplicate;
+import org.tpmauth.tss.commands.Import;
 import org.tpmauth.tss.commands.Load;
+import org.tpmauth.tss.commands.LoadExternal;
 import org.tpmauth.tss.commands.NvDefineSpace;
 import org.tpmauth.tss.commands.NvRead;
 import org.tpmauth.tss.commands.NvReadPublic;
@@ -81,6 +85,8 @@ public final class FapiKeystore implements AutoCloseable {
     private static final int ESYS_KEY_RESOURCE = 1;
     /** ESYS_TR values FAPI records for the hierarchies. */
     private static final int ESYS_TR_RH_OWNER = 0x101;
+    /** IFAPI_DUPLICATE_OBJ: what tss2_exportkey writes for a duplicated key. */
+    private static final int DUPLICATE_OBJECT = 5;
     private static final int ESYS_TR_RH_NULL = 0x107;
     private static final int ESYS_TR_RH_LOCKOUT = 0x10A;
     private static final int ESYS_TR_RH_ENDORSEMENT = 0x10B;
@@ -289,22 +295,35 @@ public final class FapiKeystore implements AutoCloseable {
         }
         JsonPolicy jsonPolicy = JsonPolicy.of(JsonFields.of(object.source() + ": policy", policy.get()));
         try (PolicySession session = PolicySession.start(tpm, nameAlg)) {
-            new PolicyRunner(tpm, policyContext(), command).run(session, nameAlg, jsonPolicy);
+            byte[] name = object.isNv() ? object.nvPublic().name() : object.publicArea().name();
+            new PolicyRunner(tpm, policyContext(), command, name).run(session, nameAlg, jsonPolicy);
             try {
                 return use.apply(session.withAuth(auth));
             } catch (TpmResponseException e) {
-                if (e.is(TpmRc.LOCALITY)) {
-                    throw new PolicyException("PolicyLocality of " + object.source() + ": the TPM refused the command "
-                            + "at this locality; send it at a locality the policy allows", e);
-                }
-                if (e.is(TpmRc.POLICY_FAIL) && object.isNv() && jsonPolicy.has(PolicyElement.NvWritten.class)) {
-                    throw new PolicyException("PolicyNvWritten of " + object.source() + ": the NV index is "
-                            + (isWritten(object) ? "" : "not ") + "written, which the policy does not allow for "
-                            + TpmCc.nameOf(command), e);
-                }
-                throw e;
+                throw refusal(e, object, jsonPolicy, command);
             }
         }
+    }
+
+    /**
+     * What the TPM's refusal of a command whose policy session ran means, for the elements the TPM
+     * checks at use rather than when they run: PolicyLocality, PolicyNvWritten, PolicyDuplicationSelect.
+     */
+    private RuntimeException refusal(TpmResponseException e, FapiObject object, JsonPolicy policy, int command) {
+        String of = " of " + object.source() + ": ";
+        if (e.is(TpmRc.LOCALITY) && policy.has(PolicyElement.Locality.class)) {
+            return new PolicyException("PolicyLocality" + of + "the TPM refused the command at this locality; send it "
+                    + "at a locality the policy allows", e);
+        }
+        if (e.is(TpmRc.POLICY_FAIL) && object.isNv() && policy.has(PolicyElement.NvWritten.class)) {
+            return new PolicyException("PolicyNvWritten" + of + "the NV index is " + (isWritten(object) ? "" : "not ")
+                    + "written, which the policy does not allow for " + TpmCc.nameOf(command), e);
+        }
+        if (e.is(TpmRc.POLICY_FAIL) && command == TpmCc.Duplicate && policy.has(PolicyElement.DuplicationSelect.class)) {
+            return new PolicyException("PolicyDuplicationSelect" + of + "the policy allows duplication to another new "
+                    + "parent only", e);
+        }
+        return e;
     }
 
     private boolean isWritten(FapiObject nv) {
@@ -619,6 +638,63 @@ public final class FapiKeystore implements AutoCloseable {
             throw new IllegalArgumentException(p + " is no policy path; policies live at /policy/name");
         }
         return p;
+    }
+
+    /**
+     * Duplicates the exportable key at {@code keyPath} for the new parent whose public key is at
+     * {@code newParentPath} (a key, or an /ext key imported from another machine), as
+     * {@code tss2_exportkey --pathToPublicKeyOfNewParent} does: the key's policy (with its
+     * PolicyDuplicationSelect) authorizes TPM2_Duplicate. Returns FAPI's export object (objectType 5),
+     * which {@code tss2_import} or {@link #importKey} loads under that parent.
+     */
+    public ObjectNode exportKey(String keyPath, String newParentPath) {
+        FapiPath p = path(keyPath);
+        FapiObject object = object(p);
+        TpmtPublic parent = object(path(newParentPath)).publicArea();
+        Duplicate.Response dup = withLoaded(p, key -> {
+            int newParent = tpm.execute(new LoadExternal(parent, TpmHandles.RH_OWNER)).objectHandle();
+            try {
+                return authorized(object, TpmCc.Duplicate, null, auth -> tpm.execute(new Duplicate(key, newParent),
+                        auth));
+            } finally {
+                tpm.execute(new FlushContext(newParent));
+            }
+        });
+        ObjectNode out = FapiJson.object();
+        out.put("objectType", DUPLICATE_OBJECT);
+        out.put("system", "NO");
+        out.put("duplicate", HexFormat.of().formatHex(dup.duplicate()));
+        out.put("encrypted_seed", HexFormat.of().formatHex(dup.outSymSeed()));
+        out.set("public", PublicAreaJson.writeSized(object.publicArea()));
+        out.set("public_parent", PublicAreaJson.writeSized(parent));
+        object.policy().ifPresent(policy -> out.set("policy", policy));
+        return out;
+    }
+
+    /**
+     * Imports a key duplicated for a key of this keystore ({@code tss2_exportkey}'s or {@link #exportKey}'s
+     * object) at {@code path}, whose parent must be that key, as {@code tss2_import} does.
+     */
+    public FapiObject importKey(String path, ObjectNode exported) {
+        FapiPath p = newObjectPath(path);
+        JsonFields json = JsonFields.of(p + " (exported key)", exported);
+        if (json.number("objectType", 5) != DUPLICATE_OBJECT) {
+            throw json.error("objectType", "must be " + DUPLICATE_OBJECT + ", a duplicated key");
+        }
+        TpmtPublic publicArea = PublicAreaJson.readSized(json.object("public"));
+        TpmtPublic wrappedFor = PublicAreaJson.readSized(json.object("public_parent"));
+        if (!Arrays.equals(wrappedFor.name(), object(p.parent()).publicArea().name())) {
+            throw new IllegalArgumentException("the key was duplicated for another parent than " + p.parent()
+                    + "; import it below the key whose public area is its public_parent");
+        }
+        byte[] duplicate = json.hex("duplicate");
+        byte[] seed = json.hex("encrypted_seed");
+        byte[] outPrivate = withParent(p, (parent, auth) -> tpm.execute(new Import(parent, publicArea, duplicate, seed),
+                auth)).outPrivate();
+        FapiObject object = FapiObject.newKey(publicArea, outPrivate, false, 0, config.profile(p.profile())
+                .signingScheme(), false, json.optionalObject("policy").map(JsonFields::node).orElse(null), new byte[0]);
+        write(p, object, false);
+        return object;
     }
 
     /** The public key of the object at {@code path}. */

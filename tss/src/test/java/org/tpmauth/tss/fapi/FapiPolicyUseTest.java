@@ -269,4 +269,49 @@ class FapiPolicyUseTest {
             Tools.run(SWTPM, "tpm2_pcrreset", "16");
         }
     }
+
+    /**
+     * PolicyDuplicationSelect at use: an exportable key FAPI made goes from tss2_exportkey into tpmauth's
+     * keystore below the new parent and signs there; one tpmauth made goes from exportKey into FAPI's
+     * (tss2_import) and signs with tss2_sign; duplication to another parent is refused.
+     */
+    @Test
+    void exportableKeysMoveToTheNewParentTheirPolicySelects() throws Exception {
+        fapi.tss2("tss2_createkey", "--path", "/HS/SRK/newParent", "--type", "restricted,decrypt,noDa", "--authValue",
+                "");
+        fapi.tss2("tss2_exportkey", "--pathOfKeyToDuplicate", "/HS/SRK/newParent", "--exportedData",
+                "new-parent.json", "--force");
+        fapi.tss2("tss2_import", "--path", "/ext/newParent", "--importData", "new-parent.json");
+        fapiImport("duplicate-to-path");
+        fapi.tss2("tss2_createkey", "--path", "/HS/SRK/fapiExportable", "--type", "sign,exportable", "--policyPath",
+                "/policy/duplicate-to-path", "--authValue", "");
+        // FAPI asks which PolicyOR branch to take on its terminal: 1, duplicate
+        fapi.tss2("sh", "-c", "echo 1 | tss2_exportkey --pathOfKeyToDuplicate /HS/SRK/fapiExportable "
+                + "--pathToPublicKeyOfNewParent /ext/newParent --exportedData fapi-dup.json --force");
+        try (FapiKeystore ks = fapi.keystore()) {
+            ks.importKey("/HS/SRK/newParent/fromFapi", FapiJson.readObject(fapi.file("fapi-dup.json")));
+            assertArrayEquals(ks.object("/HS/SRK/fapiExportable").publicArea().name(),
+                    ks.object("/HS/SRK/newParent/fromFapi").publicArea().name());
+            assertSigns(ks, "/HS/SRK/newParent/fromFapi");
+
+            ks.createKey("/HS/SRK/javaExportable", KeyType.parse("sign,exportable"), null, policy("duplicate-to-path"));
+            ks.createKey("/HS/SRK/otherParent", KeyType.parse("restricted,decrypt,noDa"), null);
+            String refused = assertThrows(PolicyException.class, () -> ks.exportKey("/HS/SRK/javaExportable",
+                    "/HS/SRK/otherParent")).getMessage();
+            assertTrue(refused.startsWith("PolicyDuplicationSelect of "), refused);
+            assertThrows(IllegalArgumentException.class, () -> ks.importKey("/HS/SRK/otherParent/x",
+                    FapiJson.readObject(fapi.file("fapi-dup.json"))));
+            Files.write(fapi.file("java-dup.json"), FapiJson.toBytes(ks.exportKey("/HS/SRK/javaExportable",
+                    "/ext/newParent")));
+        }
+        // FAPI finds the new parent by public_parent and takes the path as the name below it
+        fapi.tss2("tss2_import", "--path", "fromJava", "--importData", "java-dup.json");
+        Files.write(fapi.file("dup.digest"), FapiInteropTest.sha256("moved"));
+        fapi.tss2("sh", "-c", "echo 2 | tss2_sign --keyPath /HS/SRK/newParent/fromJava --digest dup.digest "
+                + "--signature dup.sig --force");
+        try (FapiKeystore ks = fapi.keystore()) {
+            assertTrue(FapiInteropTest.verifies(ks.publicKey("/HS/SRK/javaExportable"), "SHA256withECDSA",
+                    Files.readAllBytes(fapi.file("dup.sig")), "moved"));
+        }
+    }
 }

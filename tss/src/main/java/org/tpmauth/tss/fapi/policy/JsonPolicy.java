@@ -163,6 +163,14 @@ public record JsonPolicy(String description, List<PolicyElement> elements, List<
                 element.put("objectName", HexFormat.of().formatHex(context.objectName(element.remove("objectPath")
                         .asText())));
             }
+            if (element.has("newParentPath") && !element.has("newParentName") && !element.has("newParentPublic")) {
+                TpmtPublic parent = context.objectPublic(element.remove("newParentPath").asText());
+                element.put("newParentName", HexFormat.of().formatHex(parent.name()));
+                // FAPI writes size 0 here, and its reader takes a real size for a second, conflicting field
+                ObjectNode sized = PublicAreaJson.writeSized(parent);
+                sized.put("size", 0);
+                element.set("newParentPublic", sized);
+            }
             if (element.has("nvPath") && !element.has("nvIndex") && !element.has("nvPublic")) {
                 TpmsNvPublic nv = context.nvPublic(element.remove("nvPath").asText());
                 element.put("nvIndex", Integer.toUnsignedLong(nv.nvIndex()));

@@ -257,16 +257,21 @@ public sealed interface PolicyElement {
         }
     }
 
-    record DuplicationSelect(byte[] objectName, byte[] newParentName, boolean includeObject)
+    /** PolicyDuplicationSelect to a new parent given by its Name or public area, or by keystore path (else null). */
+    record DuplicationSelect(byte[] objectName, byte[] newParentName, String newParentPath, boolean includeObject)
             implements PolicyElement {
         @Override
         public String label() {
             return "PolicyDuplicationSelect";
         }
 
+        public byte[] parentName(PolicyContext context) {
+            return newParentPath != null ? context.objectName(newParentPath) : newParentName;
+        }
+
         @Override
         public void apply(PolicyDigest digest, PolicyContext context) {
-            digest.duplicationSelect(objectName, newParentName, includeObject);
+            digest.duplicationSelect(objectName, parentName(context), includeObject);
         }
     }
 
@@ -351,12 +356,15 @@ public sealed interface PolicyElement {
             case "duplicationselect": {
                 byte[] objectName = json.optionalHex("objectName").orElse(new byte[0]);
                 boolean include = json.has("includeObject") ? json.yesNo("includeObject") : objectName.length > 0;
-                if (json.has("newParentName") == json.has("newParentPublic")) {
-                    throw json.error("newParentName", "give exactly one of newParentName and newParentPublic");
+                if (!json.has("newParentName") && !json.has("newParentPublic") && !json.has("newParentPath")) {
+                    throw json.error("newParentName", "give newParentName, newParentPublic or newParentPath");
                 }
+                // FAPI's instances carry the Name and the public area of the new parent
                 byte[] newParent = json.has("newParentName") ? json.hex("newParentName")
-                        : PublicAreaJson.readSized(json.object("newParentPublic")).name();
-                return new DuplicationSelect(objectName, newParent, include);
+                        : json.has("newParentPublic") ? PublicAreaJson.readSized(json.object("newParentPublic")).name()
+                        : new byte[0];
+                return new DuplicationSelect(objectName, newParent, newParent.length > 0 ? null
+                        : json.text("newParentPath"), include);
             }
             default:
                 throw json.error("type", "unknown or unsupported policy element \"" + json.text("type")

@@ -54,15 +54,18 @@ public final class PolicyRunner {
     private final Tpm tpm;
     private final PolicyContext context;
     private final int command;
+    private final byte[] objectName;
 
     /**
-     * A runner for a session that will authorize {@code command} (a TPM_CC; 0 when unknown): an OR
-     * branch or signed policy whose PolicyCommandCode names another command does not hold.
+     * A runner for a session that will authorize {@code command} (a TPM_CC; 0 when unknown) on the
+     * object named {@code objectName} (the Name PolicyDuplicationSelect binds when its policy leaves it
+     * out): an OR branch or signed policy whose PolicyCommandCode names another command does not hold.
      */
-    public PolicyRunner(Tpm tpm, PolicyContext context, int command) {
+    public PolicyRunner(Tpm tpm, PolicyContext context, int command, byte[] objectName) {
         this.tpm = tpm;
         this.context = context;
         this.command = command;
+        this.objectName = objectName.clone();
     }
 
     /** Runs {@code policy} on {@code session}, whose hash is the authorized object's name algorithm. */
@@ -207,7 +210,12 @@ public final class PolicyRunner {
         } else if (e instanceof PolicyElement.NvWritten written) {
             s.run(new PolicyNvWritten(h, written.writtenSet()));
         } else if (e instanceof PolicyElement.DuplicationSelect d) {
-            s.run(new PolicyDuplicationSelect(h, d.objectName(), d.newParentName(), d.includeObject()));
+            if (command != 0 && command != TpmCc.Duplicate) {
+                throw new IllegalStateException("the policy is for TPM2_Duplicate, not " + TpmCc.nameOf(command));
+            }
+            // without includeObject the digest leaves the object out, but the TPM still binds the session to it
+            byte[] object = d.objectName().length > 0 ? d.objectName() : objectName;
+            s.run(new PolicyDuplicationSelect(h, object, d.parentName(context), d.includeObject()));
         } else {
             throw new UnsupportedOperationException("tpmauth cannot satisfy " + e.label());
         }
