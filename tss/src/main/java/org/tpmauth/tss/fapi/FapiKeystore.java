@@ -48,6 +48,7 @@ import org.tpmauth.tss.sessions.Session;
 import org.tpmauth.tss.keys.SigningScheme;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.keys.TpmPolicy;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.keys.SignatureEncoding;
 import org.tpmauth.tss.types.TpmAlg;
@@ -405,14 +406,46 @@ public final class FapiKeystore implements AutoCloseable {
         }
         FapiObject parent = object(p.parent());
         if (parent.persistentHandle() != 0 && !parent.withAuth()) {
-            Tss2KeyFile file = Tss2KeyFile.loadable(parent.persistentHandle(), object.publicBytes(),
-                    TpmWriter.marshal(out -> out.sized(object.privateBlob())), !object.withAuth());
-            return keys.load(file, password);
+            return keys.load(keyFile(path), password);
         }
         int handle = withParent(p, (h, auth) -> tpm.execute(new Load(h, object.privateBlob(), object.publicArea()),
                 auth)).objectHandle();
         chainLoaded.add(handle);
         return new TpmKey(handle, object.publicArea(), PasswordSession.of(password == null ? new byte[0] : password));
+    }
+
+    /**
+     * The key at {@code path} as a TSS2 key file, for what loads keys from files ({@link TpmKeys}, every
+     * {@code --key keystore:PATH}): a key directly below a persistent parent without auth value, whose
+     * JSON policy, if any, holds only PolicyPCR with values and PolicyAuthValue (what key files carry).
+     */
+    public Tss2KeyFile keyFile(String path) {
+        FapiPath p = path(path);
+        FapiObject object = object(p);
+        FapiObject parent = object.isKey() ? object(p.parent()) : null;
+        if (parent == null || object.persistentHandle() != 0 || parent.persistentHandle() == 0 || parent.withAuth()) {
+            throw new UnsupportedOperationException(p + " is not a key directly below a persistent parent without "
+                    + "auth value; use it through the keystore (tpmauth keystore sign, FapiKeystore.sign)");
+        }
+        List<TpmPolicy> policy = new ArrayList<>();
+        if (object.policy().isPresent() && object.publicArea().authPolicy().length > 0) {
+            TpmAlg nameAlg = object.publicArea().nameAlg();
+            for (PolicyElement e : JsonPolicy.of(JsonFields.of(object.source() + ": policy", object.policy().get()))
+                    .elements()) {
+                if (e instanceof PolicyElement.Pcr pcr && pcr.currentPcrs().isEmpty()) {
+                    var values = pcr.values(nameAlg, PolicyContext.offline());
+                    policy.add(TpmPolicy.pcr(PolicyElement.Pcr.selection(values),
+                            PolicyElement.Pcr.pcrDigest(nameAlg, values)));
+                } else if (e instanceof PolicyElement.AuthValue) {
+                    policy.add(TpmPolicy.authValue());
+                } else {
+                    throw new UnsupportedOperationException(p + "'s policy has " + e.label() + ", which a key file "
+                            + "cannot carry; use it through the keystore (tpmauth keystore sign, FapiKeystore.sign)");
+                }
+            }
+        }
+        return Tss2KeyFile.loadable(parent.persistentHandle(), object.publicBytes(),
+                TpmWriter.marshal(out -> out.sized(object.privateBlob())), !object.withAuth(), policy);
     }
 
     /**

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.TpmResponseException;
+import org.tpmauth.tss.fapi.policy.JsonPolicy;
+import org.tpmauth.tss.keys.SigningScheme;
+import org.tpmauth.tss.keys.TpmKey;
+import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.keys.PublicKeys;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmaNv;
@@ -164,6 +169,29 @@ class FapiObjectsTest {
             ks.setAuthCallback((path, description) -> bytes("wrong"));
             assertThrows(TpmResponseException.class, () -> ks.sign("/HS/SRK/pwParent/k", FapiInteropTest.sha256("p"),
                     null));
+        }
+    }
+
+    /** What --key keystore:PATH loads: a key file for keys below the SRK, with a PCR policy carried over. */
+    @Test
+    void keysBelowTheSrkAsKeyFiles() throws Exception {
+        try (FapiKeystore ks = fapi.keystore(); TpmKeys keys = new TpmKeys(SWTPM.tpm())) {
+            ks.createKey("/HS/SRK/asFile", KeyType.SIGN, bytes("pw"));
+            ks.createKey("/HS/SRK/asFilePcr", KeyType.SIGN, null, JsonPolicy.parse(FapiPolicyTest.policyFile(
+                    "pcr16-zero"), "pcr16"));
+            for (String path : new String[] {"/HS/SRK/asFile", "/HS/SRK/asFilePcr"}) {
+                TpmKey key = keys.load(ks.keyFile(path), path.endsWith("Pcr") ? new byte[0] : bytes("pw"));
+                byte[] sig = keys.sign(key, FapiInteropTest.sha256(path), TpmAlg.SHA256, SigningScheme.ECDSA);
+                assertTrue(FapiInteropTest.verifies(ks.publicKey(path), "SHA256withECDSA", sig, path));
+                keys.unload(key);
+            }
+            ks.createKey("/HS/SRK/asFileLocality", KeyType.SIGN, null, JsonPolicy.parse(FapiPolicyTest.policyFile(
+                    "locality"), "locality"));
+            assertTrue(assertThrows(UnsupportedOperationException.class, () -> ks.keyFile("/HS/SRK/asFileLocality"))
+                    .getMessage().contains("PolicyLocality"));
+            ks.createKey("/HS/SRK/asFileParent", KeyType.parse("restricted,decrypt,noDa"), null);
+            ks.createKey("/HS/SRK/asFileParent/child", KeyType.SIGN, null);
+            assertThrows(UnsupportedOperationException.class, () -> ks.keyFile("/HS/SRK/asFileParent/child"));
         }
     }
 }
