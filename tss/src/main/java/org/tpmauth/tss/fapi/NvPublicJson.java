@@ -57,12 +57,7 @@ public final class NvPublicJson {
         int attributes;
         if (json.required("attributes").isObject()) {
             JsonFields bits = json.object("attributes");
-            attributes = 0;
-            for (Map.Entry<String, Integer> e : ATTRIBUTES.entrySet()) {
-                if (bits.has(e.getKey()) && bits.yesNo(e.getKey())) {
-                    attributes |= e.getValue();
-                }
-            }
+            attributes = bits.flags(ATTRIBUTES);
             if (bits.has("TPM2_NT")) {
                 attributes = TpmaNv.withType(attributes, type(bits));
             }

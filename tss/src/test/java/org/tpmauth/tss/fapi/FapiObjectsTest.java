@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tpmauth.tss.fapi.FapiFixture.utf8;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -37,43 +37,38 @@ class FapiObjectsTest {
 
     @BeforeAll
     static void provision() {
-        fapi = new FapiFixture(SWTPM, "P_ECCP256SHA256");
-        fapi.tss2("tss2_provision");
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        fapi = FapiFixture.provisioned(SWTPM, "P_ECCP256SHA256");
     }
 
     @Test
     void nvIndexMadeByFapiIsWrittenAndReadByTpmauthAndBack() throws Exception {
         fapi.tss2("tss2_createnv", "--path", "/nv/Owner/fapiNv", "--size", "16", "--authValue", "");
         try (FapiKeystore ks = fapi.keystore()) {
-            ks.nvWrite("/nv/Owner/fapiNv", bytes("from tpmauth"), 0, new byte[0]);
-            assertArrayEquals(bytes("from tpmauth"), java.util.Arrays.copyOf(ks.nvRead("/nv/Owner/fapiNv",
+            ks.nvWrite("/nv/Owner/fapiNv", utf8("from tpmauth"), 0, new byte[0]);
+            assertArrayEquals(utf8("from tpmauth"), java.util.Arrays.copyOf(ks.nvRead("/nv/Owner/fapiNv",
                     new byte[0]), 12));
             // object.json follows the TPM: WRITTEN is set, so FAPI's Name for the index stays right
             assertTrue((ks.object("/nv/Owner/fapiNv").nvPublic().attributes() & TpmaNv.WRITTEN) != 0);
         }
         fapi.tss2("tss2_nvread", "--nvPath", "/nv/Owner/fapiNv", "--data", "nv-out.bin", "--force");
-        assertArrayEquals(bytes("from tpmauth"), java.util.Arrays.copyOf(Files.readAllBytes(
+        assertArrayEquals(utf8("from tpmauth"), java.util.Arrays.copyOf(Files.readAllBytes(
                 fapi.file("nv-out.bin")), 12));
     }
 
     @Test
     void nvIndexMadeByTpmauthIsUsedByFapiListedAndDeleted() throws Exception {
         try (FapiKeystore ks = fapi.keystore()) {
-            FapiObject nv = ks.createNv("/nv/Owner/javaNv", "noDa", 8, bytes("nvpw"), null);
+            FapiObject nv = ks.createNv("/nv/Owner/javaNv", "noDa", 8, utf8("nvpw"), null);
             assertEquals(0x01800000, nv.nvPublic().nvIndex() & 0xFFFFF000);
         }
         assertTrue(fapi.tss2("tss2_list").contains("/nv/Owner/javaNv"));
-        Files.write(fapi.file("nv-in.bin"), bytes("fapi8byt"));
+        Files.write(fapi.file("nv-in.bin"), utf8("fapi8byt"));
         // FAPI asks for the auth value on its terminal; tss2_nvwrite gets it on stdin
         fapi.tss2("sh", "-c", "echo nvpw | tss2_nvwrite --nvPath /nv/Owner/javaNv --data nv-in.bin");
         try (FapiKeystore ks = fapi.keystore()) {
-            assertArrayEquals(bytes("fapi8byt"), ks.nvRead("/nv/Owner/javaNv", bytes("nvpw")));
+            assertArrayEquals(utf8("fapi8byt"), ks.nvRead("/nv/Owner/javaNv", utf8("nvpw")));
             TpmResponseException e = assertThrows(TpmResponseException.class,
-                    () -> ks.nvRead("/nv/Owner/javaNv", bytes("wrong")));
+                    () -> ks.nvRead("/nv/Owner/javaNv", utf8("wrong")));
             assertTrue(e.getMessage().contains("AUTH_FAIL") || e.getMessage().contains("BAD_AUTH"), e.getMessage());
             assertTrue(ks.list("/nv").contains("/nv/Owner/javaNv"), ks.list("/nv").toString());
             ks.delete("/nv/Owner/javaNv");
@@ -120,7 +115,7 @@ class FapiObjectsTest {
     private static byte[] sign(KeyPair pair, String message) throws Exception {
         Signature s = Signature.getInstance("SHA256withECDSA");
         s.initSign(pair.getPrivate());
-        s.update(bytes(message));
+        s.update(utf8(message));
         return s.sign();
     }
 
@@ -143,8 +138,8 @@ class FapiObjectsTest {
             ks.createKey("/HS/SRK/javaParent", KeyType.parse("restricted,decrypt,noDa"), new byte[0]);
             ks.createKey("/HS/SRK/javaParent/mid", KeyType.parse("restricted,decrypt,noDa"), new byte[0]);
             ks.createKey("/HS/SRK/javaParent/mid/leaf", KeyType.SIGN, new byte[0]);
-            ks.createSeal("/HS/SRK/javaParent/mid/secret", bytes("deep"), new byte[0], null);
-            assertArrayEquals(bytes("deep"), ks.unseal("/HS/SRK/javaParent/mid/secret", null));
+            ks.createSeal("/HS/SRK/javaParent/mid/secret", utf8("deep"), new byte[0], null);
+            assertArrayEquals(utf8("deep"), ks.unseal("/HS/SRK/javaParent/mid/secret", null));
             assertThrows(UnsupportedOperationException.class, () -> ks.createKey("/HS/SRK/javaParent/mid/leaf/x",
                     KeyType.SIGN, null));
         }
@@ -160,13 +155,13 @@ class FapiObjectsTest {
     @Test
     void parentWithAnAuthValueTakesItFromTheAuthCallback() throws Exception {
         try (FapiKeystore ks = fapi.keystore()) {
-            ks.createKey("/HS/SRK/pwParent", KeyType.parse("restricted,decrypt,noDa"), bytes("parentpw"));
+            ks.createKey("/HS/SRK/pwParent", KeyType.parse("restricted,decrypt,noDa"), utf8("parentpw"));
             assertThrows(TpmResponseException.class, () -> ks.createKey("/HS/SRK/pwParent/k", KeyType.SIGN, null));
-            ks.setAuthCallback((path, description) -> path.endsWith("/pwParent") ? bytes("parentpw") : null);
+            ks.setAuthCallback((path, description) -> path.endsWith("/pwParent") ? utf8("parentpw") : null);
             ks.createKey("/HS/SRK/pwParent/k", KeyType.SIGN, null);
             byte[] sig = ks.sign("/HS/SRK/pwParent/k", FapiInteropTest.sha256("p"), null);
             assertTrue(FapiInteropTest.verifies(ks.publicKey("/HS/SRK/pwParent/k"), "SHA256withECDSA", sig, "p"));
-            ks.setAuthCallback((path, description) -> bytes("wrong"));
+            ks.setAuthCallback((path, description) -> utf8("wrong"));
             assertThrows(TpmResponseException.class, () -> ks.sign("/HS/SRK/pwParent/k", FapiInteropTest.sha256("p"),
                     null));
         }
@@ -176,11 +171,11 @@ class FapiObjectsTest {
     @Test
     void keysBelowTheSrkAsKeyFiles() throws Exception {
         try (FapiKeystore ks = fapi.keystore(); TpmKeys keys = new TpmKeys(SWTPM.tpm())) {
-            ks.createKey("/HS/SRK/asFile", KeyType.SIGN, bytes("pw"));
+            ks.createKey("/HS/SRK/asFile", KeyType.SIGN, utf8("pw"));
             ks.createKey("/HS/SRK/asFilePcr", KeyType.SIGN, null, JsonPolicy.parse(FapiPolicyTest.policyFile(
                     "pcr16-zero"), "pcr16"));
             for (String path : new String[] {"/HS/SRK/asFile", "/HS/SRK/asFilePcr"}) {
-                TpmKey key = keys.load(ks.keyFile(path), path.endsWith("Pcr") ? new byte[0] : bytes("pw"));
+                TpmKey key = keys.load(ks.keyFile(path), path.endsWith("Pcr") ? new byte[0] : utf8("pw"));
                 byte[] sig = keys.sign(key, FapiInteropTest.sha256(path), TpmAlg.SHA256, SigningScheme.ECDSA);
                 assertTrue(FapiInteropTest.verifies(ks.publicKey(path), "SHA256withECDSA", sig, path));
                 keys.unload(key);

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tpmauth.tss.fapi.FapiFixture.utf8;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -38,12 +38,7 @@ class FapiPolicyUseTest {
 
     @BeforeAll
     static void provision() {
-        fapi = new FapiFixture(SWTPM, "P_ECCP256SHA256");
-        fapi.tss2("tss2_provision");
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        fapi = FapiFixture.provisioned(SWTPM, "P_ECCP256SHA256");
     }
 
     private static JsonPolicy policy(String name) throws Exception {
@@ -105,9 +100,9 @@ class FapiPolicyUseTest {
                 PolicyException unwritten = assertThrows(PolicyException.class, () -> ks.nvRead(path, null));
                 assertTrue(unwritten.getMessage().startsWith("PolicyNvWritten of ")
                         && unwritten.getMessage().contains("is not written"), unwritten.getMessage());
-                ks.nvWrite(path, bytes("once"), 0, null);
-                assertArrayEquals(bytes("once"), ks.nvRead(path, null));
-                PolicyException again = assertThrows(PolicyException.class, () -> ks.nvWrite(path, bytes("twice"
+                ks.nvWrite(path, utf8("once"), 0, null);
+                assertArrayEquals(utf8("once"), ks.nvRead(path, null));
+                PolicyException again = assertThrows(PolicyException.class, () -> ks.nvWrite(path, utf8("twice"
                         .substring(0, 4)), 0, null));
                 assertTrue(again.getMessage().contains("the NV index is written"), again.getMessage());
             }
@@ -117,11 +112,11 @@ class FapiPolicyUseTest {
     @Test
     void policySecretOnAKeyByPathTakesItsAuthValueFromTheCallback() throws Exception {
         try (FapiKeystore ks = fapi.keystore()) {
-            ks.createKey("/HS/SRK/holder", KeyType.parse("sign,noDa"), bytes("holderpw"));
-            ks.createSeal("/HS/SRK/bySecret", bytes("behind the holder"), null, policy("secret-path-key"));
-            ks.setAuthCallback((path, description) -> path.endsWith("/HS/SRK/holder") ? bytes("holderpw") : null);
-            assertArrayEquals(bytes("behind the holder"), ks.unseal("/HS/SRK/bySecret", null));
-            ks.setAuthCallback((path, description) -> bytes("wrong"));
+            ks.createKey("/HS/SRK/holder", KeyType.parse("sign,noDa"), utf8("holderpw"));
+            ks.createSeal("/HS/SRK/bySecret", utf8("behind the holder"), null, policy("secret-path-key"));
+            ks.setAuthCallback((path, description) -> path.endsWith("/HS/SRK/holder") ? utf8("holderpw") : null);
+            assertArrayEquals(utf8("behind the holder"), ks.unseal("/HS/SRK/bySecret", null));
+            ks.setAuthCallback((path, description) -> utf8("wrong"));
             PolicyException e = assertThrows(PolicyException.class, () -> ks.unseal("/HS/SRK/bySecret", null));
             assertTrue(e.getMessage().startsWith("element 1 (PolicySecret): "), e.getMessage());
         }
@@ -131,7 +126,7 @@ class FapiPolicyUseTest {
     @Test
     void keyMadeByFapiUnderPolicySecretOfAnNvIndexSignsInTpmauth() throws Exception {
         try (FapiKeystore ks = fapi.keystore()) {
-            ks.createNv("/nv/Owner/pwNv", "noDa", 8, bytes("nvpw"), null);
+            ks.createNv("/nv/Owner/pwNv", "noDa", 8, utf8("nvpw"), null);
         }
         fapiImport("secret-path-nv");
         fapi.tss2("tss2_createkey", "--path", "/HS/SRK/bySecretNv", "--type", "sign", "--policyPath",
@@ -139,9 +134,9 @@ class FapiPolicyUseTest {
         try (FapiKeystore ks = fapi.keystore()) {
             assertEquals(false, ks.object("/HS/SRK/bySecretNv").policy().orElseThrow().toString()
                     .contains("objectPath"));
-            ks.setAuthCallback((path, description) -> path.equals("/nv/Owner/pwNv") ? bytes("nvpw") : null);
+            ks.setAuthCallback((path, description) -> path.equals("/nv/Owner/pwNv") ? utf8("nvpw") : null);
             assertSigns(ks, "/HS/SRK/bySecretNv");
-            ks.setAuthCallback((path, description) -> bytes("wrong"));
+            ks.setAuthCallback((path, description) -> utf8("wrong"));
             assertTrue(refusal(ks, "/HS/SRK/bySecretNv").startsWith("element 1 (PolicySecret): "));
         }
     }
@@ -150,7 +145,7 @@ class FapiPolicyUseTest {
     void keyMadeByFapiUnderPolicyNvByPathSignsWhileTheIndexHoldsTheValue() throws Exception {
         try (FapiKeystore ks = fapi.keystore()) {
             ks.createNv("/nv/Owner/flag", "noDa", 5, null, null);
-            ks.nvWrite("/nv/Owner/flag", bytes("hello"), 0, null);
+            ks.nvWrite("/nv/Owner/flag", utf8("hello"), 0, null);
         }
         fapiImport("nv-path");
         fapi.tss2("tss2_createkey", "--path", "/HS/SRK/byNv", "--type", "sign", "--policyPath", "/policy/nv-path",
@@ -161,7 +156,7 @@ class FapiPolicyUseTest {
             ks.createKey("/HS/SRK/byNvJava", KeyType.SIGN, null, policy("nv-path"));
             assertSigns(ks, "/HS/SRK/byNv");
             assertSigns(ks, "/HS/SRK/byNvJava");
-            ks.nvWrite("/nv/Owner/flag", bytes("HELLO"), 0, null);
+            ks.nvWrite("/nv/Owner/flag", utf8("HELLO"), 0, null);
             assertTrue(refusal(ks, "/HS/SRK/byNv").startsWith("element 1 (PolicyNV): "));
             assertTrue(refusal(ks, "/HS/SRK/byNvJava").startsWith("element 1 (PolicyNV): "));
         }
@@ -211,7 +206,7 @@ class FapiPolicyUseTest {
         fapi.tss2("tss2_import", "--path", "/ext/signer", "--importData", "signer.pem");
         fapiImport("signed-path-ext");
         String exported = fapi.tss2("tss2_exportpolicy", "--path", "/policy/signed-path-ext", "--jsonPolicy", "-");
-        String fapiDigest = FapiJson.parseObject(bytes(exported), "export").get("policyDigests").get(0).get("digest")
+        String fapiDigest = FapiJson.parseObject(utf8(exported), "export").get("policyDigests").get(0).get("digest")
                 .asText();
         try (FapiKeystore ks = fapi.keystore()) {
             JsonPolicy p = policy("signed-path-ext");
@@ -248,7 +243,7 @@ class FapiPolicyUseTest {
             assertSigns(ks, "/HS/SRK/byJavaAuthorized");
             // a policy signed by another key authorizes nothing here
             ks.createKey("/HS/SRK/strangerSigner", KeyType.SIGN, null);
-            ks.createKey("/HS/SRK/byStranger", KeyType.SIGN, null, JsonPolicy.parse(bytes("{\"policy\":[{\"type\":"
+            ks.createKey("/HS/SRK/byStranger", KeyType.SIGN, null, JsonPolicy.parse(utf8("{\"policy\":[{\"type\":"
                     + "\"POLICYAUTHORIZE\",\"keyPath\":\"/HS/SRK/strangerSigner\"}]}"), "stranger"));
             assertTrue(refusal(ks, "/HS/SRK/byStranger").startsWith("element 1 (PolicyAuthorize): no policy in the "
                     + "keystore is signed by key"));
