@@ -11,7 +11,12 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmException;
@@ -128,7 +133,7 @@ public final class FapiKeystore implements AutoCloseable {
 
     /** Where auth values of parents and of policy objects come from (by default: empty). */
     public void setAuthCallback(AuthCallback callback) {
-        this.authCallback = java.util.Objects.requireNonNull(callback);
+        this.authCallback = Objects.requireNonNull(callback);
     }
 
     /** Who signs for PolicySigned elements at use time (by default: nobody, and such policies fail). */
@@ -286,7 +291,7 @@ public final class FapiKeystore implements AutoCloseable {
      * password for PolicyAuthValue / PolicyPassword), or the password itself.
      */
     private <T> T authorized(FapiObject object, int command, byte[] password,
-            java.util.function.Function<Session, T> use) {
+            Function<Session, T> use) {
         byte[] authPolicy = object.isNv() ? object.nvPublic().authPolicy() : object.publicArea().authPolicy();
         TpmAlg nameAlg = object.isNv() ? object.nvPublic().nameAlg() : object.publicArea().nameAlg();
         byte[] auth = password == null ? new byte[0] : password;
@@ -356,7 +361,7 @@ public final class FapiKeystore implements AutoCloseable {
      * Runs {@code use} with the parent of {@code p} loaded (through its own parents, down from the
      * persistent key) and the authorization for using it as a parent; flushes what it loaded.
      */
-    private <T> T withParent(FapiPath p, java.util.function.BiFunction<Integer, Session, T> use) {
+    private <T> T withParent(FapiPath p, BiFunction<Integer, Session, T> use) {
         FapiPath parentPath = p.parent();
         FapiObject parent = find(parentPath).orElseThrow(() -> new IllegalStateException("parent " + parentPath
                 + " of " + p + " is not in the keystore; provision first (tpmauth keystore provision or "
@@ -373,11 +378,11 @@ public final class FapiKeystore implements AutoCloseable {
     }
 
     /** Runs {@code use} with the key at {@code p} loaded through its parents; flushes what it loaded. */
-    <T> T withLoaded(FapiPath p, java.util.function.IntFunction<T> use) {
+    <T> T withLoaded(FapiPath p, IntFunction<T> use) {
         return withLoaded(p, object(p), use);
     }
 
-    private <T> T withLoaded(FapiPath p, FapiObject object, java.util.function.IntFunction<T> use) {
+    private <T> T withLoaded(FapiPath p, FapiObject object, IntFunction<T> use) {
         if (!object.isKey()) {
             throw new IllegalArgumentException(p + " is no key or sealed object (objectType " + object.objectType()
                     + ")");
@@ -490,7 +495,7 @@ public final class FapiKeystore implements AutoCloseable {
         FapiPath p = path(path);
         FapiObject object = object(p);
         TpmtPublic publicArea = object.publicArea();
-        if (publicArea.type() != org.tpmauth.tss.types.TpmAlg.KEYEDHASH) {
+        if (publicArea.type() != TpmAlg.KEYEDHASH) {
             throw new IllegalArgumentException(p + " is a " + publicArea.type() + " key, not sealed data");
         }
         return withLoaded(p, item -> authorized(object, TpmCc.Unseal, password, auth -> tpm.execute(new Unseal(item),
@@ -789,7 +794,7 @@ public final class FapiKeystore implements AutoCloseable {
     }
 
     /** Rewrites an object after {@code change}, keeping every other field as it was. */
-    private void update(String path, java.util.function.Consumer<FapiObject> change) {
+    private void update(String path, Consumer<FapiObject> change) {
         FapiPath p = path(path);
         Path file = existingFile(p);
         FapiObject object = read(file);
