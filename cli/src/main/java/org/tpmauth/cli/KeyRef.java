@@ -39,25 +39,27 @@ final class KeyRef {
             if (key.toLowerCase().startsWith("0x81")) {
                 return keys.persistent(TpmHandles.parse(key), password);
             }
-            if (key.startsWith(KEYSTORE)) {
-                Tss2KeyFile file = new FapiKeystore(FapiConfig.fromEnvironment(), null)
-                        .keyFile(key.substring(KEYSTORE.length()));
-                return keys.load(withSignedPolicies(file, policySignatures), password);
-            }
-            Path path = Path.of(key);
-            if (!Files.exists(path)) {
-                throw new IllegalArgumentException("no key file at " + key
-                        + " (give a TSS2 key file, a persistent handle such as 0x81000001, or keystore:/HS/SRK/name)");
-            }
-            Tss2KeyFile file;
-            try {
-                file = Tss2KeyFile.read(path);
-            } catch (KeyFileFormatException e) {
-                throw new IllegalArgumentException(key + " is not a usable TSS2 key file: " + e.getMessage(), e);
-            }
+            Tss2KeyFile file = readFile(key);
             return keys.load(withSignedPolicies(file, policySignatures), password);
         } finally {
             Arrays.fill(password, (byte) 0);
+        }
+    }
+
+    /** The key file {@code key} names: keystore:PATH (the keystore of TSS2_FAPICONF) or a file. */
+    static Tss2KeyFile readFile(String key) throws IOException {
+        if (key.startsWith(KEYSTORE)) {
+            return new FapiKeystore(FapiConfig.fromEnvironment(), null).keyFile(key.substring(KEYSTORE.length()));
+        }
+        Path path = Path.of(key);
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("no key file at " + key
+                    + " (give a TSS2 key file, a persistent handle such as 0x81000001, or keystore:/HS/SRK/name)");
+        }
+        try {
+            return Tss2KeyFile.read(path);
+        } catch (KeyFileFormatException e) {
+            throw new IllegalArgumentException(key + " is not a usable TSS2 key file: " + e.getMessage(), e);
         }
     }
 
