@@ -44,7 +44,8 @@ final class StrongswanConfigCommand implements Callable<Integer> {
     }
 
     @Option(names = "--key", required = true, paramLabel = "key.pem",
-            description = "The TPM key (TSS2 key file; with --via tpm-plugin also a persistent handle 0x81...).")
+            description = "The TPM key (TSS2 key file or keystore:PATH; with --via tpm-plugin also a persistent "
+                    + "handle 0x81...).")
     String key;
 
     @Option(names = "--cert", required = true, paramLabel = "cert.pem", description = "The key's certificate.")
