@@ -49,7 +49,8 @@ final class EapAuthenticatorCommand implements Callable<Integer> {
     Path cert;
 
     @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
-            description = "Our server key: TSS2 key file or persistent handle 0x81xxxxxx (in the TPM), or a PEM key file.")
+            description = "Our server key: TSS2 key file, persistent handle 0x81xxxxxx or keystore:PATH (in the "
+                    + "TPM), or a PEM key file.")
     String key;
 
     @Option(names = "--password-file", paramLabel = "F", description = "The TPM key's password (if it has one).")

@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
         description = {"Make a key persistent at a handle, so that programs can use it by handle "
             + "(strongSwan's tpm plugin, tpm2-tools -c 0x81...) without the key file."})
 final class KeyPersistCommand implements Callable<Integer> {
-    @Option(names = {"--key", "-c"}, required = true, paramLabel = "key.pem", description = "Key file to persist.")
+    @Option(names = {"--key", "-c"}, required = true, paramLabel = "key.pem",
+            description = "Key file (or keystore:PATH) to persist.")
     String key;
 
     @Option(names = "--handle", required = true, paramLabel = "0x81xxxxxx",

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         description = "Print or write a TPM key's public key as PEM (SubjectPublicKeyInfo), as openssl reads it.")
 final class KeyPublicCommand implements Callable<Integer> {
     @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
-            description = "Key file (TSS2 PRIVATE KEY) or persistent handle 0x81xxxxxx.")
+            description = "Key file (TSS2 PRIVATE KEY), persistent handle 0x81xxxxxx or keystore:PATH (FAPI keystore).")
     String key;
 
     @Option(names = {"--out", "-o"}, paramLabel = "pub.pem", description = "Write here instead of standard output.")

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.tpmauth.tss.fapi.FapiConfig;
+import org.tpmauth.tss.fapi.FapiKeystore;
 import org.tpmauth.tss.keys.KeyFileFormatException;
 import org.tpmauth.tss.keys.TpmAuthPolicy;
 import org.tpmauth.tss.keys.TpmKey;
@@ -13,10 +15,13 @@ import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.types.TpmHandles;
 
 /**
- * What {@code --key} names: a TSS2 PRIVATE KEY file, or a persistent handle such as 0x81000001
- * (as tpm2-tools' {@code -c} accepts either).
+ * What {@code --key} names: a TSS2 PRIVATE KEY file, a persistent handle such as 0x81000001 (as
+ * tpm2-tools' {@code -c} accepts either), or {@code keystore:PATH}, a key of the FAPI keystore that
+ * TSS2_FAPICONF configures (e.g. keystore:/HS/SRK/vpn).
  */
 final class KeyRef {
+    static final String KEYSTORE = "keystore:";
+
     private KeyRef() {
     }
 
@@ -34,20 +39,27 @@ final class KeyRef {
             if (key.toLowerCase().startsWith("0x81")) {
                 return keys.persistent(TpmHandles.parse(key), password);
             }
-            Path path = Path.of(key);
-            if (!Files.exists(path)) {
-                throw new IllegalArgumentException("no key file at " + key
-                        + " (give a TSS2 key file, or a persistent handle such as 0x81000001)");
-            }
-            Tss2KeyFile file;
-            try {
-                file = Tss2KeyFile.read(path);
-            } catch (KeyFileFormatException e) {
-                throw new IllegalArgumentException(key + " is not a usable TSS2 key file: " + e.getMessage(), e);
-            }
+            Tss2KeyFile file = readFile(key);
             return keys.load(withSignedPolicies(file, policySignatures), password);
         } finally {
             Arrays.fill(password, (byte) 0);
+        }
+    }
+
+    /** The key file {@code key} names: keystore:PATH (the keystore of TSS2_FAPICONF) or a file. */
+    static Tss2KeyFile readFile(String key) throws IOException {
+        if (key.startsWith(KEYSTORE)) {
+            return new FapiKeystore(FapiConfig.fromEnvironment(), null).keyFile(key.substring(KEYSTORE.length()));
+        }
+        Path path = Path.of(key);
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("no key file at " + key
+                    + " (give a TSS2 key file, a persistent handle such as 0x81000001, or keystore:/HS/SRK/name)");
+        }
+        try {
+            return Tss2KeyFile.read(path);
+        } catch (KeyFileFormatException e) {
+            throw new IllegalArgumentException(key + " is not a usable TSS2 key file: " + e.getMessage(), e);
         }
     }
 

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
             "(PSS: add -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-1)"})
 final class KeySignCommand implements Callable<Integer> {
     @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
-            description = "Key file (TSS2 PRIVATE KEY) or persistent handle 0x81xxxxxx.")
+            description = "Key file (TSS2 PRIVATE KEY), persistent handle 0x81xxxxxx or keystore:PATH (FAPI keystore).")
     String key;
 
     @Option(names = "--password-file", paramLabel = "F", description = "The key's password (if it has one).")

@@ -42,7 +42,7 @@ final class OpenVpnCommand implements Callable<Integer> {
     boolean listen;
 
     @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
-            description = "Key file (TSS2 PRIVATE KEY) or persistent handle 0x81xxxxxx.")
+            description = "Key file (TSS2 PRIVATE KEY), persistent handle 0x81xxxxxx or keystore:PATH (FAPI keystore).")
     String key;
 
     @Option(names = "--cert", required = true, paramLabel = "cert.pem",

@@ -1,7 +1,6 @@
 package org.tpmauth.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.tpmauth.pkcs11.P11KitModuleConfig;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.keys.KeyFileFormatException;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
@@ -46,7 +44,8 @@ final class StrongswanConfigCommand implements Callable<Integer> {
     }
 
     @Option(names = "--key", required = true, paramLabel = "key.pem",
-            description = "The TPM key (TSS2 key file; with --via tpm-plugin also a persistent handle 0x81...).")
+            description = "The TPM key (TSS2 key file or keystore:PATH; with --via tpm-plugin also a persistent "
+                    + "handle 0x81...).")
     String key;
 
     @Option(names = "--cert", required = true, paramLabel = "cert.pem", description = "The key's certificate.")
@@ -153,14 +152,7 @@ final class StrongswanConfigCommand implements Callable<Integer> {
     }
 
     private Tss2KeyFile readKeyFile() throws IOException {
-        if (!Files.exists(Path.of(key))) {
-            throw new IllegalArgumentException("no key file at " + key);
-        }
-        try {
-            return Tss2KeyFile.read(Path.of(key));
-        } catch (KeyFileFormatException e) {
-            throw new IllegalArgumentException(key + " is not a usable TSS2 key file: " + e.getMessage(), e);
-        }
+        return KeyRef.readFile(key);
     }
 
     private static TpmtPublic publicArea(Tss2KeyFile file) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The TLS identity options of tls connect and mqtt: the TPM key, its certificate, and the CA to trust. */
 final class TlsIdentityOptions {
     @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
-            description = "Key file (TSS2 PRIVATE KEY) or persistent handle 0x81xxxxxx.")
+            description = "Key file (TSS2 PRIVATE KEY), persistent handle 0x81xxxxxx or keystore:PATH (FAPI keystore).")
     String key;
 
     @Option(names = "--password-file", paramLabel = "F", description = "The key's password (if it has one).")

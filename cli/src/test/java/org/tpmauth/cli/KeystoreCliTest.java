@@ -79,6 +79,17 @@ class KeystoreCliTest {
         assertTrue(error.contains("no object at /P_ECCP256SHA256/HS/SRK/cliKey"), error);
     }
 
+    /**
+     * --key keystore:PATH reads the keystore TSS2_FAPICONF names (this JVM's environment, which the test
+     * cannot set): the refusal names the keystore, its configuration or the missing object.
+     */
+    @Test
+    void keyOptionTakesAKeystorePath() {
+        SWTPM.disconnect();
+        String error = Cli.tpmauthOn(SWTPM.tcti(), "key", "public", "--key", "keystore:/HS/SRK/noSuchKey").fails();
+        assertTrue(error.contains("FAPI configuration") || error.contains("/HS/SRK/noSuchKey"), error);
+    }
+
     @Test
     void pcrPolicyKeySignsUntilThePcrChanges() throws Exception {
         ks("create", "/HS/SRK/pcrKey", "--policy", dir.resolve("pcr.json").toString()).ok();

@@ -9,8 +9,14 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmException;
@@ -20,24 +26,44 @@ import org.tpmauth.tss.commands.Create;
 import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.EvictControl;
 import org.tpmauth.tss.commands.FlushContext;
+import org.tpmauth.tss.commands.Duplicate;
+import org.tpmauth.tss.commands.Import;
 import org.tpmauth.tss.commands.Load;
+import org.tpmauth.tss.commands.LoadExternal;
+import org.tpmauth.tss.commands.NvDefineSpace;
+import org.tpmauth.tss.commands.NvRead;
+import org.tpmauth.tss.commands.NvReadPublic;
+import org.tpmauth.tss.commands.NvUndefineSpace;
+import org.tpmauth.tss.commands.NvWrite;
 import org.tpmauth.tss.commands.ObjectChangeAuth;
 import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.commands.Unseal;
 import org.tpmauth.tss.fapi.policy.JsonPolicy;
+import org.tpmauth.tss.fapi.policy.PolicyAuthorization;
 import org.tpmauth.tss.fapi.policy.PolicyContext;
+import org.tpmauth.tss.fapi.policy.PolicyElement;
+import org.tpmauth.tss.fapi.policy.PolicyException;
 import org.tpmauth.tss.fapi.policy.PolicyRunner;
+import org.tpmauth.tss.fapi.policy.PolicySignCallback;
 import org.tpmauth.tss.keys.PublicKeys;
+import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.sessions.PolicySession;
 import org.tpmauth.tss.sessions.Session;
 import org.tpmauth.tss.keys.SigningScheme;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.keys.TpmPolicy;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.keys.SignatureEncoding;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmaNv;
 import org.tpmauth.tss.types.TpmaObject;
+import org.tpmauth.tss.types.TpmsNvPublic;
+import org.tpmauth.tss.types.TpmtAsymScheme;
+import org.tpmauth.tss.types.TpmuPublicParms;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmtSigScheme;
@@ -51,7 +77,12 @@ import org.tpmauth.tss.wire.TpmWriter;
  *
  * <p>Layout: {@code <dir>/<profile>/<hierarchy>/.../object.json}; provisioning writes the hierarchies,
  * the SRK and the EK to the system directory, keys go to the user directory, and lookups try the user
- * directory first. Keys live under the persistent SRK (both shipped profiles persist it at 0x81000001).
+ * directory first. Keys live under the persistent SRK (both shipped profiles persist it at 0x81000001)
+ * or under storage keys below it ({@code /HS/SRK/parent/child}), loaded through the chain. NV indices
+ * ({@code /nv/Owner/name}) live in the system directory, external public keys ({@code /ext/name}) in
+ * the user directory, policies ({@code /policy/name}, a {@code .json} file) in the system directory,
+ * as FAPI keeps them. What FAPI asks its callbacks for, auth values of other objects and PolicySigned
+ * signatures, comes from {@link #setAuthCallback} and {@link #setPolicySigner}.
  * Not thread-safe; one keystore per TPM connection.
  */
 public final class FapiKeystore implements AutoCloseable {
@@ -60,6 +91,8 @@ public final class FapiKeystore implements AutoCloseable {
     private static final int ESYS_KEY_RESOURCE = 1;
     /** ESYS_TR values FAPI records for the hierarchies. */
     private static final int ESYS_TR_RH_OWNER = 0x101;
+    /** IFAPI_DUPLICATE_OBJ: what tss2_exportkey writes for a duplicated key. */
+    private static final int DUPLICATE_OBJECT = 5;
     private static final int ESYS_TR_RH_NULL = 0x107;
     private static final int ESYS_TR_RH_LOCKOUT = 0x10A;
     private static final int ESYS_TR_RH_ENDORSEMENT = 0x10B;
@@ -67,6 +100,21 @@ public final class FapiKeystore implements AutoCloseable {
     private final FapiConfig config;
     private final Tpm tpm;
     private final TpmKeys keys;
+    private final PolicyDirectory policies;
+    private AuthCallback authCallback = (path, description) -> new byte[0];
+    private PolicySignCallback policySigner;
+    /** Keys {@link #load} loaded below a non-persistent parent: flushed on close. */
+    private final List<Integer> chainLoaded = new ArrayList<>();
+
+    /**
+     * The auth value of a keystore object that an operation needs besides the one it is given: a
+     * parent key on the way to a key, the object of a PolicySecret, the NV index of a PolicyNV. FAPI's
+     * auth callback ({@code Fapi_SetAuthCB}).
+     */
+    @FunctionalInterface
+    public interface AuthCallback {
+        byte[] authValue(String path, String description);
+    }
 
     /**
      * A keystore on {@code tpm}; {@code tpm} may be null for what only reads files (list, object,
@@ -76,10 +124,32 @@ public final class FapiKeystore implements AutoCloseable {
         this.config = config;
         this.tpm = tpm;
         this.keys = new TpmKeys(tpm);
+        this.policies = new PolicyDirectory(config);
     }
 
     public FapiConfig config() {
         return config;
+    }
+
+    /** Where auth values of parents and of policy objects come from (by default: empty). */
+    public void setAuthCallback(AuthCallback callback) {
+        this.authCallback = Objects.requireNonNull(callback);
+    }
+
+    /** Who signs for PolicySigned elements at use time (by default: nobody, and such policies fail). */
+    public void setPolicySigner(PolicySignCallback signer) {
+        this.policySigner = signer;
+    }
+
+    PolicySignCallback policySigner() {
+        return policySigner;
+    }
+
+    /** The auth value of the object at {@code p} from the auth callback. */
+    byte[] authValue(FapiPath p) {
+        FapiObject o = find(p).orElse(null);
+        byte[] auth = authCallback.authValue(p.toString(), o == null ? "" : o.description());
+        return auth == null ? new byte[0] : auth;
     }
 
     /** A path with the configuration's default profile where it names none. */
@@ -168,7 +238,8 @@ public final class FapiKeystore implements AutoCloseable {
     }
 
     /**
-     * Creates a key at {@code path} (below /HS/SRK) as {@code tss2_createkey} does, with an auth value
+     * Creates a key at {@code path} (below /HS/SRK or a storage key under it) as {@code tss2_createkey}
+     * does, with an auth value
      * ({@code password}, may be empty) and the profile's key type and signing scheme.
      */
     public FapiObject createKey(String path, KeyType type, byte[] password) {
@@ -212,31 +283,63 @@ public final class FapiKeystore implements AutoCloseable {
 
     /** The context JSON policies of this keystore are computed and satisfied in. */
     public PolicyContext policyContext() {
-        return new KeystorePolicyContext(tpm, this);
+        return new KeystorePolicyContext(tpm, this, policies);
     }
 
     /**
      * The authorization for using {@code object}: its JSON policy run in a policy session (with the
      * password for PolicyAuthValue / PolicyPassword), or the password itself.
      */
-    private <T> T authorized(FapiObject object, byte[] password, java.util.function.Function<Session, T> use) {
+    private <T> T authorized(FapiObject object, int command, byte[] password,
+            Function<Session, T> use) {
+        byte[] authPolicy = object.isNv() ? object.nvPublic().authPolicy() : object.publicArea().authPolicy();
+        TpmAlg nameAlg = object.isNv() ? object.nvPublic().nameAlg() : object.publicArea().nameAlg();
         byte[] auth = password == null ? new byte[0] : password;
-        TpmtPublic publicArea = object.publicArea();
         Optional<ObjectNode> policy = object.policy();
-        if (policy.isEmpty() || publicArea.authPolicy().length == 0) {
+        if (policy.isEmpty() || authPolicy.length == 0) {
             return use.apply(PasswordSession.of(auth));
         }
         JsonPolicy jsonPolicy = JsonPolicy.of(JsonFields.of(object.source() + ": policy", policy.get()));
-        try (PolicySession session = PolicySession.start(tpm, publicArea.nameAlg())) {
-            new PolicyRunner(policyContext()).run(session, publicArea.nameAlg(), jsonPolicy);
-            return use.apply(session.withAuth(auth));
+        try (PolicySession session = PolicySession.start(tpm, nameAlg)) {
+            byte[] name = object.isNv() ? object.nvPublic().name() : object.publicArea().name();
+            new PolicyRunner(tpm, policyContext(), command, name).run(session, nameAlg, jsonPolicy);
+            try {
+                return use.apply(session.withAuth(auth));
+            } catch (TpmResponseException e) {
+                throw refusal(e, object, jsonPolicy, command);
+            }
         }
+    }
+
+    /**
+     * What the TPM's refusal of a command whose policy session ran means, for the elements the TPM
+     * checks at use rather than when they run: PolicyLocality, PolicyNvWritten, PolicyDuplicationSelect.
+     */
+    private RuntimeException refusal(TpmResponseException e, FapiObject object, JsonPolicy policy, int command) {
+        String of = " of " + object.source() + ": ";
+        if (e.is(TpmRc.LOCALITY) && policy.has(PolicyElement.Locality.class)) {
+            return new PolicyException("PolicyLocality" + of + "the TPM refused the command at this locality; send it "
+                    + "at a locality the policy allows", e);
+        }
+        if (e.is(TpmRc.POLICY_FAIL) && object.isNv() && policy.has(PolicyElement.NvWritten.class)) {
+            return new PolicyException("PolicyNvWritten" + of + "the NV index is " + (isWritten(object) ? "" : "not ")
+                    + "written, which the policy does not allow for " + TpmCc.nameOf(command), e);
+        }
+        if (e.is(TpmRc.POLICY_FAIL) && command == TpmCc.Duplicate && policy.has(PolicyElement.DuplicationSelect.class)) {
+            return new PolicyException("PolicyDuplicationSelect" + of + "the policy allows duplication to another new "
+                    + "parent only", e);
+        }
+        return e;
+    }
+
+    private boolean isWritten(FapiObject nv) {
+        return (tpm.execute(new NvReadPublic(nv.nvPublic().nvIndex())).nvPublic().attributes() & TpmaNv.WRITTEN) != 0;
     }
 
     private FapiObject createUnderParent(FapiPath p, TpmtPublic template, TpmsSensitiveCreate sensitive,
             boolean withAuth, TpmtSigScheme scheme, ObjectNode policy) {
-        int parent = parentHandle(p);
-        Create.Response created = tpm.execute(new Create(parent, sensitive, template));
+        Create.Response created = withParent(p, (parent, auth) -> tpm.execute(new Create(parent, sensitive, template),
+                auth));
         FapiObject object = FapiObject.newKey(created.outPublic(), created.outPrivate(), withAuth, 0, scheme, false,
                 policy, new byte[0]);
         write(p, object, false);
@@ -254,27 +357,100 @@ public final class FapiKeystore implements AutoCloseable {
         return p;
     }
 
-    /** The persistent handle of the key's parent (the SRK). */
-    private int parentHandle(FapiPath p) {
-        FapiObject parent = find(p.parent()).orElseThrow(() -> new IllegalStateException("parent " + p.parent()
-                + " of " + p + " is not in the keystore; provision first (tpmauth keystore provision or tss2_provision)"));
-        if (!parent.isKey() || parent.persistentHandle() == 0) {
-            throw new UnsupportedOperationException("parent " + p.parent() + " is not a persistent storage key; "
-                    + "tpmauth keeps keys directly under the SRK (/HS/SRK/name)");
+    /**
+     * Runs {@code use} with the parent of {@code p} loaded (through its own parents, down from the
+     * persistent key) and the authorization for using it as a parent; flushes what it loaded.
+     */
+    private <T> T withParent(FapiPath p, BiFunction<Integer, Session, T> use) {
+        FapiPath parentPath = p.parent();
+        FapiObject parent = find(parentPath).orElseThrow(() -> new IllegalStateException("parent " + parentPath
+                + " of " + p + " is not in the keystore; provision first (tpmauth keystore provision or "
+                + "tss2_provision), or create the parent"));
+        TpmtPublic parentArea = parent.isKey() ? parent.publicArea() : null;
+        if (parentArea == null || !TpmaObject.has(parentArea.objectAttributes(), TpmaObject.RESTRICTED)
+                || !TpmaObject.has(parentArea.objectAttributes(), TpmaObject.DECRYPT)) {
+            throw new UnsupportedOperationException("parent " + parentPath + " is not a storage key (restricted, "
+                    + "decrypt); keys live below /HS/SRK or a storage key under it");
         }
-        return parent.persistentHandle();
+        byte[] parentAuth = parent.withAuth() ? authValue(parentPath) : new byte[0];
+        return withLoaded(parentPath, parent, handle -> authorized(parent, 0, parentAuth,
+                auth -> use.apply(handle, auth)));
     }
 
-    /** Loads the key at {@code path} under its parent, with its auth value as the password. */
+    /** Runs {@code use} with the key at {@code p} loaded through its parents; flushes what it loaded. */
+    <T> T withLoaded(FapiPath p, IntFunction<T> use) {
+        return withLoaded(p, object(p), use);
+    }
+
+    private <T> T withLoaded(FapiPath p, FapiObject object, IntFunction<T> use) {
+        if (!object.isKey()) {
+            throw new IllegalArgumentException(p + " is no key or sealed object (objectType " + object.objectType()
+                    + ")");
+        }
+        if (object.persistentHandle() != 0) {
+            return use.apply(object.persistentHandle());
+        }
+        int handle = withParent(p, (parent, auth) -> tpm.execute(new Load(parent, object.privateBlob(),
+                object.publicArea()), auth)).objectHandle();
+        try {
+            return use.apply(handle);
+        } finally {
+            tpm.execute(new FlushContext(handle));
+        }
+    }
+
+    /**
+     * Loads the key at {@code path} under its parent, with its auth value as the password; the keystore
+     * unloads it when closed.
+     */
     public TpmKey load(String path, byte[] password) {
         FapiPath p = path(path);
         FapiObject object = object(p);
         if (object.persistentHandle() != 0) {
             return keys.persistent(object.persistentHandle(), password);
         }
-        Tss2KeyFile file = Tss2KeyFile.loadable(parentHandle(p), object.publicBytes(),
-                TpmWriter.marshal(out -> out.sized(object.privateBlob())), !object.withAuth());
-        return keys.load(file, password);
+        FapiObject parent = object(p.parent());
+        if (parent.persistentHandle() != 0 && !parent.withAuth()) {
+            return keys.load(keyFile(path), password);
+        }
+        int handle = withParent(p, (h, auth) -> tpm.execute(new Load(h, object.privateBlob(), object.publicArea()),
+                auth)).objectHandle();
+        chainLoaded.add(handle);
+        return new TpmKey(handle, object.publicArea(), PasswordSession.of(password == null ? new byte[0] : password));
+    }
+
+    /**
+     * The key at {@code path} as a TSS2 key file, for what loads keys from files ({@link TpmKeys}, every
+     * {@code --key keystore:PATH}): a key directly below a persistent parent without auth value, whose
+     * JSON policy, if any, holds only PolicyPCR with values and PolicyAuthValue (what key files carry).
+     */
+    public Tss2KeyFile keyFile(String path) {
+        FapiPath p = path(path);
+        FapiObject object = object(p);
+        FapiObject parent = object.isKey() ? object(p.parent()) : null;
+        if (parent == null || object.persistentHandle() != 0 || parent.persistentHandle() == 0 || parent.withAuth()) {
+            throw new UnsupportedOperationException(p + " is not a key directly below a persistent parent without "
+                    + "auth value; use it through the keystore (tpmauth keystore sign, FapiKeystore.sign)");
+        }
+        List<TpmPolicy> policy = new ArrayList<>();
+        if (object.policy().isPresent() && object.publicArea().authPolicy().length > 0) {
+            TpmAlg nameAlg = object.publicArea().nameAlg();
+            for (PolicyElement e : JsonPolicy.of(JsonFields.of(object.source() + ": policy", object.policy().get()))
+                    .elements()) {
+                if (e instanceof PolicyElement.Pcr pcr && pcr.currentPcrs().isEmpty()) {
+                    var values = pcr.values(nameAlg, PolicyContext.offline());
+                    policy.add(TpmPolicy.pcr(PolicyElement.Pcr.selection(values),
+                            PolicyElement.Pcr.pcrDigest(nameAlg, values)));
+                } else if (e instanceof PolicyElement.AuthValue) {
+                    policy.add(TpmPolicy.authValue());
+                } else {
+                    throw new UnsupportedOperationException(p + "'s policy has " + e.label() + ", which a key file "
+                            + "cannot carry; use it through the keystore (tpmauth keystore sign, FapiKeystore.sign)");
+                }
+            }
+        }
+        return Tss2KeyFile.loadable(parent.persistentHandle(), object.publicBytes(),
+                TpmWriter.marshal(out -> out.sized(object.privateBlob())), !object.withAuth(), policy);
     }
 
     /**
@@ -283,14 +459,24 @@ public final class FapiKeystore implements AutoCloseable {
      * tss2_sign writes it: DER for ECDSA, the raw value for RSA.
      */
     public byte[] sign(String path, byte[] digest, byte[] password) {
+        return SignatureEncoding.standard(signTpm(path(path), digest, password));
+    }
+
+    private TpmtSignature signTpm(FapiPath p, byte[] digest, byte[] password) {
+        FapiObject object = object(p);
+        return withLoaded(p, handle -> authorized(object, TpmCc.Sign, password, auth -> signRaw(
+                new TpmKey(handle, object.publicArea(), auth), object.signingScheme(), digest)));
+    }
+
+    /**
+     * Verifies a signature (as {@link #sign} and {@code tss2_sign} write it) over {@code digest} with the
+     * public key at {@code path}, a key or an external key (/ext), as {@code tss2_verifysignature} does.
+     */
+    public boolean verify(String path, byte[] digest, byte[] signature) {
         FapiObject object = object(path(path));
-        TpmKey key = load(path, password);
-        try {
-            return authorized(object, password, auth -> SignatureEncoding.standard(signRaw(
-                    new TpmKey(key.handle(), key.publicArea(), auth), object.signingScheme(), digest)));
-        } finally {
-            keys.unload(key);
-        }
+        PublicKey key = publicKey(path);
+        TpmtSigScheme scheme = object.isKey() ? object.signingScheme() : TpmtSigScheme.NULL;
+        return SignatureVerifier.verify(key, scheme, object.publicArea(), digest, signature);
     }
 
     TpmtSignature signRaw(TpmKey key, TpmtSigScheme scheme, byte[] digest) {
@@ -309,15 +495,12 @@ public final class FapiKeystore implements AutoCloseable {
         FapiPath p = path(path);
         FapiObject object = object(p);
         TpmtPublic publicArea = object.publicArea();
-        if (publicArea.type() != org.tpmauth.tss.types.TpmAlg.KEYEDHASH) {
+        if (publicArea.type() != TpmAlg.KEYEDHASH) {
             throw new IllegalArgumentException(p + " is a " + publicArea.type() + " key, not sealed data");
         }
-        int item = tpm.execute(new Load(parentHandle(p), object.privateBlob(), publicArea)).objectHandle();
-        try {
-            return authorized(object, password, auth -> tpm.execute(new Unseal(item), auth).outData());
-        } finally {
-            tpm.execute(new FlushContext(item));
-        }
+        return withLoaded(p, item -> authorized(object, TpmCc.Unseal, password, auth -> tpm.execute(new Unseal(item),
+                auth)
+                .outData()));
     }
 
     /**
@@ -334,19 +517,222 @@ public final class FapiKeystore implements AutoCloseable {
             throw new UnsupportedOperationException(p + " is persistent or needs a policy for its admin role; "
                     + "tpmauth changes the auth of password-protected keys only");
         }
-        int parent = parentHandle(p);
-        int item = tpm.execute(new Load(parent, object.privateBlob(), publicArea)).objectHandle();
-        byte[] newPrivate;
-        try {
-            newPrivate = tpm.execute(new ObjectChangeAuth(item, parent, newPassword.clone()),
-                    PasswordSession.of(oldPassword == null ? new byte[0] : oldPassword)).outPrivate();
-        } finally {
-            tpm.execute(new FlushContext(item));
-        }
+        byte[] newPrivate = withParent(p, (parent, parentAuth) -> {
+            int item = tpm.execute(new Load(parent, object.privateBlob(), publicArea), parentAuth).objectHandle();
+            try {
+                return tpm.execute(new ObjectChangeAuth(item, parent, newPassword.clone()),
+                        PasswordSession.of(oldPassword == null ? new byte[0] : oldPassword)).outPrivate();
+            } finally {
+                tpm.execute(new FlushContext(item));
+            }
+        });
         Path file = existingFile(p);
         FapiObject current = read(file);
         current.setPrivate(newPrivate, newPassword.length > 0);
         FapiJson.write(file, current.tree());
+    }
+
+    /**
+     * Defines an NV index at {@code path} ({@code /nv/<range>/name}) as {@code tss2_createnv} does: the
+     * first free handle of the range (Owner: 0x01800000...), {@code type} a comma list of noDa and one
+     * of bitfield, counter, pcr (else an ordinary index of {@code size} bytes), read and written with
+     * {@code password} (may be empty) or, with a policy, only through the policy.
+     */
+    public FapiObject createNv(String path, String type, int size, byte[] password, JsonPolicy policy) {
+        FapiPath p = path(path);
+        if (!p.isNv()) {
+            throw new IllegalArgumentException(p + " is no NV path; NV indices live at /nv/<range>/name, e.g. "
+                    + "/nv/Owner/counter");
+        }
+        if (find(p).isPresent()) {
+            throw new IllegalArgumentException(p + " exists already; delete it first or pick another path");
+        }
+        FapiProfile profile = config.profile();
+        byte[] auth = password == null ? new byte[0] : password;
+        ObjectNode stored = instantiate(policy, profile);
+        int index = NvIndices.firstFree(tpm, p.segments().get(1));
+        TpmsNvPublic nv = NvIndices.template(index, profile.nameAlg(), type, size, authPolicy(stored, profile));
+        tpm.execute(new NvDefineSpace(TpmHandles.RH_OWNER, auth.clone(), nv));
+        FapiObject object = FapiObject.newNv(nv, auth.length > 0, NvIndices.esysSerialization(nv), ESYS_TR_RH_OWNER,
+                "", stored);
+        write(p, object, true);
+        return object;
+    }
+
+    /** Writes {@code data} at {@code offset} of the NV index at {@code path}, as {@code tss2_nvwrite} does. */
+    public void nvWrite(String path, byte[] data, int offset, byte[] password) {
+        FapiPath p = path(path);
+        FapiObject object = nvObject(p);
+        int index = object.nvPublic().nvIndex();
+        authorized(object, TpmCc.NV_Write, password, auth -> {
+            for (int done = 0; done < data.length; done += NvIndices.CHUNK) {
+                byte[] chunk = Arrays.copyOfRange(data, done, Math.min(data.length, done + NvIndices.CHUNK));
+                tpm.execute(new NvWrite(index, index, chunk, offset + done), auth);
+            }
+            return null;
+        });
+        recordNvPublic(p);
+    }
+
+    /** Reads the whole NV index at {@code path} (its data size), as {@code tss2_nvread} does. */
+    public byte[] nvRead(String path, byte[] password) {
+        FapiObject object = nvObject(path(path));
+        int index = object.nvPublic().nvIndex();
+        int size = tpm.execute(new NvReadPublic(index)).nvPublic().dataSize();
+        return authorized(object, TpmCc.NV_Read, password, auth -> {
+            byte[] out = new byte[size];
+            for (int done = 0; done < size; done += NvIndices.CHUNK) {
+                int n = Math.min(NvIndices.CHUNK, size - done);
+                System.arraycopy(tpm.execute(new NvRead(index, index, n, done), auth).data(), 0, out, done, n);
+            }
+            return out;
+        });
+    }
+
+    private FapiObject nvObject(FapiPath p) {
+        FapiObject object = object(p);
+        if (!object.isNv()) {
+            throw new IllegalArgumentException(p + " is no NV index (objectType " + object.objectType() + ")");
+        }
+        return object;
+    }
+
+    /** After a write the TPM sets WRITTEN, which changes the Name: object.json follows, as FAPI's does. */
+    private void recordNvPublic(FapiPath p) {
+        Path file = existingFile(p);
+        FapiObject current = read(file);
+        TpmsNvPublic nv = tpm.execute(new NvReadPublic(current.nvPublic().nvIndex())).nvPublic();
+        current.setNvPublic(nv, NvIndices.esysSerialization(nv));
+        FapiJson.write(file, current.tree());
+    }
+
+    /**
+     * Stores a PEM public key (RSA or EC) at {@code path} ({@code /ext/name}) as {@code tss2_import} does,
+     * e.g. a policy signer's key for PolicySigned or PolicyAuthorize by keyPath, or a key to verify with.
+     */
+    public FapiObject importPublicKey(String path, String pem) {
+        FapiPath p = path(path);
+        if (!p.isExt()) {
+            throw new IllegalArgumentException(p + " is no external key path; they live at /ext/name");
+        }
+        PublicKey key;
+        try {
+            key = PublicKeys.fromPem(pem);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the key for " + p + " is no PEM public key: " + e.getMessage(), e);
+        }
+        FapiObject object = FapiObject.newExternalKey(pem, externalArea(key));
+        write(p, object, false);
+        return object;
+    }
+
+    /**
+     * The public area FAPI 3.2.1 records for an imported PEM key: sign only, name algorithm SHA-1,
+     * ECDSA-SHA256 for EC and RSAPSS-SHA1 for RSA keys (it only names the key; it never enters a TPM).
+     */
+    private static TpmtPublic externalArea(PublicKey key) {
+        boolean rsa = key.getAlgorithm().equals("RSA");
+        TpmtPublic p = TpmtPublic.ofPublicKey(key, TpmAlg.SHA1, TpmaObject.SIGN_ENCRYPT,
+                rsa ? TpmtAsymScheme.rsapss(TpmAlg.SHA1) : TpmtAsymScheme.ecdsa(TpmAlg.SHA256));
+        if (p.parameters() instanceof TpmuPublicParms.Rsa r && r.exponent() == 0) {
+            return new TpmtPublic(p.nameAlg(), p.objectAttributes(), p.authPolicy(),
+                    new TpmuPublicParms.Rsa(r.symmetric(), r.scheme(), r.keyBits(), 65537), p.unique());
+        }
+        return p;
+    }
+
+    /** Stores a JSON policy at {@code path} ({@code /policy/name}), as {@code tss2_import} of a policy file does. */
+    public void importPolicy(String path, JsonPolicy policy) {
+        FapiPath p = policyPath(path);
+        policies.write(p, JsonPolicy.of(JsonFields.of(p.toString(), policy.instantiate(config.profile().nameAlg(),
+                policyContext()))));
+    }
+
+    /** The policy at {@code path} ({@code /policy/name}). */
+    public JsonPolicy policy(String path) {
+        FapiPath p = policyPath(path);
+        return policies.find(p).orElseThrow(() -> new IllegalArgumentException("no policy at " + p + " in the "
+                + "keystore; tss2_import or FapiKeystore.importPolicy stores one"));
+    }
+
+    /**
+     * Signs the policy at {@code policyPath} with the key at {@code keyPath} for PolicyAuthorize elements
+     * that name that key and {@code policyRef}, as {@code tss2_authorizepolicy} does: the signature over
+     * H(policyDigest || policyRef) joins the policy file's {@code policyAuthorizations}.
+     */
+    public void authorizePolicy(String policyPath, String keyPath, byte[] policyRef, byte[] password) {
+        FapiPath pp = policyPath(policyPath);
+        JsonPolicy policy = policy(policyPath);
+        FapiPath kp = path(keyPath);
+        TpmtPublic key = object(kp).publicArea();
+        byte[] digest = policy.digest(key.nameAlg(), policyContext());
+        TpmtSignature signature = signTpm(kp, PolicyDigest.hash(key.nameAlg(), digest, policyRef), password);
+        policies.write(pp, policy.withAuthorization(new PolicyAuthorization(key, policyRef, signature)));
+    }
+
+    private FapiPath policyPath(String path) {
+        FapiPath p = path(path);
+        if (!p.isPolicy()) {
+            throw new IllegalArgumentException(p + " is no policy path; policies live at /policy/name");
+        }
+        return p;
+    }
+
+    /**
+     * Duplicates the exportable key at {@code keyPath} for the new parent whose public key is at
+     * {@code newParentPath} (a key, or an /ext key imported from another machine), as
+     * {@code tss2_exportkey --pathToPublicKeyOfNewParent} does: the key's policy (with its
+     * PolicyDuplicationSelect) authorizes TPM2_Duplicate. Returns FAPI's export object (objectType 5),
+     * which {@code tss2_import} or {@link #importKey} loads under that parent.
+     */
+    public ObjectNode exportKey(String keyPath, String newParentPath) {
+        FapiPath p = path(keyPath);
+        FapiObject object = object(p);
+        TpmtPublic parent = object(path(newParentPath)).publicArea();
+        Duplicate.Response dup = withLoaded(p, key -> {
+            int newParent = tpm.execute(new LoadExternal(parent, TpmHandles.RH_OWNER)).objectHandle();
+            try {
+                return authorized(object, TpmCc.Duplicate, null, auth -> tpm.execute(new Duplicate(key, newParent),
+                        auth));
+            } finally {
+                tpm.execute(new FlushContext(newParent));
+            }
+        });
+        ObjectNode out = FapiJson.object();
+        out.put("objectType", DUPLICATE_OBJECT);
+        out.put("system", "NO");
+        out.put("duplicate", HexFormat.of().formatHex(dup.duplicate()));
+        out.put("encrypted_seed", HexFormat.of().formatHex(dup.outSymSeed()));
+        out.set("public", PublicAreaJson.writeSized(object.publicArea()));
+        out.set("public_parent", PublicAreaJson.writeSized(parent));
+        object.policy().ifPresent(policy -> out.set("policy", policy));
+        return out;
+    }
+
+    /**
+     * Imports a key duplicated for a key of this keystore ({@code tss2_exportkey}'s or {@link #exportKey}'s
+     * object) at {@code path}, whose parent must be that key, as {@code tss2_import} does.
+     */
+    public FapiObject importKey(String path, ObjectNode exported) {
+        FapiPath p = newObjectPath(path);
+        JsonFields json = JsonFields.of(p + " (exported key)", exported);
+        if (json.number("objectType", 5) != DUPLICATE_OBJECT) {
+            throw json.error("objectType", "must be " + DUPLICATE_OBJECT + ", a duplicated key");
+        }
+        TpmtPublic publicArea = PublicAreaJson.readSized(json.object("public"));
+        TpmtPublic wrappedFor = PublicAreaJson.readSized(json.object("public_parent"));
+        if (!Arrays.equals(wrappedFor.name(), object(p.parent()).publicArea().name())) {
+            throw new IllegalArgumentException("the key was duplicated for another parent than " + p.parent()
+                    + "; import it below the key whose public area is its public_parent");
+        }
+        byte[] duplicate = json.hex("duplicate");
+        byte[] seed = json.hex("encrypted_seed");
+        byte[] outPrivate = withParent(p, (parent, auth) -> tpm.execute(new Import(parent, publicArea, duplicate, seed),
+                auth)).outPrivate();
+        FapiObject object = FapiObject.newKey(publicArea, outPrivate, false, 0, config.profile(p.profile())
+                .signingScheme(), false, json.optionalObject("policy").map(JsonFields::node).orElse(null), new byte[0]);
+        write(p, object, false);
+        return object;
     }
 
     /** The public key of the object at {@code path}. */
@@ -408,7 +794,7 @@ public final class FapiKeystore implements AutoCloseable {
     }
 
     /** Rewrites an object after {@code change}, keeping every other field as it was. */
-    private void update(String path, java.util.function.Consumer<FapiObject> change) {
+    private void update(String path, Consumer<FapiObject> change) {
         FapiPath p = path(path);
         Path file = existingFile(p);
         FapiObject object = read(file);
@@ -443,7 +829,9 @@ public final class FapiKeystore implements AutoCloseable {
             collect(dir, found);
         }
         if (!trimmed.isEmpty()) {
-            String prefix = "/" + (trimmed.startsWith("P_") ? trimmed : config.profileName() + "/" + trimmed);
+            boolean profileless = trimmed.startsWith(FapiPath.NV) || trimmed.startsWith(FapiPath.EXT);
+            String prefix = "/" + (trimmed.startsWith("P_") || profileless ? trimmed
+                    : config.profileName() + "/" + trimmed);
             found.removeIf(f -> !f.equals(prefix) && !f.startsWith(prefix + "/"));
         }
         return found.stream().distinct().sorted().toList();
@@ -456,13 +844,14 @@ public final class FapiKeystore implements AutoCloseable {
         try (Stream<Path> files = Files.walk(dir, 16)) {
             files.filter(f -> f.getFileName().toString().equals(OBJECT_FILE)).forEach(f -> {
                 Path rel = dir.relativize(f.getParent());
-                if (rel.getNameCount() >= 2 && rel.getName(0).toString().startsWith("P_")) {
+                String root = rel.getNameCount() >= 2 ? rel.getName(0).toString() : "";
+                if (root.startsWith("P_") || root.equals(FapiPath.NV) || root.equals(FapiPath.EXT)) {
                     String path = "/" + String.join("/", Arrays.stream(rel.toString().split("[/\\\\]")).toList());
                     try {
                         FapiPath.parse(path, "");
                         found.add(path);
                     } catch (IllegalArgumentException notAKeystorePath) {
-                        // policy/, ext/ and nv/ objects are not keys
+                        // a directory FAPI would not name
                     }
                 }
             });
@@ -472,8 +861,9 @@ public final class FapiKeystore implements AutoCloseable {
     }
 
     /**
-     * Deletes the key or sealed object at {@code path} and everything below it; a persistent key is
-     * evicted. System objects (hierarchies, SRK, EK) are refused.
+     * Deletes the key, sealed object, NV index, external key or policy at {@code path} and everything
+     * below it; a persistent key is evicted, an NV index undefined. System objects (hierarchies, SRK,
+     * EK) are refused.
      */
     public void delete(String path) {
         FapiPath p = path(path);
@@ -481,9 +871,18 @@ public final class FapiKeystore implements AutoCloseable {
             throw new IllegalArgumentException(p + " is a system object; tpmauth does not delete hierarchies, "
                     + "the SRK or the EK");
         }
+        if (p.isPolicy()) {
+            if (!policies.delete(p)) {
+                throw new IllegalArgumentException("no policy at " + p + " in the keystore");
+            }
+            return;
+        }
         FapiObject object = object(p);
         if (object.persistentHandle() != 0) {
             tpm.execute(EvictControl.evict(TpmHandles.RH_OWNER, object.persistentHandle()));
+        }
+        if (object.isNv()) {
+            tpm.execute(new NvUndefineSpace(TpmHandles.RH_OWNER, object.nvPublic().nvIndex()));
         }
         for (boolean system : new boolean[] {false, true}) {
             deleteTree(fileOf(p, system).getParent());
@@ -506,6 +905,10 @@ public final class FapiKeystore implements AutoCloseable {
     /** Flushes what this keystore loaded. */
     @Override
     public void close() {
+        for (int handle : chainLoaded) {
+            tpm.execute(new FlushContext(handle));
+        }
+        chainLoaded.clear();
         keys.close();
     }
 }

@@ -3,6 +3,7 @@ package org.tpmauth.tss.fapi;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.tpmauth.tss.types.TpmsNvPublic;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmtSigScheme;
 import org.tpmauth.tss.wire.TpmWriter;
@@ -25,12 +26,14 @@ public final class FapiObject {
     private final ObjectNode json;
     private final int objectType;
     private final TpmtPublic publicArea;
+    private final TpmsNvPublic nvPublic;
 
     private FapiObject(String source, ObjectNode json) {
         this.source = source;
         this.json = json;
         JsonFields f = fields();
         this.objectType = (int) f.number("objectType", 5);
+        this.nvPublic = objectType == NV ? NvPublicJson.readSized(f.object("public")) : null;
         if (objectType == KEY) {
             publicArea = PublicAreaJson.readSized(f.object("public"));
             f.u32("persistent_handle");
@@ -93,6 +96,41 @@ public final class FapiObject {
         return new FapiObject("new object", o);
     }
 
+    /**
+     * An NV index as {@code tss2_createnv} writes it: its public area, the ESYS serialization, whether an
+     * auth value protects it and its JSON policy when one authorizes it.
+     */
+    public static FapiObject newNv(TpmsNvPublic nvPublic, boolean withAuth, byte[] serialization, int esysHierarchy,
+            String description, ObjectNode policy) {
+        ObjectNode o = FapiJson.object();
+        o.put("objectType", NV);
+        o.put("system", "YES");
+        o.put("with_auth", withAuth ? "YES" : "NO");
+        o.put("nv_object", true);
+        o.set("public", NvPublicJson.writeSized(nvPublic));
+        o.put("serialization", HEX.formatHex(serialization));
+        o.put("hierarchy", esysHierarchy);
+        o.put("policyInstance", "");
+        o.put("description", description);
+        if (policy != null) {
+            o.set("policy", policy);
+        }
+        return new FapiObject("new NV object", o);
+    }
+
+    /**
+     * An external public key as {@code tss2_import} of a PEM file writes it: the PEM and the public area
+     * FAPI derives from it (which only names the key; it never enters a TPM).
+     */
+    public static FapiObject newExternalKey(String pem, TpmtPublic publicArea) {
+        ObjectNode o = FapiJson.object();
+        o.put("objectType", EXT_PUB_KEY);
+        o.put("system", "NO");
+        o.put("pem_ext_public", pem);
+        o.set("public", PublicAreaJson.writeSized(publicArea));
+        return new FapiObject("new external key", o);
+    }
+
     /** A hierarchy object (/HS, /HE, /HN, /LOCKOUT) as provisioning writes it. */
     public static FapiObject newHierarchy(String description, int esysHandle) {
         ObjectNode o = FapiJson.object();
@@ -127,6 +165,29 @@ public final class FapiObject {
             throw new FapiFormatException(source, "objectType " + objectType + " has no TPM public area");
         }
         return publicArea;
+    }
+
+    public boolean isNv() {
+        return objectType == NV;
+    }
+
+    /** The TPMS_NV_PUBLIC of an NV index. */
+    public TpmsNvPublic nvPublic() {
+        if (nvPublic == null) {
+            throw new FapiFormatException(source, "objectType " + objectType + " is no NV index");
+        }
+        return nvPublic;
+    }
+
+    /** Records the NV public area after a change the TPM made (WRITTEN set by the first write). */
+    public void setNvPublic(TpmsNvPublic nv, byte[] serialization) {
+        json.set("public", NvPublicJson.writeSized(nv));
+        json.put("serialization", HEX.formatHex(serialization));
+    }
+
+    /** The PEM public key of an external key (objectType 3), empty when it has none. */
+    public String externalPem() {
+        return fields().optionalText("pem_ext_public").orElse("");
     }
 
     /** TPM2B_PUBLIC bytes (with the size). */

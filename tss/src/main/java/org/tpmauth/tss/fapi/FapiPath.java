@@ -7,19 +7,36 @@ import java.util.Set;
 /**
  * A FAPI keystore path such as {@code /HS/SRK/vpn} or {@code /P_RSA2048SHA256/HS/SRK/vpn}: an optional
  * profile (the configuration's default when omitted), a hierarchy ({@code HS} storage, {@code HE}
- * endorsement, {@code HN} null, {@code LOCKOUT}) and the objects below it.
+ * endorsement, {@code HN} null, {@code LOCKOUT}) and the objects below it. NV indices
+ * ({@code /nv/Owner/name}), external public keys ({@code /ext/name}) and policies ({@code /policy/name})
+ * belong to no profile; their profile is empty.
  *
- * @param profile  the profile name, e.g. P_ECCP256SHA256
- * @param segments the hierarchy and the names below it, e.g. [HS, SRK, vpn]
+ * @param profile  the profile name, e.g. P_ECCP256SHA256; empty for /nv, /ext and /policy paths
+ * @param segments the hierarchy and the names below it, e.g. [HS, SRK, vpn], or [nv, Owner, name]
  */
 public record FapiPath(String profile, List<String> segments) {
     public static final Set<String> HIERARCHIES = Set.of("HS", "HE", "HN", "LOCKOUT");
+    /** The roots of objects outside the profiles, as FAPI names them. */
+    public static final String NV = "nv";
+    public static final String EXT = "ext";
+    public static final String POLICY = "policy";
+    private static final Set<String> PROFILELESS = Set.of(NV, EXT, POLICY);
 
     public FapiPath {
         segments = List.copyOf(segments);
-        if (segments.isEmpty() || !HIERARCHIES.contains(segments.get(0))) {
+        boolean profileless = !segments.isEmpty() && PROFILELESS.contains(segments.get(0));
+        if (profileless && (!profile.isEmpty() || segments.size() < 2)) {
+            throw new IllegalArgumentException("/" + segments.get(0) + " paths name no profile and have a name, e.g. "
+                    + "/nv/Owner/name, /ext/name, /policy/name; not " + render(profile, segments));
+        }
+        if (!profileless && (segments.isEmpty() || !HIERARCHIES.contains(segments.get(0)))) {
             throw new IllegalArgumentException("a keystore path starts with a hierarchy /HS, /HE, /HN or /LOCKOUT"
-                    + " (after an optional profile such as /P_ECCP256SHA256), not " + render(profile, segments));
+                    + " (after an optional profile such as /P_ECCP256SHA256), or with /nv, /ext or /policy, not "
+                    + render(profile, segments));
+        }
+        if (profileless && segments.get(0).equals(NV) && segments.size() != 3) {
+            throw new IllegalArgumentException("an NV path has three elements, /nv/<range>/<name> (e.g. /nv/Owner/"
+                    + "counter), not " + render(profile, segments));
         }
     }
 
@@ -38,6 +55,8 @@ public record FapiPath(String profile, List<String> segments) {
         String profile = defaultProfile;
         if (!parts.isEmpty() && parts.get(0).startsWith("P_")) {
             profile = parts.remove(0);
+        } else if (!parts.isEmpty() && PROFILELESS.contains(parts.get(0))) {
+            profile = "";
         }
         return new FapiPath(profile, parts);
     }
@@ -56,6 +75,21 @@ public record FapiPath(String profile, List<String> segments) {
         return segments.size() == 1;
     }
 
+    /** Whether this names an NV index: /nv/<range>/<name>. */
+    public boolean isNv() {
+        return segments.get(0).equals(NV);
+    }
+
+    /** Whether this names an external public key: /ext/... */
+    public boolean isExt() {
+        return segments.get(0).equals(EXT);
+    }
+
+    /** Whether this names a policy: /policy/... */
+    public boolean isPolicy() {
+        return segments.get(0).equals(POLICY);
+    }
+
     /** Hierarchies, the SRK and the EK: the objects provisioning writes to the system keystore. */
     public boolean isSystemObject() {
         return isHierarchy() || (segments.size() == 2 && (segments.equals(List.of("HS", "SRK"))
@@ -63,8 +97,8 @@ public record FapiPath(String profile, List<String> segments) {
     }
 
     public FapiPath parent() {
-        if (isHierarchy()) {
-            throw new IllegalArgumentException(this + " is a hierarchy and has no parent");
+        if (isHierarchy() || profile.isEmpty()) {
+            throw new IllegalArgumentException(this + " has no parent");
         }
         return new FapiPath(profile, segments.subList(0, segments.size() - 1));
     }
@@ -75,9 +109,9 @@ public record FapiPath(String profile, List<String> segments) {
         return new FapiPath(profile, s);
     }
 
-    /** The directory of the object relative to a keystore directory: profile/HS/SRK/name. */
+    /** The directory of the object relative to a keystore directory: profile/HS/SRK/name, or nv/Owner/name. */
     public String relative() {
-        return profile + "/" + String.join("/", segments);
+        return (profile.isEmpty() ? "" : profile + "/") + String.join("/", segments);
     }
 
     /** Whether this path is {@code prefix} or lies below it. */
@@ -93,6 +127,6 @@ public record FapiPath(String profile, List<String> segments) {
     }
 
     private static String render(String profile, List<String> segments) {
-        return "/" + profile + (segments.isEmpty() ? "" : "/" + String.join("/", segments));
+        return (profile.isEmpty() ? "" : "/" + profile) + (segments.isEmpty() ? "" : "/" + String.join("/", segments));
     }
 }

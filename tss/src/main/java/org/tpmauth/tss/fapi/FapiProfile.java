@@ -94,13 +94,12 @@ public record FapiProfile(String name, TpmAlg type, TpmAlg nameAlg, TpmEccCurve 
     }
 
     /**
-     * A key template as {@code tss2_createkey --type} makes it: fixedTPM | fixedParent |
-     * sensitiveDataOrigin and the type's flags; userWithAuth without a policy, adminWithPolicy with one
+     * A key template as {@code tss2_createkey --type} makes it: sensitiveDataOrigin, fixedTPM |
+     * fixedParent unless exportable, and the type's flags; userWithAuth without a policy, adminWithPolicy with one
      * (then only the policy authorizes the key).
      */
     public TpmtPublic keyTemplate(KeyType keyType, byte[] authPolicy) {
-        int attributes = TpmaObject.FIXED_TPM | TpmaObject.FIXED_PARENT | TpmaObject.SENSITIVE_DATA_ORIGIN
-                | authorization(authPolicy) | keyType.attributes();
+        int attributes = TpmaObject.SENSITIVE_DATA_ORIGIN | authorization(authPolicy) | keyType.attributes();
         TpmtPublic shape = new TpmtPublic(nameAlg, attributes, parms(keyType.restricted()
                 ? TpmtSymDefObject.AES_128_CFB : TpmtSymDefObject.NULL));
         return new TpmtPublic(nameAlg, attributes, authPolicy, shape.parameters(), shape.unique());

@@ -114,6 +114,17 @@ public record JsonFields(String where, ObjectNode node) {
         return (int) number(field, 0xFFFF_FFFFL);
     }
 
+    /** A bit field written as named flags (FAPI's TPMA_OBJECT, TPMA_NV): the bits of the flags set to YES. */
+    public int flags(java.util.Map<String, Integer> bitsByName) {
+        int bits = 0;
+        for (java.util.Map.Entry<String, Integer> e : bitsByName.entrySet()) {
+            if (has(e.getKey()) && yesNo(e.getKey())) {
+                bits |= e.getValue();
+            }
+        }
+        return bits;
+    }
+
     /** TPMI_YES_NO: "YES" / "NO", 1 / 0, or a JSON boolean. */
     public boolean yesNo(String field) {
         JsonNode v = required(field);

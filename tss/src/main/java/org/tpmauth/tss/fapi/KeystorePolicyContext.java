@@ -1,27 +1,41 @@
 package org.tpmauth.tss.fapi;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntFunction;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.commands.NvReadPublic;
 import org.tpmauth.tss.commands.PcrRead;
+import org.tpmauth.tss.fapi.policy.PolicyAuthorization;
 import org.tpmauth.tss.fapi.policy.PolicyContext;
+import org.tpmauth.tss.fapi.policy.PolicySignCallback;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmHandles;
+import org.tpmauth.tss.types.TpmsNvPublic;
 import org.tpmauth.tss.types.TpmsPcrSelection;
+import org.tpmauth.tss.types.TpmtPublic;
+import org.tpmauth.tss.types.TpmtSignature;
 import org.tpmauth.tss.wire.TpmWriter;
 
-/** Answers a JSON policy's questions from a TPM and a FAPI keystore: PCR values, Names by path, NV Names. */
+/**
+ * Answers a JSON policy's questions from a TPM and a FAPI keystore: PCR values, Names and public areas
+ * by path, NV Names, the keystore's auth and sign callbacks, and the signed policies of its policy
+ * directory.
+ */
 final class KeystorePolicyContext implements PolicyContext {
     private static final Map<String, Integer> HIERARCHY_HANDLES = Map.of("HS", TpmHandles.RH_OWNER,
             "HE", TpmHandles.RH_ENDORSEMENT, "HN", TpmHandles.RH_NULL, "LOCKOUT", TpmHandles.RH_LOCKOUT);
 
     private final Tpm tpm;
     private final FapiKeystore keystore;
+    private final PolicyDirectory policies;
 
-    KeystorePolicyContext(Tpm tpm, FapiKeystore keystore) {
+    KeystorePolicyContext(Tpm tpm, FapiKeystore keystore, PolicyDirectory policies) {
         this.tpm = tpm;
         this.keystore = keystore;
+        this.policies = policies;
     }
 
     @Override
@@ -36,14 +50,61 @@ final class KeystorePolicyContext implements PolicyContext {
     @Override
     public byte[] objectName(String path) {
         FapiPath p = keystore.path(path);
-        if (p.isHierarchy()) {
+        if (!p.profile().isEmpty() && p.isHierarchy()) {
             return TpmWriter.marshal(out -> out.u32(HIERARCHY_HANDLES.get(p.hierarchy())));
         }
-        return keystore.object(p).publicArea().name();
+        FapiObject o = keystore.object(p);
+        return o.isNv() ? o.nvPublic().name() : o.publicArea().name();
     }
 
     @Override
     public byte[] nvName(int nvIndex) {
         return tpm.execute(new NvReadPublic(nvIndex)).nvName();
+    }
+
+    @Override
+    public TpmtPublic objectPublic(String path) {
+        return keystore.object(keystore.path(path)).publicArea();
+    }
+
+    @Override
+    public TpmsNvPublic nvPublic(String path) {
+        return keystore.object(keystore.path(path)).nvPublic();
+    }
+
+    @Override
+    public Optional<String> pathOfName(byte[] name) {
+        for (String path : keystore.list("/")) {
+            FapiObject o = keystore.object(path);
+            byte[] n = o.isNv() ? o.nvPublic().name() : o.isKey() ? o.publicArea().name() : null;
+            if (n != null && Arrays.equals(n, name)) {
+                return Optional.of(path);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public byte[] authValue(String path) {
+        return keystore.authValue(keystore.path(path));
+    }
+
+    @Override
+    public <T> T withLoaded(String path, IntFunction<T> use) {
+        return keystore.withLoaded(keystore.path(path), use);
+    }
+
+    @Override
+    public TpmtSignature policySignature(TpmtPublic key, TpmAlg hashAlg, byte[] data) {
+        PolicySignCallback signer = keystore.policySigner();
+        if (signer == null) {
+            return PolicyContext.super.policySignature(key, hashAlg, data);
+        }
+        return signer.sign(key.toPublicKey(), hashAlg, data);
+    }
+
+    @Override
+    public List<PolicyAuthorization.Approved> authorizedPolicies(byte[] keyName, byte[] policyRef) {
+        return policies.approvedBy(keyName, policyRef);
     }
 }

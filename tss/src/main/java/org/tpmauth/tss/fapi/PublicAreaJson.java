@@ -90,14 +90,7 @@ public final class PublicAreaJson {
         if (!v.isObject()) {
             return json.u32("objectAttributes");
         }
-        JsonFields bits = json.object("objectAttributes");
-        int attributes = 0;
-        for (Map.Entry<String, Integer> e : ATTRIBUTES.entrySet()) {
-            if (bits.has(e.getKey()) && bits.yesNo(e.getKey())) {
-                attributes |= e.getValue();
-            }
-        }
-        return attributes;
+        return json.object("objectAttributes").flags(ATTRIBUTES);
     }
 
     private static TpmtSymDefObject symmetric(JsonFields parms) {

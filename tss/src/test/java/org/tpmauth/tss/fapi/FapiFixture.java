@@ -43,6 +43,17 @@ final class FapiFixture {
         config = FapiConfig.fromEnvironment(Map.of(FapiConfig.ENV, configFile.toString()));
     }
 
+    /** A fixture whose keystore tss2_provision has provisioned. */
+    static FapiFixture provisioned(SwtpmExtension swtpm, String profile) {
+        FapiFixture fapi = new FapiFixture(swtpm, profile);
+        fapi.tss2("tss2_provision");
+        return fapi;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** A keystore on the class's shared Tpm. */
     FapiKeystore keystore() {
         return new FapiKeystore(config, swtpm.tpm());

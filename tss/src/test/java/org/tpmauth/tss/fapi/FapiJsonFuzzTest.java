@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.HexFormat;
 import org.tpmauth.tss.fapi.policy.JsonPolicy;
+import org.tpmauth.tss.fapi.policy.PolicyAuthorization;
 import org.tpmauth.tss.fapi.policy.PolicyContext;
 import org.tpmauth.tss.fapi.policy.PolicyException;
 import org.tpmauth.tss.types.TpmAlg;
@@ -34,6 +35,10 @@ class FapiJsonFuzzTest {
             o.description();
             o.certificate();
         }
+        if (o.isNv()) {
+            var again = NvPublicJson.readSized(JsonFields.of("again", NvPublicJson.writeSized(o.nvPublic())));
+            assertArrayEquals(o.nvPublic().name(), again.name());
+        }
     }
 
     @FuzzTest(maxDuration = "30s")
@@ -43,6 +48,9 @@ class FapiJsonFuzzTest {
             policy = JsonPolicy.parse(data, "fuzz.json");
         } catch (FapiFormatException expected) {
             return;
+        }
+        for (PolicyAuthorization a : policy.authorizations()) {
+            assertEquals(policy.authorizations().size() + 1, policy.withAuthorization(a).authorizations().size());
         }
         try {
             byte[] digest = policy.digest(TpmAlg.SHA256, PolicyContext.offline());

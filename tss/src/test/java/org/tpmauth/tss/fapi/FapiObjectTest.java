@@ -71,6 +71,23 @@ class FapiObjectTest {
         assertEquals("bad.json: public.size", error(good.replace("\"size\":86", "\"size\":87")));
     }
 
+    /** An NV object tss2_createnv wrote, after tss2_nvwrite: its Name is the one in FAPI's ESYS serialization. */
+    @Test
+    void nvObjectWrittenByFapi() throws IOException {
+        FapiObject nv = FapiObject.parse(resource("fapi-nv.json"), "nv.json");
+        assertTrue(nv.isNv());
+        assertEquals(0x01800000, nv.nvPublic().nvIndex());
+        assertEquals(32, nv.nvPublic().dataSize());
+        assertEquals(org.tpmauth.tss.types.TpmaNv.NT_ORDINARY, org.tpmauth.tss.types.TpmaNv.type(
+                nv.nvPublic().attributes()));
+        String serialization = nv.json().get("serialization").asText();
+        assertEquals(serialization.substring(12, 12 + 68), java.util.HexFormat.of().formatHex(nv.nvPublic().name()));
+        String good = new String(resource("fapi-nv.json"), StandardCharsets.UTF_8);
+        assertEquals("bad.json: public.nvPublic.attributes.TPM2_NT",
+                error(good.replace("\"TPM2_NT\":\"ORDINARY\"", "\"TPM2_NT\":\"SOMETIMES\"")));
+        assertEquals("bad.json: public.nvPublic.dataSize", error(good.replace("\"dataSize\":32", "\"dataSize\":-1")));
+    }
+
     private static String error(String json) {
         return assertThrows(FapiFormatException.class,
                 () -> FapiObject.parse(json.getBytes(StandardCharsets.UTF_8), "bad.json")).where();

@@ -32,8 +32,7 @@ class FapiPolicyTest {
 
     @BeforeAll
     static void provision() {
-        fapi = new FapiFixture(SWTPM, "P_ECCP256SHA256");
-        fapi.tss2("tss2_provision");
+        fapi = FapiFixture.provisioned(SWTPM, "P_ECCP256SHA256");
     }
 
     static byte[] policyFile(String name) throws IOException {

@@ -7,6 +7,10 @@ import java.util.HexFormat;
 import java.util.List;
 import org.tpmauth.tss.fapi.FapiJson;
 import org.tpmauth.tss.fapi.JsonFields;
+import org.tpmauth.tss.fapi.NvPublicJson;
+import org.tpmauth.tss.fapi.PublicAreaJson;
+import org.tpmauth.tss.types.TpmsNvPublic;
+import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.types.TpmAlg;
 
@@ -16,13 +20,16 @@ import org.tpmauth.tss.types.TpmAlg;
  * computed in software (equal to what FAPI records for the same file), and run in a policy session
  * by {@link PolicyRunner}.
  *
- * @param description the policy's description
- * @param elements    the elements in order
- * @param json        the file's JSON tree, kept to be stored with the objects it authorizes
+ * @param description    the policy's description
+ * @param elements       the elements in order
+ * @param authorizations the signatures that approve this policy for PolicyAuthorize ({@code policyAuthorizations})
+ * @param json           the file's JSON tree, kept to be stored with the objects it authorizes
  */
-public record JsonPolicy(String description, List<PolicyElement> elements, ObjectNode json) {
+public record JsonPolicy(String description, List<PolicyElement> elements, List<PolicyAuthorization> authorizations,
+        ObjectNode json) {
     public JsonPolicy {
         elements = List.copyOf(elements);
+        authorizations = List.copyOf(authorizations);
         json = json.deepCopy();
     }
 
@@ -34,7 +41,23 @@ public record JsonPolicy(String description, List<PolicyElement> elements, Objec
 
     /** Reads a policy from a JSON object (a file, or the {@code policy} of a keystore object). */
     public static JsonPolicy of(JsonFields json) {
-        return new JsonPolicy(json.optionalText("description").orElse(""), elements(json, 0), json.node());
+        List<PolicyAuthorization> authorizations = new ArrayList<>();
+        if (json.has("policyAuthorizations")) {
+            for (JsonFields a : json.objects("policyAuthorizations")) {
+                authorizations.add(PolicyAuthorization.read(a));
+            }
+        }
+        return new JsonPolicy(json.optionalText("description").orElse(""), elements(json, 0), authorizations,
+                json.node());
+    }
+
+    /** This policy with {@code authorization} added to its {@code policyAuthorizations}, as tss2_authorizepolicy does. */
+    public JsonPolicy withAuthorization(PolicyAuthorization authorization) {
+        ObjectNode out = json.deepCopy();
+        com.fasterxml.jackson.databind.JsonNode list = out.get("policyAuthorizations");
+        ArrayNode array = list instanceof ArrayNode a ? a : out.putArray("policyAuthorizations");
+        array.add(authorization.toJson());
+        return of(JsonFields.of("authorized policy", out));
     }
 
     static List<PolicyElement> elements(JsonFields json, int depth) {
@@ -43,6 +66,16 @@ public record JsonPolicy(String description, List<PolicyElement> elements, Objec
             out.add(PolicyElement.parse(e, depth));
         }
         return out;
+    }
+
+    /** Whether an element of {@code type} appears in the policy, in OR branches too. */
+    public boolean has(Class<? extends PolicyElement> type) {
+        return has(elements, type);
+    }
+
+    private static boolean has(List<PolicyElement> elements, Class<? extends PolicyElement> type) {
+        return elements.stream().anyMatch(e -> type.isInstance(e) || (e instanceof PolicyElement.Or or
+                && or.branches().stream().anyMatch(b -> has(b.policy(), type))));
     }
 
     /** The policy digest for objects whose name algorithm is {@code nameAlg}. */
@@ -68,12 +101,15 @@ public record JsonPolicy(String description, List<PolicyElement> elements, Objec
 
     /**
      * The policy as FAPI stores it with an object it authorizes: {@code currentPCRs} replaced by the
-     * PCRs' values now (in the name algorithm's bank), and {@code policyDigests} on the policy, on
-     * each element (the digest after it) and on each PolicyOR branch, as {@code tss2_exportpolicy} shows.
+     * PCRs' values now (in the name algorithm's bank), keystore paths by what they name ({@code keyPath}
+     * by {@code keyPublic}, {@code objectPath} by {@code objectName}, {@code nvPath} by {@code nvIndex}
+     * and {@code nvPublic}), and {@code policyDigests} on the policy, on each element (the digest after
+     * it) and on each PolicyOR branch, as {@code tss2_exportpolicy} shows.
      */
     public ObjectNode instantiate(TpmAlg nameAlg, PolicyContext context) {
         ObjectNode out = json.deepCopy();
         instantiatePcrs(out, nameAlg, context);
+        resolvePaths(out, context);
         JsonPolicy instantiated = JsonPolicy.of(JsonFields.of("instantiated policy", out));
         byte[] digest = annotate((ArrayNode) out.get("policy"), instantiated.elements, nameAlg, context);
         setDigest(out, nameAlg, digest);
@@ -113,6 +149,35 @@ public record JsonPolicy(String description, List<PolicyElement> elements, Objec
             element.set("pcrs", pcrs);
         }
         node.forEach(child -> instantiatePcrs(child, nameAlg, context));
+    }
+
+    private static void resolvePaths(com.fasterxml.jackson.databind.JsonNode node, PolicyContext context) {
+        if (node.isObject()) {
+            ObjectNode element = (ObjectNode) node;
+            if (element.has("keyPath") && !element.has("keyPublic") && !element.has("keyPEM")) {
+                TpmtPublic key = context.objectPublic(element.remove("keyPath").asText());
+                element.set("keyPublic", PublicAreaJson.write(key));
+                element.put("keyName", HexFormat.of().formatHex(key.name()));
+            }
+            if (element.has("objectPath") && !element.has("objectName")) {
+                element.put("objectName", HexFormat.of().formatHex(context.objectName(element.remove("objectPath")
+                        .asText())));
+            }
+            if (element.has("newParentPath") && !element.has("newParentName") && !element.has("newParentPublic")) {
+                TpmtPublic parent = context.objectPublic(element.remove("newParentPath").asText());
+                element.put("newParentName", HexFormat.of().formatHex(parent.name()));
+                // FAPI writes size 0 here, and its reader takes a real size for a second, conflicting field
+                ObjectNode sized = PublicAreaJson.writeSized(parent);
+                sized.put("size", 0);
+                element.set("newParentPublic", sized);
+            }
+            if (element.has("nvPath") && !element.has("nvIndex") && !element.has("nvPublic")) {
+                TpmsNvPublic nv = context.nvPublic(element.remove("nvPath").asText());
+                element.put("nvIndex", Integer.toUnsignedLong(nv.nvIndex()));
+                element.set("nvPublic", NvPublicJson.writeSized(nv));
+            }
+        }
+        node.forEach(child -> resolvePaths(child, context));
     }
 
     private static void setDigest(ObjectNode node, TpmAlg nameAlg, byte[] digest) {

@@ -1,10 +1,7 @@
 package org.tpmauth.tss.fapi.policy;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
+import org.tpmauth.tss.keys.PublicKeys;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmtAsymScheme;
@@ -22,21 +19,11 @@ final class PemKeys {
 
     /** Reads a PEM SubjectPublicKeyInfo (RSA or EC); null when it is neither. */
     static PublicKey parse(String pem) {
-        String b64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
-        byte[] der;
         try {
-            der = Base64.getDecoder().decode(b64);
+            return PublicKeys.fromPem(pem);
         } catch (IllegalArgumentException e) {
             return null;
         }
-        for (String alg : new String[] {"EC", "RSA"}) {
-            try {
-                return KeyFactory.getInstance(alg).generatePublic(new X509EncodedKeySpec(der));
-            } catch (GeneralSecurityException | RuntimeException notThisType) {
-                // try the other
-            }
-        }
-        return null;
     }
 
     static TpmtPublic publicArea(PublicKey key, TpmAlg hashAlg, TpmtAsymScheme rsaScheme) {

@@ -8,12 +8,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.tpmauth.tss.fapi.FapiFormatException;
 import org.tpmauth.tss.fapi.JsonFields;
+import org.tpmauth.tss.fapi.NvPublicJson;
 import org.tpmauth.tss.fapi.PublicAreaJson;
 import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmsPcrSelection;
+import org.tpmauth.tss.types.TpmsNvPublic;
 import org.tpmauth.tss.types.TpmtAsymScheme;
+import org.tpmauth.tss.types.TpmtPublic;
 
 /**
  * One element of a TCG JSON policy ({@code {"type": "POLICYPCR", ...}}), as tpm2-tss FAPI reads it:
@@ -123,11 +126,26 @@ public sealed interface PolicyElement {
         }
     }
 
-    /** PolicySigned by a key given by its public area, Name or keystore path. */
-    record Signed(byte[] keyName, String keyPath, byte[] policyRef) implements PolicyElement {
+    /**
+     * PolicySigned by a key given by its public area ({@code keyPublic} or {@code keyPEM}; null
+     * otherwise), its Name or its keystore path.
+     */
+    record Signed(TpmtPublic keyPublic, byte[] keyName, String keyPath, byte[] policyRef) implements PolicyElement {
         @Override
         public String label() {
             return "PolicySigned";
+        }
+
+        /** The signing key's public area, which the TPM loads to check the signature. */
+        public TpmtPublic key(PolicyContext context) {
+            if (keyPublic != null) {
+                return keyPublic;
+            }
+            if (keyPath == null) {
+                throw new IllegalStateException("the policy names the PolicySigned key by its Name only; give "
+                        + "keyPublic, keyPEM or keyPath so that the TPM can check the signature");
+            }
+            return context.objectPublic(keyPath);
         }
 
         @Override
@@ -143,9 +161,13 @@ public sealed interface PolicyElement {
             return "PolicyAuthorize";
         }
 
+        public byte[] name(PolicyContext context) {
+            return keyName.length > 0 ? keyName : context.objectName(keyPath);
+        }
+
         @Override
         public void apply(PolicyDigest digest, PolicyContext context) {
-            digest.authorize(keyName.length > 0 ? keyName : context.objectName(keyPath), policyRef);
+            digest.authorize(name(context), policyRef);
         }
     }
 
@@ -175,15 +197,27 @@ public sealed interface PolicyElement {
         }
     }
 
-    record Nv(int nvIndex, byte[] operandB, int offset, int operation) implements PolicyElement {
+    /**
+     * PolicyNV on an index given by its handle ({@code nvIndex}), by its public area ({@code nvPublic},
+     * as FAPI's instances carry it; else null) or by its keystore path ({@code nvPath}; else null).
+     */
+    record Nv(int nvIndex, TpmsNvPublic nvPublic, String nvPath, byte[] operandB, int offset, int operation)
+            implements PolicyElement {
         @Override
         public String label() {
             return "PolicyNV";
         }
 
+        /** The index's handle. */
+        public int index(PolicyContext context) {
+            return nvPublic != null ? nvPublic.nvIndex() : nvPath != null ? context.nvPublic(nvPath).nvIndex() : nvIndex;
+        }
+
         @Override
         public void apply(PolicyDigest digest, PolicyContext context) {
-            digest.nv(context.nvName(nvIndex), operandB, offset, operation);
+            byte[] name = nvPublic != null ? nvPublic.name()
+                    : nvPath != null ? context.nvPublic(nvPath).name() : context.nvName(nvIndex);
+            digest.nv(name, operandB, offset, operation);
         }
     }
 
@@ -223,16 +257,21 @@ public sealed interface PolicyElement {
         }
     }
 
-    record DuplicationSelect(byte[] objectName, byte[] newParentName, boolean includeObject)
+    /** PolicyDuplicationSelect to a new parent given by its Name or public area, or by keystore path (else null). */
+    record DuplicationSelect(byte[] objectName, byte[] newParentName, String newParentPath, boolean includeObject)
             implements PolicyElement {
         @Override
         public String label() {
             return "PolicyDuplicationSelect";
         }
 
+        public byte[] parentName(PolicyContext context) {
+            return newParentPath != null ? context.objectName(newParentPath) : newParentName;
+        }
+
         @Override
         public void apply(PolicyDigest digest, PolicyContext context) {
-            digest.duplicationSelect(objectName, newParentName, includeObject);
+            digest.duplicationSelect(objectName, parentName(context), includeObject);
         }
     }
 
@@ -274,12 +313,17 @@ public sealed interface PolicyElement {
                 return new Secret(json.optionalHex("objectName").orElse(new byte[0]),
                         exactlyOne(json, "objectName", "objectPath") == 1 ? json.text("objectPath") : null,
                         policyRef(json));
-            case "signed":
-                return new Signed(keyName(json, "publicKey"), json.has("keyPath") ? json.text("keyPath") : null,
-                        policyRef(json));
-            case "authorize":
-                return new Authorize(keyName(json, "keyName"), json.has("keyPath") ? json.text("keyPath") : null,
-                        policyRef(json), json.optionalHex("approvedPolicy").orElse(new byte[0]));
+            case "signed": {
+                TpmtPublic key = keyPublic(json);
+                return new Signed(key, key != null ? key.name() : keyName(json, "publicKey"),
+                        json.has("keyPath") ? json.text("keyPath") : null, policyRef(json));
+            }
+            case "authorize": {
+                TpmtPublic key = keyPublic(json);
+                return new Authorize(key != null ? key.name() : keyName(json, "keyName"),
+                        json.has("keyPath") ? json.text("keyPath") : null, policyRef(json),
+                        json.optionalHex("approvedPolicy").orElse(new byte[0]));
+            }
             case "or": {
                 if (depth > 8) {
                     throw json.error("branches", "PolicyOR nests deeper than 8 levels");
@@ -293,12 +337,15 @@ public sealed interface PolicyElement {
                 }
                 return new Or(branches);
             }
-            case "nv":
-                if (!json.has("nvIndex")) {
-                    throw json.error("nvIndex", "is missing (nvPath and nvPublic are not supported by tpmauth)");
+            case "nv": {
+                if (!json.has("nvIndex") && !json.has("nvPublic") && !json.has("nvPath")) {
+                    throw json.error("nvIndex", "is missing; give nvIndex, nvPublic or nvPath");
                 }
-                return new Nv(json.u32("nvIndex"), json.hex("operandB"),
+                TpmsNvPublic nvPublic = json.has("nvPublic") ? NvPublicJson.readSized(json.object("nvPublic")) : null;
+                return new Nv(json.has("nvIndex") ? json.u32("nvIndex") : 0, nvPublic,
+                        nvPublic == null && !json.has("nvIndex") ? json.text("nvPath") : null, json.hex("operandB"),
                         json.has("offset") ? json.u16("offset") : 0, operation(json, false));
+            }
             case "countertimer":
                 return new CounterTimer(json.hex("operandB"), json.has("offset") ? json.u16("offset") : 0,
                         operation(json, true));
@@ -309,12 +356,15 @@ public sealed interface PolicyElement {
             case "duplicationselect": {
                 byte[] objectName = json.optionalHex("objectName").orElse(new byte[0]);
                 boolean include = json.has("includeObject") ? json.yesNo("includeObject") : objectName.length > 0;
-                if (json.has("newParentName") == json.has("newParentPublic")) {
-                    throw json.error("newParentName", "give exactly one of newParentName and newParentPublic");
+                if (!json.has("newParentName") && !json.has("newParentPublic") && !json.has("newParentPath")) {
+                    throw json.error("newParentName", "give newParentName, newParentPublic or newParentPath");
                 }
+                // FAPI's instances carry the Name and the public area of the new parent
                 byte[] newParent = json.has("newParentName") ? json.hex("newParentName")
-                        : PublicAreaJson.readSized(json.object("newParentPublic")).name();
-                return new DuplicationSelect(objectName, newParent, include);
+                        : json.has("newParentPublic") ? PublicAreaJson.readSized(json.object("newParentPublic")).name()
+                        : new byte[0];
+                return new DuplicationSelect(objectName, newParent, newParent.length > 0 ? null
+                        : json.text("newParentPath"), include);
             }
             default:
                 throw json.error("type", "unknown or unsupported policy element \"" + json.text("type")
@@ -335,35 +385,40 @@ public sealed interface PolicyElement {
     }
 
     /**
-     * A key's Name from {@code keyPublic} (FAPI's exported policies carry the Name beside it), from
-     * {@code keyPEM} as FAPI derives it, from the Name field, or empty when a keyPath names the key.
+     * The key's public area from {@code keyPublic} (FAPI's exported policies carry the Name beside it)
+     * or from {@code keyPEM} as FAPI derives it; null when neither is given.
      */
-    private static byte[] keyName(JsonFields json, String nameField) {
+    private static TpmtPublic keyPublic(JsonFields json) {
         if (json.has("keyPublic")) {
-            return PublicAreaJson.read(json.object("keyPublic")).name();
+            return PublicAreaJson.read(json.object("keyPublic"));
         }
-        if (json.has("keyPEM")) {
-            TpmAlg hash = json.has("keyPEMhashAlg") ? json.alg("keyPEMhashAlg") : TpmAlg.SHA256;
-            if (!hash.isHash()) {
-                throw json.error("keyPEMhashAlg", "must be a hash algorithm");
-            }
-            TpmtAsymScheme rsaScheme;
-            try {
-                rsaScheme = json.has("rsaScheme") ? asymScheme(PublicAreaJson.readSigScheme(json.object("rsaScheme")))
-                        : TpmtAsymScheme.rsapss(hash);
-            } catch (IllegalArgumentException e) {
-                throw json.error("rsaScheme", e.getMessage());
-            }
-            java.security.PublicKey key = PemKeys.parse(json.text("keyPEM"));
-            if (key == null) {
-                throw json.error("keyPEM", "is not a PEM RSA or EC public key");
-            }
-            try {
-                return PemKeys.publicArea(key, hash, rsaScheme).name();
-            } catch (RuntimeException e) {
-                throw json.error("keyPEM", "cannot be a TPM key: " + e.getMessage());
-            }
+        if (!json.has("keyPEM")) {
+            return null;
         }
+        TpmAlg hash = json.has("keyPEMhashAlg") ? json.alg("keyPEMhashAlg") : TpmAlg.SHA256;
+        if (!hash.isHash()) {
+            throw json.error("keyPEMhashAlg", "must be a hash algorithm");
+        }
+        TpmtAsymScheme rsaScheme;
+        try {
+            rsaScheme = json.has("rsaScheme") ? asymScheme(PublicAreaJson.readSigScheme(json.object("rsaScheme")))
+                    : TpmtAsymScheme.rsapss(hash);
+        } catch (IllegalArgumentException e) {
+            throw json.error("rsaScheme", e.getMessage());
+        }
+        java.security.PublicKey key = PemKeys.parse(json.text("keyPEM"));
+        if (key == null) {
+            throw json.error("keyPEM", "is not a PEM RSA or EC public key");
+        }
+        try {
+            return PemKeys.publicArea(key, hash, rsaScheme);
+        } catch (RuntimeException e) {
+            throw json.error("keyPEM", "cannot be a TPM key: " + e.getMessage());
+        }
+    }
+
+    /** A key's Name from the Name field, or empty when a keyPath names the key. */
+    private static byte[] keyName(JsonFields json, String nameField) {
         if (json.has(nameField) == json.has("keyPath")) {
             throw json.error("keyPublic", "give exactly one of keyPublic, keyPEM, " + nameField + " and keyPath");
         }
