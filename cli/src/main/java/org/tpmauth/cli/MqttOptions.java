@@ -48,8 +48,13 @@ final class MqttOptions {
         }
     }
 
-    /** "javax.net.ssl.SSLHandshakeException: " as wrapping exceptions repeat their cause's toString(). */
-    private static final Pattern CLASS_PREFIX = Pattern.compile("^(?:[\\w$]+\\.)+[\\w$]+: ");
+    /**
+     * "javax.net.ssl.SSLHandshakeException: " or "MqttException: " as wrapping exceptions repeat their
+     * cause's toString().
+     */
+    private static final Pattern CLASS_PREFIX = Pattern.compile("^(?:(?:[\\w$]+\\.)+[\\w$]+: |[\\w$]*(?:Exception|Error): )+");
+    /** What the socket says when the broker hung up, e.g. after refusing our certificate. */
+    private static final Pattern HUNG_UP = Pattern.compile("(?i)broken pipe|connection reset|connection lost");
 
     /**
      * The messages along the cause chain: Paho's own exception often says little ("Connection lost", or
@@ -63,8 +68,12 @@ final class MqttOptions {
                 messages.add(m);
             }
         }
-        return messages.isEmpty() ? "the broker closed the connection (did it refuse the certificate?)"
-                : String.join(": ", messages);
+        String hint = "the broker closed the connection (did it refuse the certificate?)";
+        if (messages.isEmpty()) {
+            return hint;
+        }
+        String joined = String.join(": ", messages);
+        return HUNG_UP.matcher(joined).find() ? joined + "; " + hint : joined;
     }
 
     static byte[] utf8(String text) {

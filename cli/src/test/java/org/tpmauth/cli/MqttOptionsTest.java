@@ -14,8 +14,11 @@ class MqttOptionsTest {
                 "javax.net.ssl.SSLHandshakeException: Received fatal alert: unknown_ca",
                 new SSLHandshakeException("Received fatal alert: unknown_ca")));
         assertEquals("Received fatal alert: unknown_ca", MqttOptions.reasons(paho));
-        assertEquals("Connection lost: broken pipe",
+        assertEquals("Connection lost: broken pipe; the broker closed the connection (did it refuse the certificate?)",
                 MqttOptions.reasons(new Exception("Connection lost", new IOException("broken pipe"))));
+        // Paho's own wrapping repeats the simple class name
+        assertEquals("Broken pipe; the broker closed the connection (did it refuse the certificate?)",
+                MqttOptions.reasons(new Exception("MqttException: Broken pipe")));
     }
 
     @Test
