@@ -3,7 +3,6 @@ package org.tpmauth.attestation.eventlog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.tpmauth.tss.types.TpmAlg;
@@ -53,7 +52,7 @@ public final class EventLogReader implements AutoCloseable {
         }
         int pcr = first | u8() << 8 | u8() << 16 | u8() << 24;
         int type = u32();
-        Map<TpmAlg, byte[]> digests = new LinkedHashMap<>();
+        Digests.Builder digests = new Digests.Builder(specId == null ? 1 : knownBanks.size());
         if (specId == null) {
             digests.put(TpmAlg.SHA1, bytes(SHA1_SIZE, "the SHA-1 digest"));
         } else {
@@ -70,7 +69,7 @@ public final class EventLogReader implements AutoCloseable {
                 }
                 byte[] digest = bytes(size, "a digest");
                 TpmAlg known = knownBanks.get(alg);
-                if (known != null && digests.put(known, digest) != null) {
+                if (known != null && !digests.put(known, digest)) {
                     throw error("the event has two " + known + " digests");
                 }
             }
@@ -80,7 +79,7 @@ public final class EventLogReader implements AutoCloseable {
             throw error("eventSize " + Integer.toUnsignedString(size) + " exceeds " + MAX_EVENT_SIZE + " bytes");
         }
         byte[] data = bytes(size, "the event data of " + size + " bytes");
-        TcgEvent event = new TcgEvent(index, pcr, type, digests, data, eventStart);
+        TcgEvent event = new TcgEvent(index, pcr, type, digests.build(), data, eventStart);
         if (index == 0 && type == EventType.EV_NO_ACTION && pcr == 0 && SpecIdEvent.matches(data)) {
             try {
                 specId = SpecIdEvent.parse(data);
