@@ -147,7 +147,7 @@ public final class AttestationVerifier {
      * The entries of the IMA log that the quote covers: the log replayed into every bank in which the
      * quote covers PCR 10 (or whichever PCRs the entries name) must reach the quoted values
      * ({@code ima-replay:BANK:PCR} names each that it misses). The log grows while the machine runs, so
-     * entries after that point are not judged: the next quote covers them. Null when nothing is covered.
+     * entries after that point are not judged: the next quote covers them. Null when no entry is covered.
      */
     private static ImaLog coveredImaEntries(ImaLog ima, PcrValues quoted, List<Failure> failures) {
         Set<Integer> pcrs = new TreeSet<>();
@@ -159,8 +159,9 @@ public final class AttestationVerifier {
                     + "; quote e.g. sha256:10 to check the IMA log"));
             return null;
         }
+        // the first entry (boot_aggregate) is measured before anything can quote: a quote must cover some
         int covered = ima.coveredBy(quoted, banks);
-        if (covered >= 0) {
+        if (covered > 0) {
             return ima.prefix(covered);
         }
         PcrValues replayed = ima.replay(banks);
@@ -171,7 +172,7 @@ public final class AttestationVerifier {
                 if (q != null && !java.util.Arrays.equals(q, r)) {
                     String b = bank.name().toLowerCase();
                     failures.add(new Failure("ima-replay:" + b + ":" + pcr, "PCR " + pcr + " (" + b + ") is "
-                            + HexFormat.of().formatHex(q) + " in the quote, and no part of the IMA log replays to it "
+                            + HexFormat.of().formatHex(q) + " in the quote, and no leading entries of the IMA log replay to it "
                             + "(the whole log gives " + HexFormat.of().formatHex(r) + "): the IMA log was edited, "
                             + "lacks entries (read it after the quote), or is another machine's",
                             Map.of("pcr", String.valueOf(pcr), "bank", b, "value", HexFormat.of().formatHex(r),
