@@ -7,6 +7,8 @@ final class Guid {
     static final String EFI_CERT_X509 = "a5c059a1-94e4-4aa7-87b5-ab155c2bf072";
     static final String EFI_CERT_SHA256 = "c1c41626-504c-4092-aca9-41f936934328";
 
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
     private Guid() {
     }
 
@@ -19,7 +21,7 @@ final class Guid {
     private static String hex(int v, int digits) {
         char[] out = new char[digits];
         for (int i = digits - 1; i >= 0; i--, v >>>= 4) {
-            out[i] = Character.forDigit(v & 0xf, 16);
+            out[i] = DIGITS[v & 0xf];
         }
         return new String(out);
     }
