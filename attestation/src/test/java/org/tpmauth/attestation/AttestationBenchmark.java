@@ -1,6 +1,9 @@
 package org.tpmauth.attestation;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import org.tpmauth.attestation.credential.AttestationKeys;
 import org.tpmauth.attestation.eventlog.EventLog;
 import org.tpmauth.attestation.eventlog.TcgEvent;
 import org.tpmauth.attestation.quote.Evidence;
+import org.tpmauth.attestation.quote.PcrFile;
 import org.tpmauth.attestation.quote.PcrSelections;
 import org.tpmauth.attestation.quote.Quoter;
 import org.tpmauth.attestation.refstate.RefState;
@@ -38,7 +42,7 @@ import org.tpmauth.tss.wire.TpmWriter;
 
 /**
  * Verification speed: one quote + a 1,000-event boot log + a reference state, verified in software
- * (evidence JSON parsed, signature, nonce, PCR digest, replay, rules), median time and verifications
+ * (evidence JSON parsed from its bytes as a verifier receives them, reference state JSON parsed, signature, nonce, PCR digest, replay, rules), median time and verifications
  * per second on two threads; in the same run, tpm2_eventlog + tpm2_checkquote on the same files. A
  * measurement, not a test: it prints and asserts only that the verification succeeds.
  * Run with {@code mvn -pl attestation -am test -Dtpmauth.bench=true -Dtest=AttestationBenchmark
@@ -61,7 +65,7 @@ class AttestationBenchmark {
         EventLog parsed = EventLog.parse(log);
         Tpm tpm = new Tpm(SWTPM.openTpm().tcti(), true);
         List<TpmsPcrSelection> selection = PcrSelections.parse(PCRS);
-        String json;
+        byte[] json;
         TpmtPublic ak;
         try (TpmKeys keys = new TpmKeys(tpm)) {
             for (TcgEvent e : parsed.events()) {
@@ -73,14 +77,12 @@ class AttestationBenchmark {
             TpmKey key = keys.load(AttestationKeys.create(tpm, KeyAlgorithm.RSA_2048), null);
             ak = key.publicArea();
             Evidence ev = Quoter.quote(tpm, key, NONCE, selection, log);
-            json = ev.toJson();
+            json = ev.toJson().getBytes(StandardCharsets.UTF_8);
             Path work = SWTPM.workDir();
             Files.write(work.resolve("log.bin"), log);
             Files.write(work.resolve("quote.msg"), ev.quoted());
             Files.write(work.resolve("quote.sig"), TpmWriter.marshal(ev.signature()::marshal));
-            ByteArrayOutputStream values = new ByteArrayOutputStream();
-            selection.get(0).pcrs().forEach(p -> values.writeBytes(ev.pcrs().get(TpmAlg.SHA256, p)));
-            Files.write(work.resolve("pcrs.bin"), values.toByteArray());
+            Files.write(work.resolve("pcrs.bin"), PcrFile.of(ev).toBytes());
             Files.writeString(work.resolve("ak.pem"), PublicKeys.toPem(key.publicKey()));
         }
         tpm.close();
@@ -97,14 +99,21 @@ class AttestationBenchmark {
         for (int i = 0; i < WARMUP; i++) {
             verify.run();
         }
+        // wall time, and the thread's CPU time: on a shared machine the second says what a verification costs
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long[] times = new long[ITERATIONS];
+        long[] cpuTimes = new long[ITERATIONS];
         for (int i = 0; i < ITERATIONS; i++) {
+            long c = cpu.getCurrentThreadCpuTime();
             long t = System.nanoTime();
             verify.run();
             times[i] = System.nanoTime() - t;
+            cpuTimes[i] = cpu.getCurrentThreadCpuTime() - c;
         }
         Arrays.sort(times);
+        Arrays.sort(cpuTimes);
         double medianMs = times[ITERATIONS / 2] / 1e6;
+        double cpuMedianMs = cpuTimes[ITERATIONS / 2] / 1e6;
         int threads = 2;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long start = System.nanoTime();
@@ -124,21 +133,16 @@ class AttestationBenchmark {
 
         System.out.printf("# %d-event log, quote over %s, reference state with 3 pinned PCRs and rules%n",
                 parsed.events().size(), PCRS);
-        System.out.printf("tpmauth_verify median_ms %.3f verifications_per_s_%dthreads %.0f%n", medianMs, threads,
-                perSecond);
+        System.out.printf("tpmauth_verify median_ms %.3f cpu_median_ms %.3f verifications_per_s_%dthreads %.0f%n",
+                medianMs, cpuMedianMs, threads, perSecond);
         double eventlogMs = medianMs(() -> run("tpm2_eventlog", "log.bin"));
         System.out.printf("tpm2_eventlog median_ms %.1f%n", eventlogMs);
-        try {
-            double checkquoteMs = medianMs(() -> run("tpm2_checkquote", "-u", "ak.pem", "-m", "quote.msg", "-s",
-                    "quote.sig", "-f", "pcrs.bin", "-l", "sha256:0,1,2,3,4,5,6,7", "-g", "sha256", "-q",
-                    HexFormat.of().formatHex(NONCE)));
-            System.out.printf("tpm2_eventlog+tpm2_checkquote median_ms %.1f speedup %.0fx%n", eventlogMs + checkquoteMs,
-                    (eventlogMs + checkquoteMs) / medianMs);
-        } catch (AssertionError e) {
-            // tpm2-tools 5.4 refuses some PCR files ("Failed to hash PCR values"); the comparison is then partial
-            System.out.printf("tpm2_checkquote n/a (%s); speedup over tpm2_eventlog alone %.0fx%n",
-                    e.getMessage().replace('\n', ' ').strip(), eventlogMs / medianMs);
-        }
+        double checkquoteMs = medianMs(() -> run("tpm2_checkquote", "-u", "ak.pem", "-m", "quote.msg", "-s",
+                "quote.sig", "-f", "pcrs.bin", "-g", "sha256", "-q", HexFormat.of().formatHex(NONCE)));
+        System.out.printf("tpm2_checkquote median_ms %.1f%n", checkquoteMs);
+        System.out.printf("tpm2_eventlog+tpm2_checkquote median_ms %.1f speedup %.0fx (by CPU time %.0fx)%n",
+                eventlogMs + checkquoteMs, (eventlogMs + checkquoteMs) / medianMs,
+                (eventlogMs + checkquoteMs) / cpuMedianMs);
     }
 
     /** The Ubuntu 21.04 log's measured events of PCRs 0-7 repeated to 1,000 events behind its Spec ID event. */

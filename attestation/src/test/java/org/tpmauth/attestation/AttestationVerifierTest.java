@@ -1,5 +1,6 @@
 package org.tpmauth.attestation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,7 @@ import org.tpmauth.attestation.quote.Quoter;
 import org.tpmauth.attestation.refstate.RefState;
 import org.tpmauth.attestation.refstate.RefStates;
 import org.tpmauth.attestation.testing.EkProvisioning;
+import org.tpmauth.attestation.testing.ImaLogs;
 import org.tpmauth.attestation.testing.RealLogs;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.commands.PcrExtend;
@@ -41,8 +43,9 @@ import org.tpmauth.tss.wire.TpmReader;
 
 /**
  * A real boot log (Ubuntu 21.04 on GCE) replayed into swtpm event by event: the quote verifies against
- * the log and a reference state made from it; each forgery is rejected with its reason. And the real
- * Windows quote of go-attestation verifies against its own log.
+ * the log and a reference state made from it; each forgery is rejected with its reason. An IMA log
+ * measured into PCR 10 verifies against the quote and an allowlist. And the real Windows quote of
+ * go-attestation verifies against its own log.
  */
 class AttestationVerifierTest {
     private static final String LOG = "go-tpm-tools/ubuntu-2104-no-secure-boot.bin";
@@ -71,6 +74,7 @@ class AttestationVerifierTest {
             }
         }
         ref = RefStates.fromLog(parsed, Set.of(0, 2, 4));
+        ImaLogs.sample().measureInto(tpm); // the running machine's IMA measurements into PCR 10
     }
 
     @AfterAll
@@ -173,6 +177,78 @@ class AttestationVerifierTest {
         PcrValues flipped = ev.pcrs().with(TpmAlg.SHA1, 0, new byte[20]);
         assertTrue(checks(AttestationVerifier.verify(windowsAk, new Evidence(ev.quoted(), sig, flipped, ev.eventLog()),
                 new byte[0], null, null, null)).contains("pcr-digest"));
+    }
+
+    @Test
+    void theImaLogReplaysIntoTheQuotedPcr10AndIsJudgedByTheAllowlist() {
+        List<TpmsPcrSelection> withIma = PcrSelections.parse("sha256:0-10,sha1:0-10");
+        Evidence quote = Quoter.quote(tpm, ak, NONCE, withIma, log);
+        byte[] ima = ImaLogs.sample().binary();
+        Evidence ev = Evidence.fromJson(quote.withImaLog(ima).toJson());
+        assertArrayEquals(ima, ev.imaLog());
+        HexFormat hex = HexFormat.of();
+        RefState.Ima allow = new RefState.Ima(java.util.Map.of("/usr/bin/bash", List.of(hex.formatHex(ImaLogs.filled(2))),
+                "/usr/lib/with space.so", List.of(hex.formatHex(ImaLogs.filled(3))),
+                "/etc/unsigned", List.of(hex.formatHex(ImaLogs.filled(4)))), List.of("/var/log/.*"));
+        RefState withImaRules = withIma(allow);
+        AttestationVerifier.Verdict ok = AttestationVerifier.verify(ak.publicArea(), ev, NONCE, withIma, null, withImaRules);
+        assertEquals(List.of(), ok.failures(), ok.toText());
+        assertEquals(5, ok.imaLog().entries().size());
+        assertTrue(ok.toText().contains("the IMA log (5 entries)"), ok.toText());
+        String ascii = ImaLogs.sample().ascii();
+        assertEquals(List.of(), checks(AttestationVerifier.verify(ak.publicArea(),
+                quote.withImaLog(ascii.getBytes(java.nio.charset.StandardCharsets.UTF_8)), NONCE, withIma, null,
+                withImaRules)), "the ASCII form");
+
+        byte[] longer = ImaLogs.sample().add("ima-ng", "/usr/bin/later", ImaLogs.filled(6), null, false).binary();
+        AttestationVerifier.Verdict grown = AttestationVerifier.verify(ak.publicArea(), quote.withImaLog(longer), NONCE,
+                withIma, null, withImaRules);
+        assertEquals(List.of(), grown.failures(), "entries measured after the quote are left for the next one");
+        assertEquals(5, grown.imaLog().entries().size());
+
+        RefState.Ima strict = new RefState.Ima(java.util.Map.of("/usr/bin/bash", List.of(hex.formatHex(ImaLogs.filled(2)))),
+                List.of("/var/log/.*", "/usr/lib/.*"));
+        AttestationVerifier.Verdict unlisted = AttestationVerifier.verify(ak.publicArea(), ev, NONCE, withIma, null,
+                withIma(strict));
+        assertEquals(List.of("ima"), checks(unlisted), "a file the allowlist does not name");
+        assertEquals("3", unlisted.failures().get(0).context().get("event"));
+
+        byte[] edited = ascii.replace("/usr/bin/bash", "/usr/bin/evil").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(List.of("ima-replay:sha256:10"), checks(AttestationVerifier.verify(ak.publicArea(),
+                quote.withImaLog(edited), NONCE, withIma, null, withImaRules)), "an edited entry");
+
+        byte[] dropped = Arrays.copyOf(ima, ima.length - lastEntrySize(ima));
+        assertEquals(List.of("ima-replay:sha256:10", "ima-replay:sha1:10"), checks(AttestationVerifier.verify(
+                ak.publicArea(), quote.withImaLog(dropped), NONCE, withIma, null, withImaRules)), "a dropped entry");
+
+        assertEquals(List.of("imalog"), checks(AttestationVerifier.verify(ak.publicArea(),
+                quote.withImaLog(Arrays.copyOf(ima, ima.length - 3)), NONCE, withIma, null, null)), "a truncated log");
+        assertEquals(List.of("imalog"), checks(AttestationVerifier.verify(ak.publicArea(), quote, NONCE, withIma, null,
+                withImaRules)), "IMA rules but no IMA log");
+        Evidence bootOnly = Quoter.quote(tpm, ak, NONCE, SELECTION, log).withImaLog(ima);
+        assertEquals(List.of("ima-replay"), checks(AttestationVerifier.verify(ak.publicArea(), bootOnly, NONCE,
+                SELECTION, null, null)), "a quote without PCR 10");
+    }
+
+    private static RefState withIma(RefState.Ima ima) {
+        RefState.Rules r = ref.rules();
+        return new RefState(1, ref.bank(), ref.pcrs(), new RefState.Rules(r.secureBoot(), r.pk(), r.kek(), r.db(),
+                r.dbxContains(), r.bootApps(), r.kernelCmdline(), r.minScrtmVersion(), ima));
+    }
+
+    /** The size of the last entry of a binary IMA log (PCR, template hash, name, data). */
+    private static int lastEntrySize(byte[] ima) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(ima).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int start = 0;
+        while (in.hasRemaining()) {
+            start = in.position();
+            in.position(start + 4 + 20);
+            int name = in.getInt();
+            in.position(in.position() + name);
+            int data = in.getInt();
+            in.position(in.position() + data);
+        }
+        return ima.length - start;
     }
 
     private static Evidence withLog(Evidence ev, byte[] newLog) {

@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
 /** {@code tpmauth attest verify}: the verifier, in software. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Verify evidence without a TPM: the AK's signature, TPM_GENERATED magic and quote type, the "
-            + "nonce, the PCR digest, the event log replayed against the quoted PCRs, and the reference state's "
-            + "pinned PCRs and rules. Prints OK, or one FAIL line per failed check (with --json a verdict object). "
-            + "Exit 0 only when everything holds, 1 otherwise."})
+            + "nonce, the PCR digest, the event log replayed against the quoted PCRs, the IMA log replayed against "
+            + "the quoted PCR 10, and the reference state's pinned PCRs and rules (IMA allowlist included). Prints "
+            + "OK, or one FAIL line per failed check (with --json a verdict object). Exit 0 only when everything "
+            + "holds, 1 otherwise."})
 final class AttestVerifyCommand implements Callable<Integer> {
     @Option(names = "--evidence", required = true, paramLabel = "evidence.json", description = "Evidence from attest quote.")
     Path evidence;
@@ -39,7 +40,7 @@ final class AttestVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Evidence ev = Evidence.fromJson(Files.readString(evidence));
+        Evidence ev = Evidence.fromJson(Files.readAllBytes(evidence));
         RefState ref = refstate == null ? null : RefState.fromJson(Files.readString(refstate));
         AttestationVerifier.Verdict v = AttestationVerifier.verify(AttestCommand.readPublicArea(akPub), ev,
                 AttestCommand.hex(nonce, "--nonce"), null, null, ref);

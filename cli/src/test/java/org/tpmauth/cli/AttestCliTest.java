@@ -14,9 +14,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.attestation.refstate.RefState;
 import org.tpmauth.attestation.testing.EkProvisioning;
+import org.tpmauth.attestation.testing.ImaLogs;
 import org.tpmauth.attestation.testing.RealLogs;
 import org.tpmauth.attestation.testing.TestCa;
 import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
 
 /** Every `tpmauth attest` command through Main.run, on a swtpm manufactured with EK certificates. */
 class AttestCliTest {
@@ -48,7 +50,7 @@ class AttestCliTest {
                 "ak create", java.util.List.of("--type", "--out", "--public-out"),
                 "makecredential", java.util.List.of("--ek-pub", "--ak-name", "--secret", "--out"),
                 "activatecredential", java.util.List.of("--ak", "--ek", "--in", "--out"),
-                "quote", java.util.List.of("--ak", "--nonce", "--pcrs", "--eventlog", "--out"),
+                "quote", java.util.List.of("--ak", "--nonce", "--pcrs", "--eventlog", "--ima-log", "--out", "--pcrs-out"),
                 "verify", java.util.List.of("--evidence", "--ak-pub", "--nonce", "--refstate", "--json"),
                 "eventlog show", java.util.List.of("--json"),
                 "ima show", java.util.List.of("--json"),
@@ -122,6 +124,25 @@ class AttestCliTest {
                 path("ak.pub.pem"), "--nonce", "01", "--refstate", path("ref.json"));
         assertEquals(1, other.code());
         assertTrue(other.out().contains("FAIL replay:sha256:0") && other.out().contains("FAIL pcr:sha256:0"), other.out());
+    }
+
+    @Test
+    void quoteFilesForTpm2CheckquoteAndAnImaLogInTheEvidence() throws Exception {
+        tpmauth("attest", "ak", "create", "--type", "rsa-2048", "--out", path("rsa-ak.pem"), "--public-out",
+                path("rsa-ak.pub.pem")).ok();
+        Files.write(dir.resolve("ima.bin"), ImaLogs.sample().binary());
+        tpmauth("attest", "quote", "--ak", path("rsa-ak.pem"), "--nonce", "0badcafe", "--pcrs", "sha256:0-7,10,sha1:10",
+                "--ima-log", path("ima.bin"), "--out", path("ima-evidence.json"), "--message-out", path("quote.msg"),
+                "--signature-out", path("quote.sig"), "--pcrs-out", path("pcrs.bin")).ok();
+        JsonNode ev = new ObjectMapper().readTree(dir.resolve("ima-evidence.json").toFile());
+        assertArrayEquals(ImaLogs.sample().binary(), java.util.Base64.getDecoder().decode(ev.get("imalog").asText()));
+        Tools.run(SWTPM, "tpm2_checkquote", "-u", path("rsa-ak.pub.pem"), "-m", path("quote.msg"), "-s",
+                path("quote.sig"), "-f", path("pcrs.bin"), "-g", "sha256", "-q", "0badcafe");
+        // this TPM's PCR 10 never saw these measurements: the verifier says so for both banks
+        Cli.Result v = tpmauth("attest", "verify", "--evidence", path("ima-evidence.json"), "--ak-pub",
+                path("rsa-ak.pub.pem"), "--nonce", "0badcafe");
+        assertEquals(1, v.code(), v.toString());
+        assertTrue(v.out().contains("FAIL ima-replay:sha256:10") && v.out().contains("FAIL ima-replay:sha1:10"), v.out());
     }
 
     @Test

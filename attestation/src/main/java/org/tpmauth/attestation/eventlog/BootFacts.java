@@ -33,10 +33,11 @@ public record BootFacts(Boolean secureBoot, List<SignatureEntry> pk, List<Signat
 
     public static BootFacts of(List<TcgEvent> events) {
         Boolean secureBoot = null;
-        List<SignatureEntry> pk = new ArrayList<>();
-        List<SignatureEntry> kek = new ArrayList<>();
-        List<SignatureEntry> db = new ArrayList<>();
-        List<SignatureEntry> dbx = new ArrayList<>();
+        // each variable's entries are read only when a rule iterates that far (a dbx holds hundreds)
+        List<List<SignatureEntry>> pk = new ArrayList<>();
+        List<List<SignatureEntry>> kek = new ArrayList<>();
+        List<List<SignatureEntry>> db = new ArrayList<>();
+        List<List<SignatureEntry>> dbx = new ArrayList<>();
         List<String> scrtm = new ArrayList<>();
         List<BootApp> apps = new ArrayList<>();
         List<KernelCmdline> cmdlines = new ArrayList<>();
@@ -49,10 +50,10 @@ public record BootFacts(Boolean secureBoot, List<SignatureEntry> pk, List<Signat
             if (e.type() == EventType.EV_EFI_VARIABLE_DRIVER_CONFIG && data instanceof EventData.EfiVariable v) {
                 switch (v.name()) {
                     case "SecureBoot" -> secureBoot = v.secureBootEnabled();
-                    case "PK" -> pk.addAll(v.signatures());
-                    case "KEK" -> kek.addAll(v.signatures());
-                    case "db" -> db.addAll(v.signatures());
-                    case "dbx" -> dbx.addAll(v.signatures());
+                    case "PK" -> pk.add(v.signatures());
+                    case "KEK" -> kek.add(v.signatures());
+                    case "db" -> db.add(v.signatures());
+                    case "dbx" -> dbx.add(v.signatures());
                     default -> { }
                 }
             } else if (e.type() == EventType.EV_S_CRTM_VERSION && data instanceof EventData.Text t) {
@@ -67,7 +68,8 @@ public record BootFacts(Boolean secureBoot, List<SignatureEntry> pk, List<Signat
                 separatorErrors.add(e.index());
             }
         }
-        return new BootFacts(secureBoot, List.copyOf(pk), List.copyOf(kek), List.copyOf(db), List.copyOf(dbx),
+        return new BootFacts(secureBoot, SignatureEntries.concat(pk), SignatureEntries.concat(kek),
+                SignatureEntries.concat(db), SignatureEntries.concat(dbx),
                 List.copyOf(scrtm), List.copyOf(apps), List.copyOf(cmdlines), List.copyOf(separatorErrors));
     }
 

@@ -4,13 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -135,42 +132,9 @@ public sealed interface EventData {
         boolean keyDatabase = (guid.equals(Guid.EFI_GLOBAL_VARIABLE) && (name.equals("PK") || name.equals("KEK")))
                 || (guid.equals(Guid.EFI_IMAGE_SECURITY_DATABASE) && (name.equals("db") || name.equals("dbx")));
         List<SignatureEntry> signatures = authority && data.length > 16
-                ? List.of(signature(new LeBytes(data), Guid.EFI_CERT_X509, data.length))
-                : keyDatabase ? signatureLists(data) : List.of();
+                ? List.of(SignatureEntries.signature(new LeBytes(data), Guid.EFI_CERT_X509, data.length))
+                : keyDatabase ? SignatureEntries.ofLists(data) : List.of();
         return new EfiVariable(guid, name, data, signatures);
-    }
-
-    private static List<SignatureEntry> signatureLists(byte[] data) {
-        LeBytes in = new LeBytes(data);
-        List<SignatureEntry> out = new ArrayList<>();
-        while (in.remaining() > 0) {
-            String type = Guid.read(in);
-            int listSize = in.u32();
-            int headerSize = in.u32();
-            int signatureSize = in.u32();
-            if (listSize < 28 || signatureSize < 16 || headerSize < 0 || listSize - 28 > in.remaining() + 0L
-                    || headerSize > listSize - 28) {
-                throw new IllegalArgumentException("an EFI_SIGNATURE_LIST's sizes do not fit");
-            }
-            LeBytes list = new LeBytes(in.bytes(listSize - 28));
-            list.bytes(headerSize);
-            while (list.remaining() >= signatureSize) {
-                out.add(signature(list, type, signatureSize));
-            }
-        }
-        return out;
-    }
-
-    private static SignatureEntry signature(LeBytes in, String type, int size) {
-        String owner = Guid.read(in);
-        byte[] value = in.bytes(size - 16);
-        if (type.equals(Guid.EFI_CERT_SHA256)) {
-            return new SignatureEntry(owner, "sha256", HexFormat.of().formatHex(value), null);
-        }
-        if (type.equals(Guid.EFI_CERT_X509)) {
-            return new SignatureEntry(owner, "x509", sha256(value), value);
-        }
-        return new SignatureEntry(owner, type, sha256(value), null);
     }
 
     private static EventData imageLoad(byte[] d) {
@@ -243,13 +207,5 @@ public sealed interface EventData {
             }
         }
         return true;
-    }
-
-    private static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

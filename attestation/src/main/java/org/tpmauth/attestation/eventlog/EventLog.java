@@ -1,6 +1,5 @@
 package org.tpmauth.attestation.eventlog;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,21 +29,21 @@ public record EventLog(Optional<SpecIdEvent> specId, List<TcgEvent> events, PcrV
      */
     public static EventLog parse(byte[] log) {
         List<TcgEvent> events = new ArrayList<>();
-        Walk walk = walk(new ByteArrayInputStream(log), events::add);
+        Walk walk = walk(new EventLogReader(log), events::add);
         return new EventLog(walk.specId(), events, walk.replay().values(), walk.replay().startupLocality());
     }
 
     /** Replays a log of any length holding one event at a time. */
     public static PcrValues replay(InputStream log) {
-        return walk(log, e -> { }).replay().values();
+        return walk(new EventLogReader(log), e -> { }).replay().values();
     }
 
     private record Walk(Optional<SpecIdEvent> specId, PcrReplay replay) {
     }
 
     /** Reads every event, replays it, and hands it to {@code each}. */
-    private static Walk walk(InputStream log, Consumer<TcgEvent> each) {
-        try (EventLogReader reader = new EventLogReader(log)) {
+    private static Walk walk(EventLogReader log, Consumer<TcgEvent> each) {
+        try (EventLogReader reader = log) {
             PcrReplay replay = null;
             for (Optional<TcgEvent> e = reader.next(); e.isPresent(); e = reader.next()) {
                 if (replay == null) {

@@ -3,7 +3,6 @@ package org.tpmauth.attestation.eventlog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.tpmauth.tss.types.TpmAlg;
@@ -21,19 +20,29 @@ public final class EventLogReader implements AutoCloseable {
     private static final int SHA1_SIZE = 20;
 
     private final InputStream in;
-    /** Read-ahead of {@link #in}: bytes {@code pos} to {@code limit} are not consumed yet. */
-    private final byte[] buffer = new byte[64 * 1024];
+    /** Read-ahead of {@link #in} (or the whole log, when it is in memory): bytes {@code pos} to {@code limit} are not consumed yet. */
+    private final byte[] buffer;
     private int pos;
     private int limit;
     private long offset;
     private int index;
     private SpecIdEvent specId;
-    /** The Spec ID event's algorithms that are known hashes of the declared size. */
-    private final Map<Integer, TpmAlg> knownBanks = new java.util.HashMap<>();
+    /** The Spec ID event's algorithm IDs, their digest sizes, and the known hash of each (null if unknown). */
+    private int[] algIds = new int[0];
+    private int[] algSizes = new int[0];
+    private TpmAlg[] knownBanks = new TpmAlg[0];
     private long eventStart;
 
     public EventLogReader(InputStream in) {
         this.in = in;
+        this.buffer = new byte[64 * 1024];
+    }
+
+    /** A reader of a log in memory, read in place. */
+    EventLogReader(byte[] log) {
+        this.in = null;
+        this.buffer = log;
+        this.limit = log.length;
     }
 
     /** The Spec ID event of a crypto-agile log, once the first event was read; empty for a SHA-1 log. */
@@ -53,24 +62,27 @@ public final class EventLogReader implements AutoCloseable {
         }
         int pcr = first | u8() << 8 | u8() << 16 | u8() << 24;
         int type = u32();
-        Map<TpmAlg, byte[]> digests = new LinkedHashMap<>();
+        Digests.Builder digests = new Digests.Builder(specId == null ? 1 : knownBanks.length);
         if (specId == null) {
             digests.put(TpmAlg.SHA1, bytes(SHA1_SIZE, "the SHA-1 digest"));
         } else {
             int count = u32();
-            if (count < 0 || count > specId.digestSizes().size()) {
+            if (count < 0 || count > algIds.length) {
                 throw error("digestCount " + Integer.toUnsignedString(count) + " exceeds the "
-                        + specId.digestSizes().size() + " algorithms of the Spec ID event");
+                        + algIds.length + " algorithms of the Spec ID event");
             }
             for (int i = 0; i < count; i++) {
                 int alg = u16();
-                Integer size = specId.digestSizes().get(alg);
-                if (size == null) {
+                int declared = 0;
+                while (declared < algIds.length && algIds[declared] != alg) {
+                    declared++;
+                }
+                if (declared == algIds.length) {
                     throw error(String.format("digest algorithm 0x%04x is not declared in the Spec ID event", alg));
                 }
-                byte[] digest = bytes(size, "a digest");
-                TpmAlg known = knownBanks.get(alg);
-                if (known != null && digests.put(known, digest) != null) {
+                byte[] digest = bytes(algSizes[declared], "a digest");
+                TpmAlg known = knownBanks[declared];
+                if (known != null && !digests.put(known, digest)) {
                     throw error("the event has two " + known + " digests");
                 }
             }
@@ -79,19 +91,33 @@ public final class EventLogReader implements AutoCloseable {
         if (size < 0 || size > MAX_EVENT_SIZE) {
             throw error("eventSize " + Integer.toUnsignedString(size) + " exceeds " + MAX_EVENT_SIZE + " bytes");
         }
-        byte[] data = bytes(size, "the event data of " + size + " bytes");
-        TcgEvent event = new TcgEvent(index, pcr, type, digests, data, eventStart);
+        byte[] data = bytes(size, "the event data");
+        TcgEvent event = new TcgEvent(index, pcr, type, digests.build(), data, eventStart);
         if (index == 0 && type == EventType.EV_NO_ACTION && pcr == 0 && SpecIdEvent.matches(data)) {
             try {
                 specId = SpecIdEvent.parse(data);
-                specId.digestSizes().forEach((alg, n) -> TpmAlg.byId(alg).filter(TpmAlg::isHash)
-                        .filter(h -> h.digestSize() == n).ifPresent(h -> knownBanks.put(alg, h)));
+                declare(specId.digestSizes());
             } catch (IllegalArgumentException | LeBytes.Truncated e) {
                 throw error("malformed Spec ID event: " + e.getMessage());
             }
         }
         index++;
         return Optional.of(event);
+    }
+
+    /** The algorithms later events may carry, as arrays: looked up for every digest of every event. */
+    private void declare(Map<Integer, Integer> digestSizes) {
+        int n = digestSizes.size();
+        algIds = new int[n];
+        algSizes = new int[n];
+        knownBanks = new TpmAlg[n];
+        int i = 0;
+        for (Map.Entry<Integer, Integer> a : digestSizes.entrySet()) {
+            algIds[i] = a.getKey();
+            algSizes[i] = a.getValue();
+            knownBanks[i++] = TpmAlg.byId(a.getKey()).filter(TpmAlg::isHash)
+                    .filter(h -> h.digestSize() == a.getValue()).orElse(null);
+        }
     }
 
     private EventLogFormatException error(String problem) {
@@ -106,8 +132,11 @@ public final class EventLogReader implements AutoCloseable {
         return buffer[pos++] & 0xff;
     }
 
-    /** Refills the empty buffer; false at the end of the stream. */
+    /** Refills the empty buffer; false at the end of the stream (and always for a log in memory). */
     private boolean fill() {
+        if (in == null) {
+            return false;
+        }
         try {
             int n = in.read(buffer, 0, buffer.length);
             while (n == 0) {
@@ -161,7 +190,9 @@ public final class EventLogReader implements AutoCloseable {
     @Override
     public void close() {
         try {
-            in.close();
+            if (in != null) {
+                in.close();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,8 +3,9 @@ package org.tpmauth.attestation.eventlog;
 import java.util.Arrays;
 
 /**
- * A bounds-checked little-endian reader over event data (TCG event-log integers are little-endian).
- * Reading past the end throws {@link Truncated}, which the parsers of event data catch.
+ * A bounds-checked little-endian reader over event data, or over a part of it (TCG event-log
+ * integers are little-endian). Reading past the end throws {@link Truncated}, which the parsers of
+ * event data catch. Parts are views, not copies: a dbx of thousands of entries is read in place.
  */
 final class LeBytes {
     /** Data ended before a field. */
@@ -16,25 +17,32 @@ final class LeBytes {
         }
     }
 
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+
     private final byte[] data;
+    private final int start;
+    private final int end;
     private int pos;
 
     LeBytes(byte[] data) {
-        this.data = data;
+        this(data, 0, data.length);
     }
 
-    int position() {
-        return pos;
+    private LeBytes(byte[] data, int start, int end) {
+        this.data = data;
+        this.start = start;
+        this.end = end;
+        this.pos = start;
     }
 
     int remaining() {
-        return data.length - pos;
+        return end - pos;
     }
 
     private void need(int n, String what) {
         if (n < 0 || n > remaining()) {
-            throw new Truncated(what + " needs " + Integer.toUnsignedString(n) + " bytes at offset " + pos + ", "
-                    + remaining() + " left");
+            throw new Truncated(what + " needs " + Integer.toUnsignedString(n) + " bytes at offset " + (pos - start)
+                    + ", " + remaining() + " left");
         }
     }
 
@@ -77,6 +85,39 @@ final class LeBytes {
         byte[] out = Arrays.copyOfRange(data, pos, pos + n);
         pos += n;
         return out;
+    }
+
+    /** The next {@code n} bytes as a reader of their own, without copying them. */
+    LeBytes slice(int n) {
+        need(n, "a field");
+        LeBytes part = new LeBytes(data, pos, pos + n);
+        pos += n;
+        return part;
+    }
+
+    void skip(int n) {
+        need(n, "a field");
+        pos += n;
+    }
+
+    /** The next {@code n} bytes as lowercase hex. */
+    String hex(int n) {
+        need(n, "a field");
+        char[] out = new char[2 * n];
+        for (int i = 0; i < n; i++) {
+            int b = data[pos + i] & 0xff;
+            out[2 * i] = HEX_DIGITS[b >>> 4];
+            out[2 * i + 1] = HEX_DIGITS[b & 0xf];
+        }
+        pos += n;
+        return new String(out);
+    }
+
+    /** Runs {@code consumer} over the next {@code n} bytes in place (to hash them, say). */
+    void feed(int n, java.security.MessageDigest consumer) {
+        need(n, "a field");
+        consumer.update(data, pos, n);
+        pos += n;
     }
 
     byte[] rest() {

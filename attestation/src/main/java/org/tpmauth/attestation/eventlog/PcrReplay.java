@@ -26,22 +26,25 @@ public final class PcrReplay {
     private static final int PCR_COUNT = 24;
 
     private final List<TpmAlg> banks;
-    private final Map<TpmAlg, MessageDigest> hashes = new LinkedHashMap<>();
-    private final Map<TpmAlg, SortedMap<Integer, byte[]>> pcrs = new LinkedHashMap<>();
-    private final Map<TpmAlg, Set<Integer>> unreplayable = new LinkedHashMap<>();
+    /** Per bank (in {@link #banks} order): its hash, reused for every extend, and its PCRs by index (null = untouched). */
+    private final MessageDigest[] hashes;
+    private final byte[][][] pcrs;
+    /** Per bank, a bit per PCR that some event extends without a digest of that bank. */
+    private final int[] unreplayable;
     private Integer startupLocality;
 
     /** A replay of the given banks (those of the log: see {@link #banksOf}). */
     public PcrReplay(List<TpmAlg> banks) {
         this.banks = List.copyOf(banks);
-        for (TpmAlg bank : banks) {
+        hashes = new MessageDigest[banks.size()];
+        pcrs = new byte[banks.size()][PCR_COUNT][];
+        unreplayable = new int[banks.size()];
+        for (int i = 0; i < hashes.length; i++) {
             try {
-                hashes.put(bank, MessageDigest.getInstance(bank.jcaDigestName()));
+                hashes[i] = MessageDigest.getInstance(banks.get(i).jcaDigestName());
             } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("no JCA provider for " + bank, e);
+                throw new IllegalStateException("no JCA provider for " + banks.get(i), e);
             }
-            pcrs.put(bank, new TreeMap<>());
-            unreplayable.put(bank, new TreeSet<>());
         }
     }
 
@@ -76,15 +79,18 @@ public final class PcrReplay {
             throw new EventLogFormatException(e.index(), e.offset(), "the event extends PCR "
                     + Integer.toUnsignedString(e.pcr()) + ", which a PC Client TPM does not have");
         }
-        for (TpmAlg bank : banks) {
+        int pcr = e.pcr();
+        for (int i = 0; i < hashes.length; i++) {
+            TpmAlg bank = banks.get(i);
             byte[] digest = e.digests().get(bank);
             if (digest == null) {
-                unreplayable.get(bank).add(e.pcr());
+                unreplayable[i] |= 1 << pcr;
                 continue;
             }
-            MessageDigest md = hashes.get(bank);
-            md.update(pcrs.get(bank).computeIfAbsent(e.pcr(), p -> initial(bank, p)));
-            pcrs.get(bank).put(e.pcr(), md.digest(digest));
+            byte[] value = pcrs[i][pcr];
+            MessageDigest md = hashes[i];
+            md.update(value == null ? initial(bank, pcr) : value);
+            pcrs[i][pcr] = md.digest(digest);
         }
     }
 
@@ -106,24 +112,34 @@ public final class PcrReplay {
     /** The replayed values of every PCR the log extends, per bank, except the unreplayable ones. */
     public PcrValues values() {
         Map<TpmAlg, SortedMap<Integer, byte[]>> out = new LinkedHashMap<>();
-        pcrs.forEach((bank, values) -> {
-            SortedMap<Integer, byte[]> v = new TreeMap<>(values);
-            v.keySet().removeAll(unreplayable.get(bank));
-            if (!v.isEmpty()) {
-                out.put(bank, v);
+        for (int i = 0; i < hashes.length; i++) {
+            SortedMap<Integer, byte[]> v = new TreeMap<>();
+            for (int pcr = 0; pcr < PCR_COUNT; pcr++) {
+                if (pcrs[i][pcr] != null && (unreplayable[i] & 1 << pcr) == 0) {
+                    v.put(pcr, pcrs[i][pcr]);
+                }
             }
-        });
+            if (!v.isEmpty()) {
+                out.put(banks.get(i), v);
+            }
+        }
         return new PcrValues(out);
     }
 
     /** Per bank, the PCRs that some event extends without a digest for that bank. */
     public Map<TpmAlg, Set<Integer>> unreplayable() {
         Map<TpmAlg, Set<Integer>> out = new LinkedHashMap<>();
-        unreplayable.forEach((bank, set) -> {
-            if (!set.isEmpty()) {
-                out.put(bank, Set.copyOf(set));
+        for (int i = 0; i < hashes.length; i++) {
+            Set<Integer> set = new TreeSet<>();
+            for (int pcr = 0; pcr < PCR_COUNT; pcr++) {
+                if ((unreplayable[i] & 1 << pcr) != 0) {
+                    set.add(pcr);
+                }
             }
-        });
+            if (!set.isEmpty()) {
+                out.put(banks.get(i), Set.copyOf(set));
+            }
+        }
         return out;
     }
 }

@@ -1,7 +1,5 @@
 package org.tpmauth.attestation.eventlog;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tpmauth.tss.types.TpmAlg;
 
@@ -12,7 +10,7 @@ import org.tpmauth.tss.types.TpmAlg;
  */
 public record TcgEvent(int index, int pcr, int type, Map<TpmAlg, byte[]> digests, byte[] data, long offset) {
     public TcgEvent {
-        digests = Collections.unmodifiableMap(new LinkedHashMap<>(digests));
+        digests = Digests.copyOf(digests);
     }
 
     /** The event's type name, e.g. "EV_IPL". */

@@ -12,8 +12,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.tpmauth.attestation.eventlog.EventLogFormatException;
 import org.tpmauth.attestation.quote.PcrValues;
 import org.tpmauth.tss.types.TpmAlg;
@@ -145,19 +147,67 @@ public record ImaLog(List<ImaEntry> entries) {
             MessageDigest md = digest(bank);
             SortedMap<Integer, byte[]> pcrs = new TreeMap<>();
             for (ImaEntry e : entries) {
-                byte[] measurement;
-                if (e.violation()) {
-                    measurement = new byte[bank.digestSize()];
-                    Arrays.fill(measurement, (byte) 0xff);
-                } else {
-                    measurement = bank == TpmAlg.SHA1 ? e.templateHash() : md.digest(e.templateData());
-                }
-                md.update(pcrs.getOrDefault(e.pcr(), new byte[bank.digestSize()]));
-                pcrs.put(e.pcr(), md.digest(measurement));
+                extend(md, bank, pcrs, e);
             }
             out.put(bank, pcrs);
         }
         return new PcrValues(out);
+    }
+
+    /**
+     * How many leading entries replay to the {@code quoted} values of every PCR the log names, in each
+     * of {@code banks}; -1 when no prefix does. The log grows while the machine runs, so the one sent
+     * after a quote may hold entries measured after it: those are not covered by the quote.
+     */
+    public int coveredBy(PcrValues quoted, List<TpmAlg> banks) {
+        List<MessageDigest> mds = banks.stream().map(ImaLog::digest).toList();
+        List<SortedMap<Integer, byte[]>> pcrs = new ArrayList<>();
+        banks.forEach(b -> pcrs.add(new TreeMap<>()));
+        Set<Integer> named = new TreeSet<>();
+        entries.forEach(e -> named.add(e.pcr()));
+        for (int n = 0; ; n++) {
+            if (matches(quoted, banks, pcrs, named)) {
+                return n;
+            }
+            if (n == entries.size()) {
+                return -1;
+            }
+            for (int b = 0; b < banks.size(); b++) {
+                extend(mds.get(b), banks.get(b), pcrs.get(b), entries.get(n));
+            }
+        }
+    }
+
+    private static boolean matches(PcrValues quoted, List<TpmAlg> banks, List<SortedMap<Integer, byte[]>> pcrs,
+            Set<Integer> named) {
+        for (int b = 0; b < banks.size(); b++) {
+            for (int pcr : named) {
+                byte[] q = quoted.get(banks.get(b), pcr);
+                byte[] v = pcrs.get(b).getOrDefault(pcr, new byte[banks.get(b).digestSize()]);
+                if (q != null && !MessageDigest.isEqual(q, v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The first {@code n} entries. */
+    public ImaLog prefix(int n) {
+        return new ImaLog(entries.subList(0, n));
+    }
+
+    /** PCR = H(PCR || measurement): the SHA-1 bank takes the logged template hash, others hash the template data. */
+    private static void extend(MessageDigest md, TpmAlg bank, SortedMap<Integer, byte[]> pcrs, ImaEntry e) {
+        byte[] measurement;
+        if (e.violation()) {
+            measurement = new byte[bank.digestSize()];
+            Arrays.fill(measurement, (byte) 0xff);
+        } else {
+            measurement = bank == TpmAlg.SHA1 ? e.templateHash() : md.digest(e.templateData());
+        }
+        md.update(pcrs.getOrDefault(e.pcr(), new byte[bank.digestSize()]));
+        pcrs.put(e.pcr(), md.digest(measurement));
     }
 
     /** Entries whose logged SHA-1 template hash is not the hash of their template data (edited entries). */

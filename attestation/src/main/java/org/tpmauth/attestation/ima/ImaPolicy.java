@@ -5,6 +5,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.tpmauth.attestation.Failure;
 import org.tpmauth.attestation.refstate.RefState;
 
@@ -13,15 +14,39 @@ public final class ImaPolicy {
     private ImaPolicy() {
     }
 
+    /** {@link #consistency} and {@link #allowlist} together. */
     public static List<Failure> evaluate(RefState.Ima rules, ImaLog log) {
+        List<Failure> failures = new ArrayList<>(consistency(log));
+        failures.addAll(allowlist(rules, log));
+        return failures;
+    }
+
+    /**
+     * Entries whose template data does not hash to their logged template hash: their path and file
+     * digest are not what the kernel measured ({@code ima-entry}).
+     */
+    public static List<Failure> consistency(ImaLog log) {
         List<Failure> failures = new ArrayList<>();
-        List<Pattern> excludes = rules.excludes() == null ? List.of()
-                : rules.excludes().stream().map(Pattern::compile).toList();
-        Map<String, List<String>> allow = rules.allowlist() == null ? Map.of() : rules.allowlist();
         for (ImaEntry e : log.inconsistent()) {
             failures.add(new Failure("ima-entry", "IMA entry " + e.index() + " (" + e.path() + ") does not hash to its "
                     + "template hash: the log was edited", Map.of("event", String.valueOf(e.index()), "value", e.path())));
         }
+        return failures;
+    }
+
+    /** Every entry's file digest must be allowed for its path unless an exclude matches the path ({@code ima}). */
+    public static List<Failure> allowlist(RefState.Ima rules, ImaLog log) {
+        List<Failure> failures = new ArrayList<>();
+        List<Pattern> excludes = new ArrayList<>();
+        for (String exclude : rules.excludes() == null ? List.<String>of() : rules.excludes()) {
+            try {
+                excludes.add(Pattern.compile(exclude));
+            } catch (PatternSyntaxException e) {
+                failures.add(new Failure("ima", "the reference state's IMA exclude '" + exclude + "' is not a regular "
+                        + "expression: " + e.getDescription()));
+            }
+        }
+        Map<String, List<String>> allow = rules.allowlist() == null ? Map.of() : rules.allowlist();
         for (ImaEntry e : log.entries()) {
             if (e.path().equals("boot_aggregate") || excludes.stream().anyMatch(p -> p.matcher(e.path()).matches())) {
                 continue;

@@ -1,10 +1,13 @@
 package org.tpmauth.attestation.refstate;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -47,7 +50,7 @@ public final class RefStateEvaluator {
         BootFacts facts = BootFacts.of(events);
         if (rules.secureBoot() != null || rules.pk() != null || rules.kek() != null || rules.db() != null
                 || rules.dbxContains() != null) {
-            variableDataIntact(events, failures);
+            variableDataIntact(events, quoted, failures);
         }
         if (rules.secureBoot() != null) {
             secureBoot(rules.secureBoot(), events, facts, failures);
@@ -56,20 +59,22 @@ public final class RefStateEvaluator {
         keys("kek", "KEK", rules.kek(), facts.kek(), events, failures);
         keys("db", "db", rules.db(), facts.db(), events, failures);
         if (rules.dbxContains() != null) {
-            Set<String> present = new HashSet<>();
-            facts.dbx().forEach(entry -> present.add(entry.sha256()));
-            for (String want : rules.dbxContains()) {
-                if (!present.contains(want)) {
-                    TcgEvent e = variableEvent(events, "dbx");
-                    failures.add(failure("dbx", e, "dbx lacks the revocation " + want
-                            + ": the firmware would still boot what it revokes", "dbx", want));
+            Set<String> missing = new LinkedHashSet<>(rules.dbxContains());
+            for (EventData.SignatureEntry entry : facts.dbx()) {
+                if (missing.remove(entry.sha256()) && missing.isEmpty()) {
+                    break;
                 }
+            }
+            for (String want : missing) {
+                TcgEvent e = variableEvent(events, "dbx");
+                failures.add(failure("dbx", e, "dbx lacks the revocation " + want
+                        + ": the firmware would still boot what it revokes", "dbx", want));
             }
         }
         if (rules.bootApps() != null) {
             Set<String> allowed = new HashSet<>(rules.bootApps());
             for (BootFacts.BootApp app : facts.bootApps()) {
-                if (app.sha256() == null || !allowed.contains(app.sha256().toLowerCase(Locale.ROOT))) {
+                if (app.sha256() == null || !allowed.contains(app.sha256())) {
                     failures.add(failure("boot-app", events.get(app.event()), "boot application " + app.path()
                             + " has digest " + app.sha256() + ", which is not an allowed shim, GRUB or kernel",
                             app.path() + " " + app.sha256(), String.join(",", rules.bootApps())));
@@ -87,27 +92,43 @@ public final class RefStateEvaluator {
 
     /**
      * The digest of an EV_EFI_VARIABLE_DRIVER_CONFIG event is the hash of its data: data that does not
-     * hash to it was altered after the fact, and rules over it would judge a forgery.
+     * hash to it was altered after the fact, and rules over it would judge a forgery. The digest compared
+     * is one of a bank the quote covers for the event's PCR (so the replay vouched for it): a digest of
+     * an unquoted bank could have been edited along with the data.
      */
-    private static void variableDataIntact(List<TcgEvent> events, List<Failure> failures) {
+    private static void variableDataIntact(List<TcgEvent> events, PcrValues quoted, List<Failure> failures) {
+        Map<TpmAlg, MessageDigest> hashes = new EnumMap<>(TpmAlg.class);
         for (TcgEvent e : events) {
             if (e.type() != EventType.EV_EFI_VARIABLE_DRIVER_CONFIG) {
                 continue;
             }
-            e.digests().entrySet().stream().findFirst().ifPresent(d -> {
-                byte[] h;
-                try {
-                    h = java.security.MessageDigest.getInstance(d.getKey().jcaDigestName()).digest(e.data());
-                } catch (java.security.NoSuchAlgorithmException ex) {
-                    return;
-                }
-                if (!java.util.Arrays.equals(h, d.getValue())) {
-                    failures.add(failure("event-data", e, "the variable's data does not hash to the event's digest: "
-                            + "the data was altered, so rules over it cannot be judged",
-                            HexFormat.of().formatHex(h), HexFormat.of().formatHex(d.getValue())));
-                }
-            });
+            Map.Entry<TpmAlg, byte[]> digest = e.digests().entrySet().stream()
+                    .filter(d -> quoted.get(d.getKey(), e.pcr()) != null && hash(hashes, d.getKey()) != null)
+                    .findFirst().orElse(null);
+            if (digest == null) {
+                failures.add(failure("event-data", e, "the quote covers PCR " + e.pcr() + " in none of the banks the "
+                        + "event has a digest for, so its data cannot be trusted; quote that PCR", "(not quoted)",
+                        "PCR " + e.pcr() + " quoted"));
+                continue;
+            }
+            byte[] h = hash(hashes, digest.getKey()).digest(e.data());
+            if (!MessageDigest.isEqual(h, digest.getValue())) {
+                failures.add(failure("event-data", e, "the variable's data does not hash to the event's digest: "
+                        + "the data was altered, so rules over it cannot be judged",
+                        HexFormat.of().formatHex(h), HexFormat.of().formatHex(digest.getValue())));
+            }
         }
+    }
+
+    /** One MessageDigest per bank, reused; null for a hash this JVM cannot compute (SM3). */
+    private static MessageDigest hash(Map<TpmAlg, MessageDigest> hashes, TpmAlg bank) {
+        return hashes.computeIfAbsent(bank, b -> {
+            try {
+                return MessageDigest.getInstance(b.jcaDigestName());
+            } catch (NoSuchAlgorithmException ex) {
+                return null;
+            }
+        });
     }
 
     private static void secureBoot(boolean wanted, List<TcgEvent> events, BootFacts facts, List<Failure> failures) {
@@ -127,7 +148,7 @@ public final class RefStateEvaluator {
         }
         Set<String> allowedSet = new HashSet<>(allowed);
         for (EventData.SignatureEntry s : actual) {
-            if (!allowedSet.contains(s.sha256().toLowerCase(Locale.ROOT))) {
+            if (!allowedSet.contains(s.sha256())) {
                 failures.add(failure(check, variableEvent(events, variable), variable + " holds "
                         + (s.subject() != null ? "certificate '" + s.subject() + "'" : "entry") + " with SHA-256 "
                         + s.sha256() + ", which the reference state does not allow", s.sha256(), String.join(",", allowed)));

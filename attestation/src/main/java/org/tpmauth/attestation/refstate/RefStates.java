@@ -39,7 +39,7 @@ public final class RefStates {
         BootFacts f = BootFacts.of(log.events());
         List<String> cmdlines = f.kernelCmdlines().stream().map(c -> Pattern.quote(c.value())).distinct().toList();
         RefState.Rules rules = new RefState.Rules(f.secureBoot(), fingerprints(f.pk()), fingerprints(f.kek()),
-                fingerprints(f.db()), nullIfEmpty(f.dbx().stream().map(EventData.SignatureEntry::sha256).toList()),
+                fingerprints(f.db()), fingerprints(f.dbx()),
                 nullIfEmpty(f.bootApps().stream().map(BootFacts.BootApp::sha256).filter(Objects::nonNull).distinct().toList()),
                 cmdlines.isEmpty() ? null : String.join("|", cmdlines),
                 f.scrtmVersions().isEmpty() ? null : f.scrtmVersions().get(0), null);

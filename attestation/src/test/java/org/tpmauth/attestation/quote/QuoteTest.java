@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -142,6 +141,23 @@ class QuoteTest {
     }
 
     @Test
+    void logsInBase64AsOtherToolsWriteItAreRead() {
+        byte[] log = new byte[1000];
+        new java.util.Random(7).nextBytes(log);
+        String wrapped = java.util.Base64.getMimeEncoder().encodeToString(log).replace("\r\n", "\\n");
+        String unpadded = java.util.Base64.getEncoder().withoutPadding().encodeToString("ima".getBytes());
+        Evidence ev = Evidence.fromJson("{\"quoted\": \"00\", \"signature\": \"0010\", \"pcrs\": {}, \"eventlog\": \""
+                + wrapped + "\", \"imalog\": \"" + unpadded + "\"}");
+        assertArrayEquals(log, ev.eventLog());
+        assertArrayEquals("ima".getBytes(), ev.imaLog());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Evidence.fromJson("{\"quoted\": \"00\", "
+                + "\"signature\": \"0010\", \"pcrs\": {}, \"eventlog\": \"AB!D\"}")).getMessage()
+                .contains("\"eventlog\" is not base64"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Evidence.fromJson("{\"quoted\": \"00\", "
+                + "\"signature\": \"0010\", \"pcrs\": {}, \"imalog\": 7}")).getMessage().contains("imalog"));
+    }
+
+    @Test
     void tpm2CheckquoteAcceptsOurQuoteAndWeVerifyTpm2Quote() throws Exception {
         Path work = SWTPM.workDir();
         TpmKey ak = keys.persist(keys.load(rsaAk, null), 0x81000043);
@@ -151,37 +167,50 @@ class QuoteTest {
             Files.writeString(work.resolve("ak.pem"), PublicKeys.toPem(ak.publicKey()));
             Files.write(work.resolve("quote.msg"), ev.quoted());
             Files.write(work.resolve("quote.sig"), org.tpmauth.tss.wire.TpmWriter.marshal(ev.signature()::marshal));
-            ByteArrayOutputStream values = new ByteArrayOutputStream();
-            for (TpmsPcrSelection s : sel) {
-                s.pcrs().forEach(pcr -> values.writeBytes(ev.pcrs().get(s.hash(), pcr)));
-            }
-            Files.write(work.resolve("pcrs.bin"), values.toByteArray());
+            Files.write(work.resolve("pcrs.bin"), PcrFile.of(ev).toBytes());
+            byte[] tampered = PcrFile.of(new Evidence(ev.quoted(), ev.signature(), ev.pcrs().with(TpmAlg.SHA256, 16,
+                    new byte[32]), null)).toBytes();
+            Files.write(work.resolve("tampered.bin"), tampered);
             keys.close();
             Tools.run(SWTPM, "tpm2_flushcontext", "-l");
+            // tpm2_quote's default PCR file format: no -l needed, the file names its selection
             Tools.run(SWTPM, "tpm2_checkquote", "-u", "ak.pem", "-m", "quote.msg", "-s", "quote.sig", "-f", "pcrs.bin",
-                    "-l", "sha256:0,1,2,16+sha1:0,16", "-g", "sha256", "-q", HexFormat.of().formatHex(NONCE));
+                    "-g", "sha256", "-q", HexFormat.of().formatHex(NONCE));
+            assertThrows(AssertionError.class, () -> Tools.run(SWTPM, "tpm2_checkquote", "-u", "ak.pem", "-m",
+                    "quote.msg", "-s", "quote.sig", "-f", "tampered.bin", "-g", "sha256", "-q",
+                    HexFormat.of().formatHex(NONCE)), "a PCR value changed after the quote");
 
             Tools.run(SWTPM, "tpm2_quote", "-c", TpmHandles.hex(0x81000043), "-l", "sha256:0,1,2,16+sha1:0,16", "-q",
-                    "c0ffee", "-m", "tools.msg", "-s", "tools.sig", "-o", "tools.pcrs", "-F", "values", "-g", "sha256");
-            byte[] sigBytes = Files.readAllBytes(work.resolve("tools.sig"));
-            TpmtSignature sig = TpmtSignature.read(new TpmReader(sigBytes));
-            byte[] pcrs = Files.readAllBytes(work.resolve("tools.pcrs"));
-            PcrValues reported = new PcrValues(java.util.Map.of());
-            int off = 0;
-            for (TpmsPcrSelection s : sel) {
-                for (int pcr : s.pcrs()) {
-                    int n = s.hash().digestSize();
-                    reported = reported.with(s.hash(), pcr, java.util.Arrays.copyOfRange(pcrs, off, off + n));
-                    off += n;
-                }
-            }
-            assertEquals(pcrs.length, off);
-            Evidence tools = new Evidence(Files.readAllBytes(work.resolve("tools.msg")), sig, reported, null);
+                    "c0ffee", "-m", "tools.msg", "-s", "tools.sig", "-o", "tools.pcrs", "-g", "sha256");
+            byte[] toolsPcrs = Files.readAllBytes(work.resolve("tools.pcrs"));
+            assertArrayEquals(Files.readAllBytes(work.resolve("pcrs.bin")), toolsPcrs,
+                    "tpm2_quote writes the same PCR file for the same selection and values");
+            TpmtSignature sig = TpmtSignature.read(new TpmReader(Files.readAllBytes(work.resolve("tools.sig"))));
+            PcrFile file = PcrFile.parse(toolsPcrs);
+            assertEquals(sel.toString(), file.selection().toString());
+            Evidence tools = new Evidence(Files.readAllBytes(work.resolve("tools.msg")), sig, file.values(), null);
             assertEquals(List.of(), QuoteVerifier.verify(ak.publicArea(), tools, HexFormat.of().parseHex("c0ffee"), sel,
                     null).failures());
         } finally {
             keys.evict(0x81000043);
         }
+    }
+
+    @Test
+    void pcrFilesOfTheWrongShapeAreRefusedWithAReason() {
+        PcrFile file = new PcrFile(PcrSelections.parse("sha256:0,1,sha1:7"), new PcrValues(java.util.Map.of())
+                .with(TpmAlg.SHA256, 0, new byte[32]).with(TpmAlg.SHA256, 1, new byte[32]).with(TpmAlg.SHA1, 7, new byte[20]));
+        byte[] bytes = file.toBytes();
+        assertEquals(132 + 4 + 532, bytes.length);
+        assertEquals(file.values().banks().keySet(), PcrFile.parse(bytes).values().banks().keySet());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PcrFile.parse(java.util.Arrays.copyOf(bytes, 200)))
+                .getMessage().contains("truncated"));
+        byte[] wrongSize = bytes.clone();
+        wrongSize[136 + 4] = 20; // the first sha256 value claims 20 bytes
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PcrFile.parse(wrongSize)).getMessage()
+                .contains("sha256:0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new PcrFile(PcrSelections.parse("sha256:2"),
+                file.values()).toBytes()).getMessage().contains("sha256:2"));
     }
 
     private static List<String> checks(QuoteVerifier.Result r) {
