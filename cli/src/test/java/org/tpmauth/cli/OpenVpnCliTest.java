@@ -78,7 +78,7 @@ class OpenVpnCliTest {
             tpmauth.awaitLog("signed PK_SIGN ECDSA", OpenVpn.TIMEOUT);
             Process p = tpmauth.process();
             p.toHandle().destroy(); // SIGTERM
-            assertTrue(p.waitFor(10, TimeUnit.SECONDS), tpmauth.log());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), tpmauth.log());
             assertEquals(143, p.exitValue(), tpmauth.log()); // the JVM's exit status after SIGTERM
             assertTrue(tpmauth.log().contains(" stopped\n"), tpmauth.log());
             assertFalse(Files.exists(socket), tpmauth.log());

@@ -30,13 +30,13 @@ public class LoggedProcess implements AutoCloseable {
     private final Path workDir;
 
     /**
-     * Starts {@code command} in {@code dir}, logging to a new {@code *.log} file there, and waits (10 s at
-     * most) until its output contains {@code readyText}.
+     * Starts {@code command} in {@code dir}, logging to a new {@code *.log} file there, and waits (30 s at
+     * most: a JVM starting on a loaded 2-core machine can take 10) until its output contains {@code readyText}.
      */
     public LoggedProcess(Path dir, List<String> command, String readyText) throws IOException, InterruptedException {
         this(dir, command, Files.createTempFile(dir, Path.of(command.get(0)).getFileName() + "-", ".log"), null);
         try {
-            awaitLog(readyText, Duration.ofSeconds(10));
+            awaitLog(readyText, Duration.ofSeconds(30));
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;
