@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code tpmauth pkcs11 serve}: the long-running token service. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the keystore as one PKCS#11 slot and token on a unix socket, until stopped.",
-            "Each ALIAS.key.pem (TSS2 PRIVATE KEY) with its ALIAS.crt.pem (certificate, then chain) becomes a "
+            "Each NAME.key (TSS2 PRIVATE KEY) with its NAME.crt (certificate, then chain) becomes a "
                 + "private key, public key and certificate labelled ALIAS. Programs reach it with "
                 + "P11_KIT_SERVER_ADDRESS=unix:path=SOCKET and p11-kit-client.so, or through "
                 + "'tpmauth pkcs11 install'.",
@@ -37,7 +37,7 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
     Path socket;
 
     @Option(names = "--keystore", defaultValue = "/var/lib/tpmauth/keystore", paramLabel = "DIR",
-            description = "Keystore directory of ALIAS.key.pem + ALIAS.crt.pem pairs (default: ${DEFAULT-VALUE}).")
+            description = "Keystore directory of NAME.key + NAME.crt pairs (default: ${DEFAULT-VALUE}).")
     Path keystore;
 
     @Option(names = "--pin-file", paramLabel = "F",
@@ -55,7 +55,7 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isDirectory(keystore)) {
             throw new IllegalArgumentException("no keystore directory " + keystore
-                    + " (create it and add ALIAS.key.pem + ALIAS.crt.pem pairs, or give --keystore DIR)");
+                    + " (create it and add NAME.key + NAME.crt pairs, or give --keystore DIR)");
         }
         // what systemd passed is checked before any TPM work: a unit mistake fails at once
         Optional<ServerSocketChannel> passed = SystemdSocket.listener(System.getenv());

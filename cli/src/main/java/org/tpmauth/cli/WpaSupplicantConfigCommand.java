@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         description = {"Print the wpa_supplicant configuration equivalent to 'tpmauth nm provision': the global "
             + "pkcs11_module_path line and the EAP-TLS network block whose client_cert and private_key are "
             + "pkcs11: URIs of tpmauth's token. Provision the key and certificate with 'tpmauth nm provision "
-            + "--offline' (or put ALIAS.key.pem + ALIAS.crt.pem into the keystore yourself)."})
+            + "--offline' (or put NAME.key + NAME.crt into the keystore yourself)."})
 final class WpaSupplicantConfigCommand implements Callable<Integer> {
     @Mixin
     EapProfileOptions options;

@@ -42,8 +42,8 @@ class NmProvisionCliTest {
         Cli.tool(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=802.1X CA", "-days", "1").succeeded();
         String keyfile = provision("--csr-out", dir.resolve("req.pem").toString()).ok().out();
-        assertTrue(Files.exists(dir.resolve("keystore/office.key.pem")));
-        assertFalse(Files.exists(dir.resolve("keystore/office.crt.pem")));
+        assertTrue(Files.exists(dir.resolve("keystore/office.key")));
+        assertFalse(Files.exists(dir.resolve("keystore/office.crt")));
         String req = Cli.tool(dir, "openssl", "req", "-in", "req.pem", "-verify", "-noout", "-subject").succeeded().out()
                 + Cli.tool(dir, "openssl", "req", "-in", "req.pem", "-verify", "-noout").err();
         assertTrue(req.contains("CN = device-7@example.org") && req.contains("verify OK"), req);
@@ -56,7 +56,7 @@ class NmProvisionCliTest {
         Cli.tool(dir, "openssl", "x509", "-req", "-in", "req.pem", "-CA", "ca.pem", "-CAkey", "ca.key",
                 "-CAcreateserial", "-days", "1", "-out", "cert.pem").succeeded();
         provision("--cert", dir.resolve("cert.pem").toString()).ok();
-        assertEquals(Files.readString(dir.resolve("cert.pem")), Files.readString(dir.resolve("keystore/office.crt.pem")));
+        assertEquals(Files.readString(dir.resolve("cert.pem")), Files.readString(dir.resolve("keystore/office.crt")));
 
         // a certificate for another key is refused
         Cli.tool(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",

@@ -30,7 +30,7 @@ import org.tpmauth.tss.types.TpmaObject;
 
 /**
  * The token: one slot over one keystore directory, served through tls-auth's {@code TPM2} KeyStore
- * ({@link TpmKeyStoreParameter}: {@code ALIAS.key.pem} + {@code ALIAS.crt.pem}). Each alias gives a
+ * ({@link TpmKeyStoreParameter}: {@code NAME.key} + {@code NAME.crt}). Each alias gives a
  * private key, a public key and a certificate object labelled with the alias.
  *
  * <p>The PIN: with a token PIN (the service's --pin-file), login checks it, and keys that have a password
@@ -83,8 +83,9 @@ public final class Token {
         List<String> aliases = Collections.list(uncheckedAliases(store));
         Map<String, Boolean> hasPassword = new LinkedHashMap<>();
         for (String alias : aliases) {
-            // the key file of an alias, as TpmKeyStoreParameter lays out a keystore directory
-            hasPassword.put(alias, Tss2KeyFile.read(dir.resolve(alias + ".key.pem")).needsPassword());
+            Path keyFile = new TpmKeyStoreParameter.Directory(dir).existingKeyFile(alias)
+                    .orElseThrow(() -> new IOException("keystore " + dir + ": the key file of '" + alias + "' is gone"));
+            hasPassword.put(alias, Tss2KeyFile.read(keyFile).needsPassword());
         }
         boolean privateObjects = tokenPin != null || hasPassword.containsValue(true);
         List<TokenObject> objects = new ArrayList<>();

@@ -46,7 +46,7 @@ class Pkcs11ToolTest {
         Files.write(work.resolve("data"), "the data pkcs11-tool signs".getBytes());
         Files.write(work.resolve("digest"), MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(work.resolve("data"))));
         for (String alias : new String[] {"ec", "rsa"}) {
-            Programs.openssl(work, "x509", "-in", store.dir.resolve(alias + ".crt.pem").toString(), "-pubkey", "-noout",
+            Programs.openssl(work, "x509", "-in", store.dir.resolve(alias + ".crt").toString(), "-pubkey", "-noout",
                     "-out", alias + ".pub.pem").ok();
         }
     }
@@ -59,7 +59,7 @@ class Pkcs11ToolTest {
     }
 
     private static String id(String alias) throws Exception {
-        X509Certificate cert = Certificates.read(store.dir.resolve(alias + ".crt.pem")).get(0);
+        X509Certificate cert = Certificates.read(store.dir.resolve(alias + ".crt")).get(0);
         return HexFormat.of().formatHex(KeyObjects.id(cert.getPublicKey()));
     }
 

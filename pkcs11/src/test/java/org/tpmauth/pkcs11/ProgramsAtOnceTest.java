@@ -43,7 +43,7 @@ class ProgramsAtOnceTest {
     @Test
     void twoPkcs11ToolLoopsSignAtOnce() throws Exception {
         TestKeystore store = TestKeystore.get();
-        Programs.openssl(work, "x509", "-in", store.dir.resolve("ec.crt.pem").toString(), "-pubkey", "-noout", "-out",
+        Programs.openssl(work, "x509", "-in", store.dir.resolve("ec.crt").toString(), "-pubkey", "-noout", "-out",
                 "pub.pem").ok();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (TpmKeys keys = new TpmKeys(TestKeystore.tpm()); Pkcs11Server server = serve(keys, store)) {
@@ -126,7 +126,7 @@ class ProgramsAtOnceTest {
         private TlsServer(Path socket, TestKeystore store, int port) throws Exception {
             super(work, List.of("env", "P11_KIT_SERVER_ADDRESS=unix:path=" + socket, "PKCS11_MODULE_PATH="
                     + Programs.CLIENT_MODULE, "openssl", "s_server", "-accept", "127.0.0.1:" + port, "-engine", "pkcs11",
-                    "-keyform", "engine", "-key", EC_KEY, "-cert", store.dir.resolve("ec.crt.pem").toString(), "-tls1_3",
+                    "-keyform", "engine", "-key", EC_KEY, "-cert", store.dir.resolve("ec.crt").toString(), "-tls1_3",
                     "-www"), "ACCEPT");
             this.port = port;
         }

@@ -49,7 +49,7 @@ class ServerProtocolTest {
         keys = new TpmKeys(TestKeystore.tpm());
         server = Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null), work.resolve("p11.sock"),
                 new PrintStream(LOG, true, StandardCharsets.UTF_8));
-        ecCert = Certificates.read(store.dir.resolve("ec.crt.pem")).get(0);
+        ecCert = Certificates.read(store.dir.resolve("ec.crt")).get(0);
     }
 
     @AfterAll

@@ -71,17 +71,17 @@ final class TestKeystore {
         return TestPki.writePem(pem, pki.issue(key, cn));
     }
 
-    /** Creates {@code ALIAS.key.pem} in {@code dir} and its certificate {@code ALIAS.crt.pem} from the CA in {@code ca}. */
+    /** Creates {@code ALIAS.key} in {@code dir} and its certificate {@code ALIAS.crt} from the CA in {@code ca}. */
     static void add(TpmKeys keys, Path dir, Path ca, String alias, KeyAlgorithm algorithm, byte[] password)
             throws Exception {
         Tss2KeyFile file = keys.create(algorithm, password, TpmHandles.RH_OWNER);
-        file.writePem(dir.resolve(alias + ".key.pem"));
+        file.writePem(dir.resolve(alias + ".key"));
         var key = keys.load(file, password);
         Path csr = ca.resolve(alias + ".csr.pem");
         Files.writeString(csr, TpmCsr.toPem(TpmCsr.create(keys, key, "CN=device-" + alias, List.of())));
         keys.unload(key);
         Programs.openssl(ca, "x509", "-req", "-in", csr.toString(), "-CA", "ca.pem", "-CAkey", "ca.key",
                 "-CAcreateserial", "-days", "1", "-extfile", "client.ext", "-out",
-                dir.resolve(alias + ".crt.pem").toString()).ok();
+                dir.resolve(alias + ".crt").toString()).ok();
     }
 }

@@ -13,7 +13,7 @@ import org.tpmauth.tss.keys.Tss2KeyFile;
  * certificate chains are. The key password (TPM authValue) is the one given to
  * {@link KeyStore#getKey(String, char[])} (empty or {@code null} for keys without one).
  *
- * <p>Keystore directory layout: for each alias, {@code DIR/<alias>.key.pem} (a TSS2 PRIVATE KEY file)
+ * <p>Keystore directory layout: for each alias, {@code DIR/<alias>.key} (a TSS2 PRIVATE KEY file)
  * and {@code DIR/<alias>.crt.pem} (the certificate chain in PEM, the key's own certificate first).
  * Files that do not form such a pair are ignored.
  */
@@ -49,9 +49,57 @@ public record TpmKeyStoreParameter(TpmKeys keys, List<Source> sources) implement
         }
     }
 
-    /** A keystore directory of {@code <alias>.key.pem} + {@code <alias>.crt.pem} pairs. */
+    /**
+     * A keystore directory of {@code NAME.key} (TSS2 PRIVATE KEY PEM) + {@code NAME.crt} (the certificate,
+     * then its chain, PEM) pairs; {@code NAME.key.pem} + {@code NAME.crt.pem} pairs are read too.
+     */
     public record Directory(Path dir) implements Source {
+        /** Key file suffix -> certificate file suffix: the directory layout, then the older one. */
+        private static final java.util.Map<String, String> LAYOUTS = java.util.Map.of(KEY_SUFFIX, CERTIFICATE_SUFFIX,
+                ".key.pem", ".crt.pem");
+
+        /** Every key file that has its certificate file beside it, sorted by file name. */
+        public List<KeyFile> pairs() throws IOException {
+            List<Path> files;
+            try (java.util.stream.Stream<Path> listing = java.nio.file.Files.list(dir)) {
+                files = listing.sorted().toList();
+            }
+            List<KeyFile> pairs = new java.util.ArrayList<>();
+            for (Path file : files) {
+                String fileName = file.getFileName().toString();
+                for (java.util.Map.Entry<String, String> layout : LAYOUTS.entrySet()) {
+                    if (fileName.endsWith(layout.getKey())) {
+                        String name = fileName.substring(0, fileName.length() - layout.getKey().length());
+                        Path chain = dir.resolve(name + layout.getValue());
+                        if (java.nio.file.Files.exists(chain)) {
+                            pairs.add(TpmKeyStoreParameter.keyFile(name, file, chain));
+                        }
+                    }
+                }
+            }
+            return pairs;
+        }
+
+        /** The key file that holds {@code name}'s key, in either layout. */
+        public java.util.Optional<Path> existingKeyFile(String name) {
+            return LAYOUTS.keySet().stream().map(suffix -> dir.resolve(name + suffix))
+                    .filter(java.nio.file.Files::exists).findFirst();
+        }
+
+        /** The key file of {@code name} in the layout this directory is written in. */
+        public Path keyFile(String name) {
+            return dir.resolve(name + KEY_SUFFIX);
+        }
+
+        /** The certificate (and chain) file of {@code name}. */
+        public Path certificateFile(String name) {
+            return dir.resolve(name + CERTIFICATE_SUFFIX);
+        }
     }
+
+    /** The keystore directory's file names: NAME.key and NAME.crt. */
+    public static final String KEY_SUFFIX = ".key";
+    public static final String CERTIFICATE_SUFFIX = ".crt";
 
     /** A key file and a PEM chain file. */
     public static KeyFile keyFile(String alias, Path key, Path chain) throws IOException {

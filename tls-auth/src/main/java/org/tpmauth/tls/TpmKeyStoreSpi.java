@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
@@ -14,7 +12,6 @@ import java.security.PublicKey;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
@@ -23,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.tpmauth.tss.TpmException;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
@@ -38,8 +34,6 @@ import org.tpmauth.tss.wire.TpmReader;
  * loaded into the TPM by {@code getKey}, with its password as the key's authValue.
  */
 final class TpmKeyStoreSpi extends KeyStoreSpi {
-    private static final String KEY_SUFFIX = ".key.pem";
-    private static final String CHAIN_SUFFIX = ".crt.pem";
 
     private final Map<String, Slot> slots = new LinkedHashMap<>();
 
@@ -70,7 +64,7 @@ final class TpmKeyStoreSpi extends KeyStoreSpi {
             } else if (source instanceof TpmKeyStoreParameter.Persistent persistent) {
                 addPersistent(p.keys(), persistent);
             } else if (source instanceof TpmKeyStoreParameter.Directory d) {
-                for (TpmKeyStoreParameter.KeyFile f : directory(d.dir())) {
+                for (TpmKeyStoreParameter.KeyFile f : d.pairs()) {
                     addKeyFile(p.keys(), f);
                 }
             }
@@ -87,23 +81,6 @@ final class TpmKeyStoreSpi extends KeyStoreSpi {
         }
         add(persistent.alias(), keys, publicKey, password -> keys.persistent(persistent.handle(), password),
                 persistent.chain());
-    }
-
-    private static List<TpmKeyStoreParameter.KeyFile> directory(Path dir) throws IOException {
-        List<Path> keyFiles;
-        try (Stream<Path> files = Files.list(dir)) {
-            keyFiles = files.filter(f -> f.getFileName().toString().endsWith(KEY_SUFFIX)).sorted().toList();
-        }
-        List<TpmKeyStoreParameter.KeyFile> pairs = new ArrayList<>();
-        for (Path keyFile : keyFiles) {
-            String name = keyFile.getFileName().toString();
-            String alias = name.substring(0, name.length() - KEY_SUFFIX.length());
-            Path chain = dir.resolve(alias + CHAIN_SUFFIX);
-            if (Files.exists(chain)) {
-                pairs.add(TpmKeyStoreParameter.keyFile(alias, keyFile, chain));
-            }
-        }
-        return pairs;
     }
 
     private void addKeyFile(TpmKeys keys, TpmKeyStoreParameter.KeyFile f) throws IOException {

@@ -4,7 +4,7 @@
  * <ul>
  *   <li>{@link org.tpmauth.tls.TpmProvider}: the JCA provider "TPM2" — KeyStore type TPM2
  *       ({@link org.tpmauth.tls.TpmKeyStoreParameter}: key files, persistent handles, or a keystore
- *       directory of {@code <alias>.key.pem} + {@code <alias>.crt.pem}) and signatures made in the TPM
+ *       directory of {@code NAME.key} + {@code NAME.crt}) and signatures made in the TPM
  *       (ECDSA, PKCS#1 v1.5, PSS with salt = hash length) that accept only
  *       {@link org.tpmauth.tls.TpmPrivateKey}s.</li>
  *   <li>{@link org.tpmauth.tls.TpmKeyManager} and {@link org.tpmauth.tls.TpmSslContexts}: JSSE on

@@ -35,11 +35,12 @@ class TpmKeyStoreTest {
     @Test
     void directoryOfPairs(@TempDir Path dir) throws Exception {
         TestKeys t = TestKeys.get();
-        for (KeyAlgorithm a : List.of(KeyAlgorithm.EC_P256, KeyAlgorithm.EC_P384)) {
-            Files.copy(t.keyFile(a), dir.resolve(a.cliName() + ".key.pem"));
-            Files.copy(t.certFile(a), dir.resolve(a.cliName() + ".crt.pem"));
-        }
-        Files.copy(t.keyFile(KeyAlgorithm.RSA_2048), dir.resolve("lonely.key.pem")); // no certificate: ignored
+        // NAME.key + NAME.crt, and the older NAME.key.pem + NAME.crt.pem
+        Files.copy(t.keyFile(KeyAlgorithm.EC_P256), dir.resolve("ec-p256.key"));
+        Files.copy(t.certFile(KeyAlgorithm.EC_P256), dir.resolve("ec-p256.crt"));
+        Files.copy(t.keyFile(KeyAlgorithm.EC_P384), dir.resolve("ec-p384.key.pem"));
+        Files.copy(t.certFile(KeyAlgorithm.EC_P384), dir.resolve("ec-p384.crt.pem"));
+        Files.copy(t.keyFile(KeyAlgorithm.RSA_2048), dir.resolve("lonely.key")); // no certificate: ignored
         try (TpmKeys keys = new TpmKeys(TestKeys.tpm())) {
             KeyStore ks = store(keys, new TpmKeyStoreParameter.Directory(dir));
             assertEquals(List.of("ec-p256", "ec-p384"), Collections.list(ks.aliases()));

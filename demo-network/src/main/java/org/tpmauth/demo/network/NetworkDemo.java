@@ -38,6 +38,7 @@ import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tls.testing.Hostapd;
 import org.tpmauth.tls.testing.NetNamespace;
 import org.tpmauth.tls.testing.WpaSupplicant;
+import org.tpmauth.tls.TpmKeyStoreParameter;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.commands.PcrExtend;
 import org.tpmauth.tss.keys.KeyAlgorithm;
@@ -165,13 +166,13 @@ public final class NetworkDemo {
             steps.run("network", "Network: device, switch port and server namespaces joined by veth pairs", "-",
                     this::network);
             steps.run("machine key", "Machine key created inside the TPM, certified by the machine CA, served by the "
-                    + "PKCS#11 token", "TPM (keystore/device.key.pem, wrapped by the TPM's storage key)",
+                    + "PKCS#11 token", "TPM (keystore/device.key, wrapped by the TPM's storage key)",
                     this::certifyMachine);
             steps.run("802.1X", "802.1X on the switch port: wpa_supplicant -> hostapd (driver=wired) -> FreeRADIUS, "
                     + "EAP-TLS with the TPM key through the PKCS#11 token", "TPM, through the PKCS#11 token",
                     this::dot1x);
             steps.run("802.1X foreign key", "Tampering: a TPM key certified by a foreign CA tries the same port",
-                    "TPM (keystore/rogue.key.pem), certificate from a foreign CA", this::dot1xForeign);
+                    "TPM (keystore/rogue.key), certificate from a foreign CA", this::dot1xForeign);
             steps.run("OpenVPN", "OpenVPN: the device's client signs through the management interface, answered by "
                     + "tpmauth", "TPM, through OpenVPN's management interface", this::openvpn);
             steps.run("strongSwan", "strongSwan: IKEv2 from the device's charon to the gateway, signing through the "
@@ -243,11 +244,11 @@ public final class NetworkDemo {
         machineKey = keys.load(createKey(keystore, MACHINE_ALIAS), new byte[0]);
         machineCert = machineCa.issueClientCertificate(TpmCsr.create(keys, machineKey, "CN=" + cn, List.of()),
                 Duration.ofHours(8));
-        TestPki.writePem(keystore.resolve(MACHINE_ALIAS + ".crt.pem"), machineCert);
+        TestPki.writePem(keystore.resolve(MACHINE_ALIAS + TpmKeyStoreParameter.CERTIFICATE_SUFFIX), machineCert);
         // the foreign key of the tampering step: also in this TPM, certified by a CA no server trusts
         ThrowawayCa foreign = new ThrowawayCa("someone else's CA");
         TpmKey rogue = keys.load(createKey(keystore, ROGUE_ALIAS), new byte[0]);
-        TestPki.writePem(keystore.resolve(ROGUE_ALIAS + ".crt.pem"), foreign.issueClientCertificate(
+        TestPki.writePem(keystore.resolve(ROGUE_ALIAS + TpmKeyStoreParameter.CERTIFICATE_SUFFIX), foreign.issueClientCertificate(
                 TpmCsr.create(keys, rogue, "CN=rogue-" + id, List.of()), Duration.ofHours(8)));
         keys.unload(rogue);
 
@@ -270,7 +271,7 @@ public final class NetworkDemo {
 
     private Tss2KeyFile createKey(Path keystore, String alias) throws IOException {
         Tss2KeyFile file = keys.create(KeyAlgorithm.EC_P256, new byte[0], TpmHandles.RH_OWNER);
-        file.writePem(keystore.resolve(alias + ".key.pem"));
+        file.writePem(keystore.resolve(alias + TpmKeyStoreParameter.KEY_SUFFIX));
         return file;
     }
 

@@ -8,6 +8,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.TpmCsr;
+import org.tpmauth.tls.TpmKeyStoreParameter;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
@@ -16,7 +17,7 @@ import org.tpmauth.tss.types.TpmHandles;
 
 /**
  * Puts one identity into the token's keystore directory (the layout of tls-auth's TpmKeyStoreParameter:
- * {@code ALIAS.key.pem} + {@code ALIAS.crt.pem}): creates the TPM key if it is not there, makes a CSR
+ * {@code NAME.key} + {@code NAME.crt}): creates the TPM key if it is not there, makes a CSR
  * signed inside the TPM, or takes the issued certificate after checking it belongs to the key.
  */
 public final class KeystoreProvisioner {
@@ -29,11 +30,11 @@ public final class KeystoreProvisioner {
     }
 
     public Path keyFile(String alias) {
-        return keystore.resolve(checkedAlias(alias) + ".key.pem");
+        return new TpmKeyStoreParameter.Directory(keystore).keyFile(checkedAlias(alias));
     }
 
     public Path certificateFile(String alias) {
-        return keystore.resolve(checkedAlias(alias) + ".crt.pem");
+        return new TpmKeyStoreParameter.Directory(keystore).certificateFile(checkedAlias(alias));
     }
 
     /** The alias's key file, created (no password) with {@code algorithm} if it does not exist; true if new. */
