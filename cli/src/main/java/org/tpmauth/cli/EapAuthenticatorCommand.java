@@ -17,7 +17,7 @@ import org.tpmauth.eap.EapResult;
 import org.tpmauth.eap.EapTlsAuthenticator;
 import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.PeerPolicy;
-import org.tpmauth.eap.TlsIdentity;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.eap.eapol.EapolAuthenticator;
 import org.tpmauth.eap.eapol.EapolFrame;
 import org.tpmauth.eap.eapol.EthernetSocket;

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import org.tpmauth.eap.EapResult;
 import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsPeer;
-import org.tpmauth.eap.TlsIdentity;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.eap.radius.RadiusEapClient;
 import org.tpmauth.eap.radius.RadiusResult;
 import org.tpmauth.tls.Certificates;

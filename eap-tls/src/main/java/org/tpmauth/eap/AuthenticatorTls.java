@@ -1,5 +1,7 @@
 package org.tpmauth.eap;
 
+import org.tpmauth.tls.bound.CertificateCheck;
+import org.tpmauth.tls.bound.TlsIdentity;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.List;

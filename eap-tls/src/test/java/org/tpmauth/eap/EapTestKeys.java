@@ -1,5 +1,6 @@
 package org.tpmauth.eap;
 
+import org.tpmauth.tls.bound.TlsIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;

@@ -1,5 +1,6 @@
 package org.tpmauth.eap;
 
+import org.tpmauth.tls.bound.TlsIdentity;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -21,7 +21,7 @@ import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.PeerPolicy;
-import org.tpmauth.eap.TlsIdentity;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tls.testing.Hostapd;
