@@ -1,7 +1,5 @@
 package org.tpmauth.eap;
 
-import org.tpmauth.tls.bound.CertificateCheck;
-import org.tpmauth.tls.bound.TlsIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -9,6 +7,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Consumer;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
+import org.tpmauth.tls.bound.CertificateCheck;
+import org.tpmauth.tls.bound.TlsIdentity;
 
 /**
  * The EAP authenticator with an integrated EAP-TLS server, as a state machine over EAP packets:

@@ -1,6 +1,5 @@
 package org.tpmauth.eap;
 
-import org.tpmauth.tls.bound.TlsIdentity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -11,6 +10,7 @@ import java.util.Map;
 import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tls.TestPki;
 import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.KeyAlgorithm;

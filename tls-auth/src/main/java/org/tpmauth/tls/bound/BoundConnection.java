@@ -13,7 +13,7 @@ import org.bouncycastle.tls.TlsProtocol;
  * the handshake completed (the only moment Bouncy Castle offers it). {@link #exporter()} is the same
  * 32 bytes on both ends and differs on every other connection, which is what binds evidence to it.
  */
-public final class BoundConnection implements AutoCloseable {
+public final class BoundConnection implements java.io.Closeable {
     private final Socket socket;
     private final TlsProtocol protocol;
     private final byte[] exporter;

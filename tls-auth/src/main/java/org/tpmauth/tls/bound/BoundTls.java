@@ -24,6 +24,7 @@ import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import org.tpmauth.tls.TpmProvider;
 
 /**
  * Blocking TLS 1.3 on Bouncy Castle's low-level protocol classes, for connections whose tls-exporter
@@ -131,7 +132,8 @@ public final class BoundTls {
     }
 
     /** JCA crypto through the installed providers: TPM keys reach the TPM2 provider by their key class. */
-    private static JcaTlsCrypto crypto() {
+    public static JcaTlsCrypto crypto() {
+        TpmProvider.install();
         return new JcaTlsCryptoProvider().create(new SecureRandom());
     }
 
