@@ -171,6 +171,50 @@ class AttestationServiceTest {
     }
 
     @Test
+    @Order(7)
+    void curlGetsTheCaCertificatesAsPkcs7() throws Exception {
+        String pkcs7 = run(Files.createTempFile(dir, "cacerts", ".b64"), "curl", "-sS", "--fail", "--cacert",
+                fixture.caPem.toString(), "--resolve", "localhost:" + server.port() + ":127.0.0.1",
+                "https://localhost:" + server.port() + "/.well-known/est/cacerts");
+        Path der = dir.resolve("cacerts.p7");
+        Files.write(der, java.util.Base64.getMimeDecoder().decode(pkcs7));
+        String printed = run(Files.createTempFile(dir, "print", ".txt"), "openssl", "pkcs7", "-inform", "DER", "-in",
+                der.toString(), "-print_certs", "-noout");
+        assertTrue(printed.contains("subject=CN = tpmauth attestation test CA"), printed);
+    }
+
+    @Test
+    @Order(8)
+    void plainCsrWithoutEvidenceIsRefusedClearly() throws Exception {
+        // a machine with a certificate of this CA, but a software key and a CSR without evidence
+        java.security.KeyPair soft = ServiceFixture.ecKeyPair();
+        X509Certificate cert = server.verification().ca().issueMachine(soft.getPublic(), "tpm-software", "default");
+        Path certPem = Files.writeString(dir.resolve("soft.pem"), Pem.encode(cert));
+        Path keyPem = Files.writeString(dir.resolve("soft.key"), "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(soft.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        var csr = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=tpm-software"), soft.getPublic())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(soft.getPrivate()));
+        Path body = Files.writeString(dir.resolve("plain.csr.b64"),
+                java.util.Base64.getMimeEncoder().encodeToString(csr.getEncoded()));
+        String answer = run(Files.createTempFile(dir, "answer", ".txt"), "curl", "-sS", "-w", "\nHTTP %{http_code}",
+                "--cacert", fixture.caPem.toString(), "--cert", certPem.toString(), "--key", keyPem.toString(),
+                "--resolve", "localhost:" + server.port() + ":127.0.0.1", "-H", "Content-Type: application/pkcs10",
+                "--data-binary", "@" + body, "https://localhost:" + server.port() + "/.well-known/est/simplereenroll");
+        assertTrue(answer.contains("FAIL evidence: the certificate request carries no attestation evidence")
+                && answer.endsWith("HTTP 400"), answer);
+    }
+
+    /** Runs a program and returns its standard output; fails the test when it fails. */
+    private static String run(Path out, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("commands.log").toFile())).start();
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), String.join(" ", command));
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + Files.readString(dir.resolve("commands.log")));
+        return Files.readString(out);
+    }
+
+    @Test
     @Order(10)
     void renewalAfterAPcrExtendIsRefusedNamingTheRule() throws Exception {
         Enroller.Result r = enroll();

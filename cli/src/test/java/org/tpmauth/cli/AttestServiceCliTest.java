@@ -1,0 +1,128 @@
+package org.tpmauth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.tpmauth.attest.testing.ServiceFixture;
+import org.tpmauth.attestation.testing.EkProvisioning;
+import org.tpmauth.attestation.testing.RealLogs;
+import org.tpmauth.tls.OpensslServer;
+import org.tpmauth.tls.Certificates;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.testing.SwtpmExtension;
+import org.tpmauth.tss.testing.Tools;
+
+/**
+ * {@code tpmauth attest server | enroll | renew} as a machine and an operator use them: the service from
+ * a config file, enrollment of a TPM key on swtpm booted with a real log, the issued certificate
+ * accepted by {@code openssl s_server -verify}, renewal only when due or forced.
+ */
+class AttestServiceCliTest {
+    @RegisterExtension
+    static final SwtpmExtension SWTPM = new SwtpmExtension();
+    @TempDir
+    static Path dir;
+    private static int port;
+
+    @BeforeAll
+    static void startTheService() throws Exception {
+        EkProvisioning manufacturer = EkProvisioning.manufacture(SWTPM);
+        ServiceFixture fixture = new ServiceFixture(dir);
+        try (Tpm tpm = new Tpm(SWTPM.openTpm().tcti(), true)) {
+            fixture.boot(tpm);
+        }
+        SWTPM.disconnect();
+        Files.write(dir.resolve("boot.log"), fixture.log);
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key",
+                "-out", "ca.pem", "-subj", "/CN=machine CA", "-days", "2", "-addext", "basicConstraints=critical,CA:TRUE",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "server.key",
+                "-out", "server.csr", "-subj", "/CN=attest.example");
+        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+                "server.pem", "-days", "2", "-extfile", writeExt());
+        Cli.tpmauth("attest", "refstate", "create", "--from-log", RealLogs.dir().resolve(ServiceFixture.LOG).toString(),
+                "--pin", "0,2,4", "--out", path("ref.json")).ok();
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Files.writeString(dir.resolve("service.json"), "{\"port\": " + port + ", \"bind\": \"127.0.0.1\", \"ca-key\": \""
+                + path("ca.key") + "\", \"ca-cert\": \"" + path("ca.pem") + "\", \"tls-key\": \"" + path("server.key")
+                + "\", \"tls-cert\": \"" + path("server.pem") + "\", \"ek-roots\": \"" + manufacturer.caDirectory()
+                + "\", \"refstate\": \"" + path("ref.json") + "\", \"cert-lifetime\": \"2h\", \"database\": \""
+                + path("attest-db") + "\"}");
+        Thread service = new Thread(() -> Cli.tpmauth("attest", "server", "--config", path("service.json")), "service");
+        service.setDaemon(true); // serves until the test JVM ends
+        service.start();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                break;
+            } catch (java.io.IOException notYet) {
+                assertTrue(System.currentTimeMillis() < deadline, "the service did not start listening");
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static String writeExt() throws Exception {
+        return Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:attest.example,IP:127.0.0.1\n"
+                + "extendedKeyUsage=serverAuth\n").toString();
+    }
+
+    private static void openssl(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Tools.capture(dir, java.util.Map.of(), command.toArray(String[]::new)).ok();
+    }
+
+    private static String path(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    private static Cli.Result tpmauth(String... args) {
+        return Cli.tpmauthOn(SWTPM.tcti(), args);
+    }
+
+    @Test
+    void enrollsAndTheCertificateWorksWithOpensslThenRenewsWhenDueOrForced() throws Exception {
+        tpmauth("key", "create", "--out", path("machine.key"), "--force").ok();
+        String server = "https://127.0.0.1:" + port;
+        Cli.Result enrolled = tpmauth("attest", "enroll", "--server", server, "--server-ca", path("ca.pem"), "--key",
+                path("machine.key"), "--out", path("machine.pem"), "--eventlog", path("boot.log")).ok();
+        assertTrue(enrolled.out().startsWith("enrolled as tpm-"), enrolled.toString());
+        assertTrue(Files.exists(dir.resolve("machine-ak.pem")) && Files.exists(dir.resolve("machine-ak-cert.pem")));
+
+        try (OpensslServer s = new OpensslServer(dir.resolve("server.pem"), dir.resolve("server.key"),
+                dir.resolve("machine-ca.pem"), "-rev")) {
+            Cli.Result r = tpmauth("tls", "connect", "127.0.0.1:" + s.port, "--key", path("machine.key"), "--cert",
+                    path("machine.pem"), "--ca", path("ca.pem"), "--send", "attested").ok();
+            assertTrue(r.out().contains("client auth: accepted") && r.out().contains("received: detsetta"), r.toString());
+        }
+
+        String[] renew = {"attest", "renew", "--server", server, "--server-ca", path("ca.pem"), "--key",
+            path("machine.key"), "--cert", path("machine.pem"), "--eventlog", path("boot.log")};
+        assertTrue(tpmauth(renew).ok().out().startsWith("not due:"));
+        var before = Certificates.read(dir.resolve("machine.pem")).get(0);
+        List<String> forced = new java.util.ArrayList<>(List.of(renew));
+        forced.add("--force");
+        assertTrue(tpmauth(forced.toArray(String[]::new)).ok().out().startsWith("renewed: "));
+        var after = Certificates.read(dir.resolve("machine.pem")).get(0);
+        assertNotEquals(before.getSerialNumber(), after.getSerialNumber());
+        assertEquals(before.getPublicKey(), after.getPublicKey());
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
+}
