@@ -35,6 +35,7 @@ public record ChallengeToken(byte[] id, Instant expires, byte[] credential, Stri
     private static final int TAG_BITS = 128;
     private static final byte[] AAD = "tpmauth-enroll-v1".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_FIELD = 2048;
+    private static final long MAX_EPOCH_SECOND = 32503680000L;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A new challenge with a random id. */
@@ -55,6 +56,11 @@ public record ChallengeToken(byte[] id, Instant expires, byte[] credential, Stri
         byte[] payload = TpmWriter.marshal(out -> out.u64(expires.getEpochSecond()).sized(id).sized(credential)
                 .sized(device.getBytes(StandardCharsets.UTF_8)).sized(group.getBytes(StandardCharsets.UTF_8))
                 .sized(TpmWriter.marshal(ak::marshal)).sized(TpmWriter.marshal(key::marshal)));
+        return sealPayload(payload, serviceKey);
+    }
+
+    /** {@code version || IV || AES-GCM(payload) || tag}, base64url. */
+    static String sealPayload(byte[] payload, SecretKey serviceKey) {
         byte[] iv = new byte[IV_BYTES];
         RANDOM.nextBytes(iv);
         try {
@@ -103,7 +109,11 @@ public record ChallengeToken(byte[] id, Instant expires, byte[] credential, Stri
         ChallengeToken t;
         try {
             TpmReader in = new TpmReader(payload).enter("enrollment token");
-            Instant expires = Instant.ofEpochSecond(in.u64());
+            long expiry = in.u64();
+            if (expiry < 0 || expiry > MAX_EPOCH_SECOND) {
+                throw in.error("expiry " + Long.toUnsignedString(expiry) + " is not a time before the year 3000");
+            }
+            Instant expires = Instant.ofEpochSecond(expiry);
             byte[] id = in.sized(MAX_FIELD);
             byte[] credential = in.sized(MAX_FIELD);
             String device = new String(in.sized(MAX_FIELD), StandardCharsets.UTF_8);

@@ -37,7 +37,8 @@ public final class EstMessages {
         try {
             byte[] der = Base64.getMimeDecoder().decode(new String(body, StandardCharsets.US_ASCII).trim());
             return new PKCS10CertificationRequest(der);
-        } catch (IllegalArgumentException | IOException | IllegalStateException | ClassCastException e) {
+        } catch (IllegalArgumentException | IOException | IllegalStateException | ClassCastException
+                | IndexOutOfBoundsException e) { // Bouncy Castle's ASN.1 parser throws all of these for malformed input
             throw Refusal.badRequest("csr", "the body is not a base64 PKCS#10 certificate request (RFC 7030 4.2.1): "
                     + e.getMessage());
         }

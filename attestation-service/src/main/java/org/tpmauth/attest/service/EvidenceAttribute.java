@@ -121,7 +121,8 @@ public final class EvidenceAttribute {
                 throw new IllegalArgumentException("the evidence bundle carries no AK certificate");
             }
             return new Content(evidence, ak);
-        } catch (IllegalArgumentException | IllegalStateException | ClassCastException | IOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException | IndexOutOfBoundsException
+                | IOException e) {
             throw Refusal.badRequest("evidence", "the CSR's evidence attribute is malformed: " + e.getMessage());
         }
     }
