@@ -45,7 +45,10 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.tpmauth.tls.TpmContentSigner;
 import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.attestation.credential.AttestationKeys;
 import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmaObject;
+import org.tpmauth.tss.types.TpmtPublic;
 
 /**
  * The service's CA: issues AK certificates (so renewals need no credential activation) and short-lived
@@ -143,6 +146,26 @@ public final class CertificateAuthority {
         String cn = first(subject, BCStyle.CN);
         String ou = first(subject, BCStyle.OU);
         return new DeviceName(cn == null ? "" : cn.replaceFirst(" AK$", ""), ou == null ? "" : ou);
+    }
+
+    /** Whether {@code cert} is signed by {@code ca}'s key and within its validity period now. */
+    public static boolean issued(X509Certificate cert, X509Certificate ca) {
+        try {
+            cert.verify(ca.getPublicKey());
+            cert.checkValidity();
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The AK of an AK certificate as a public area for quote checks. Its attributes are an AK's: this CA
+     * issued the certificate only after checking the AK's attributes at enrollment.
+     */
+    public static TpmtPublic akPublicArea(X509Certificate akCertificate) {
+        return TpmtPublic.ofPublicKey(akCertificate.getPublicKey(), TpmAlg.SHA256,
+                AttestationKeys.REQUIRED_ATTRIBUTES | TpmaObject.USER_WITH_AUTH);
     }
 
     /** A device and its group, as a certificate names them. */

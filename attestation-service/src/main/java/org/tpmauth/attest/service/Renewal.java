@@ -12,10 +12,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.tpmauth.attestation.Failure;
-import org.tpmauth.attestation.credential.AttestationKeys;
 import org.tpmauth.attestation.quote.ChannelBinding;
-import org.tpmauth.tss.types.TpmAlg;
-import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmtPublic;
 
 /**
@@ -60,12 +57,8 @@ public final class Renewal {
         }
         EvidenceAttribute.Content content = EvidenceAttribute.read(csr);
         X509Certificate akCert = content.akCertificate();
-        try {
-            akCert.verify(verification.ca().certificate().getPublicKey());
-            akCert.checkValidity();
-        } catch (GeneralSecurityException e) {
-            throw Refusal.forbidden("ak-certificate", "the AK certificate is not one this CA issued, or expired: "
-                    + e.getMessage());
+        if (!CertificateAuthority.issued(akCert, verification.ca().certificate())) {
+            throw Refusal.forbidden("ak-certificate", "the AK certificate is not one this CA issued, or expired");
         }
         if (!CertificateAuthority.deviceOf(akCert).equals(name)) {
             throw Refusal.forbidden("ak-certificate", "the AK certificate belongs to "
@@ -76,9 +69,7 @@ public final class Renewal {
             verification.database().recordVerdict(name.device(), "renew", false, "revoked: " + revoked.get());
             throw Refusal.forbidden("revoked", "device " + name.device() + " is revoked: " + revoked.get());
         }
-        // the AK certificate was issued only after checking the AK's attributes (enrollment)
-        TpmtPublic ak = TpmtPublic.ofPublicKey(akCert.getPublicKey(), TpmAlg.SHA256,
-                AttestationKeys.REQUIRED_ATTRIBUTES | TpmaObject.USER_WITH_AUTH);
+        TpmtPublic ak = CertificateAuthority.akPublicArea(akCert);
         List<Failure> failures = new java.util.ArrayList<>();
         if (!Arrays.equals(content.evidence().keyPublic().toPublicKey().getEncoded(), key.getEncoded())) {
             failures.add(new Failure("certify:key", "the certified key is not the request's key"));

@@ -205,6 +205,65 @@ class AttestationServiceTest {
                 && answer.endsWith("HTTP 400"), answer);
     }
 
+    @Test
+    @Order(9)
+    void evidenceBoundToTlsIsAcceptedOnItsConnectionAndRefusedOnAnother() throws Exception {
+        CertificateAuthority ca = new CertificateAuthority(fixture.ca.key(), fixture.ca.certificate(), Duration.ofHours(1),
+                null);
+        var identity = new org.tpmauth.tls.bound.TlsIdentity(org.tpmauth.tls.TpmPrivateKey.of(keys, key),
+                List.of(ca.issueMachine(key.publicKey(), "tpm-bound", "default")));
+        var attester = new org.tpmauth.attest.client.AttestedTlsClient.Attester(tpm, ak,
+                ca.issueAk(ak.publicKey(), "tpm-bound", "default"), MachineEvidence.DEFAULT_PCRS, fixture.log);
+        var trust = new org.tpmauth.tls.bound.CertificateCheck(List.of(fixture.ca.certificate()));
+        var results = new java.util.concurrent.LinkedBlockingQueue<Object>();
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread serverThread = new Thread(() -> {
+                for (int i = 0; i < 3; i++) {
+                    try (java.net.Socket s = listener.accept()) {
+                        try (var c = AttestedTls.accept(s, fixture.serverTls, trust, fixture.refState)) {
+                            c.out().write(c.in().read() + 1); // the application's data follows the evidence
+                            c.out().flush();
+                            results.add("accepted");
+                        }
+                    } catch (Refusal r) {
+                        results.add(r);
+                    } catch (Exception e) {
+                        results.add(e);
+                    }
+                }
+            });
+            serverThread.start();
+            int port = listener.getLocalPort();
+            try (var c = org.tpmauth.attest.client.AttestedTlsClient.connect(new java.net.Socket("127.0.0.1", port),
+                    identity, trust, attester)) {
+                c.out().write(41);
+                c.out().flush();
+                assertEquals(42, c.in().read());
+            }
+            assertEquals("accepted", results.poll(30, java.util.concurrent.TimeUnit.SECONDS));
+
+            var recorded = new java.util.concurrent.atomic.AtomicReference<com.fasterxml.jackson.databind.node.ObjectNode>();
+            try (var c = org.tpmauth.tls.bound.BoundTls.connect(new java.net.Socket("127.0.0.1", port), identity, trust)) {
+                recorded.set(attester.frame(c.exporter()));
+                EvidenceFrame.write(c.out(), recorded.get());
+                assertTrue(EvidenceFrame.read(c.in()).path("ok").asBoolean());
+                c.out().write(1);
+                c.out().flush();
+                c.in().read();
+            }
+            assertEquals("accepted", results.poll(30, java.util.concurrent.TimeUnit.SECONDS));
+            try (var c = org.tpmauth.tls.bound.BoundTls.connect(new java.net.Socket("127.0.0.1", port), identity, trust)) {
+                EvidenceFrame.write(c.out(), recorded.get()); // the same evidence on another connection
+                var verdict = EvidenceFrame.read(c.in());
+                assertTrue(!verdict.path("ok").asBoolean() && verdict.path("verdict").asText().contains("FAIL nonce"),
+                        verdict.toString());
+            }
+            Object refused = results.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(refused instanceof Refusal r && r.getMessage().contains("FAIL nonce"), String.valueOf(refused));
+            serverThread.join(10_000);
+        }
+    }
+
     /** Runs a program and returns its standard output; fails the test when it fails. */
     private static String run(Path out, String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile())

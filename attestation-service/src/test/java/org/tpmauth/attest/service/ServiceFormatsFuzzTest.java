@@ -8,7 +8,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Fuzzes what the service reads from machines: an EST request body (base64 PKCS#10) and its evidence
- * attribute, and the enrollment token, both as a machine may alter it (outer layer) and as its sealed
+ * attribute, the evidence frame at the start of an attested TLS connection, and the enrollment token, both as a machine may alter it (outer layer) and as its sealed
  * payload would parse if a key were shared with something else (inner layer). Anything but a
  * {@link Refusal} escaping is a finding. Seeds: resources/org/tpmauth/attest/service/ServiceFormatsFuzzTestInputs/.
  */
@@ -20,6 +20,16 @@ class ServiceFormatsFuzzTest {
         try {
             EvidenceAttribute.read(EstMessages.readCsr(Base64.getMimeEncoder().encode(der)));
         } catch (Refusal expected) {
+            // refused with a reason
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void evidenceFrame(byte[] data) throws java.io.IOException {
+        try {
+            var frame = EvidenceFrame.read(new java.io.ByteArrayInputStream(data));
+            org.tpmauth.attestation.quote.Evidence.fromJson(frame.path("evidence").toString());
+        } catch (Refusal | IllegalArgumentException expected) {
             // refused with a reason
         }
     }
