@@ -153,11 +153,12 @@ final class AttestServerCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean isTpmKey(Path key) throws java.io.IOException {
+    static boolean isTpmKey(Path key) throws java.io.IOException {
         return Files.readString(key, java.nio.charset.StandardCharsets.ISO_8859_1).contains("-----BEGIN TSS2 PRIVATE KEY-----");
     }
 
-    private static PrivateKey privateKey(TpmKeys keys, Path file) throws java.io.IOException {
+    /** A PEM private key, or a TSS2 key file that signs in the TPM of {@code keys}. */
+    static PrivateKey privateKey(TpmKeys keys, Path file) throws java.io.IOException {
         return isTpmKey(file) ? TpmPrivateKey.of(keys, KeyRef.load(keys, file.toString(), null))
                 : PemKeys.readKeyPair(file).getPrivate();
     }

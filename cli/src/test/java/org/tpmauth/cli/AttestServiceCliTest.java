@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.attest.testing.ServiceFixture;
 import org.tpmauth.attestation.testing.EkProvisioning;
 import org.tpmauth.attestation.testing.RealLogs;
-import org.tpmauth.tls.OpensslServer;
 import org.tpmauth.tls.Certificates;
+import org.tpmauth.tls.OpensslServer;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.testing.Tools;
@@ -64,16 +64,7 @@ class AttestServiceCliTest {
         Thread service = new Thread(() -> Cli.tpmauth("attest", "server", "--config", path("service.json")), "service");
         service.setDaemon(true); // serves until the test JVM ends
         service.start();
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                break;
-            } catch (java.io.IOException notYet) {
-                assertTrue(System.currentTimeMillis() < deadline, "the service did not start listening");
-                Thread.sleep(50);
-            }
-        }
+        awaitPort(port);
     }
 
     private static String writeExt() throws Exception {
@@ -123,6 +114,46 @@ class AttestServiceCliTest {
         assertEquals(before.getPublicKey(), after.getPublicKey());
         try (var files = Files.list(dir)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+
+        // evidence bound to the TLS connection: tls serve --require-attestation and tls connect --attest
+        int tlsPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            tlsPort = s.getLocalPort();
+        }
+        java.io.ByteArrayOutputStream served = new java.io.ByteArrayOutputStream();
+        Thread tlsServer = new Thread(() -> Main.run(new java.io.PrintStream(served, true), System.err, "tls", "serve",
+                "--port", String.valueOf(tlsPort), "--bind", "127.0.0.1", "--key", path("server.key"), "--cert",
+                path("server.pem"), "--ca", path("machine-ca.pem"), "--require-attestation", path("ref.json")));
+        tlsServer.setDaemon(true);
+        tlsServer.start();
+        awaitPort(tlsPort);
+        Cli.Result attested = tpmauth("tls", "connect", "127.0.0.1:" + tlsPort, "--key", path("machine.key"), "--cert",
+                path("machine.pem"), "--ca", path("ca.pem"), "--attest", "--ak", path("machine-ak.pem"), "--eventlog",
+                path("boot.log"), "--send", "measured").ok();
+        assertTrue(attested.out().contains("attestation: accepted") && attested.out().contains("received: measured"),
+                attested.toString());
+        Cli.Result plain = tpmauth("tls", "connect", "127.0.0.1:" + tlsPort, "--key", path("machine.key"), "--cert",
+                path("machine.pem"), "--ca", path("ca.pem"), "--no-verify-hostname", "--send", "no evidence");
+        assertTrue(plain.code() != 0 || !plain.out().contains("received: no evidence"), plain.toString());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!served.toString().contains("refused") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(served.toString().contains(": attestation OK") && served.toString().contains("refused"),
+                served.toString());
+    }
+
+    private static void awaitPort(int port) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (java.io.IOException notYet) {
+                assertTrue(System.currentTimeMillis() < deadline, "nothing listens on port " + port);
+                Thread.sleep(50);
+            }
         }
     }
 }
