@@ -19,6 +19,7 @@ import org.tpmauth.attestation.testing.EkProvisioning;
 import org.tpmauth.attestation.testing.RealLogs;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.OpensslServer;
+import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.testing.Tools;
@@ -142,6 +143,39 @@ class AttestServiceCliTest {
         }
         assertTrue(served.toString().contains(": attestation OK") && served.toString().contains("refused"),
                 served.toString());
+    }
+
+    @Test
+    void freeRadiusAcceptsTheIssuedCertificateAndRejectsItOnceExpired() throws Exception {
+        // a second instance of the service on the same database, issuing certificates for 6 seconds
+        int shortPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            shortPort = s.getLocalPort();
+        }
+        Thread service = new Thread(() -> Cli.tpmauth("attest", "server", "--config", path("service.json"), "--port",
+                String.valueOf(shortPort), "--cert-lifetime", "6s"), "short-lived service");
+        service.setDaemon(true);
+        service.start();
+        awaitPort(shortPort);
+        tpmauth("key", "create", "--out", path("radius.key"), "--force").ok();
+        tpmauth("attest", "enroll", "--server", "https://127.0.0.1:" + shortPort, "--server-ca", path("ca.pem"),
+                "--key", path("radius.key"), "--out", path("radius.pem"), "--eventlog", path("boot.log")).ok();
+        var cert = Certificates.read(dir.resolve("radius.pem")).get(0);
+        try (FreeRadius radius = FreeRadius.start(dir.resolve("radius-ca.pem"), dir.resolve("server.pem"),
+                dir.resolve("server.key"), 1024)) {
+            Path secret = Files.writeString(dir.resolve("radius.secret"), radius.secret + "\n");
+            String[] eap = {"eap", "radius", "--server", "127.0.0.1:" + radius.port, "--secret-file", secret.toString(),
+                "--identity", "machine", "--key", path("radius.key"), "--cert", path("radius.pem"), "--ca", path("ca.pem")};
+            Cli.Result accepted = tpmauth(eap).ok();
+            assertTrue(accepted.out().toLowerCase().contains("accept"), accepted.toString());
+            long untilExpired = cert.getNotAfter().getTime() - System.currentTimeMillis() + 1000;
+            if (untilExpired > 0) {
+                Thread.sleep(untilExpired);
+            }
+            Cli.Result expired = tpmauth(eap);
+            assertEquals(1, expired.code(), expired.toString());
+            assertTrue(radius.log().contains("expired"), "FreeRADIUS should name the expired certificate");
+        }
     }
 
     private static void awaitPort(int port) throws Exception {
