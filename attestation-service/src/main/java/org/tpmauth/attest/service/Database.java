@@ -81,8 +81,9 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T run(Work<T> work) throws SQLException {
+        // a pooled connection is not probed (a round trip per request): one that broke fails its request and is dropped
         Connection c = pool.poll();
-        if (c == null || !c.isValid(1)) {
+        if (c == null) {
             c = DriverManager.getConnection(url);
         }
         try {
