@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
         subcommands = {AttestEkCommand.class, AttestAkCommand.class, AttestMakeCredentialCommand.class,
             AttestActivateCredentialCommand.class, AttestQuoteCommand.class, AttestVerifyCommand.class,
             AttestEventlogCommand.class, AttestImaCommand.class, AttestRefstateCommand.class, AttestServerCommand.class,
-            AttestEnrollCommand.class, AttestRenewCommand.class})
+            AttestEnrollCommand.class, AttestRenewCommand.class, AttestRevokeCommand.class})
 final class AttestCommand {
     private AttestCommand() {
     }

@@ -56,6 +56,7 @@ class AttestationServiceTest {
     private static Database db;
     private static AttestationServer server;
     private static ServiceClient client;
+    private static Enroller.Result first;
 
     @BeforeAll
     static void start() throws Exception {
@@ -87,6 +88,7 @@ class AttestationServiceTest {
     @Order(1)
     void enrollsThenRenewsOverEst() throws Exception {
         Enroller.Result r = enroll();
+        first = r;
         X509Certificate cert = r.certificate();
         cert.verify(fixture.ca.certificate().getPublicKey());
         assertEquals(key.publicKey(), cert.getPublicKey());
@@ -262,6 +264,27 @@ class AttestationServiceTest {
             assertTrue(refused instanceof Refusal r && r.getMessage().contains("FAIL nonce"), String.valueOf(refused));
             serverThread.join(10_000);
         }
+    }
+
+    @Test
+    @Order(11)
+    void revokedDeviceIsRefusedAndItsCertificatesAreInTheCrl() throws Exception {
+        db.revoke(first.device(), "reported stolen");
+        ServiceRefusal refused = assertThrows(ServiceRefusal.class, () -> new Renewer(client).renew(keys, key,
+                List.of(first.certificate()), ak, first.akCertificate(), MachineEvidence.DEFAULT_PCRS, fixture.log));
+        assertTrue(refused.getMessage().contains("FAIL revoked: device " + first.device() + " is revoked: reported stolen"),
+                refused.getMessage());
+        String crlUrl = org.bouncycastle.asn1.x509.CRLDistPoint.getInstance(org.bouncycastle.asn1.ASN1OctetString
+                .getInstance(first.certificate().getExtensionValue("2.5.29.31")).getOctets()).getDistributionPoints()[0]
+                .getDistributionPoint().getName().toString().strip();
+        assertTrue(crlUrl.contains(":" + server.port() + "/crl"), crlUrl);
+        Path crl = dir.resolve("crl.der");
+        run(Files.createTempFile(dir, "curl", ".txt"), "curl", "-sS", "--fail", "--cacert", fixture.caPem.toString(),
+                "--resolve", "localhost:" + server.port() + ":127.0.0.1", "-o", crl.toString(),
+                "https://localhost:" + server.port() + "/crl");
+        String text = run(Files.createTempFile(dir, "crl", ".txt"), "openssl", "crl", "-inform", "DER", "-in",
+                crl.toString(), "-noout", "-text");
+        assertTrue(text.toUpperCase().contains(first.certificate().getSerialNumber().toString(16).toUpperCase()), text);
     }
 
     /** Runs a program and returns its standard output; fails the test when it fails. */
