@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Vector;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
@@ -100,10 +99,7 @@ final class AuthenticatorTls extends TlsEndpoint {
 
         @Override
         public CertificateRequest getCertificateRequest() throws IOException {
-            Vector<Object> authorities = new Vector<>();
-            for (X509Certificate ca : peerCheck.caCertificates()) {
-                authorities.add(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()));
-            }
+            Vector<Object> authorities = peerCheck.authorities();
             Vector<?> schemes = TlsUtils.getDefaultSupportedSignatureAlgorithms(context);
             if (TlsUtils.isTLSv13(context)) {
                 return new CertificateRequest(TlsUtils.EMPTY_BYTES, schemes, null, authorities);

@@ -75,8 +75,9 @@ public final class AttestationServer implements AutoCloseable {
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         frontend = new TlsFrontend(new InetSocketAddress(s.bind(), s.port()), http.getAddress(), s.tls(),
                 new CertificateCheck(List.of(s.caCert())));
-        String crlUrl = s.crlUrl() != null ? s.crlUrl()
-                : "https://" + s.bind().getHostName() + ":" + frontend.port() + "/crl";
+        String host = s.bind().isAnyLocalAddress() ? InetAddress.getLocalHost().getCanonicalHostName()
+                : s.bind().getHostName();
+        String crlUrl = s.crlUrl() != null ? s.crlUrl() : "https://" + host + ":" + frontend.port() + "/crl";
         verification = new Verification(new CertificateAuthority(s.caKey(), s.caCert(), s.certLifetime(), crlUrl),
                 s.ekRoots(), s.refStates(), s.database(), s.tokenKey() != null ? s.tokenKey() : s.database().tokenKey(),
                 s.tokenLifetime());

@@ -6,9 +6,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -83,12 +81,6 @@ public final class ServiceFixture {
     }
 
     public static KeyPair ecKeyPair() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(256);
-            return g.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestCa.ecKeyPair();
     }
 }

@@ -5,8 +5,6 @@ import java.net.Socket;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Vector;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
@@ -103,12 +101,8 @@ public final class BoundTls {
 
             @Override
             public CertificateRequest getCertificateRequest() throws IOException {
-                Vector<Object> authorities = new Vector<>();
-                for (X509Certificate ca : clientCheck.caCertificates()) {
-                    authorities.add(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()));
-                }
                 return new CertificateRequest(TlsUtils.EMPTY_BYTES, TlsUtils.getDefaultSupportedSignatureAlgorithms(context),
-                        null, authorities);
+                        null, clientCheck.authorities());
             }
 
             @Override

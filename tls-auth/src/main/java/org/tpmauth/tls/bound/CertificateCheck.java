@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Vector;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.TlsFatalAlert;
@@ -29,6 +31,15 @@ public final class CertificateCheck {
 
     public List<X509Certificate> caCertificates() {
         return anchors;
+    }
+
+    /** The CAs' names, for a CertificateRequest's certificate_authorities (which client certificate to send). */
+    public Vector<Object> authorities() {
+        Vector<Object> names = new Vector<>();
+        for (X509Certificate ca : anchors) {
+            names.add(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()));
+        }
+        return names;
     }
 
     /** The chain, leaf first, once it leads to a trusted CA; else a fatal alert naming the reason. */
