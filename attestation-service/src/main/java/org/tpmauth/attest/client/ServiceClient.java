@@ -72,7 +72,7 @@ public final class ServiceClient {
             if (response.getStatusCode() != 200) {
                 throw new ServiceRefusal(response.getStatusCode(), new String(answer, StandardCharsets.UTF_8));
             }
-            return JSON.readTree(answer);
+            return JSON.readTree(new String(answer, StandardCharsets.UTF_8));
         } finally {
             response.close();
         }

@@ -167,7 +167,7 @@ public final class AttestationServer implements AutoCloseable {
 
     private static JsonNode jsonBody(HttpExchange exchange) throws IOException, Refusal {
         try {
-            JsonNode n = JSON.readTree(body(exchange));
+            JsonNode n = JSON.readTree(new String(body(exchange), StandardCharsets.UTF_8)); // UTF-8, not guessed
             if (n == null || !n.isObject()) {
                 throw Refusal.badRequest("request", "the request is not a JSON object");
             }

@@ -55,7 +55,8 @@ public final class EvidenceFrame {
             }
             byte[] json = new byte[length];
             data.readFully(json);
-            JsonNode n = JSON.readTree(json);
+            // decoded here: given bytes, Jackson guesses the encoding (UTF-16, UTF-32) and fails outside its exceptions
+            JsonNode n = JSON.readTree(new String(json, StandardCharsets.UTF_8));
             if (n == null || !n.isObject()) {
                 throw Refusal.badRequest("frame", "the evidence frame does not hold a JSON object");
             }
