@@ -93,8 +93,7 @@ final class AuthenticatorTls extends TlsEndpoint {
 
         @Override
         public TlsCredentials getCredentials() throws IOException {
-            return identity.signer(context, (JcaTlsCrypto) getCrypto(),
-                    context.getSecurityParametersHandshake().getClientSigAlgs(), null);
+            return identity.serverSigner(context, (JcaTlsCrypto) getCrypto());
         }
 
         @Override

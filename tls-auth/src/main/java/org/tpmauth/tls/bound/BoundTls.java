@@ -95,8 +95,7 @@ public final class BoundTls {
 
             @Override
             public TlsCredentials getCredentials() throws IOException {
-                return identity.signer(context, (JcaTlsCrypto) getCrypto(),
-                        context.getSecurityParametersHandshake().getClientSigAlgs(), null);
+                return identity.serverSigner(context, (JcaTlsCrypto) getCrypto());
             }
 
             @Override

@@ -58,6 +58,11 @@ public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
                 + " key can make");
     }
 
+    /** A server's signer: for the first scheme of the client's signature_algorithms this key can make. */
+    public TlsCredentialedSigner serverSigner(TlsContext context, JcaTlsCrypto crypto) throws IOException {
+        return signer(context, crypto, context.getSecurityParametersHandshake().getClientSigAlgs(), null);
+    }
+
     private boolean fits(SignatureAndHashAlgorithm scheme, boolean tls13) {
         short sig = scheme.getSignature();
         short hash = scheme.getHash();
