@@ -287,6 +287,15 @@ class AttestationServiceTest {
         assertTrue(text.toUpperCase().contains(first.certificate().getSerialNumber().toString(16).toUpperCase()), text);
     }
 
+    @Test
+    @Order(12)
+    void aGroupWithoutReferenceStateIsRefused() throws Exception {
+        ServiceRefusal r = assertThrows(ServiceRefusal.class, () -> new Enroller(client).begin(tpm,
+                Enroller.ekCertificate(tpm), key, ak, "kiosks", MachineEvidence.DEFAULT_PCRS, fixture.log));
+        assertTrue(r.getMessage().contains("FAIL group: the service has no reference state for device group 'kiosks'"),
+                r.getMessage());
+    }
+
     /** Runs a program and returns its standard output; fails the test when it fails. */
     private static String run(Path out, String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile())
