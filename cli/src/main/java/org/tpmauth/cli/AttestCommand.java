@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
             + "that names every check that failed."},
         subcommands = {AttestEkCommand.class, AttestAkCommand.class, AttestMakeCredentialCommand.class,
             AttestActivateCredentialCommand.class, AttestQuoteCommand.class, AttestVerifyCommand.class,
-            AttestEventlogCommand.class, AttestImaCommand.class, AttestRefstateCommand.class})
+            AttestEventlogCommand.class, AttestImaCommand.class, AttestRefstateCommand.class, AttestServerCommand.class,
+            AttestEnrollCommand.class, AttestRenewCommand.class, AttestRevokeCommand.class})
 final class AttestCommand {
     private AttestCommand() {
     }

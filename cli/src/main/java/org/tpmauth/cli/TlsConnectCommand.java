@@ -3,16 +3,27 @@ package org.tpmauth.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.tpmauth.attest.client.AttestedTlsClient;
+import org.tpmauth.attest.client.MachineEvidence;
+import org.tpmauth.attest.client.ServiceRefusal;
+import org.tpmauth.tls.Certificates;
+import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.tls.TpmProvider;
 import org.tpmauth.tls.TpmSslContexts;
+import org.tpmauth.tls.bound.BoundConnection;
+import org.tpmauth.tls.bound.CertificateCheck;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.TpmKeys;
 import picocli.CommandLine.Command;
@@ -47,6 +58,21 @@ final class TlsConnectCommand implements Callable<Integer> {
     @Option(names = "--no-verify-hostname", description = "Do not check the server certificate's name.")
     boolean noVerifyHostname;
 
+    @Option(names = "--attest", description = {"Send evidence bound to this connection first (a quote whose nonce comes "
+        + "from its TLS exporter), as tpmauth tls serve --require-attestation expects. TLS 1.3 on Bouncy Castle's "
+        + "own protocol classes; needs --ak."})
+    boolean attest;
+
+    @Option(names = "--ak", paramLabel = "ak.pem", description = "With --attest: the AK key file.")
+    Path ak;
+
+    @Option(names = "--ak-cert", paramLabel = "ak-cert.pem", description = "With --attest: the AK certificate "
+            + "(default: <cert>-ak-cert.pem, as attest enroll writes it).")
+    Path akCert;
+
+    @Option(names = "--eventlog", paramLabel = "FILE", description = "With --attest: the boot event log (default: the kernel's).")
+    Path eventlog;
+
     @Spec
     CommandSpec spec;
 
@@ -72,6 +98,9 @@ final class TlsConnectCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--tls is 1.2 or 1.3, not '" + tls + "'");
         };
         PrintWriter out = spec.commandLine().getOut();
+        if (attest) {
+            return attested(host, port, out);
+        }
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
             SSLContext context = TpmSslContexts.create(tlsEngine, identity.keyManager(keys), identity.ca);
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(host, port)) {
@@ -99,6 +128,39 @@ final class TlsConnectCommand implements Callable<Integer> {
                 if (answer != null) {
                     out.println("received: " + answer);
                 }
+            }
+        }
+        return 0;
+    }
+
+    /** --attest: handshake, evidence bound to the connection, the server's verdict, then --send. */
+    private int attested(String host, int port, PrintWriter out) throws Exception {
+        if (ak == null) {
+            throw new IllegalArgumentException("--attest needs --ak (the AK key file)");
+        }
+        Path akCertFile = akCert != null ? akCert : AttestClientOptions.sibling(identity.cert, "-ak-cert.pem");
+        Path log = eventlog != null ? eventlog : AttestClientOptions.KERNEL_EVENTLOG;
+        byte[] eventLog = Files.readAllBytes(log);
+        try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
+            TlsIdentity tlsIdentity = new TlsIdentity(TpmPrivateKey.of(keys, KeyRef.load(keys, identity.key,
+                    identity.passwordFile)), Certificates.read(identity.cert));
+            AttestedTlsClient.Attester attester = new AttestedTlsClient.Attester(tpm, KeyRef.load(keys, ak.toString(), null),
+                    Certificates.read(akCertFile).get(0), MachineEvidence.DEFAULT_PCRS, eventLog);
+            try (BoundConnection c = AttestedTlsClient.connect(new Socket(host, port), tlsIdentity,
+                    new CertificateCheck(Certificates.read(identity.ca)), attester)) {
+                out.println("protocol: TLSv1.3");
+                out.println("peer: " + c.peerChain().get(0).getSubjectX500Principal().getName());
+                out.println("attestation: accepted");
+                if (send != null) {
+                    c.out().write((send + "\n").getBytes(StandardCharsets.UTF_8));
+                    c.out().flush();
+                    String answer = new java.io.BufferedReader(new java.io.InputStreamReader(c.in(),
+                            StandardCharsets.UTF_8)).readLine();
+                    out.println("received: " + answer);
+                }
+            } catch (ServiceRefusal r) {
+                spec.commandLine().getErr().println(r.getMessage());
+                return 1;
             }
         }
         return 0;

@@ -26,7 +26,7 @@ import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.InMemoryEap;
 import org.tpmauth.eap.PeerPolicy;
-import org.tpmauth.eap.TlsIdentity;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.tss.TpmResponseException;

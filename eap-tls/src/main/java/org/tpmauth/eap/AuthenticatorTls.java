@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Vector;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
@@ -19,6 +18,8 @@ import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.util.Arrays;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
+import org.tpmauth.tls.bound.CertificateCheck;
+import org.tpmauth.tls.bound.TlsIdentity;
 
 /**
  * The authenticator's TLS server: requires a client certificate from a trusted CA, asks the
@@ -92,16 +93,12 @@ final class AuthenticatorTls extends TlsEndpoint {
 
         @Override
         public TlsCredentials getCredentials() throws IOException {
-            return identity.signer(context, (JcaTlsCrypto) getCrypto(),
-                    context.getSecurityParametersHandshake().getClientSigAlgs(), null);
+            return identity.serverSigner(context, (JcaTlsCrypto) getCrypto());
         }
 
         @Override
         public CertificateRequest getCertificateRequest() throws IOException {
-            Vector<Object> authorities = new Vector<>();
-            for (X509Certificate ca : peerCheck.caCertificates()) {
-                authorities.add(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()));
-            }
+            Vector<Object> authorities = peerCheck.authorities();
             Vector<?> schemes = TlsUtils.getDefaultSupportedSignatureAlgorithms(context);
             if (TlsUtils.isTLSv13(context)) {
                 return new CertificateRequest(TlsUtils.EMPTY_BYTES, schemes, null, authorities);

@@ -7,6 +7,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Consumer;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
+import org.tpmauth.tls.bound.CertificateCheck;
+import org.tpmauth.tls.bound.TlsIdentity;
 
 /**
  * The EAP authenticator with an integrated EAP-TLS server, as a state machine over EAP packets:

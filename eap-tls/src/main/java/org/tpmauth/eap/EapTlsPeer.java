@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
+import org.tpmauth.tls.bound.CertificateCheck;
+import org.tpmauth.tls.bound.TlsIdentity;
 
 /**
  * The EAP peer with the EAP-TLS method, as a state machine over EAP packets: each packet from the

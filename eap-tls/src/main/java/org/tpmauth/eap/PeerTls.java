@@ -1,7 +1,6 @@
 package org.tpmauth.eap;
 
 import java.io.IOException;
-import java.util.List;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
@@ -13,6 +12,8 @@ import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
+import org.tpmauth.tls.bound.CertificateCheck;
+import org.tpmauth.tls.bound.TlsIdentity;
 
 /**
  * The peer's TLS client: checks the server's chain against the CA, authenticates with its own key, and

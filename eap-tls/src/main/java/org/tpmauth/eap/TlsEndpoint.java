@@ -1,16 +1,14 @@
 package org.tpmauth.eap;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.util.Set;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsProtocol;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
-import org.tpmauth.tls.TpmProvider;
+import org.tpmauth.tls.bound.BoundTls;
 
 /**
  * One side of the TLS connection inside EAP-TLS, on Bouncy Castle's non-blocking TLS API: whole TLS
@@ -28,8 +26,7 @@ abstract sealed class TlsEndpoint permits PeerTls, AuthenticatorTls {
 
     /** JCA crypto through the installed providers: TPM keys reach the TPM2 provider by their key class. */
     static JcaTlsCrypto crypto() {
-        TpmProvider.install();
-        return new JcaTlsCryptoProvider().create(new SecureRandom());
+        return BoundTls.crypto();
     }
 
     static ProtocolVersion[] protocolVersions(Set<TlsVersion> versions) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tls.TestPki;
 import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.KeyAlgorithm;

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
 import org.tpmauth.tls.TestPki;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /** Our peer (TPM keys) against our authenticator, in memory: both TLS versions, fragmentation, refusals. */

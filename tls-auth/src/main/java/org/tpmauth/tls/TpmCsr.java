@@ -44,7 +44,8 @@ public final class TpmCsr {
         }
     }
 
-    static TpmAlg hashFor(TpmKey key) {
+    /** The signature hash that fits a key: SHA-384 for P-384, SHA-512 for P-521, else SHA-256. */
+    public static TpmAlg hashFor(TpmKey key) {
         if (key.publicKey() instanceof ECPublicKey ec) {
             int bits = ec.getParams().getCurve().getField().getFieldSize();
             return bits > 384 ? TpmAlg.SHA512 : bits > 256 ? TpmAlg.SHA384 : TpmAlg.SHA256;

@@ -64,7 +64,8 @@ public record TestCa(PrivateKey key, X509Certificate certificate) {
         return Date.from(Instant.now().plus(Duration.ofDays(days)));
     }
 
-    private static KeyPair ecKeyPair() {
+    /** A new EC P-256 key pair. */
+    public static KeyPair ecKeyPair() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(256);

@@ -8,11 +8,11 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import org.tpmauth.eap.EapTestKeys;
-import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
+import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsPeer;
-import org.tpmauth.eap.TlsIdentity;
 import org.tpmauth.tls.TestPki;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 

@@ -19,12 +19,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tpmauth.eap.EapResult;
 import org.tpmauth.eap.EapTestKeys;
-import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsConfig.TlsVersion;
+import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsPeer;
-import org.tpmauth.eap.TlsIdentity;
 import org.tpmauth.tls.LoggedProcess;
 import org.tpmauth.tls.TestPki;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 

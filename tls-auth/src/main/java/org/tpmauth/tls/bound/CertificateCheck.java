@@ -1,4 +1,4 @@
-package org.tpmauth.eap;
+package org.tpmauth.tls.bound;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,27 +12,38 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Vector;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.TlsFatalAlert;
 
 /** Checks the other side's certificate chain against the trusted CA certificates (PKIX, no revocation). */
-final class CertificateCheck {
+public final class CertificateCheck {
     private final List<X509Certificate> anchors;
 
-    CertificateCheck(List<X509Certificate> anchors) {
+    public CertificateCheck(List<X509Certificate> anchors) {
         if (anchors.isEmpty()) {
             throw new IllegalArgumentException("no CA certificate to check the other side against");
         }
         this.anchors = List.copyOf(anchors);
     }
 
-    List<X509Certificate> caCertificates() {
+    public List<X509Certificate> caCertificates() {
         return anchors;
     }
 
+    /** The CAs' names, for a CertificateRequest's certificate_authorities (which client certificate to send). */
+    public Vector<Object> authorities() {
+        Vector<Object> names = new Vector<>();
+        for (X509Certificate ca : anchors) {
+            names.add(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()));
+        }
+        return names;
+    }
+
     /** The chain, leaf first, once it leads to a trusted CA; else a fatal alert naming the reason. */
-    List<X509Certificate> validate(Certificate chain, String whose) throws IOException {
+    public List<X509Certificate> validate(Certificate chain, String whose) throws IOException {
         if (chain == null || chain.isEmpty()) {
             throw new TlsFatalAlert(AlertDescription.certificate_required, whose + " sent no certificate");
         }

@@ -1,4 +1,4 @@
-package org.tpmauth.eap;
+package org.tpmauth.tls.bound;
 
 import java.io.IOException;
 import java.security.PrivateKey;
@@ -33,17 +33,17 @@ public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
             throw new IllegalArgumentException("a TLS identity needs its certificate");
         }
         if (key instanceof TpmPrivateKey tpmKey) {
-            Certificates.requireMatch("EAP-TLS", tpmKey.publicKey(), chain.get(0));
+            Certificates.requireMatch("TLS", tpmKey.publicKey(), chain.get(0));
         }
     }
 
     /** EC keys: the JDK's and the TPM's say "EC", Bouncy Castle's "ECDSA"; all are ECKeys. */
-    boolean isEc() {
+    public boolean isEc() {
         return key instanceof ECKey;
     }
 
     /** The signer for the first of the {@code offered} signature schemes this key can make. */
-    TlsCredentialedSigner signer(TlsContext context, JcaTlsCrypto crypto, Vector<?> offered,
+    public TlsCredentialedSigner signer(TlsContext context, JcaTlsCrypto crypto, Vector<?> offered,
             byte[] certificateRequestContext) throws IOException {
         boolean tls13 = TlsUtils.isTLSv13(context);
         Vector<?> schemes = offered == null ? TlsUtils.getDefaultSupportedSignatureAlgorithms(context) : offered;
@@ -56,6 +56,11 @@ public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
         }
         throw new IOException("the other side accepts no signature scheme that a " + key.getAlgorithm()
                 + " key can make");
+    }
+
+    /** A server's signer: for the first scheme of the client's signature_algorithms this key can make. */
+    public TlsCredentialedSigner serverSigner(TlsContext context, JcaTlsCrypto crypto) throws IOException {
+        return signer(context, crypto, context.getSecurityParametersHandshake().getClientSigAlgs(), null);
     }
 
     private boolean fits(SignatureAndHashAlgorithm scheme, boolean tls13) {

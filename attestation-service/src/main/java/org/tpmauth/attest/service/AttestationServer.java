@@ -1,0 +1,218 @@
+package org.tpmauth.attest.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.cert.CRLException;
+import java.security.cert.X509Certificate;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.crypto.SecretKey;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.tpmauth.attestation.ek.EkCertificateVerifier;
+import org.tpmauth.attestation.quote.ChannelBinding;
+import org.tpmauth.attestation.refstate.RefState;
+import org.tpmauth.tls.bound.CertificateCheck;
+import org.tpmauth.tls.bound.TlsIdentity;
+
+/**
+ * {@code tpmauth attest server}: HTTPS + JSON enrollment and EST renewal on the JDK's HTTP server,
+ * behind a {@link TlsFrontend} that gives every request its connection's tls-exporter value and client
+ * certificate. Endpoints:
+ * <ul>
+ * <li>{@code POST /attest/v1/enroll}, {@code POST /attest/v1/activate}: {@link Enrollment}</li>
+ * <li>{@code GET /.well-known/est/cacerts}: the CA certificate, PKCS#7 certs-only, base64 (RFC 7030 4.1)</li>
+ * <li>{@code POST /.well-known/est/simplereenroll}: {@link Renewal}</li>
+ * <li>{@code GET /crl}: the CRL (DER), the URL the machine certificates name</li>
+ * </ul>
+ * Refusals answer 400/403 with the verdict as text, one "FAIL check: message" line per failed check.
+ */
+public final class AttestationServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(AttestationServer.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Requests are small (an event log is the largest part); larger bodies are refused. */
+    private static final int MAX_BODY = 4 << 20;
+
+    /**
+     * How to run a service instance.
+     *
+     * @param port         TCP port (0: any free one)
+     * @param tls          the server's TLS certificate and key
+     * @param caKey        the CA key (software, or a TPM key through the TPM2 provider)
+     * @param crlUrl       the CRL URL to put in certificates; null: https://HOST:PORT/crl of this instance
+     * @param tokenKey     the token sealing key; null: the database's
+     */
+    public record Settings(InetAddress bind, int port, TlsIdentity tls, PrivateKey caKey, X509Certificate caCert,
+            Duration certLifetime, String crlUrl, EkCertificateVerifier ekRoots, Map<String, RefState> refStates,
+            Database database, SecretKey tokenKey, Duration tokenLifetime) {
+    }
+
+    private final HttpServer http;
+    private final TlsFrontend frontend;
+    private final ExecutorService workers;
+    private final Verification verification;
+    private final Enrollment enrollment;
+    private final Renewal renewal;
+
+    private AttestationServer(Settings s) throws IOException, SQLException {
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        frontend = new TlsFrontend(new InetSocketAddress(s.bind(), s.port()), http.getAddress(), s.tls(),
+                new CertificateCheck(List.of(s.caCert())));
+        String host = s.bind().isAnyLocalAddress() ? InetAddress.getLocalHost().getCanonicalHostName()
+                : s.bind().getHostName();
+        String crlUrl = s.crlUrl() != null ? s.crlUrl() : "https://" + host + ":" + frontend.port() + "/crl";
+        verification = new Verification(new CertificateAuthority(s.caKey(), s.caCert(), s.certLifetime(), crlUrl),
+                s.ekRoots(), s.refStates(), s.database(), s.tokenKey() != null ? s.tokenKey() : s.database().tokenKey(),
+                s.tokenLifetime());
+        enrollment = new Enrollment(verification);
+        renewal = new Renewal(verification);
+        workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+        http.setExecutor(workers);
+        http.createContext("/attest/v1/enroll", e -> handle(e, "POST", this::enroll));
+        http.createContext("/attest/v1/activate", e -> handle(e, "POST", this::activate));
+        http.createContext("/.well-known/est/cacerts", e -> handle(e, "GET", this::caCerts));
+        http.createContext("/.well-known/est/simplereenroll", e -> handle(e, "POST", this::simpleReenroll));
+        http.createContext("/crl", e -> handle(e, "GET", this::crl));
+        http.start();
+    }
+
+    public static AttestationServer start(Settings settings) throws IOException, SQLException {
+        return new AttestationServer(settings);
+    }
+
+    /** The port the service listens on. */
+    public int port() {
+        return frontend.port();
+    }
+
+    public Verification verification() {
+        return verification;
+    }
+
+    /** An answer: status, content type, body, extra headers. */
+    private record Answer(int status, String contentType, byte[] body, Map<String, String> headers) {
+        static Answer json(JsonNode n) {
+            return new Answer(200, "application/json", n.toString().getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+
+        /** RFC 7030: PKCS#7 certs-only, base64 encoded. */
+        static Answer pkcs7(List<X509Certificate> certs) {
+            byte[] b64 = Base64.getMimeEncoder().encode(EstMessages.certsOnly(certs));
+            return new Answer(200, "application/pkcs7-mime; smime-type=certs-only", b64,
+                    Map.of("Content-Transfer-Encoding", "base64"));
+        }
+    }
+
+    private interface Handler {
+        Answer handle(HttpExchange exchange, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException;
+    }
+
+    private void handle(HttpExchange exchange, String method, Handler handler) throws IOException {
+        try (exchange) {
+            Answer answer;
+            TlsFrontend.Peer peer = frontend.connection(exchange.getRemoteAddress().getPort());
+            try {
+                if (peer == null) {
+                    throw Refusal.forbidden("tls", "requests come through the service's TLS port only");
+                }
+                if (!exchange.getRequestMethod().equals(method)) {
+                    throw new Refusal(405, List.of(new org.tpmauth.attestation.Failure("method",
+                            exchange.getRequestURI().getPath() + " takes " + method)));
+                }
+                answer = handler.handle(exchange, peer);
+            } catch (Refusal r) {
+                answer = new Answer(r.status(), "text/plain; charset=utf-8", r.getMessage().getBytes(StandardCharsets.UTF_8),
+                        Map.of());
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.WARNING, exchange.getRequestURI().getPath() + " failed", e);
+                answer = new Answer(500, "text/plain; charset=utf-8", ("the service failed: " + e.getMessage() + "\n")
+                        .getBytes(StandardCharsets.UTF_8), Map.of());
+            }
+            exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+            answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+            exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer.body());
+            }
+        }
+    }
+
+    private static byte[] body(HttpExchange exchange) throws IOException, Refusal {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] data = in.readNBytes(MAX_BODY + 1);
+            if (data.length > MAX_BODY) {
+                throw new Refusal(413, List.of(new org.tpmauth.attestation.Failure("size", "the request is larger than "
+                        + MAX_BODY + " bytes")));
+            }
+            return data;
+        }
+    }
+
+    private static JsonNode jsonBody(HttpExchange exchange) throws IOException, Refusal {
+        try {
+            JsonNode n = JSON.readTree(new String(body(exchange), StandardCharsets.UTF_8)); // UTF-8, not guessed
+            if (n == null || !n.isObject()) {
+                throw Refusal.badRequest("request", "the request is not a JSON object");
+            }
+            return n;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw Refusal.badRequest("request", "the request is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private Answer enroll(HttpExchange exchange, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException {
+        return Answer.json(enrollment.begin(jsonBody(exchange), ChannelBinding.nonce(peer.exporter())).toJson());
+    }
+
+    private Answer activate(HttpExchange exchange, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException {
+        Enrollment.Issued issued = enrollment.activate(jsonBody(exchange));
+        ObjectNode n = JSON.createObjectNode();
+        n.put("device", issued.device());
+        n.put("akCertificate", Pem.encode(issued.akCertificate()));
+        n.put("certificate", Pem.encode(issued.machineCertificate()));
+        n.put("caCertificate", Pem.encode(verification.ca().certificate()));
+        return Answer.json(n);
+    }
+
+    private Answer caCerts(HttpExchange exchange, TlsFrontend.Peer peer) {
+        return Answer.pkcs7(List.of(verification.ca().certificate()));
+    }
+
+    private Answer simpleReenroll(HttpExchange exchange, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException {
+        PKCS10CertificationRequest csr = EstMessages.readCsr(body(exchange));
+        return Answer.pkcs7(List.of(renewal.reenroll(csr, peer.chain(), peer.exporter())));
+    }
+
+    private Answer crl(HttpExchange exchange, TlsFrontend.Peer peer) throws SQLException {
+        try {
+            byte[] der = verification.ca().crl(verification.database().revokedSerials(Instant.now())).getEncoded();
+            return new Answer(200, "application/pkix-crl", der, Map.of());
+        } catch (CRLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        frontend.close();
+        http.stop(0);
+        workers.shutdownNow();
+    }
+}

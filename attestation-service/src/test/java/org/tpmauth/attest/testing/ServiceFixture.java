@@ -1,0 +1,86 @@
+package org.tpmauth.attest.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tpmauth.attest.client.ServiceClient;
+import org.tpmauth.attest.service.AttestationServer;
+import org.tpmauth.attest.service.CertificateAuthority;
+import org.tpmauth.attest.service.Database;
+import org.tpmauth.attest.service.Pem;
+import org.tpmauth.attestation.ek.EkCertificateVerifier;
+import org.tpmauth.attestation.eventlog.EventLog;
+import org.tpmauth.attestation.eventlog.TcgEvent;
+import org.tpmauth.attestation.refstate.RefState;
+import org.tpmauth.attestation.refstate.RefStates;
+import org.tpmauth.attestation.testing.RealLogs;
+import org.tpmauth.attestation.testing.TestCa;
+import org.tpmauth.tls.bound.TlsIdentity;
+import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.commands.PcrExtend;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmtHa;
+
+/**
+ * The parts of an attestation service test: a CA, the service's TLS identity from it, a real boot log
+ * (replayed into a TPM with {@link #boot}) and its reference state, and servers on 127.0.0.1.
+ */
+public final class ServiceFixture {
+    /** A real boot log (Ubuntu 21.04 on GCE, sha1 and sha256 digests). */
+    public static final String LOG = "go-tpm-tools/ubuntu-2104-no-secure-boot.bin";
+
+    public final Path dir;
+    public final TestCa ca = TestCa.root("tpmauth attestation test CA");
+    public final TlsIdentity serverTls;
+    public final byte[] log = RealLogs.read(LOG);
+    public final EventLog parsedLog = EventLog.parse(log);
+    public final RefState refState = RefStates.fromLog(parsedLog, Set.of(0, 2, 4));
+    public final Path caPem;
+
+    public ServiceFixture(Path dir) {
+        this.dir = dir;
+        KeyPair serverKey = ecKeyPair();
+        serverTls = new TlsIdentity(serverKey.getPrivate(), List.of(new CertificateAuthority(ca.key(), ca.certificate(),
+                Duration.ofDays(1), null).issueMachine(serverKey.getPublic(), "localhost", "servers")));
+        caPem = dir.resolve("ca.pem");
+        try {
+            Files.writeString(caPem, Pem.encode(ca.certificate()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Extends every measured event of the log into the TPM's sha1 and sha256 banks, as firmware would. */
+    public void boot(Tpm tpm) {
+        for (TcgEvent e : parsedLog.events()) {
+            if (e.measured()) {
+                tpm.execute(new PcrExtend(e.pcr(), List.of(new TpmtHa(TpmAlg.SHA1, e.digests().get(TpmAlg.SHA1)),
+                        new TpmtHa(TpmAlg.SHA256, e.digests().get(TpmAlg.SHA256)))));
+            }
+        }
+    }
+
+    /** A service on 127.0.0.1 with the given database, EK roots and certificate lifetime. */
+    public AttestationServer start(Database db, Path ekRoots, Duration lifetime) throws IOException, SQLException {
+        return AttestationServer.start(new AttestationServer.Settings(InetAddress.getLoopbackAddress(), 0, serverTls,
+                ca.key(), ca.certificate(), lifetime, null, EkCertificateVerifier.fromDirectory(ekRoots),
+                Map.of("default", refState), db, null, Duration.ofMinutes(5)));
+    }
+
+    public ServiceClient client(AttestationServer server) {
+        return new ServiceClient(URI.create("https://127.0.0.1:" + server.port()), List.of(ca.certificate()));
+    }
+
+    public static KeyPair ecKeyPair() {
+        return TestCa.ecKeyPair();
+    }
+}

@@ -1,0 +1,142 @@
+package org.tpmauth.tls.bound;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.ChannelBinding;
+import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.DefaultTlsServer;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.TlsAuthentication;
+import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.TlsContext;
+import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsServerCertificate;
+import org.bouncycastle.tls.TlsServerProtocol;
+import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import org.tpmauth.tls.TpmProvider;
+
+/**
+ * Blocking TLS 1.3 on Bouncy Castle's low-level protocol classes, for connections whose tls-exporter
+ * value is needed afterwards. Bouncy Castle's JSSE clears the exporter secret when the handshake ends
+ * and the JDK's JSSE has no exporter at all, so this is the way to obtain it: inside
+ * {@code notifyHandshakeComplete()}. Keys are {@link TlsIdentity}s, so a TPM key signs in the TPM.
+ */
+public final class BoundTls {
+    /** Whether the server requires, accepts or does not ask for a client certificate. */
+    public enum ClientAuth { REQUIRED, OPTIONAL }
+
+    private BoundTls() {
+    }
+
+    /**
+     * Runs the client handshake on {@code socket}.
+     *
+     * @param identity    our certificate and key, or null to authenticate with none
+     * @param serverCheck the CAs the server's certificate must chain to
+     */
+    public static BoundConnection connect(Socket socket, TlsIdentity identity, CertificateCheck serverCheck)
+            throws IOException {
+        TlsClientProtocol protocol = new TlsClientProtocol(socket.getInputStream(), socket.getOutputStream());
+        Captured captured = new Captured();
+        protocol.connect(new DefaultTlsClient(crypto()) {
+            @Override
+            protected ProtocolVersion[] getSupportedVersions() {
+                return ProtocolVersion.TLSv13.only();
+            }
+
+            @Override
+            public TlsAuthentication getAuthentication() {
+                return new TlsAuthentication() {
+                    @Override
+                    public void notifyServerCertificate(TlsServerCertificate certificate) throws IOException {
+                        captured.peerChain = serverCheck.validate(certificate.getCertificate(), "the server's");
+                    }
+
+                    @Override
+                    public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
+                        return identity == null ? null : identity.signer(context, (JcaTlsCrypto) getCrypto(),
+                                request.getSupportedSignatureAlgorithms(), request.getCertificateRequestContext());
+                    }
+                };
+            }
+
+            @Override
+            public void notifyHandshakeComplete() throws IOException {
+                super.notifyHandshakeComplete();
+                captured.capture(context);
+            }
+        });
+        return new BoundConnection(socket, protocol, captured.exporter, captured.peerChain);
+    }
+
+    /**
+     * Runs the server handshake on an accepted {@code socket}; with {@link ClientAuth#OPTIONAL} a client
+     * without a certificate is let in (its {@link BoundConnection#peerChain()} is empty), but a
+     * certificate it sends must chain to {@code clientCheck}.
+     */
+    public static BoundConnection accept(Socket socket, TlsIdentity identity, CertificateCheck clientCheck,
+            ClientAuth clientAuth) throws IOException {
+        TlsServerProtocol protocol = new TlsServerProtocol(socket.getInputStream(), socket.getOutputStream());
+        Captured captured = new Captured();
+        protocol.accept(new DefaultTlsServer(crypto()) {
+            @Override
+            protected ProtocolVersion[] getSupportedVersions() {
+                return ProtocolVersion.TLSv13.only();
+            }
+
+            @Override
+            public TlsCredentials getCredentials() throws IOException {
+                return identity.serverSigner(context, (JcaTlsCrypto) getCrypto());
+            }
+
+            @Override
+            public CertificateRequest getCertificateRequest() throws IOException {
+                return new CertificateRequest(TlsUtils.EMPTY_BYTES, TlsUtils.getDefaultSupportedSignatureAlgorithms(context),
+                        null, clientCheck.authorities());
+            }
+
+            @Override
+            public void notifyClientCertificate(Certificate certificate) throws IOException {
+                if (certificate == null || certificate.isEmpty()) {
+                    if (clientAuth == ClientAuth.REQUIRED) {
+                        throw new TlsFatalAlert(AlertDescription.certificate_required, "the client sent no certificate");
+                    }
+                    return;
+                }
+                captured.peerChain = clientCheck.validate(certificate, "the client's");
+            }
+
+            @Override
+            public void notifyHandshakeComplete() throws IOException {
+                super.notifyHandshakeComplete();
+                captured.capture(context);
+            }
+        });
+        return new BoundConnection(socket, protocol, captured.exporter, captured.peerChain);
+    }
+
+    /** JCA crypto through the installed providers: TPM keys reach the TPM2 provider by their key class. */
+    public static JcaTlsCrypto crypto() {
+        TpmProvider.install();
+        return new JcaTlsCryptoProvider().create(new SecureRandom());
+    }
+
+    /** What the handshake callbacks learn, for the connection object made after it. */
+    private static final class Captured {
+        private byte[] exporter;
+        private List<X509Certificate> peerChain = List.of();
+
+        void capture(TlsContext context) {
+            exporter = context.exportChannelBinding(ChannelBinding.tls_exporter);
+        }
+    }
+}
