@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Show what tpmauth is for, step by step, with nothing to set up: two simulated machines, each "
             + "with its own in-process TPM (libtpms), and a network in this process. A machine is born (EK "
-            + "certificate, a real boot log replayed into its PCRs), enrolls (quote and event log checked, "
-            + "credential activation, an 8-hour certificate for a TPM key), joins the network (EAP-TLS, a "
-            + "WireGuard key sealed to its boot state), then boots a different bootloader and each door closes "
+            + "certificate, a real boot log replayed into its PCRs), enrolls with the attestation service (quote "
+            + "and event log checked, credential activation, an 8-hour certificate for a TPM key), joins the "
+            + "network (EAP-TLS, TLS with evidence bound to the connection, a WireGuard key sealed to its boot "
+            + "state, a renewal over EST), then boots a different bootloader and each door closes "
             + "with its reason, while a healthy machine still gets in. Exit code 0 only when every step behaved "
             + "as the story says. Needs no root and no daemons.",
             "The demo extends PCRs and defines NV indexes, so it never runs on a real TPM: --tcti is refused.",
@@ -33,8 +34,8 @@ import picocli.CommandLine.Spec;
             + "sealed. Every program and namespace is removed at the end, also on Ctrl-C."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--state", paramLabel = "DIR",
-            description = "Keep the machines' TPM state and key files in DIR (default: a fresh temporary directory, "
-                    + "removed at the end).")
+            description = "Keep the machines' TPM state and key files and the attestation service's records in DIR, "
+                    + "a new or empty directory (default: a fresh temporary directory, removed at the end).")
     Path state;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Also write machine-a's files here: its TPM key file, "
@@ -62,6 +63,14 @@ final class DemoCommand implements Callable<Integer> {
         if (main.tcti != null) {
             throw new IllegalArgumentException("the demo replays a boot log into the PCRs and writes EK certificates "
                     + "to NV, so it runs only on its own in-process TPMs; drop --tcti (use --state DIR to keep them)");
+        }
+        if (state != null && Files.isDirectory(state)) {
+            try (java.util.stream.Stream<Path> entries = Files.list(state)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException("--state " + state + " is not empty: the demo's machines start "
+                            + "from the factory; give a new or empty directory");
+                }
+            }
         }
         Path dir = state != null ? Files.createDirectories(state) : Files.createTempDirectory("tpmauth-demo-");
         progress.println("tpmauth demo: two simulated machines with in-process TPMs (libtpms) and a network, in this "

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * state, the refusal to touch a real TPM, and Ctrl-C in the middle leaving nothing behind.
  */
 class DemoCliTest {
-    private static final int STEPS = 13;
+    private static final int STEPS = 15;
 
     @TempDir
     Path dir;
@@ -42,7 +42,12 @@ class DemoCliTest {
         // the doors that close after the bootloader changed say why, naming the event and the policy
         assertTrue(find(steps, "Renewal refused").get("detail").asText().contains("EV_EFI_BOOT_SERVICES_APPLICATION"),
                 steps::toString);
+        assertTrue(find(steps, "TLS with bound evidence refused").get("detail").asText()
+                .contains("EV_EFI_BOOT_SERVICES_APPLICATION"), steps::toString);
         assertTrue(find(steps, "stays sealed").get("detail").asText().contains("PolicyPCR"), steps::toString);
+        // enrollment costs the TPM a certification and a quote; a renewal adds the CSR and the TLS signature
+        assertEquals(2, find(steps, "Enrollment").get("tpm_signatures").asInt(), steps::toString);
+        assertEquals(4, find(steps, "Certificate renewed").get("tpm_signatures").asInt(), steps::toString);
         // an EAP-TLS authentication costs the machine one TPM signature (its CertificateVerify)
         for (JsonNode step : steps) {
             if (step.get("title").asText().contains("EAP-TLS")) {
@@ -74,6 +79,13 @@ class DemoCliTest {
     void networkDemoOptionsAreItsOwn() {
         String error = Cli.tpmauth("demo", "--network", "--state", dir.toString()).fails();
         assertTrue(error.contains("--state and --out are for the embedded demo"), error);
+    }
+
+    @Test
+    void aUsedStateDirectoryIsRefused() throws Exception {
+        Files.writeString(dir.resolve("something"), "x");
+        String error = Cli.tpmauth("demo", "--state", dir.toString()).fails();
+        assertTrue(error.contains("not empty"), error);
     }
 
     @Test

@@ -1,24 +1,40 @@
 package org.tpmauth.demo;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.tpmauth.attestation.credential.CredentialActivation;
-import org.tpmauth.attestation.keycert.KeyCertification;
-import org.tpmauth.attestation.quote.Evidence;
+import org.tpmauth.attest.client.AttestedTlsClient;
+import org.tpmauth.attest.client.Enroller;
+import org.tpmauth.attest.client.Renewer;
+import org.tpmauth.attest.client.ServiceClient;
+import org.tpmauth.attest.client.ServiceRefusal;
+import org.tpmauth.attest.service.AttestationServer;
+import org.tpmauth.attest.service.AttestedTls;
+import org.tpmauth.attest.service.Database;
+import org.tpmauth.attestation.ek.EkCertificateVerifier;
 import org.tpmauth.attestation.quote.PcrSelections;
-import org.tpmauth.attestation.quote.Quoter;
+import org.tpmauth.attestation.refstate.RefState;
 import org.tpmauth.attestation.refstate.RefStates;
 import org.tpmauth.eap.EapResult;
 import org.tpmauth.eap.EapTlsAuthenticator;
@@ -26,9 +42,11 @@ import org.tpmauth.eap.EapTlsConfig;
 import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.InMemoryEap;
 import org.tpmauth.eap.PeerPolicy;
-import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tls.bound.BoundConnection;
+import org.tpmauth.tls.bound.CertificateCheck;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.commands.PcrRead;
 import org.tpmauth.tss.keys.Sealing;
@@ -41,25 +59,30 @@ import org.tpmauth.vpn.wireguard.WireGuardKey;
 
 /**
  * The embedded demo's story, on two simulated machines with their own in-process TPMs and a network
- * in this process: a machine is born (EK certificate, a real boot log replayed), enrolls (attestation,
- * credential activation, a short-lived certificate), joins networks with its TPM key (EAP-TLS, a
- * WireGuard key sealed to its boot state), then boots a different bootloader and every door closes
- * with its reason, while a healthy machine still gets in.
+ * in this process: a machine is born (EK certificate, a real boot log replayed), enrolls with the
+ * attestation service (credential activation, a short-lived certificate), joins networks with its TPM
+ * key (EAP-TLS, TLS with evidence bound to the connection, a WireGuard key sealed to its boot state),
+ * then boots a different bootloader and every door closes with its reason, while a healthy machine
+ * still gets in.
  */
 public final class StoryDemo {
+    /** The number of steps in the story. */
+    public static final int STEPS = 15;
     /** The PCRs a quote covers: those the boot log measures. */
     private static final String QUOTED = "sha256:0-9";
     private static final Duration LIFETIME = Duration.ofHours(8);
+    private static final String GROUP = "demo";
 
     private final Path dir;
     private final Path out;
     private final DemoReport report;
     /** The machine whose TPM is in this process now, for {@link #stop}. */
     private volatile SimulatedMachine current;
+    private volatile AttestationServer server;
     private volatile boolean stopped;
 
     /**
-     * @param dir      where the machines keep their TPM state and key files
+     * @param dir      where the machines keep their TPM state and key files, and the service its records
      * @param out      where machine-a's files go for the reader to inspect (null: nowhere)
      * @param progress receives a line per step as it runs
      */
@@ -68,9 +91,6 @@ public final class StoryDemo {
         this.out = out;
         this.report = new DemoReport(progress);
     }
-
-    /** The number of steps in the story. */
-    public static final int STEPS = 13;
 
     /**
      * Runs the story; the report says whether every step behaved as the story says. A step that did not
@@ -86,8 +106,8 @@ public final class StoryDemo {
     }
 
     /**
-     * Powers off the machine whose TPM is running (for Ctrl-C: the TPM state is saved and nothing keeps
-     * the state directory open, so it can be removed).
+     * Powers off the machine whose TPM is running and stops the service (for Ctrl-C: the TPM state is
+     * saved and nothing keeps the state directory open, so it can be removed).
      */
     public void stop() {
         stopped = true;
@@ -95,6 +115,23 @@ public final class StoryDemo {
         if (m != null) {
             m.halt();
         }
+        AttestationServer s = server;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // stopping anyway
+            }
+        }
+    }
+
+    /** What the network runs: the attestation service, and who it trusts. */
+    private record Network(ThrowawayCa manufacturer, ThrowawayCa ca, RefState reference, ServiceClient service,
+            TlsIdentity authenticator, TlsIdentity attestedServer, List<TpmsPcrSelection> quoted) {
+    }
+
+    /** What enrollment leaves on the machine besides its key files: the certificates. */
+    private record Enrolled(X509Certificate certificate, X509Certificate akCertificate) {
     }
 
     private void story() throws Exception {
@@ -103,46 +140,72 @@ public final class StoryDemo {
         SimulatedBoot otherBootloader = goodBoot.withOtherBootloader();
         ThrowawayCa manufacturer = new ThrowawayCa("Example TPM Manufacturer EK Root (throwaway)");
         ThrowawayCa networkCa = new ThrowawayCa("tpmauth demo network CA");
-        EnrollmentDesk desk = new EnrollmentDesk(manufacturer.certificate(),
-                RefStates.fromLog(goodBoot.parsed(), Set.of(0)), quoted, networkCa, LIFETIME);
-        TlsIdentity authenticator = softwareIdentity(networkCa, "radius.demo.example", KeyPurposeId.id_kp_serverAuth);
+        RefState reference = RefStates.fromLog(goodBoot.parsed(), Set.of(0));
+        Files.createDirectories(dir.resolve("attestation-service"));
+        try (Database records = Database.open(dir.resolve("attestation-service").resolve("records").toString())) {
+            server = AttestationServer.start(new AttestationServer.Settings(InetAddress.getLoopbackAddress(), 0,
+                    softwareIdentity(networkCa, "127.0.0.1", KeyPurposeId.id_kp_serverAuth), networkCa.privateKey(),
+                    networkCa.certificate(), LIFETIME, null,
+                    new EkCertificateVerifier(List.of(manufacturer.certificate()), List.of()),
+                    Map.of(GROUP, reference), records, null, Duration.ofMinutes(5)));
+            try (AttestationServer running = server) {
+                ServiceClient service = new ServiceClient(URI.create("https://127.0.0.1:" + running.port()),
+                        List.of(networkCa.certificate()));
+                Network net = new Network(manufacturer, networkCa, reference, service,
+                        softwareIdentity(networkCa, "radius.demo.example", KeyPurposeId.id_kp_serverAuth),
+                        softwareIdentity(networkCa, "telemetry.demo.example", KeyPurposeId.id_kp_serverAuth), quoted);
+                report.keyLives("manufacturer and network CA keys, the network's servers' keys",
+                        "software, in this process (throwaway)");
+                machineA(net, goodBoot, otherBootloader, running.port());
+                if (!stopped) {
+                    machineB(net, goodBoot);
+                }
+            }
+        }
+    }
 
-        report.keyLives("manufacturer and network CA keys, the authenticator's key", "software, in this process "
-                + "(throwaway)");
+    private void machineA(Network net, SimulatedBoot goodBoot, SimulatedBoot otherBootloader, int servicePort)
+            throws Exception {
         try (SimulatedMachine a = new SimulatedMachine("machine-a", dir.resolve("machine-a"))) {
             current = a;
             report.chapter("1. A machine is born");
-            Enrolled enrolled = bornAndEnrolled(a, goodBoot, manufacturer, desk, quoted,
-                    "2. machine-a enrolls: the network checks which TPM it is and what it booted");
+            born(a, goodBoot, net);
+            report.chapter("2. machine-a enrolls with the attestation service (HTTPS on 127.0.0.1:" + servicePort
+                    + ", embedded database)");
+            Enrolled enrolled = enroll(a, goodBoot, net);
             report.keyLives("machine-a: EK, attestation key, network key", "machine-a's TPM; the key files hold "
                     + "them wrapped by that TPM, useless elsewhere");
             save("machine-a-key.pem", a.networkKeyFile().toPem());
             save("machine-a.crt", Certificates.toPem(enrolled.certificate()));
-            save("network-ca.crt", Certificates.toPem(networkCa.certificate()));
-            save("manufacturer-root.crt", Certificates.toPem(manufacturer.certificate()));
+            save("network-ca.crt", Certificates.toPem(net.ca().certificate()));
+            save("manufacturer-root.crt", Certificates.toPem(net.manufacturer().certificate()));
 
             report.chapter("3. machine-a joins networks with its TPM key");
-            joinEap(a, enrolled, networkCa, authenticator);
+            joinEap(a, enrolled, net);
+            report.step(a, "TLS with evidence bound to the connection: the server admits machine-a after checking "
+                    + "a quote whose nonce is this connection's tls-exporter", () -> {
+                        attestedTls(a, enrolled, net, goodBoot);
+                        return new DemoReport.Done<>(true, "admitted: the quote, the event log and the reference "
+                                + "state hold, and the quote was made for this very connection");
+                    });
             Tss2KeyFile sealed = report.step(a, "WireGuard key sealed to the boot state (PCRs " + QUOTED + ") and "
                     + "unsealed by the TPM", () -> {
                         Tss2KeyFile file = SealedWireGuardKey.seal(new Sealing(a.keys()), WireGuardKey.generate(),
-                                new byte[0], quoted, null);
+                                new byte[0], net.quoted(), null);
                         WireGuardKey key = SealedWireGuardKey.unseal(new Sealing(a.keys()), file, new byte[0]);
                         String pub = key.publicKey();
                         key.destroy();
-                        return new DemoReport.Done<>(file, "public key " + pub + " (the private key exists only "
-                                + "inside the TPM until this boot state asks for it)");
+                        return new DemoReport.Done<>(file, "public key " + pub + " (the private key is released "
+                                + "by the TPM only in this boot state)");
                     });
             save("machine-a-wireguard.sealed", sealed.toPem());
             report.keyLives("machine-a: WireGuard private key", "sealed in machine-a's TPM, released only in the "
                     + "boot state it was sealed to");
-            report.step(a, "Certificate renewed: a fresh quote and the event log checked again", () -> {
-                EnrollmentDesk.Outcome o = renew(a, enrolled, desk, quoted, goodBoot);
-                if (!o.ok()) {
-                    throw new IllegalStateException("renewal refused: " + o.reason());
-                }
-                return new DemoReport.Done<>(o, "new certificate valid until " + o.certificate().getNotAfter());
-            });
+            report.step(a, "Certificate renewed over EST: a fresh quote, bound to the EST connection, checked again",
+                    () -> {
+                        X509Certificate renewed = renew(a, enrolled, net, goodBoot);
+                        return new DemoReport.Done<>(renewed, "new certificate valid until " + renewed.getNotAfter());
+                    });
 
             report.chapter("4. machine-a boots a different bootloader");
             a.close();
@@ -153,12 +216,22 @@ public final class StoryDemo {
                 return new DemoReport.Done<>(events, events + " events replayed; PCR 4 is now "
                         + HexFormat.of().formatHex(pcr4, 0, 8) + "...");
             });
-            report.step(a, "Renewal refused, naming the event that broke the reference state", () -> {
-                EnrollmentDesk.Outcome o = renew(a, enrolled, desk, quoted, otherBootloader);
-                if (o.ok()) {
-                    throw new IllegalStateException("the door stayed open: the renewal was granted");
+            report.step(a, "Renewal refused by the attestation service, naming the event that broke the reference "
+                    + "state", () -> {
+                        try {
+                            renew(a, enrolled, net, otherBootloader);
+                        } catch (ServiceRefusal refusal) {
+                            return new DemoReport.Done<>(refusal, "refused: " + verdict(refusal.getMessage()));
+                        }
+                        throw new IllegalStateException("the door stayed open: the renewal was granted");
+                    });
+            report.step(a, "TLS with bound evidence refused: the server names the broken rule", () -> {
+                try {
+                    attestedTls(a, enrolled, net, otherBootloader);
+                } catch (ServiceRefusal refusal) {
+                    return new DemoReport.Done<>(refusal, "refused: " + verdict(refusal.getMessage()));
                 }
-                return new DemoReport.Done<>(o, "refused: " + o.reason());
+                throw new IllegalStateException("the door stayed open: the server admitted machine-a");
             });
             report.step(a, "WireGuard key stays sealed: the TPM refuses to unseal it in this boot state", () -> {
                 try {
@@ -169,28 +242,22 @@ public final class StoryDemo {
                 throw new IllegalStateException("the door stayed open: the key was unsealed");
             });
         }
+    }
+
+    private void machineB(Network net, SimulatedBoot goodBoot) throws Exception {
         try (SimulatedMachine b = new SimulatedMachine("machine-b", dir.resolve("machine-b"))) {
             current = b;
-            if (stopped) {
-                return;
-            }
             report.chapter("5. machine-b, healthy, is born, enrolls and gets in");
-            Enrolled enrolled = bornAndEnrolled(b, goodBoot, manufacturer, desk, quoted, null);
-            joinEap(b, enrolled, networkCa, authenticator);
+            born(b, goodBoot, net);
+            joinEap(b, enroll(b, goodBoot, net), net);
         }
     }
 
-    /** What enrollment leaves on the machine. */
-    private record Enrolled(TpmKey ak, TpmKey key, X509Certificate certificate) {
-    }
-
-    /** @param enrollmentChapter the chapter heading before enrollment, or null for none */
-    private Enrolled bornAndEnrolled(SimulatedMachine m, SimulatedBoot boot, ThrowawayCa manufacturer,
-            EnrollmentDesk desk, List<TpmsPcrSelection> quoted, String enrollmentChapter) throws Exception {
-        X509Certificate ekCert = report.step(m, m.name() + ": EK created in the TPM; its manufacturer's certificate "
-                + "written to NV 0x01c0000a", () -> {
+    private void born(SimulatedMachine m, SimulatedBoot boot, Network net) throws Exception {
+        report.step(m, m.name() + ": EK created in the TPM; its manufacturer's certificate written to NV 0x01c0000a",
+                () -> {
                     m.powerOn();
-                    X509Certificate c = m.manufacture(manufacturer);
+                    X509Certificate c = m.manufacture(net.manufacturer());
                     return new DemoReport.Done<>(c, "EK certificate by " + c.getIssuerX500Principal().getName());
                 });
         report.step(m, "Boot simulated: " + boot.name() + " replayed into the PCRs", () -> {
@@ -199,42 +266,35 @@ public final class StoryDemo {
             int events = m.boot(boot);
             return new DemoReport.Done<>(events, events + " measured events (said to be simulated: no firmware ran)");
         });
-        if (enrollmentChapter != null) {
-            report.chapter(enrollmentChapter);
-        }
+    }
+
+    private Enrolled enroll(SimulatedMachine m, SimulatedBoot boot, Network net) throws Exception {
         TpmKey ak = m.attestationKey();
         TpmKey key = m.machineKey();
-        return report.step(m, "Enrollment: EK certificate, attestation key, key certification, quote and event log "
-                + "checked; credential activated by this TPM; certificate issued for " + LIFETIME.toHours() + " h", () -> {
-                    byte[] nonce = desk.nonce();
-                    EnrollmentDesk.Request request = new EnrollmentDesk.Request(ekCert, m.endorsementKey().publicKey(),
-                            ak.publicArea(), key.publicArea(), KeyCertification.certify(m.tpm(), key, ak, nonce),
-                            Quoter.quote(m.tpm(), ak, nonce, quoted, boot.log()), m.name() + ".demo.example");
-                    EnrollmentDesk.Outcome o = desk.enroll(request, nonce,
-                            credential -> CredentialActivation.activate(m.tpm(), ak, m.endorsementKey(), credential));
-                    if (!o.ok()) {
-                        throw new IllegalStateException("enrollment refused: " + o.reason());
-                    }
-                    return new DemoReport.Done<>(new Enrolled(ak, key, o.certificate()), "certificate "
-                            + o.certificate().getSubjectX500Principal().getName() + " until "
-                            + o.certificate().getNotAfter());
+        return report.step(m, "Enrollment: the service checks the EK certificate, the attestation key, the key's "
+                + "certification, the quote and event log; this TPM activates its credential; certificate for "
+                + LIFETIME.toHours() + " h", () -> {
+                    Enroller.Result r = new Enroller(net.service()).enroll(m.tpm(), Enroller.ekCertificate(m.tpm()),
+                            key, ak, GROUP, net.quoted(), boot.log());
+                    return new DemoReport.Done<>(new Enrolled(r.certificate(), r.akCertificate()),
+                            "certificate " + r.certificate().getSubjectX500Principal().getName() + " until "
+                            + r.certificate().getNotAfter() + ", and an AK certificate");
                 });
     }
 
-    private void joinEap(SimulatedMachine m, Enrolled enrolled, ThrowawayCa networkCa, TlsIdentity authenticator)
-            throws Exception {
+    private void joinEap(SimulatedMachine m, Enrolled enrolled, Network net) throws Exception {
         report.step(m, "802.1X EAP-TLS (TLS 1.3) with the TPM key, to the network's authenticator", () -> {
             EapTlsConfig config = new EapTlsConfig(EnumSet.of(EapTlsConfig.TlsVersion.TLS_1_3),
                     EapTlsConfig.DEFAULT_FRAGMENT_SIZE, EapTlsConfig.DEFAULT_MAX_MESSAGE_SIZE);
-            TlsIdentity client = new TlsIdentity(TpmPrivateKey.of(m.keys(), enrolled.key()),
+            TlsIdentity client = new TlsIdentity(TpmPrivateKey.of(m.keys(), m.machineKey()),
                     List.of(enrolled.certificate()));
-            InMemoryEap.Outcome o = InMemoryEap.run(
-                    new EapTlsPeer(m.name(), client, List.of(networkCa.certificate()), config),
-                    new EapTlsAuthenticator(authenticator, List.of(networkCa.certificate()), config, PeerPolicy.ACCEPT_ALL));
+            List<X509Certificate> ca = List.of(net.ca().certificate());
+            InMemoryEap.Outcome o = InMemoryEap.run(new EapTlsPeer(m.name(), client, ca, config),
+                    new EapTlsAuthenticator(net.authenticator(), ca, config, PeerPolicy.ACCEPT_ALL));
             if (!(o.peer() instanceof EapResult.Success peer) || !(o.authenticator() instanceof EapResult.Success auth)) {
                 throw new IllegalStateException("EAP-TLS failed: peer " + o.peer() + ", authenticator " + o.authenticator());
             }
-            if (!java.util.Arrays.equals(peer.keys().msk(), auth.keys().msk())) {
+            if (!Arrays.equals(peer.keys().msk(), auth.keys().msk())) {
                 throw new IllegalStateException("the two sides derived different MSKs");
             }
             return new DemoReport.Done<>(o, "EAP-Success; both sides hold the same " + peer.keys().msk().length
@@ -242,25 +302,65 @@ public final class StoryDemo {
         });
     }
 
-    private static EnrollmentDesk.Outcome renew(SimulatedMachine m, Enrolled enrolled, EnrollmentDesk desk,
-            List<TpmsPcrSelection> quoted, SimulatedBoot boot) throws Exception {
-        byte[] nonce = desk.nonce();
-        TpmKey ak = m.attestationKey();
-        Evidence quote = Quoter.quote(m.tpm(), ak, nonce, quoted, boot.log());
-        return desk.renew(ak.publicArea(), enrolled.key().publicArea(), quote, nonce, m.name() + ".demo.example");
+    /** One connection to a server that admits only machines whose evidence, bound to the connection, holds. */
+    private static void attestedTls(SimulatedMachine m, Enrolled enrolled, Network net, SimulatedBoot boot)
+            throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> serverSide = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = listener.accept();
+                        BoundConnection c = AttestedTls.accept(s, net.attestedServer(),
+                                new CertificateCheck(List.of(net.ca().certificate())), net.reference())) {
+                    c.out().write("welcome\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    c.out().flush();
+                    return "admitted";
+                } catch (Exception e) {
+                    return "refused: " + e.getMessage();
+                }
+            });
+            TlsIdentity identity = new TlsIdentity(TpmPrivateKey.of(m.keys(), m.machineKey()),
+                    List.of(enrolled.certificate()));
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+                    BoundConnection c = AttestedTlsClient.connect(socket, identity,
+                            new CertificateCheck(List.of(net.ca().certificate())),
+                            new AttestedTlsClient.Attester(m.tpm(), m.attestationKey(), enrolled.akCertificate(),
+                                    net.quoted(), boot.log()))) {
+                byte[] greeting = c.in().readNBytes(8);
+                if (!"welcome\n".equals(new String(greeting, java.nio.charset.StandardCharsets.US_ASCII))) {
+                    throw new IllegalStateException("the server admitted the connection but sent no greeting");
+                }
+            } finally {
+                serverSide.get(30, TimeUnit.SECONDS);
+            }
+        }
     }
 
-    /** Writes one of machine-a's files to {@code out}, if given; the key file for its owner only. */
-    private void save(String name, String content) throws java.io.IOException {
+    private static X509Certificate renew(SimulatedMachine m, Enrolled enrolled, Network net, SimulatedBoot boot)
+            throws IOException {
+        return new Renewer(net.service()).renew(m.keys(), m.machineKey(), List.of(enrolled.certificate()),
+                m.attestationKey(), enrolled.akCertificate(), net.quoted(), boot.log());
+    }
+
+    /** The verdict's failure that names an event (else its first), and how many more there are. */
+    private static String verdict(String text) {
+        List<String> failures = (text == null ? "" : text).lines().map(String::strip)
+                .filter(l -> l.startsWith("FAIL ")).toList();
+        if (failures.isEmpty()) {
+            return text;
+        }
+        String shown = failures.stream().filter(l -> l.contains("event ")).findFirst().orElse(failures.get(0));
+        return shown + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more)" : "");
+    }
+
+    /** Writes one of machine-a's files to {@code out}, if given; key files for their owner only. */
+    private void save(String name, String content) throws IOException {
         if (out == null) {
             return;
         }
-        java.nio.file.Files.createDirectories(out);
+        Files.createDirectories(out);
         Path file = out.resolve(name);
-        java.nio.file.Files.writeString(file, content);
+        Files.writeString(file, content);
         if (name.endsWith("-key.pem") || name.endsWith(".sealed")) {
-            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions
-                    .fromString("rw-------"));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         }
     }
 

@@ -62,6 +62,11 @@ public final class ThrowawayCa {
         return certificate;
     }
 
+    /** The CA's key, for a service that issues in this CA's name (the demo's attestation service). */
+    public java.security.PrivateKey privateKey() {
+        return keyPair.getPrivate();
+    }
+
     /**
      * Issues a TLS client certificate for a CSR, valid for {@code lifetime}. The CSR's signature must
      * verify with its own public key (proof that the requester holds the key).
