@@ -27,6 +27,8 @@ import org.tpmauth.tss.types.TpmAlg;
  */
 public record JsonPolicy(String description, List<PolicyElement> elements, List<PolicyAuthorization> authorizations,
         ObjectNode json) {
+    private static final String AUTHORIZATIONS = "policyAuthorizations";
+
     public JsonPolicy {
         elements = List.copyOf(elements);
         authorizations = List.copyOf(authorizations);
@@ -42,8 +44,8 @@ public record JsonPolicy(String description, List<PolicyElement> elements, List<
     /** Reads a policy from a JSON object (a file, or the {@code policy} of a keystore object). */
     public static JsonPolicy of(JsonFields json) {
         List<PolicyAuthorization> authorizations = new ArrayList<>();
-        if (json.has("policyAuthorizations")) {
-            for (JsonFields a : json.objects("policyAuthorizations")) {
+        if (json.has(AUTHORIZATIONS)) {
+            for (JsonFields a : json.objects(AUTHORIZATIONS)) {
                 authorizations.add(PolicyAuthorization.read(a));
             }
         }
@@ -54,9 +56,21 @@ public record JsonPolicy(String description, List<PolicyElement> elements, List<
     /** This policy with {@code authorization} added to its {@code policyAuthorizations}, as tss2_authorizepolicy does. */
     public JsonPolicy withAuthorization(PolicyAuthorization authorization) {
         ObjectNode out = json.deepCopy();
-        com.fasterxml.jackson.databind.JsonNode list = out.get("policyAuthorizations");
-        ArrayNode array = list instanceof ArrayNode a ? a : out.putArray("policyAuthorizations");
+        ArrayNode array = out.arrayNode();
+        // FAPI matches field names whatever their case: the list under its first spelling, kept under one
+        boolean found = false;
+        for (var fields = out.fields(); fields.hasNext();) {
+            var field = fields.next();
+            if (field.getKey().equalsIgnoreCase(AUTHORIZATIONS)) {
+                if (!found && field.getValue() instanceof ArrayNode existing) {
+                    array.addAll(existing);
+                }
+                found = true;
+                fields.remove();
+            }
+        }
         array.add(authorization.toJson());
+        out.set(AUTHORIZATIONS, array);
         return of(JsonFields.of("authorized policy", out));
     }
 
