@@ -19,6 +19,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.attestation.credential.AttestationKeys;
 import org.tpmauth.attestation.eventlog.EventLog;
+import org.tpmauth.attestation.eventlog.LogPlayback;
 import org.tpmauth.attestation.eventlog.TcgEvent;
 import org.tpmauth.attestation.quote.Evidence;
 import org.tpmauth.attestation.quote.PcrFile;
@@ -28,7 +29,6 @@ import org.tpmauth.attestation.refstate.RefState;
 import org.tpmauth.attestation.refstate.RefStates;
 import org.tpmauth.attestation.testing.RealLogs;
 import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.commands.PcrExtend;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.keys.PublicKeys;
 import org.tpmauth.tss.keys.TpmKey;
@@ -36,7 +36,6 @@ import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmsPcrSelection;
-import org.tpmauth.tss.types.TpmtHa;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.wire.TpmWriter;
 
@@ -68,12 +67,7 @@ class AttestationBenchmark {
         byte[] json;
         TpmtPublic ak;
         try (TpmKeys keys = new TpmKeys(tpm)) {
-            for (TcgEvent e : parsed.events()) {
-                if (e.measured()) {
-                    tpm.execute(new PcrExtend(e.pcr(), List.of(new TpmtHa(TpmAlg.SHA1, e.digests().get(TpmAlg.SHA1)),
-                            new TpmtHa(TpmAlg.SHA256, e.digests().get(TpmAlg.SHA256)))));
-                }
-            }
+            LogPlayback.extendInto(tpm, parsed, Set.of(TpmAlg.SHA1, TpmAlg.SHA256));
             TpmKey key = keys.load(AttestationKeys.create(tpm, KeyAlgorithm.RSA_2048), null);
             ak = key.publicArea();
             Evidence ev = Quoter.quote(tpm, key, NONCE, selection, log);

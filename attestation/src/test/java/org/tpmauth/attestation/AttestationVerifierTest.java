@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.attestation.credential.AttestationKeys;
 import org.tpmauth.attestation.eventlog.EventLog;
+import org.tpmauth.attestation.eventlog.LogPlayback;
 import org.tpmauth.attestation.eventlog.EventType;
 import org.tpmauth.attestation.eventlog.TcgEvent;
 import org.tpmauth.attestation.quote.Evidence;
@@ -29,14 +30,12 @@ import org.tpmauth.attestation.testing.EkProvisioning;
 import org.tpmauth.attestation.testing.ImaLogs;
 import org.tpmauth.attestation.testing.RealLogs;
 import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.commands.PcrExtend;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmsPcrSelection;
-import org.tpmauth.tss.types.TpmtHa;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmtSignature;
 import org.tpmauth.tss.wire.TpmReader;
@@ -67,12 +66,7 @@ class AttestationVerifierTest {
         ak = keys.load(AttestationKeys.create(tpm, KeyAlgorithm.EC_P256), null);
         log = RealLogs.read(LOG);
         EventLog parsed = EventLog.parse(log);
-        for (TcgEvent e : parsed.events()) {
-            if (e.measured()) {
-                tpm.execute(new PcrExtend(e.pcr(), List.of(new TpmtHa(TpmAlg.SHA1, e.digests().get(TpmAlg.SHA1)),
-                        new TpmtHa(TpmAlg.SHA256, e.digests().get(TpmAlg.SHA256)))));
-            }
-        }
+        LogPlayback.extendInto(tpm, parsed, Set.of(TpmAlg.SHA1, TpmAlg.SHA256));
         ref = RefStates.fromLog(parsed, Set.of(0, 2, 4));
         ImaLogs.sample().measureInto(tpm); // the running machine's IMA measurements into PCR 10
     }

@@ -5,16 +5,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.tpmauth.attestation.eventlog.EventLog;
 import org.tpmauth.attestation.eventlog.EventType;
+import org.tpmauth.attestation.eventlog.LogPlayback;
 import org.tpmauth.attestation.eventlog.TcgEvent;
 import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.commands.PcrExtend;
 import org.tpmauth.tss.types.TpmAlg;
-import org.tpmauth.tss.types.TpmtHa;
 
 /**
  * A boot the demo plays into its TPM: a real firmware event log (Ubuntu 21.04 on Google Compute
@@ -42,21 +39,7 @@ public record SimulatedBoot(String name, byte[] log, EventLog parsed) {
 
     /** Extends every measured event into {@code tpm}'s PCRs; returns the number of events. */
     public int replayInto(Tpm tpm) {
-        int n = 0;
-        for (TcgEvent e : parsed.events()) {
-            if (!e.measured()) {
-                continue;
-            }
-            List<TpmtHa> digests = new ArrayList<>();
-            e.digests().forEach((alg, digest) -> {
-                if (BANKS.contains(alg)) {
-                    digests.add(new TpmtHa(alg, digest));
-                }
-            });
-            tpm.execute(new PcrExtend(e.pcr(), digests));
-            n++;
-        }
-        return n;
+        return LogPlayback.extendInto(tpm, parsed, BANKS);
     }
 
     /** The last boot application measured into PCR 4 (the bootloader the firmware started). */

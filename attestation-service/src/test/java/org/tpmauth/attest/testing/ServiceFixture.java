@@ -19,16 +19,14 @@ import org.tpmauth.attest.service.Database;
 import org.tpmauth.attest.service.Pem;
 import org.tpmauth.attestation.ek.EkCertificateVerifier;
 import org.tpmauth.attestation.eventlog.EventLog;
-import org.tpmauth.attestation.eventlog.TcgEvent;
+import org.tpmauth.attestation.eventlog.LogPlayback;
 import org.tpmauth.attestation.refstate.RefState;
 import org.tpmauth.attestation.refstate.RefStates;
 import org.tpmauth.attestation.testing.RealLogs;
 import org.tpmauth.attestation.testing.TestCa;
 import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.commands.PcrExtend;
 import org.tpmauth.tss.types.TpmAlg;
-import org.tpmauth.tss.types.TpmtHa;
 
 /**
  * The parts of an attestation service test: a CA, the service's TLS identity from it, a real boot log
@@ -61,12 +59,7 @@ public final class ServiceFixture {
 
     /** Extends every measured event of the log into the TPM's sha1 and sha256 banks, as firmware would. */
     public void boot(Tpm tpm) {
-        for (TcgEvent e : parsedLog.events()) {
-            if (e.measured()) {
-                tpm.execute(new PcrExtend(e.pcr(), List.of(new TpmtHa(TpmAlg.SHA1, e.digests().get(TpmAlg.SHA1)),
-                        new TpmtHa(TpmAlg.SHA256, e.digests().get(TpmAlg.SHA256)))));
-            }
-        }
+        LogPlayback.extendInto(tpm, parsedLog, Set.of(TpmAlg.SHA1, TpmAlg.SHA256));
     }
 
     /** A service on 127.0.0.1 with the given database, EK roots and certificate lifetime. */
