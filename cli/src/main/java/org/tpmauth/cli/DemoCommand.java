@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.demo.DemoReport;
 import org.tpmauth.demo.StoryDemo;
+import org.tpmauth.demo.TempFolder;
 import org.tpmauth.demo.network.NetworkDemo;
 import org.tpmauth.demo.network.Requirements;
 import org.tpmauth.tss.transport.LibtpmsTcti;
@@ -131,10 +132,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            new TempFolder(dir).close();
         } catch (java.io.IOException e) {
             System.err.println("tpmauth demo: could not remove " + dir + ": " + e.getMessage());
         }

@@ -190,9 +190,10 @@ public final class StoryDemo {
                     });
             Tss2KeyFile sealed = report.step(a, "WireGuard key sealed to the boot state (PCRs " + QUOTED + ") and "
                     + "unsealed by the TPM", () -> {
-                        Tss2KeyFile file = SealedWireGuardKey.seal(new Sealing(a.keys()), WireGuardKey.generate(),
-                                new byte[0], net.quoted(), null);
-                        WireGuardKey key = SealedWireGuardKey.unseal(new Sealing(a.keys()), file, new byte[0]);
+                        Sealing sealing = new Sealing(a.keys());
+                        Tss2KeyFile file = SealedWireGuardKey.seal(sealing, WireGuardKey.generate(), new byte[0],
+                                net.quoted(), null);
+                        WireGuardKey key = SealedWireGuardKey.unseal(sealing, file, new byte[0]);
                         String pub = key.publicKey();
                         key.destroy();
                         return new DemoReport.Done<>(file, "public key " + pub + " (the private key is released "

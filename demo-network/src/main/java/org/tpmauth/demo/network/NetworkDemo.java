@@ -21,6 +21,7 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLSocketFactory;
 import org.tpmauth.demo.SignatureCounter;
+import org.tpmauth.demo.TempFolder;
 import org.tpmauth.demo.ThrowawayCa;
 import org.tpmauth.pkcs11.P11KitModuleConfig;
 import org.tpmauth.pkcs11.Pkcs11Server;
@@ -516,20 +517,5 @@ public final class NetworkDemo {
     private static String firstLine(String text, String... needles) {
         return text.lines().filter(l -> Stream.of(needles).anyMatch(l::contains)).findFirst().map(String::strip)
                 .orElse("(no reason logged)");
-    }
-
-    /** A folder deleted with everything in it. */
-    record TempFolder(Path path) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            if (!Files.exists(path)) {
-                return;
-            }
-            try (Stream<Path> files = Files.walk(path)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        }
     }
 }
