@@ -27,7 +27,6 @@ final class SimulatedMachine implements AutoCloseable {
     private SignatureCounter counter;
     private Tpm tpm;
     private TpmKeys keys;
-    private EndorsementKey ek;
     private Tss2KeyFile akFile;
     private Tss2KeyFile keyFile;
     private TpmKey ak;
@@ -61,16 +60,12 @@ final class SimulatedMachine implements AutoCloseable {
 
     /** What the factory does once: the EK and its certificate, issued by {@code manufacturer} into NV. */
     X509Certificate manufacture(ThrowawayCa manufacturer) {
-        X509Certificate cert = manufacturer.issueEkCertificate(endorsementKey().publicKey());
+        X509Certificate cert;
+        try (EndorsementKey ek = EndorsementKey.create(tpm, EkTemplate.ECC_P256)) {
+            cert = manufacturer.issueEkCertificate(ek.publicKey());
+        }
         EkCertificateIssuer.store(tpm, EkTemplate.ECC_P256, cert);
         return cert;
-    }
-
-    EndorsementKey endorsementKey() {
-        if (ek == null) {
-            ek = EndorsementKey.create(tpm, EkTemplate.ECC_P256);
-        }
-        return ek;
     }
 
     /** The attestation key, created on first use and kept as a key file; loaded once per power cycle. */
@@ -122,15 +117,11 @@ final class SimulatedMachine implements AutoCloseable {
         close();
     }
 
-    /** Powers the TPM off (TPM2_Shutdown); key files stay, loaded keys and the EK's handle go. */
+    /** Powers the TPM off (TPM2_Shutdown); key files stay, loaded keys go. */
     @Override
     public synchronized void close() {
         if (tpm == null) {
             return;
-        }
-        if (ek != null) {
-            ek.close();
-            ek = null;
         }
         ak = null;
         key = null;
