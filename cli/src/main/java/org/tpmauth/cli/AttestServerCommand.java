@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
         description = {"Run the attestation service: HTTPS + JSON enrollment (EK certificate chain, restricted AK, "
             + "TPM2_Certify of the key, quote against the reference state, credential activation) that issues an AK "
             + "certificate and a short-lived machine certificate; EST renewal (/.well-known/est/cacerts, "
-            + "/simplereenroll) whose CSR carries evidence bound to the connection; the CRL at /crl.",
+            + "/simplereenroll) whose CSR carries evidence bound to the connection; the CRL at /crl; with "
+            + "--operator-ca, the operators' status page at /operator/.",
             "Options may also come from --config FILE, a JSON object with the same names (\"port\", \"ca-key\", "
                 + "..., \"groups\": {\"name\": \"ref.json\"}); the command line wins."})
 final class AttestServerCommand implements Callable<Integer> {
@@ -82,6 +83,11 @@ final class AttestServerCommand implements Callable<Integer> {
     @Option(names = "--crl-url", paramLabel = "URL", description = "CRL URL put into certificates (default https://HOST:PORT/crl).")
     String crlUrl;
 
+    @Option(names = "--operator-ca", paramLabel = "ca.pem", description = "CA certificate(s) of the operators' client "
+            + "certificates: opens the status page at https://HOST:PORT/operator/ to them (a separate CA, not --ca-cert). "
+            + "Without it the page is off.")
+    Path operatorCa;
+
     @Spec
     CommandSpec spec;
 
@@ -110,10 +116,12 @@ final class AttestServerCommand implements Callable<Integer> {
                     port == null ? 8443 : port, new TlsIdentity(privateKey(keys, tlsKey), Certificates.read(tlsCert)),
                     privateKey(keys, caKey), ca.get(0), parseDuration(certLifetime == null ? "8h" : certLifetime), crlUrl,
                     EkCertificateVerifier.fromDirectory(ekRoots), refStates, db,
-                    tokenKey == null ? null : new SecretKeySpec(readTokenKey(tokenKey), "AES"), Duration.ofMinutes(5));
+                    tokenKey == null ? null : new SecretKeySpec(readTokenKey(tokenKey), "AES"), Duration.ofMinutes(5),
+                    operatorCa == null ? List.of() : Certificates.read(operatorCa));
             try (AttestationServer server = AttestationServer.start(settings)) {
                 spec.commandLine().getOut().println("attestation service on port " + server.port() + ", database "
-                        + db.describe() + ", groups " + refStates.keySet());
+                        + db.describe() + ", groups " + refStates.keySet()
+                        + (operatorCa == null ? "" : ", operator page https://HOST:" + server.port() + "/operator/"));
                 new CountDownLatch(1).await();
             }
         }
@@ -133,6 +141,7 @@ final class AttestServerCommand implements Callable<Integer> {
         database = database != null ? database : text(c, "database");
         tokenKey = path(tokenKey, c, "token-key");
         crlUrl = crlUrl != null ? crlUrl : text(c, "crl-url");
+        operatorCa = path(operatorCa, c, "operator-ca");
         for (Iterator<Map.Entry<String, JsonNode>> it = c.path("groups").fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> g = it.next();
             groups.putIfAbsent(g.getKey(), Path.of(g.getValue().asText()));

@@ -26,6 +26,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.crypto.SecretKey;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.tpmauth.attest.service.operator.OperatorAccess;
+import org.tpmauth.attest.service.operator.OperatorConsole;
 import org.tpmauth.attestation.ek.EkCertificateVerifier;
 import org.tpmauth.attestation.quote.ChannelBinding;
 import org.tpmauth.attestation.refstate.RefState;
@@ -41,6 +43,7 @@ import org.tpmauth.tls.bound.TlsIdentity;
  * <li>{@code GET /.well-known/est/cacerts}: the CA certificate, PKCS#7 certs-only, base64 (RFC 7030 4.1)</li>
  * <li>{@code POST /.well-known/est/simplereenroll}: {@link Renewal}</li>
  * <li>{@code GET /crl}: the CRL (DER), the URL the machine certificates name</li>
+ * <li>{@code /operator/}: the operator's pages ({@link OperatorConsole}), for operator certificates only</li>
  * </ul>
  * Refusals answer 400/403 with the verdict as text, one "FAIL check: message" line per failed check.
  */
@@ -58,10 +61,22 @@ public final class AttestationServer implements AutoCloseable {
      * @param caKey        the CA key (software, or a TPM key through the TPM2 provider)
      * @param crlUrl       the CRL URL to put in certificates; null: https://HOST:PORT/crl of this instance
      * @param tokenKey     the token sealing key; null: the database's
+     * @param operatorCas  the CAs of the operators' client certificates; empty: the operator pages are off
      */
     public record Settings(InetAddress bind, int port, TlsIdentity tls, PrivateKey caKey, X509Certificate caCert,
             Duration certLifetime, String crlUrl, EkCertificateVerifier ekRoots, Map<String, RefState> refStates,
-            Database database, SecretKey tokenKey, Duration tokenLifetime) {
+            Database database, SecretKey tokenKey, Duration tokenLifetime, List<X509Certificate> operatorCas) {
+        public Settings {
+            operatorCas = List.copyOf(operatorCas);
+        }
+
+        /** Settings without operator pages. */
+        public Settings(InetAddress bind, int port, TlsIdentity tls, PrivateKey caKey, X509Certificate caCert,
+                Duration certLifetime, String crlUrl, EkCertificateVerifier ekRoots, Map<String, RefState> refStates,
+                Database database, SecretKey tokenKey, Duration tokenLifetime) {
+            this(bind, port, tls, caKey, caCert, certLifetime, crlUrl, ekRoots, refStates, database, tokenKey,
+                    tokenLifetime, List.of());
+        }
     }
 
     private final HttpServer http;
@@ -70,11 +85,17 @@ public final class AttestationServer implements AutoCloseable {
     private final Verification verification;
     private final Enrollment enrollment;
     private final Renewal renewal;
+    private final OperatorConsole operator;
 
     private AttestationServer(Settings s) throws IOException, SQLException {
+        // before anything listens: an operator CA that is the machine CA is refused
+        OperatorAccess operators = s.operatorCas().isEmpty() ? null : new OperatorAccess(s.operatorCas(), s.caCert());
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        // client certificates of machines and of operators; which one a request has decides what it may do
+        List<X509Certificate> clientCas = new java.util.ArrayList<>(List.of(s.caCert()));
+        clientCas.addAll(s.operatorCas());
         frontend = new TlsFrontend(new InetSocketAddress(s.bind(), s.port()), http.getAddress(), s.tls(),
-                new CertificateCheck(List.of(s.caCert())));
+                new CertificateCheck(clientCas));
         String host = s.bind().isAnyLocalAddress() ? InetAddress.getLocalHost().getCanonicalHostName()
                 : s.bind().getHostName();
         String crlUrl = s.crlUrl() != null ? s.crlUrl() : "https://" + host + ":" + frontend.port() + "/crl";
@@ -83,6 +104,7 @@ public final class AttestationServer implements AutoCloseable {
                 s.tokenLifetime());
         enrollment = new Enrollment(verification);
         renewal = new Renewal(verification);
+        operator = new OperatorConsole(s.database(), operators, verification.tokenKey());
         workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
         http.setExecutor(workers);
         http.createContext("/attest/v1/enroll", e -> handle(e, "POST", this::enroll));
@@ -90,6 +112,10 @@ public final class AttestationServer implements AutoCloseable {
         http.createContext("/.well-known/est/cacerts", e -> handle(e, "GET", this::caCerts));
         http.createContext("/.well-known/est/simplereenroll", e -> handle(e, "POST", this::simpleReenroll));
         http.createContext("/crl", e -> handle(e, "GET", this::crl));
+        http.createContext("/operator", e -> {
+            TlsFrontend.Peer peer = frontend.connection(e.getRemoteAddress().getPort());
+            operator.serve(e, peer == null ? null : peer.chain());
+        });
         http.start();
     }
 

@@ -203,6 +203,58 @@ public final class Database implements AutoCloseable {
     public record RevokedSerial(BigInteger serial, Instant revoked) {
     }
 
+    /** A revocation: when, and the reason given. */
+    public record Revocation(Instant at, String reason) {
+    }
+
+    /**
+     * What the operator's page shows of a device: its last verdict, when its newest machine certificate
+     * expires (null: none issued), and its revocation (null: not revoked).
+     */
+    public record Machine(String device, Verdict last, Instant certificateExpiry, Revocation revocation) {
+    }
+
+    private static final String MACHINES = "select v.device, v.at_ms, v.kind, v.ok, v.failures, "
+            + "(select max(c.not_after_ms) from certificates c where c.device = v.device and c.kind = 'machine'), "
+            + "r.at_ms, r.reason "
+            + "from verdicts v join (select device, max(id) as last from verdicts group by device) d on v.id = d.last "
+            + "left join revocations r on r.id = (select min(r2.id) from revocations r2 where r2.device = v.device) ";
+
+    /** Every device with a recorded verdict, by name. */
+    public List<Machine> machines() throws SQLException {
+        return run(c -> {
+            try (PreparedStatement s = c.prepareStatement(MACHINES + "order by v.device")) {
+                return machines(s);
+            }
+        });
+    }
+
+    /** One device as {@link #machines()} shows it. */
+    public Optional<Machine> machine(String device) throws SQLException {
+        return run(c -> {
+            try (PreparedStatement s = c.prepareStatement(MACHINES + "where v.device = ?")) {
+                s.setString(1, device);
+                return machines(s).stream().findFirst();
+            }
+        });
+    }
+
+    private static List<Machine> machines(PreparedStatement s) throws SQLException {
+        List<Machine> out = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                Verdict last = new Verdict(Instant.ofEpochMilli(r.getLong(2)), r.getString(1), r.getString(3),
+                        r.getBoolean(4), r.getString(5));
+                long expiry = r.getLong(6);
+                Instant certificateExpiry = r.wasNull() ? null : Instant.ofEpochMilli(expiry);
+                long revoked = r.getLong(7);
+                Revocation revocation = r.wasNull() ? null : new Revocation(Instant.ofEpochMilli(revoked), r.getString(8));
+                out.add(new Machine(r.getString(1), last, certificateExpiry, revocation));
+            }
+        }
+        return out;
+    }
+
     /**
      * Marks an enrollment token used; false when some instance already used it (a replay).
      */

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -64,9 +65,15 @@ public final class ServiceFixture {
 
     /** A service on 127.0.0.1 with the given database, EK roots and certificate lifetime. */
     public AttestationServer start(Database db, Path ekRoots, Duration lifetime) throws IOException, SQLException {
+        return start(db, ekRoots, lifetime, List.of());
+    }
+
+    /** A service on 127.0.0.1 whose operator pages open for certificates of {@code operatorCas}. */
+    public AttestationServer start(Database db, Path ekRoots, Duration lifetime, List<X509Certificate> operatorCas)
+            throws IOException, SQLException {
         return AttestationServer.start(new AttestationServer.Settings(InetAddress.getLoopbackAddress(), 0, serverTls,
                 ca.key(), ca.certificate(), lifetime, null, EkCertificateVerifier.fromDirectory(ekRoots),
-                Map.of("default", refState), db, null, Duration.ofMinutes(5)));
+                Map.of("default", refState), db, null, Duration.ofMinutes(5), operatorCas));
     }
 
     public ServiceClient client(AttestationServer server) {
