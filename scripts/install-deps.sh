@@ -12,7 +12,8 @@ FULL=(openjdk-17-jdk-headless maven swtpm swtpm-tools libtpms0 tpm2-tools libtss
       iputils-ping wireguard-go wireguard-tools openvpn ocserv openconnect tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon
       charon-systemd strongswan-swanctl libstrongswan-extra-plugins libcharon-extra-plugins
       p11-kit p11-kit-modules opensc openssh-server openssh-client libengine-pkcs11-openssl freeradius eapoltest
-      network-manager hostapd wpasupplicant systemd libtpm2-pkcs11-1 libtpm2-pkcs11-tools postgresql curl util-linux)
+      network-manager hostapd wpasupplicant systemd libtpm2-pkcs11-1 libtpm2-pkcs11-tools postgresql curl util-linux
+      chromium chromium-driver libnss3-tools)
 MINIMAL=(openjdk-17-jdk-headless maven libtpms0)
 BENCH=(libtss2-dev gcc make libc6-dev tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon dbus-bin)
 

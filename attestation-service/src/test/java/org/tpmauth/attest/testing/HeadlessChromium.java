@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -18,7 +17,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.tpmauth.attest.service.Pem;
+import org.tpmauth.tls.TestPki;
 import org.tpmauth.tss.testing.Tools;
 
 /**
@@ -65,15 +64,14 @@ public final class HeadlessChromium implements AutoCloseable {
             throws IOException {
         Path nssdb = Files.createDirectories(home.resolve(".pki/nssdb"));
         Path profile = Files.createDirectories(home.resolve("profile/Default"));
-        Path ca = Files.writeString(home.resolve("service-ca.pem"), Pem.encode(trusted));
+        Path ca = TestPki.writePem(home.resolve("service-ca.pem"), trusted);
         String db = "sql:" + nssdb;
         Tools.capture(home, Map.of(), "certutil", "-N", "-d", db, "--empty-password").ok();
         Tools.capture(home, Map.of(), "certutil", "-A", "-d", db, "-n", "service CA", "-t", "C,,", "-i", ca.toString()).ok();
         ObjectNode preferences = JSON.createObjectNode();
         if (client != null) {
-            Path cert = Files.writeString(home.resolve("client.pem"), Pem.encode(client.certificate()));
-            Path key = Files.writeString(home.resolve("client.key"), "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder().encodeToString(client.key().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+            Path cert = TestPki.writePem(home.resolve("client.pem"), client.certificate());
+            Path key = TestPki.writePem(home.resolve("client.key"), client.key());
             Path p12 = home.resolve("client.p12");
             Tools.capture(home, Map.of(), "openssl", "pkcs12", "-export", "-in", cert.toString(), "-inkey", key.toString(),
                     "-name", "client", "-out", p12.toString(), "-passout", "pass:test").ok();

@@ -31,8 +31,8 @@ final class FleetPage {
         String state = m.revocation() != null ? "revoked" : v.ok() ? "passed" : "failed";
         return "<tr class=\"" + state + "\" data-device=\"" + Html.text(m.device()) + "\"><td>"
                 + Html.machineLink(m.device()) + "</td><td class=\"state\">" + (v.ok() ? "passed " : "FAILED ")
-                + Html.text(v.kind()) + "</td><td>" + Html.time(v.at()) + "</td><td>"
-                + (v.ok() ? "" : FailedRule.list(v.failures())) + "</td><td>" + Html.expiry(m.certificateExpiry(), now)
+                + Html.text(v.kind()) + "</td><td class=\"nowrap\">" + Html.time(v.at()) + "</td><td>"
+                + (v.ok() ? "" : FailedRule.list(v.failures())) + "</td><td class=\"nowrap\">" + Html.expiry(m.certificateExpiry(), now)
                 + "</td><td>" + revocation(m.revocation()) + "</td></tr>";
     }
 

@@ -21,6 +21,8 @@ final class Html {
             main { padding: 1em 1.2em; }
             table { border-collapse: collapse; width: 100%; background: #fff; }
             th, td { text-align: left; vertical-align: top; padding: .45em .6em; border-bottom: 1px solid #ddd; }
+            td { overflow-wrap: anywhere; }
+            td.nowrap { white-space: nowrap; }
             th { background: #eef1f4; font-weight: 600; }
             tr.failed td { background: #fde2e1; }
             tr.failed td.state { color: #b00020; font-weight: 700; }

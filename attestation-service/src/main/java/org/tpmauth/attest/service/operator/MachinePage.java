@@ -23,8 +23,8 @@ final class MachinePage {
                 + "<th>Broken rules</th></tr></thead><tbody>");
         for (int i = verdicts.size() - 1; i >= 0; i--) {
             Database.Verdict v = verdicts.get(i);
-            sb.append("<tr class=\"").append(v.ok() ? "passed" : "failed").append("\"><td>").append(Html.time(v.at()))
-                    .append("</td><td>").append(Html.text(v.kind())).append("</td><td class=\"state\">")
+            sb.append("<tr class=\"").append(v.ok() ? "passed" : "failed").append("\"><td class=\"nowrap\">").append(Html.time(v.at()))
+                    .append("</td><td class=\"nowrap\">").append(Html.text(v.kind())).append("</td><td class=\"state\">")
                     .append(v.ok() ? "passed" : "FAILED").append("</td><td>")
                     .append(v.ok() ? "" : FailedRule.list(v.failures())).append("</td></tr>");
         }
