@@ -52,6 +52,16 @@ class AttestServiceCliTest {
                 "-out", "server.csr", "-subj", "/CN=attest.example");
         openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
                 "server.pem", "-days", "2", "-extfile", writeExt());
+        // the operators' CA and alice's certificate, made with the README's commands ("Operator's view")
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                "operator-ca.key", "-out", "operator-ca.pem", "-days", "3650", "-subj", "/CN=tpmauth operator CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "alice.key", "-out",
+                "alice.csr", "-subj", "/CN=alice");
+        Files.writeString(dir.resolve("operator.ext"),
+                "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
+        openssl("x509", "-req", "-in", "alice.csr", "-CA", "operator-ca.pem", "-CAkey", "operator-ca.key",
+                "-CAcreateserial", "-days", "365", "-extfile", "operator.ext", "-out", "alice.pem");
         Cli.tpmauth("attest", "refstate", "create", "--from-log", RealLogs.dir().resolve(ServiceFixture.LOG).toString(),
                 "--pin", "0,2,4", "--out", path("ref.json")).ok();
         try (ServerSocket s = new ServerSocket(0)) {
@@ -61,7 +71,7 @@ class AttestServiceCliTest {
                 + path("ca.key") + "\", \"ca-cert\": \"" + path("ca.pem") + "\", \"tls-key\": \"" + path("server.key")
                 + "\", \"tls-cert\": \"" + path("server.pem") + "\", \"ek-roots\": \"" + manufacturer.caDirectory()
                 + "\", \"refstate\": \"" + path("ref.json") + "\", \"cert-lifetime\": \"2h\", \"database\": \""
-                + path("attest-db") + "\"}");
+                + path("attest-db") + "\", \"operator-ca\": \"" + path("operator-ca.pem") + "\"}");
         Thread service = new Thread(() -> Cli.tpmauth("attest", "server", "--config", path("service.json")), "service");
         service.setDaemon(true); // serves until the test JVM ends
         service.start();
@@ -143,6 +153,19 @@ class AttestServiceCliTest {
         }
         assertTrue(served.toString().contains(": attestation OK") && served.toString().contains("refused"),
                 served.toString());
+    }
+
+    @Test
+    void theOperatorPageOpensToTheOperatorCertificateOnly() {
+        List<String> curl = List.of("curl", "-sS", "-w", "\nHTTP %{http_code}", "--cacert", path("ca.pem"), "--resolve",
+                "attest.example:" + port + ":127.0.0.1", "https://attest.example:" + port + "/operator/");
+        Tools.Output operator = Tools.capture(dir, java.util.Map.of(), java.util.stream.Stream.concat(curl.stream(),
+                java.util.stream.Stream.of("--cert", path("alice.pem"), "--key", path("alice.key"))).toArray(String[]::new)).ok();
+        assertTrue(operator.out().endsWith("HTTP 200") && operator.out().contains("<h1>Enrolled machines</h1>")
+                && operator.out().contains("operator: CN=alice"), operator.out());
+        Tools.Output none = Tools.capture(dir, java.util.Map.of(), curl.toArray(String[]::new)).ok();
+        assertTrue(none.out().endsWith("HTTP 403") && none.out().contains("need an operator&#39;s client certificate"),
+                none.out());
     }
 
     @Test
