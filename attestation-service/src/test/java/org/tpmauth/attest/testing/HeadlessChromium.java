@@ -96,6 +96,8 @@ public final class HeadlessChromium implements AutoCloseable {
         ChromeDriver driver = new ChromeDriver(service, options);
         System.out.println("TIMING start " + (System.nanoTime() - t0) / 1000000);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+        // a click that submits a form returns before the next page is there: finding an element waits for it
+        driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
         return new HeadlessChromium(service, driver);
     }
 
