@@ -63,7 +63,7 @@ public final class OperatorConsole {
     }
 
     /** A refused request: the status, and the reason the page shows. */
-    private static final class Refused extends Exception {
+    static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
         private final int status;
 
@@ -100,7 +100,10 @@ public final class OperatorConsole {
             throw new Refused(403, "The operator pages are off: this service was started without an operator CA. "
                     + "Start it with --operator-ca ca.pem (tpmauth attest server --help).");
         }
-        if (chain == null || chain.isEmpty()) {
+        if (chain == null) {
+            throw new Refused(403, "Requests come through the service's TLS port only.");
+        }
+        if (chain.isEmpty()) {
             throw new Refused(403, "The operator pages need an operator's client certificate, and this browser sent "
                     + "none. Import your operator certificate (a PKCS#12 file) into the browser and reload; "
                     + "the README's \"Operator's view\" says how.");

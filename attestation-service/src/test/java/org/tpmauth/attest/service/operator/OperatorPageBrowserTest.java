@@ -197,11 +197,16 @@ class OperatorPageBrowserTest {
 
     @Test
     @Order(3)
-    void withoutACertificateThePageIsRefusedAndTheMachineEndpointsWork() throws Exception {
+    void withoutACertificateOrAnOperatorCaThePageIsRefusedAndTheMachineEndpointsWork() throws Exception {
         Tools.Output none = curl("-w", "\nHTTP %{http_code}", origin + "/operator/");
         assertTrue(none.out().endsWith("HTTP 403") && none.out().contains("this browser sent none"), none.out());
         Tools.Output cacerts = curl("-w", "\nHTTP %{http_code}", origin + "/.well-known/est/cacerts");
         assertTrue(cacerts.out().endsWith("HTTP 200"), cacerts.out());
+        try (AttestationServer plain = fixture.start(db, dir.resolve("ek-roots"), Duration.ofHours(8))) {
+            Tools.Output off = curl("-w", "\nHTTP %{http_code}", "--resolve", "localhost:" + plain.port() + ":127.0.0.1",
+                    "https://localhost:" + plain.port() + "/operator/");
+            assertTrue(off.out().endsWith("HTTP 403") && off.out().contains("The operator pages are off"), off.out());
+        }
     }
 
     @Test
