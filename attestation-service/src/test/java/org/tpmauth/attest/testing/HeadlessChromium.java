@@ -13,6 +13,7 @@ import java.util.Map;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -92,9 +93,7 @@ public final class HeadlessChromium implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().withEnvironment(Map.of("HOME", home.toString()))
                 .withLogFile(home.resolve("chromedriver.log").toFile()).build();
-        long t0 = System.nanoTime();
         ChromeDriver driver = new ChromeDriver(service, options);
-        System.out.println("TIMING start " + (System.nanoTime() - t0) / 1000000);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
         // a click that submits a form returns before the next page is there: finding an element waits for it
         driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
@@ -109,7 +108,7 @@ public final class HeadlessChromium implements AutoCloseable {
     public void screenshot(Path file) {
         try {
             Files.createDirectories(file.getParent());
-            Files.write(file, driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -122,13 +121,10 @@ public final class HeadlessChromium implements AutoCloseable {
 
     @Override
     public void close() {
-        long t0 = System.nanoTime();
         try {
             driver.quit();
         } finally {
-            System.out.println("TIMING quit " + (System.nanoTime() - t0) / 1000000);
             service.stop();
-            System.out.println("TIMING stop " + (System.nanoTime() - t0) / 1000000);
         }
     }
 }
