@@ -116,58 +116,81 @@ final class StrongswanLab implements AutoCloseable {
     /**
      * The issue's speed comparison, printed as a {@link BenchLine}: {@code swanctl --initiate} to established
      * (wall clock, swanctl's own start included, the same for both) with the client's TPM key as configured,
-     * versus a software EC key, in {@code rounds} alternating blocks of {@code runs}. {@code tpmId} is the
+     * versus a software EC key of the same CA. Both connections are loaded side by side (the software one as
+     * {@code tpmauth-sw}), so the two alternate run by run without reloading: {@code rounds * runs} pairs,
+     * every other pair in the opposite order. Besides the two medians and their difference, the median of the
+     * pairs' differences (the TPM's run minus the neighbouring software run, so load that drifts cancels) with
+     * its 95% confidence interval (sign test: order statistics of the sorted differences). {@code tpmId} is the
      * TPM certificate's identity in swanctl.conf.
      */
     void benchAgainstSoftwareKey(String route, String tpmId, int rounds, int runs) throws IOException {
         Path swanctl = dir.resolve("client/swanctl");
         Path conf = swanctl.resolve("swanctl.conf");
-        Path cert = swanctl.resolve("x509/tpmauth-client.pem");
+        Path softwareCert = swanctl.resolve("x509/sw.pem");
         Path softwareKey = swanctl.resolve("private/sw.pem");
         byte[] tpmConf = Files.readAllBytes(conf);
-        byte[] tpmCert = Files.readAllBytes(cert);
         sh(dir, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
                 "sw.key", "-out", "sw.csr", "-subj", "/CN=client-sw");
         issue(dir, "ca", "sw.csr", "sw.pem");
         String text = new String(tpmConf, StandardCharsets.UTF_8);
-        String softwareConf = text.substring(0, text.indexOf("secrets {")).replace(tpmId, "CN=client-sw");
+        String connection = text.substring(text.indexOf("  " + TPM_IKE + " {"),
+                text.indexOf("secrets {"));
+        connection = connection.substring(0, connection.lastIndexOf('}')); // the "connections {" block's end
+        String softwareConnection = connection.replaceFirst(TPM_IKE + " \\{", SOFTWARE_IKE + " {")
+                .replace("tpmauth-client.pem", "sw.pem").replace(tpmId, "CN=client-sw");
+        String both = text.replace(connection, connection + softwareConnection);
         List<Long> tpm = new ArrayList<>();
         List<Long> software = new ArrayList<>();
         try {
-            for (int round = 0; round < rounds; round++) {
-                tpm.addAll(initiateTimes("net", runs));
-                Files.copy(dir.resolve("sw.pem"), cert, StandardCopyOption.REPLACE_EXISTING);
-                Files.createDirectories(softwareKey.getParent());
-                Files.copy(dir.resolve("sw.key"), softwareKey, StandardCopyOption.REPLACE_EXISTING);
-                Files.writeString(conf, softwareConf);
-                software.addAll(initiateTimes("net", runs));
-                Files.delete(softwareKey);
-                Files.write(conf, tpmConf);
-                Files.write(cert, tpmCert);
+            Files.copy(dir.resolve("sw.pem"), softwareCert, StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(softwareKey.getParent());
+            Files.copy(dir.resolve("sw.key"), softwareKey, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(conf, both);
+            swanctl(clientNs, dir.resolve("client"), "--load-all", "--clear", "--noprompt").succeeded();
+            for (String ike : new String[] {TPM_IKE, SOFTWARE_IKE}) { // untimed: the first use of each key
+                initiate(ike, "net");
+                disconnect(ike);
+            }
+            for (int i = 0; i < rounds * runs; i++) {
+                boolean tpmFirst = i % 2 == 0;
+                List<Long> first = tpmFirst ? tpm : software;
+                List<Long> second = tpmFirst ? software : tpm;
+                first.add(initiateTime(tpmFirst ? TPM_IKE : SOFTWARE_IKE));
+                second.add(initiateTime(tpmFirst ? SOFTWARE_IKE : TPM_IKE));
             }
         } finally {
             Files.deleteIfExists(softwareKey);
+            Files.deleteIfExists(softwareCert);
             Files.write(conf, tpmConf);
-            Files.write(cert, tpmCert);
+            swanctl(clientNs, dir.resolve("client"), "--load-all", "--clear", "--noprompt").succeeded();
         }
-        BenchLine line = new BenchLine("strongswan_initiate").with("route", route).with("runs", rounds * runs);
+        BenchLine line = new BenchLine("strongswan_initiate").with("route", route).with("runs", tpm.size());
         double withTpm = line.median("tpm", tpm);
         double withSoftware = line.median("software", software);
-        line.compare("tpm", withTpm, withSoftware).print();
+        line.compare("tpm", withTpm, withSoftware);
+        List<Long> differences = new ArrayList<>();
+        for (int i = 0; i < tpm.size(); i++) {
+            differences.add(tpm.get(i) - software.get(i));
+        }
+        line.median("paired_diff", differences);
+        line.confidence95("paired_diff", differences).print();
     }
 
-    /** Loads the client's config, one untimed initiate, then the wall times (ns) of {@code n} initiates. */
-    private List<Long> initiateTimes(String child, int n) {
-        connect(child).succeeded();
-        disconnect();
-        List<Long> times = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            long start = System.nanoTime();
-            initiate(child).succeeded();
-            times.add(System.nanoTime() - start);
-            disconnect();
-        }
-        return times;
+    private static final String TPM_IKE = "tpmauth";
+    private static final String SOFTWARE_IKE = "tpmauth-sw";
+
+    /** The wall time (ns) of one initiate of {@code ike}'s CHILD_SA net to established; then terminates it. */
+    private long initiateTime(String ike) {
+        long start = System.nanoTime();
+        initiate(ike, "net");
+        long nanos = System.nanoTime() - start;
+        disconnect(ike);
+        return nanos;
+    }
+
+    private void initiate(String ike, String child) {
+        swanctl(clientNs, dir.resolve("client"), "--initiate", "--ike", ike, "--child", child, "--timeout", "20")
+                .succeeded();
     }
 
     String gatewaySas() {
@@ -175,7 +198,11 @@ final class StrongswanLab implements AutoCloseable {
     }
 
     void disconnect() {
-        swanctl(clientNs, dir.resolve("client"), "--terminate", "--ike", "tpmauth", "--timeout", "10").succeeded();
+        disconnect(TPM_IKE);
+    }
+
+    private void disconnect(String ike) {
+        swanctl(clientNs, dir.resolve("client"), "--terminate", "--ike", ike, "--timeout", "10").succeeded();
     }
 
     boolean ping() {
