@@ -3,6 +3,7 @@ package org.tpmauth.cli;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,8 +121,10 @@ final class StrongswanLab implements AutoCloseable {
      * {@code tpmauth-sw}), so the two alternate run by run without reloading: {@code rounds * runs} pairs,
      * every other pair in the opposite order. Besides the two medians and their difference, the median of the
      * pairs' differences (the TPM's run minus the neighbouring software run, so load that drifts cancels) with
-     * its 95% confidence interval (sign test: order statistics of the sorted differences). {@code tpmId} is the
-     * TPM certificate's identity in swanctl.conf.
+     * its 95% confidence interval (sign test: order statistics of the sorted differences). The same again
+     * ({@code charon_} fields) for the time charon itself logs from "initiating IKE_SA" to "IKE_SA ...
+     * established" (millisecond timestamps): without swanctl's process start and vici, which only add noise.
+     * {@code tpmId} is the TPM certificate's identity in swanctl.conf.
      */
     void benchAgainstSoftwareKey(String route, String tpmId, int rounds, int runs) throws IOException {
         Path swanctl = dir.resolve("client/swanctl");
@@ -139,8 +142,8 @@ final class StrongswanLab implements AutoCloseable {
         String softwareConnection = connection.replaceFirst(TPM_IKE + " \\{", SOFTWARE_IKE + " {")
                 .replace("tpmauth-client.pem", "sw.pem").replace(tpmId, "CN=client-sw");
         String both = text.replace(connection, connection + softwareConnection);
-        List<Long> tpm = new ArrayList<>();
-        List<Long> software = new ArrayList<>();
+        List<Timing> tpm = new ArrayList<>();
+        List<Timing> software = new ArrayList<>();
         try {
             Files.copy(dir.resolve("sw.pem"), softwareCert, StandardCopyOption.REPLACE_EXISTING);
             Files.createDirectories(softwareKey.getParent());
@@ -153,8 +156,8 @@ final class StrongswanLab implements AutoCloseable {
             }
             for (int i = 0; i < rounds * runs; i++) {
                 boolean tpmFirst = i % 2 == 0;
-                List<Long> first = tpmFirst ? tpm : software;
-                List<Long> second = tpmFirst ? software : tpm;
+                List<Timing> first = tpmFirst ? tpm : software;
+                List<Timing> second = tpmFirst ? software : tpm;
                 first.add(initiateTime(tpmFirst ? TPM_IKE : SOFTWARE_IKE));
                 second.add(initiateTime(tpmFirst ? SOFTWARE_IKE : TPM_IKE));
             }
@@ -165,27 +168,64 @@ final class StrongswanLab implements AutoCloseable {
             swanctl(clientNs, dir.resolve("client"), "--load-all", "--clear", "--noprompt").succeeded();
         }
         BenchLine line = new BenchLine("strongswan_initiate").with("route", route).with("runs", tpm.size());
-        double withTpm = line.median("tpm", tpm);
-        double withSoftware = line.median("software", software);
-        line.compare("tpm", withTpm, withSoftware);
+        compare(line, "", tpm.stream().map(Timing::wallNanos).toList(), software.stream().map(Timing::wallNanos).toList());
+        compare(line, "charon_", tpm.stream().map(Timing::charonNanos).toList(),
+                software.stream().map(Timing::charonNanos).toList());
+        line.print();
+    }
+
+    /** Medians, their difference and ratio, and the paired differences' median with its confidence interval. */
+    private static void compare(BenchLine line, String prefix, List<Long> tpm, List<Long> software) {
+        line.compare(prefix + "tpm", line.median(prefix + "tpm", tpm), line.median(prefix + "software", software));
         List<Long> differences = new ArrayList<>();
         for (int i = 0; i < tpm.size(); i++) {
             differences.add(tpm.get(i) - software.get(i));
         }
-        line.median("paired_diff", differences);
-        line.confidence95("paired_diff", differences).print();
+        line.median(prefix + "paired_diff", differences);
+        line.confidence95(prefix + "paired_diff", differences);
+    }
+
+    /** One initiate: swanctl's wall time, and charon's own time from initiating to established (ns). */
+    private record Timing(long wallNanos, long charonNanos) {
     }
 
     private static final String TPM_IKE = "tpmauth";
     private static final String SOFTWARE_IKE = "tpmauth-sw";
 
-    /** The wall time (ns) of one initiate of {@code ike}'s CHILD_SA net to established; then terminates it. */
-    private long initiateTime(String ike) {
+    /** Times one initiate of {@code ike}'s CHILD_SA net to established; then terminates it. */
+    private Timing initiateTime(String ike) throws IOException {
+        Path log = dir.resolve("client/charon.log");
+        long logStart = Files.size(log);
         long start = System.nanoTime();
         initiate(ike, "net");
         long nanos = System.nanoTime() - start;
         disconnect(ike);
-        return nanos;
+        return new Timing(nanos, charonNanos(log, logStart, ike));
+    }
+
+    /**
+     * From charon's log after byte {@code from}: the time between "initiating IKE_SA IKE[n]" and "IKE_SA IKE[n]
+     * established", by the lines' millisecond timestamps.
+     */
+    private static long charonNanos(Path log, long from, String ike) throws IOException {
+        String text;
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+            f.seek(from);
+            byte[] bytes = new byte[(int) (f.length() - from)];
+            f.readFully(bytes);
+            text = new String(bytes, StandardCharsets.UTF_8);
+        }
+        String initiating = text.lines().filter(l -> l.contains("initiating IKE_SA " + ike + "[")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("charon logged no 'initiating IKE_SA " + ike + "'"));
+        String established = text.lines().filter(l -> l.contains("IKE_SA " + ike + "[") && l.contains(" established"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("charon logged no 'IKE_SA " + ike
+                        + " established'"));
+        return (long) ((timestamp(established) - timestamp(initiating)) * 1e9);
+    }
+
+    /** The leading "SECONDS.MILLIS" of a log line. */
+    private static double timestamp(String line) {
+        return Double.parseDouble(line.substring(0, line.indexOf(' ')));
     }
 
     private void initiate(String ike, String child) {
