@@ -17,8 +17,9 @@
 # Prints `name handshakes_per_s` lines, the ratios, then `cost name median_ms process_cpu_us thread_cpu_us
 # server_cpu_us tpm_commands tpm_signs suite` lines (per handshake; openssl's median_ms is a mean, its CPU
 # s_time's user+sys; its TPM commands are read from swtpm's own log in a last, untimed pass:
-# `tpm_cost openssl_tpm2 tpm_commands tpm_signs suite`) and `tpm_command name COMMAND per_handshake`. Needs swtpm, tpm2-openssl, tpm2-abrmd and dbus-daemon (scripts/install-deps.sh --bench), and
-# Maven's offline repository for the Java side.
+# `tpm_cost openssl_tpm2 tpm_commands tpm_signs suite`) and `tpm_command name COMMAND per_handshake`.
+# Needs swtpm, tpm2-openssl, tpm2-abrmd and dbus-daemon (scripts/install-deps.sh --bench), and Maven's
+# offline repository for the Java side.
 set -euo pipefail
 
 here=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")
@@ -29,7 +30,7 @@ while (($#)); do
   case "$1" in
     --seconds) seconds=${2:?}; shift 2 ;;
     --rounds) rounds=${2:?}; shift 2 ;;
-    -h | --help) sed -n '2,21s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "usage: $0 [--seconds S] [--rounds R]" >&2; exit 2 ;;
   esac
 done

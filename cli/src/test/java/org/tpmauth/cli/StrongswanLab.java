@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.tpmauth.tls.testing.Charon;
+import org.tpmauth.vpn.strongswan.SwanctlClientConfig;
 
 /**
  * Two network namespaces over a veth pair, a strongSwan gateway (charon-systemd, software key from the test CA
@@ -26,6 +27,9 @@ final class StrongswanLab implements AutoCloseable {
     static final String CL_ADDR = "10.231.9.2";
     /** The gateway's address inside the tunnel (on its loopback). */
     static final String INNER = "10.232.9.1";
+    /** The benchmark's two client connections: the generated one (TPM key) and a software-key copy. */
+    private static final String TPM_IKE = SwanctlClientConfig.CONNECTION;
+    private static final String SOFTWARE_IKE = TPM_IKE + "-sw";
 
     final Path dir;
     final String gatewayNs;
@@ -168,7 +172,8 @@ final class StrongswanLab implements AutoCloseable {
             swanctl(clientNs, dir.resolve("client"), "--load-all", "--clear", "--noprompt").succeeded();
         }
         BenchLine line = new BenchLine("strongswan_initiate").with("route", route).with("runs", tpm.size());
-        compare(line, "", tpm.stream().map(Timing::wallNanos).toList(), software.stream().map(Timing::wallNanos).toList());
+        compare(line, "", tpm.stream().map(Timing::wallNanos).toList(),
+                software.stream().map(Timing::wallNanos).toList());
         compare(line, "charon_", tpm.stream().map(Timing::charonNanos).toList(),
                 software.stream().map(Timing::charonNanos).toList());
         line.print();
@@ -188,9 +193,6 @@ final class StrongswanLab implements AutoCloseable {
     /** One initiate: swanctl's wall time, and charon's own time from initiating to established (ns). */
     private record Timing(long wallNanos, long charonNanos) {
     }
-
-    private static final String TPM_IKE = "tpmauth";
-    private static final String SOFTWARE_IKE = "tpmauth-sw";
 
     /** Times one initiate of {@code ike}'s CHILD_SA net to established; then terminates it. */
     private Timing initiateTime(String ike) throws IOException {

@@ -100,33 +100,39 @@ class TokenBenchmarkTest {
         }
     }
 
+    /** The token served over the keystore as {@code tpmauth pkcs11 serve} serves it, its log discarded. */
+    private Pkcs11Server tokenServer(TpmKeys keys, TestKeystore store) throws Exception {
+        return Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null), work.resolve("p11.sock"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
     /** The tpmauth route once more, untimed, through a tap: p11-kit calls and TPM commands per authentication. */
     private void tpmauthCalls(TestKeystore store, Radius radius) throws Exception {
         CountingTcti counting = new CountingTcti(SWTPM.openTpm().tcti());
         try (Tpm tpm = new Tpm(counting, true);
              TpmKeys keys = new TpmKeys(tpm);
-             Pkcs11Server server = Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null),
-                     work.resolve("p11.sock"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+             Pkcs11Server server = tokenServer(keys, store);
              RpcTap tap = RpcTap.start(work.resolve("tap.sock"), server.socket())) {
             Map<Integer, Integer> before = counting.counts();
             eapMillis(radius, "device-ec", Radius.TOKEN_GLOBALS, Radius.tokenCredentials("ec"), store.caPem,
                     Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + tap.socket()));
+            Map<Integer, Integer> after = counting.counts();
             printCalls("eap_tls13_ec", "tpmauth", tap.drain(), AUTHS);
-            toolSignMillis(Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + tap.socket()), Programs.CLIENT_MODULE);
-            printCalls("pkcs11_tool_sign", "tpmauth", tap.drain(), TOOL_SIGNS);
-            counting.counts().forEach((code, n) -> {
+            after.forEach((code, n) -> {
                 int sent = n - before.getOrDefault(code, 0);
                 if (sent > 0) {
                     System.out.printf(Locale.ROOT, "tpm_commands eap_tls13_ec tpmauth %s %.2f%n", TpmCc.nameOf(code),
                             (double) sent / AUTHS);
                 }
             });
+            toolSignMillis(Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + tap.socket()), Programs.CLIENT_MODULE);
+            printCalls("pkcs11_tool_sign", "tpmauth", tap.drain(), TOOL_SIGNS);
         } finally {
             SWTPM.disconnect();
         }
     }
 
-    /** tpm2-pkcs11 behind {@code p11-kit server} once more, untimed, through a tap: p11-kit calls per authentication. */
+    /** tpm2-pkcs11 behind {@code p11-kit server} once more, untimed, through a tap: p11-kit calls per auth. */
     private void tpm2Pkcs11Calls(Tpm2Pkcs11Store t2p, Radius radius, Path ca) throws Exception {
         Path socket = work.resolve("p11-kit-server.sock");
         try (LoggedProcess server = t2p.p11KitServer(socket);
@@ -158,8 +164,7 @@ class TokenBenchmarkTest {
     private void tpmauthToken(TestKeystore store, Radius radius, boolean measured) throws Exception {
         try (Tpm tpm = managedTpm();
              TpmKeys keys = new TpmKeys(tpm);
-             Pkcs11Server server = Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null),
-                     work.resolve("p11.sock"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+             Pkcs11Server server = tokenServer(keys, store)) {
             record(measured, "rpc_c_sign_ecdsa_p256_ms", "tpmauth", rpcSignMillis(server));
             record(measured, "pkcs11_tool_sign_ecdsa_p256_ms", "tpmauth", toolSignMillis(Map.of(
                     "P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket()), Programs.CLIENT_MODULE));
@@ -286,8 +291,8 @@ class TokenBenchmarkTest {
         double sign = result("rpc_c_sign_ecdsa_p256_ms", "tpmauth");
         System.out.printf(Locale.ROOT, "goal eap_overhead_within_two_signs %s (%.2f ms vs %.2f ms)%n",
                 result(overhead, "tpmauth") <= 2 * sign ? "met" : "missed", result(overhead, "tpmauth"), 2 * sign);
-        System.out.printf(Locale.ROOT, "goal eap_2x_faster_than_tpm2_pkcs11 %s (work per authentication %.2f vs %.2f ms,"
-                + " eapol_test's re-authentication pause left out)%n",
+        System.out.printf(Locale.ROOT, "goal eap_2x_faster_than_tpm2_pkcs11 %s (work per authentication %.2f vs"
+                + " %.2f ms, eapol_test's re-authentication pause left out)%n",
                 2 * result(EAP_WORK, "tpmauth") <= result(EAP_WORK, "tpm2_pkcs11") ? "met" : "missed",
                 result(EAP_WORK, "tpmauth"), result(EAP_WORK, "tpm2_pkcs11"));
     }

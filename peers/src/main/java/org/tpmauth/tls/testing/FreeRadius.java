@@ -76,7 +76,8 @@ public final class FreeRadius implements AutoCloseable {
      */
     public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, String netns,
             String listenAddress, String clientAddress) throws Exception {
-        return start(caPem, serverChainPem, serverKeyPem, fragmentSize, netns, listenAddress, clientAddress, Mode.DEBUG);
+        return start(caPem, serverChainPem, serverKeyPem, fragmentSize, netns, listenAddress, clientAddress,
+                Mode.DEBUG);
     }
 
     private static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, String netns,
