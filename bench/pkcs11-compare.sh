@@ -3,7 +3,7 @@
 # authentications with eapol_test against FreeRADIUS through the tpmauth token, through tpm2-pkcs11
 # directly, through tpm2-pkcs11 behind `p11-kit server`, and with a software key; pkcs11-tool sign
 # latency through the token and directly through tpm2-pkcs11; C_Sign over tpmauth's socket. The routes
-# take turns for 3 rounds after a warm-up round; each figure is the median over the rounds.
+# take turns for 5 rounds after a warm-up round; each figure is the median over the rounds.
 #
 #   bench/pkcs11-compare.sh
 #
@@ -11,6 +11,11 @@
 #   bench NAME ROUTE MEDIAN ms
 #   ratio NAME ROUTE_A/ROUTE_B VALUE        (above 1: ROUTE_A is slower)
 #   goal NAME met|missed ...
+#   calls NAME ROUTE CALL PER_RUN MEDIAN_US    (p11-kit calls per authentication / pkcs11-tool run, each
+#                                               call's server latency; an untimed pass through a tap)
+#   tpm_commands NAME ROUTE COMMAND PER_AUTH   (TPM commands below tpmauth's resource manager)
+# FreeRADIUS runs as a production server does (no -X). eapol_test -r pauses 100 ms before every
+# re-authentication; eap_tls13_ec_work_ms_per_auth leaves that pause out (the goals use it).
 # eap_tls13_ec_overhead_ms is a route's time per authentication minus the software key's in the same
 # round: what the key's route costs. On a loaded machine it is noise below a few ms; run it twice.
 # Needs scripts/install-deps.sh (swtpm, freeradius, eapoltest, opensc, p11-kit-modules, libengine-pkcs11-openssl,
@@ -30,4 +35,4 @@ if ! mvn -B -o -pl pkcs11 -am test -Dtest=TokenBenchmarkTest -Dbenchmark=true -D
   exit 1
 fi
 # surefire keeps the test's output in its report directory
-grep -E '^(# tpmauth token|bench |ratio |goal )' pkcs11/target/surefire-reports/org.tpmauth.pkcs11.TokenBenchmarkTest-output.txt
+grep -E '^(# tpmauth token|bench |ratio |goal |calls |tpm_commands )' pkcs11/target/surefire-reports/org.tpmauth.pkcs11.TokenBenchmarkTest-output.txt

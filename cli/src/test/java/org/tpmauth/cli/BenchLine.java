@@ -34,6 +34,20 @@ final class BenchLine {
         return ms;
     }
 
+    /**
+     * Adds {@code key_ci95_low_ms} and {@code key_ci95_high_ms}: a 95% confidence interval for the median of
+     * these samples that assumes nothing about their distribution (sign test: the k-th smallest and k-th
+     * largest sample, k from the normal approximation of the binomial; needs at least 6 samples).
+     */
+    BenchLine confidence95(String key, List<Long> nanos) {
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        int n = sorted.length;
+        int k = Math.max(1, (int) Math.floor((n - 1.96 * Math.sqrt(n)) / 2)); // 1-based
+        fields.put(key + "_ci95_low_ms", format(sorted[k - 1] / 1e6));
+        fields.put(key + "_ci95_high_ms", format(sorted[n - k] / 1e6));
+        return this;
+    }
+
     /** Adds {@code key_diff_ms} and {@code key_ratio} of two medians. */
     BenchLine compare(String key, double value, double baseline) {
         fields.put(key + "_diff_ms", format(value - baseline));

@@ -3,6 +3,7 @@ package org.tpmauth.cli;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.tpmauth.tls.testing.Charon;
+import org.tpmauth.vpn.strongswan.SwanctlClientConfig;
 
 /**
  * Two network namespaces over a veth pair, a strongSwan gateway (charon-systemd, software key from the test CA
@@ -25,6 +27,9 @@ final class StrongswanLab implements AutoCloseable {
     static final String CL_ADDR = "10.231.9.2";
     /** The gateway's address inside the tunnel (on its loopback). */
     static final String INNER = "10.232.9.1";
+    /** The benchmark's two client connections: the generated one (TPM key) and a software-key copy. */
+    private static final String TPM_IKE = SwanctlClientConfig.CONNECTION;
+    private static final String SOFTWARE_IKE = TPM_IKE + "-sw";
 
     final Path dir;
     final String gatewayNs;
@@ -116,58 +121,118 @@ final class StrongswanLab implements AutoCloseable {
     /**
      * The issue's speed comparison, printed as a {@link BenchLine}: {@code swanctl --initiate} to established
      * (wall clock, swanctl's own start included, the same for both) with the client's TPM key as configured,
-     * versus a software EC key, in {@code rounds} alternating blocks of {@code runs}. {@code tpmId} is the
-     * TPM certificate's identity in swanctl.conf.
+     * versus a software EC key of the same CA. Both connections are loaded side by side (the software one as
+     * {@code tpmauth-sw}), so the two alternate run by run without reloading: {@code rounds * runs} pairs,
+     * every other pair in the opposite order. Besides the two medians and their difference, the median of the
+     * pairs' differences (the TPM's run minus the neighbouring software run, so load that drifts cancels) with
+     * its 95% confidence interval (sign test: order statistics of the sorted differences). The same again
+     * ({@code charon_} fields) for the time charon itself logs from "initiating IKE_SA" to "IKE_SA ...
+     * established" (millisecond timestamps): without swanctl's process start and vici, which only add noise.
+     * {@code tpmId} is the TPM certificate's identity in swanctl.conf.
      */
     void benchAgainstSoftwareKey(String route, String tpmId, int rounds, int runs) throws IOException {
         Path swanctl = dir.resolve("client/swanctl");
         Path conf = swanctl.resolve("swanctl.conf");
-        Path cert = swanctl.resolve("x509/tpmauth-client.pem");
+        Path softwareCert = swanctl.resolve("x509/sw.pem");
         Path softwareKey = swanctl.resolve("private/sw.pem");
         byte[] tpmConf = Files.readAllBytes(conf);
-        byte[] tpmCert = Files.readAllBytes(cert);
         sh(dir, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
                 "sw.key", "-out", "sw.csr", "-subj", "/CN=client-sw");
         issue(dir, "ca", "sw.csr", "sw.pem");
         String text = new String(tpmConf, StandardCharsets.UTF_8);
-        String softwareConf = text.substring(0, text.indexOf("secrets {")).replace(tpmId, "CN=client-sw");
-        List<Long> tpm = new ArrayList<>();
-        List<Long> software = new ArrayList<>();
+        String connection = text.substring(text.indexOf("  " + TPM_IKE + " {"),
+                text.indexOf("secrets {"));
+        connection = connection.substring(0, connection.lastIndexOf('}')); // the "connections {" block's end
+        String softwareConnection = connection.replaceFirst(TPM_IKE + " \\{", SOFTWARE_IKE + " {")
+                .replace("tpmauth-client.pem", "sw.pem").replace(tpmId, "CN=client-sw");
+        String both = text.replace(connection, connection + softwareConnection);
+        List<Timing> tpm = new ArrayList<>();
+        List<Timing> software = new ArrayList<>();
         try {
-            for (int round = 0; round < rounds; round++) {
-                tpm.addAll(initiateTimes("net", runs));
-                Files.copy(dir.resolve("sw.pem"), cert, StandardCopyOption.REPLACE_EXISTING);
-                Files.createDirectories(softwareKey.getParent());
-                Files.copy(dir.resolve("sw.key"), softwareKey, StandardCopyOption.REPLACE_EXISTING);
-                Files.writeString(conf, softwareConf);
-                software.addAll(initiateTimes("net", runs));
-                Files.delete(softwareKey);
-                Files.write(conf, tpmConf);
-                Files.write(cert, tpmCert);
+            Files.copy(dir.resolve("sw.pem"), softwareCert, StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(softwareKey.getParent());
+            Files.copy(dir.resolve("sw.key"), softwareKey, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(conf, both);
+            swanctl(clientNs, dir.resolve("client"), "--load-all", "--clear", "--noprompt").succeeded();
+            for (String ike : new String[] {TPM_IKE, SOFTWARE_IKE}) { // untimed: the first use of each key
+                initiate(ike, "net");
+                disconnect(ike);
+            }
+            for (int i = 0; i < rounds * runs; i++) {
+                boolean tpmFirst = i % 2 == 0;
+                List<Timing> first = tpmFirst ? tpm : software;
+                List<Timing> second = tpmFirst ? software : tpm;
+                first.add(initiateTime(tpmFirst ? TPM_IKE : SOFTWARE_IKE));
+                second.add(initiateTime(tpmFirst ? SOFTWARE_IKE : TPM_IKE));
             }
         } finally {
             Files.deleteIfExists(softwareKey);
+            Files.deleteIfExists(softwareCert);
             Files.write(conf, tpmConf);
-            Files.write(cert, tpmCert);
+            swanctl(clientNs, dir.resolve("client"), "--load-all", "--clear", "--noprompt").succeeded();
         }
-        BenchLine line = new BenchLine("strongswan_initiate").with("route", route).with("runs", rounds * runs);
-        double withTpm = line.median("tpm", tpm);
-        double withSoftware = line.median("software", software);
-        line.compare("tpm", withTpm, withSoftware).print();
+        BenchLine line = new BenchLine("strongswan_initiate").with("route", route).with("runs", tpm.size());
+        compare(line, "", tpm.stream().map(Timing::wallNanos).toList(),
+                software.stream().map(Timing::wallNanos).toList());
+        compare(line, "charon_", tpm.stream().map(Timing::charonNanos).toList(),
+                software.stream().map(Timing::charonNanos).toList());
+        line.print();
     }
 
-    /** Loads the client's config, one untimed initiate, then the wall times (ns) of {@code n} initiates. */
-    private List<Long> initiateTimes(String child, int n) {
-        connect(child).succeeded();
-        disconnect();
-        List<Long> times = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            long start = System.nanoTime();
-            initiate(child).succeeded();
-            times.add(System.nanoTime() - start);
-            disconnect();
+    /** Medians, their difference and ratio, and the paired differences' median with its confidence interval. */
+    private static void compare(BenchLine line, String prefix, List<Long> tpm, List<Long> software) {
+        line.compare(prefix + "tpm", line.median(prefix + "tpm", tpm), line.median(prefix + "software", software));
+        List<Long> differences = new ArrayList<>();
+        for (int i = 0; i < tpm.size(); i++) {
+            differences.add(tpm.get(i) - software.get(i));
         }
-        return times;
+        line.median(prefix + "paired_diff", differences);
+        line.confidence95(prefix + "paired_diff", differences);
+    }
+
+    /** One initiate: swanctl's wall time, and charon's own time from initiating to established (ns). */
+    private record Timing(long wallNanos, long charonNanos) {
+    }
+
+    /** Times one initiate of {@code ike}'s CHILD_SA net to established; then terminates it. */
+    private Timing initiateTime(String ike) throws IOException {
+        Path log = dir.resolve("client/charon.log");
+        long logStart = Files.size(log);
+        long start = System.nanoTime();
+        initiate(ike, "net");
+        long nanos = System.nanoTime() - start;
+        disconnect(ike);
+        return new Timing(nanos, charonNanos(log, logStart, ike));
+    }
+
+    /**
+     * From charon's log after byte {@code from}: the time between "initiating IKE_SA IKE[n]" and "IKE_SA IKE[n]
+     * established", by the lines' millisecond timestamps.
+     */
+    private static long charonNanos(Path log, long from, String ike) throws IOException {
+        String text;
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+            f.seek(from);
+            byte[] bytes = new byte[(int) (f.length() - from)];
+            f.readFully(bytes);
+            text = new String(bytes, StandardCharsets.UTF_8);
+        }
+        String initiating = text.lines().filter(l -> l.contains("initiating IKE_SA " + ike + "[")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("charon logged no 'initiating IKE_SA " + ike + "'"));
+        String established = text.lines().filter(l -> l.contains("IKE_SA " + ike + "[") && l.contains(" established"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("charon logged no 'IKE_SA " + ike
+                        + " established'"));
+        return (long) ((timestamp(established) - timestamp(initiating)) * 1e9);
+    }
+
+    /** The leading "SECONDS.MILLIS" of a log line. */
+    private static double timestamp(String line) {
+        return Double.parseDouble(line.substring(0, line.indexOf(' ')));
+    }
+
+    private void initiate(String ike, String child) {
+        swanctl(clientNs, dir.resolve("client"), "--initiate", "--ike", ike, "--child", child, "--timeout", "20")
+                .succeeded();
     }
 
     String gatewaySas() {
@@ -175,7 +240,11 @@ final class StrongswanLab implements AutoCloseable {
     }
 
     void disconnect() {
-        swanctl(clientNs, dir.resolve("client"), "--terminate", "--ike", "tpmauth", "--timeout", "10").succeeded();
+        disconnect(TPM_IKE);
+    }
+
+    private void disconnect(String ike) {
+        swanctl(clientNs, dir.resolve("client"), "--terminate", "--ike", ike, "--timeout", "10").succeeded();
     }
 
     boolean ping() {

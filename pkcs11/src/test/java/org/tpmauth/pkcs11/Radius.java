@@ -23,9 +23,14 @@ final class Radius implements AutoCloseable {
 
     /** Starts FreeRADIUS with a server key issued by the keystore's test CA (files in {@code work}). */
     static Radius start(Path work, TestKeystore store) throws Exception {
+        return start(work, store, FreeRadius.Mode.DEBUG);
+    }
+
+    /** The same in {@code mode} (benchmarks: as a production server runs). */
+    static Radius start(Path work, TestKeystore store, FreeRadius.Mode mode) throws Exception {
         store.issueSoftware(work, "radius");
         return new Radius(work, FreeRadius.start(store.caPem, work.resolve("radius.pem"), work.resolve("radius.key"),
-                1024));
+                1024, mode));
     }
 
     /**

@@ -21,31 +21,48 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tpmauth.pkcs11.RpcMessage.ByteArray;
 import org.tpmauth.pkcs11.RpcMessage.Capacity;
 import org.tpmauth.tls.LoggedProcess;
+import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tls.testing.WpaSupplicant;
 import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.keys.CountingTcti;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.testing.Tools;
+import org.tpmauth.tss.types.TpmCc;
 
 /**
- * The speed item of the token, on one swtpm and one FreeRADIUS: EAP-TLS 1.3 authentications with
- * eapol_test (EC P-256 client keys) through the tpmauth token, through tpm2-pkcs11 loaded directly,
- * through tpm2-pkcs11 behind {@code p11-kit server} (the same RPC route as tpmauth's), and with a software
- * key file; pkcs11-tool sign latency (a process per signature) through the tpmauth token and directly
- * through tpm2-pkcs11; C_SignInit + C_Sign over tpmauth's socket. The routes take turns for
- * {@value #ROUNDS} rounds after a warm-up round (swtpm serves one connection at a time, so only one route
- * holds it); each figure is the median over the rounds.
+ * The speed item of the token, on one swtpm and one FreeRADIUS (run as a production server runs: its
+ * thread pool, normal logging, no {@code -X}): EAP-TLS 1.3 authentications with eapol_test (EC P-256
+ * client keys, {@value #AUTHS} authentications in one eapol_test process) through the tpmauth token,
+ * through tpm2-pkcs11 loaded directly, through tpm2-pkcs11 behind {@code p11-kit server} (the same RPC
+ * route as tpmauth's), and with a software key file; pkcs11-tool sign latency (a process per signature)
+ * through the tpmauth token and directly through tpm2-pkcs11; C_SignInit + C_Sign over tpmauth's socket.
+ * The routes take turns for {@value #ROUNDS} rounds after a warm-up round (swtpm serves one connection at
+ * a time, so only one route holds it); each figure is the median over the rounds.
+ *
+ * <p>A last, untimed pass runs the two RPC routes once more through an {@link RpcTap} and counts, per
+ * authentication, the p11-kit calls and each call's server latency, and for tpmauth the TPM commands
+ * (counted below the resource manager): where the route's time goes.
  *
  * <p>Runs only with {@code -Dbenchmark=true} (mvn -o -pl pkcs11 -am test -Dtest=TokenBenchmarkTest
  * -Dbenchmark=true -Dsurefire.failIfNoSpecifiedTests=false, or bench/pkcs11-compare.sh). Prints
  * machine-readable lines: {@code bench NAME ROUTE VALUE UNIT}, {@code ratio NAME ROUTE_A/ROUTE_B VALUE},
- * {@code goal NAME VALUE}.
+ * {@code goal NAME VALUE}, {@code calls NAME ROUTE CALL per_auth median_us} (p11-kit calls),
+ * {@code tpm_commands NAME ROUTE COMMAND per_auth}.
  */
 class TokenBenchmarkTest {
-    private static final int ROUNDS = 3;
-    private static final int AUTHS = 20;
+    private static final int ROUNDS = 5;
+    private static final int AUTHS = 40;
     private static final int TOOL_SIGNS = 10;
     private static final int RPC_SIGNS = 300;
+    /**
+     * eapol_test waits this long after each success before it starts the next re-authentication
+     * (eapol_test.c: {@code eloop_register_timeout(0, 100000, eapol_sm_reauth, ...)}): the same for every
+     * route, and most of the time per authentication of a {@code -r} run.
+     */
+    private static final double REAUTH_PAUSE_MS = 100;
+    private static final String EAP = "eap_tls13_ec_ms_per_auth";
+    private static final String EAP_WORK = "eap_tls13_ec_work_ms_per_auth";
 
     @RegisterExtension
     static final SwtpmExtension SWTPM = new SwtpmExtension();
@@ -66,19 +83,78 @@ class TokenBenchmarkTest {
         }
         Tpm2Pkcs11Store t2p = Tpm2Pkcs11Store.create(work.resolve("tpm2-pkcs11"), SWTPM, store);
         Files.write(work.resolve("digest"), new byte[32]);
-        try (Radius radius = Radius.start(work, store)) {
+        try (Radius radius = Radius.start(work, store, FreeRadius.Mode.PRODUCTION)) {
             store.issueSoftware(radius.work, "soft");
             for (int round = 0; round <= ROUNDS; round++) {
                 boolean measured = round > 0;
                 tpmauthToken(store, radius, measured);
                 tpm2Pkcs11(t2p, radius, store.caPem, measured);
-                record(measured, "eap_tls13_ec_ms_per_auth", "software_key", eapMillis(radius, "software", "",
+                recordEap(measured, "software_key", eapMillis(radius, "software", "",
                         WpaSupplicant.fileCredentials(Path.of("soft.pem"), Path.of("soft.key")), store.caPem, Map.of()));
             }
+            report();
+            tpmauthCalls(store, radius);
+            tpm2Pkcs11Calls(t2p, radius, store.caPem);
         } finally {
             SWTPM.disconnect();
         }
-        report();
+    }
+
+    /** The token served over the keystore as {@code tpmauth pkcs11 serve} serves it, its log discarded. */
+    private Pkcs11Server tokenServer(TpmKeys keys, TestKeystore store) throws Exception {
+        return Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null), work.resolve("p11.sock"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    /** The tpmauth route once more, untimed, through a tap: p11-kit calls and TPM commands per authentication. */
+    private void tpmauthCalls(TestKeystore store, Radius radius) throws Exception {
+        CountingTcti counting = new CountingTcti(SWTPM.openTpm().tcti());
+        try (Tpm tpm = new Tpm(counting, true);
+             TpmKeys keys = new TpmKeys(tpm);
+             Pkcs11Server server = tokenServer(keys, store);
+             RpcTap tap = RpcTap.start(work.resolve("tap.sock"), server.socket())) {
+            Map<Integer, Integer> before = counting.counts();
+            eapMillis(radius, "device-ec", Radius.TOKEN_GLOBALS, Radius.tokenCredentials("ec"), store.caPem,
+                    Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + tap.socket()));
+            Map<Integer, Integer> after = counting.counts();
+            printCalls("eap_tls13_ec", "tpmauth", tap.drain(), AUTHS);
+            after.forEach((code, n) -> {
+                int sent = n - before.getOrDefault(code, 0);
+                if (sent > 0) {
+                    System.out.printf(Locale.ROOT, "tpm_commands eap_tls13_ec tpmauth %s %.2f%n", TpmCc.nameOf(code),
+                            (double) sent / AUTHS);
+                }
+            });
+            toolSignMillis(Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + tap.socket()), Programs.CLIENT_MODULE);
+            printCalls("pkcs11_tool_sign", "tpmauth", tap.drain(), TOOL_SIGNS);
+        } finally {
+            SWTPM.disconnect();
+        }
+    }
+
+    /** tpm2-pkcs11 behind {@code p11-kit server} once more, untimed, through a tap: p11-kit calls per auth. */
+    private void tpm2Pkcs11Calls(Tpm2Pkcs11Store t2p, Radius radius, Path ca) throws Exception {
+        Path socket = work.resolve("p11-kit-server.sock");
+        try (LoggedProcess server = t2p.p11KitServer(socket);
+             RpcTap tap = RpcTap.start(work.resolve("tap.sock"), socket)) {
+            eapMillis(radius, "device-t2p", Radius.TOKEN_GLOBALS, Tpm2Pkcs11Store.eapolCredentials(), ca,
+                    Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + tap.socket()));
+            printCalls("eap_tls13_ec", "tpm2_pkcs11_p11kit_server", tap.drain(), AUTHS);
+        } finally {
+            t2p.flushLeftovers();
+        }
+    }
+
+    /** {@code calls NAME ROUTE CALL per_run median_us}, then the total per run ({@code runs} of them). */
+    private static void printCalls(String name, String route, Map<String, List<Long>> calls, int runs) {
+        long total = 0;
+        for (Map.Entry<String, List<Long>> e : calls.entrySet()) {
+            double[] micros = e.getValue().stream().mapToDouble(n -> n / 1e3).toArray();
+            total += micros.length;
+            System.out.printf(Locale.ROOT, "calls %s %s %s %.2f %.0f%n", name, route, e.getKey(),
+                    (double) micros.length / runs, median(micros));
+        }
+        System.out.printf(Locale.ROOT, "calls %s %s all %.2f -%n", name, route, (double) total / runs);
     }
 
     private static Tpm managedTpm() {
@@ -88,12 +164,11 @@ class TokenBenchmarkTest {
     private void tpmauthToken(TestKeystore store, Radius radius, boolean measured) throws Exception {
         try (Tpm tpm = managedTpm();
              TpmKeys keys = new TpmKeys(tpm);
-             Pkcs11Server server = Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null),
-                     work.resolve("p11.sock"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+             Pkcs11Server server = tokenServer(keys, store)) {
             record(measured, "rpc_c_sign_ecdsa_p256_ms", "tpmauth", rpcSignMillis(server));
             record(measured, "pkcs11_tool_sign_ecdsa_p256_ms", "tpmauth", toolSignMillis(Map.of(
                     "P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket()), Programs.CLIENT_MODULE));
-            record(measured, "eap_tls13_ec_ms_per_auth", "tpmauth", eapMillis(radius, "device-ec", Radius.TOKEN_GLOBALS,
+            recordEap(measured, "tpmauth", eapMillis(radius, "device-ec", Radius.TOKEN_GLOBALS,
                     Radius.tokenCredentials("ec"), store.caPem, Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket())));
         } finally {
             SWTPM.disconnect();
@@ -106,14 +181,14 @@ class TokenBenchmarkTest {
         String direct = "pkcs11_engine_path=/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so\npkcs11_module_path="
                 + Tpm2Pkcs11Store.MODULE + "\n";
         try {
-            record(measured, "eap_tls13_ec_ms_per_auth", "tpm2_pkcs11", eapMillis(radius, "device-t2p", direct,
+            recordEap(measured, "tpm2_pkcs11", eapMillis(radius, "device-t2p", direct,
                     Tpm2Pkcs11Store.eapolCredentials(), ca, t2p.env()));
         } finally {
             t2p.flushLeftovers();
         }
         Path socket = work.resolve("p11-kit-server.sock");
         try (LoggedProcess server = t2p.p11KitServer(socket)) {
-            record(measured, "eap_tls13_ec_ms_per_auth", "tpm2_pkcs11_p11kit_server", eapMillis(radius, "device-t2p",
+            recordEap(measured, "tpm2_pkcs11_p11kit_server", eapMillis(radius, "device-t2p",
                     Radius.TOKEN_GLOBALS, Tpm2Pkcs11Store.eapolCredentials(), ca,
                     Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + socket)));
         } finally {
@@ -166,6 +241,15 @@ class TokenBenchmarkTest {
         return millis;
     }
 
+    /**
+     * One route's EAP-TLS time per authentication, as measured ({@code eap_tls13_ec_ms_per_auth}) and without
+     * eapol_test's pause before each re-authentication ({@code eap_tls13_ec_work_ms_per_auth}).
+     */
+    private void recordEap(boolean measured, String route, double millisPerAuth) {
+        record(measured, EAP, route, millisPerAuth);
+        record(measured, EAP_WORK, route, millisPerAuth - REAUTH_PAUSE_MS * (AUTHS - 1) / AUTHS);
+    }
+
     private void record(boolean measured, String name, String route, double value) {
         if (measured) {
             results.computeIfAbsent(name + " " + route, k -> new ArrayList<>()).add(value);
@@ -185,7 +269,7 @@ class TokenBenchmarkTest {
         });
         // what the key's route adds to an authentication: the same round's software-key time subtracted,
         // so load that changes between rounds cancels out
-        String eap = "eap_tls13_ec_ms_per_auth";
+        String eap = EAP;
         String overhead = "eap_tls13_ec_overhead_ms";
         for (String route : List.of("tpmauth", "tpm2_pkcs11", "tpm2_pkcs11_p11kit_server")) {
             List<Double> with = results.get(eap + " " + route);
@@ -197,6 +281,9 @@ class TokenBenchmarkTest {
         ratio(eap, "tpm2_pkcs11", "tpmauth");
         ratio(eap, "tpm2_pkcs11_p11kit_server", "tpmauth");
         ratio(eap, "tpmauth", "software_key");
+        ratio(EAP_WORK, "tpm2_pkcs11", "tpmauth");
+        ratio(EAP_WORK, "tpm2_pkcs11_p11kit_server", "tpmauth");
+        ratio(EAP_WORK, "tpmauth", "software_key");
         ratio(overhead, "tpm2_pkcs11", "tpmauth");
         ratio(overhead, "tpm2_pkcs11_p11kit_server", "tpmauth");
         ratio("pkcs11_tool_sign_ecdsa_p256_ms", "tpm2_pkcs11", "tpmauth");
@@ -204,9 +291,10 @@ class TokenBenchmarkTest {
         double sign = result("rpc_c_sign_ecdsa_p256_ms", "tpmauth");
         System.out.printf(Locale.ROOT, "goal eap_overhead_within_two_signs %s (%.2f ms vs %.2f ms)%n",
                 result(overhead, "tpmauth") <= 2 * sign ? "met" : "missed", result(overhead, "tpmauth"), 2 * sign);
-        System.out.printf(Locale.ROOT, "goal eap_2x_faster_than_tpm2_pkcs11 %s (per authentication %.2f vs %.2f ms)%n",
-                2 * result(eap, "tpmauth") <= result(eap, "tpm2_pkcs11") ? "met" : "missed", result(eap, "tpmauth"),
-                result(eap, "tpm2_pkcs11"));
+        System.out.printf(Locale.ROOT, "goal eap_2x_faster_than_tpm2_pkcs11 %s (work per authentication %.2f vs"
+                + " %.2f ms, eapol_test's re-authentication pause left out)%n",
+                2 * result(EAP_WORK, "tpmauth") <= result(EAP_WORK, "tpm2_pkcs11") ? "met" : "missed",
+                result(EAP_WORK, "tpmauth"), result(EAP_WORK, "tpm2_pkcs11"));
     }
 
     private void ratio(String name, String a, String b) {

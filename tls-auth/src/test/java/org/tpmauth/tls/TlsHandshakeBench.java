@@ -1,15 +1,26 @@
 package org.tpmauth.tls;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -20,57 +31,148 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.tpmauth.tls.TpmSslContexts.Engine;
 import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.keys.CountingTcti;
 import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.transport.Tcti;
+import org.tpmauth.tss.transport.TctiConfig;
+import org.tpmauth.tss.types.TpmCc;
 
 /**
- * The tpmauth side of {@code bench/tls-handshakes.sh}: new TLS 1.3 mutual-auth handshakes (BC-JSSE, no
- * resumption) per second, one thread, against an {@code openssl s_server -www} that demands and verifies a
- * client certificate. Each handshake counts only when the server answered {@code GET /} with
- * "HTTP/1.0 200", i.e. accepted our certificate and signature.
+ * The tpmauth side of {@code bench/tls-handshakes.sh}: new TLS 1.3 mutual-auth handshakes (no resumption)
+ * per second against an {@code openssl s_server -www} that demands and verifies a client certificate. Each
+ * handshake counts only when the server answered {@code GET /} with "HTTP/1.0 200", i.e. accepted our
+ * certificate and signature.
  *
- * <p>Arguments: {@code tpm TCTI KEYFILE CERT CA PORT SECONDS} (a TSS2 key file in the TPM behind TCTI) or
- * {@code software KEY CERT CA PORT SECONDS} (a PKCS#8 PEM key, the same code path with the JDK's PKIX
- * key manager). Prints {@code name handshakes_per_s}.
+ * <p>One run measures eight variants in turn, each for SECONDS after a warm-up: the client key in the TPM
+ * or in software (a PKCS#8 PEM key with the engine's own PKIX key manager), on BC-JSSE or the JDK's
+ * SunJSSE, with one or two client threads (each thread its own connections; the TPM signs one at a time,
+ * the rest of a handshake runs in parallel). The TPM is opened as {@code Tpm.open} opens it (resource
+ * manager on), through a TCTI that counts the commands it passes on, so the TPM commands of each variant's
+ * handshakes are counted below the resource manager: what the TPM really ran.
+ *
+ * <p>Arguments: {@code TCTI TPMKEYFILE TPMCERT SOFTKEY SOFTCERT CA PORT SECONDS SERVER_PID}. Prints per
+ * variant {@code NAME handshakes_per_s} (NAME = tpmauth_{tpm,software}_key, then _sunjsse for SunJSSE and
+ * _threads2 for two threads; BC-JSSE with one thread has no suffix) and
+ * {@code cost NAME median_ms process_cpu_us thread_cpu_us server_cpu_us tpm_commands tpm_signs suite} (per
+ * handshake: median wall time of one handshake, the whole JVM's CPU time and the handshaking threads' CPU
+ * time, the server process's CPU time (from /proc, 10 ms ticks), TPM commands and TPM2_Sign commands, and
+ * the cipher suite), then {@code tpm_command NAME COMMAND per_handshake} for each kind of TPM command a TPM
+ * variant sent.
  */
 public final class TlsHandshakeBench {
     private static final byte[] REQUEST = "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Per engine and key before its first measurement (at most SECONDS): BC-JSSE's JIT needs a few hundred. */
+    private static final int WARM_UP_HANDSHAKES = 200;
+    private static final long CLOCK_TICK_NANOS = 10_000_000;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    /** One configuration of the client. */
+    private record Variant(boolean tpmKey, Engine engine, int threads) {
+        String name() {
+            return "tpmauth_" + (tpmKey ? "tpm" : "software") + "_key" + (engine == Engine.SUN_JSSE ? "_sunjsse" : "")
+                    + (threads > 1 ? "_threads" + threads : "");
+        }
+    }
+
+    /** What one variant's measured handshakes took. */
+    private record Result(int handshakes, double seconds, List<Long> nanos, long processCpuNanos, long threadCpuNanos,
+            String suite) {
+    }
 
     private TlsHandshakeBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 7 && args[0].equals("tpm")) {
-            try (Tpm tpm = Tpm.open(args[1]); TpmKeys keys = new TpmKeys(tpm)) {
-                KeyManager km = TpmKeyManager.fromFiles(keys, Path.of(args[2]), Path.of(args[3]), null);
-                report("tpmauth_tpm_key", km, args, 4);
-            }
-        } else if (args.length == 6 && args[0].equals("software")) {
-            report("tpmauth_software_key", softwareKeyManager(Path.of(args[1]), Path.of(args[2])), args, 3);
-        } else {
-            System.err.println("usage: TlsHandshakeBench tpm TCTI KEYFILE CERT CA PORT SECONDS"
-                    + " | software KEY CERT CA PORT SECONDS");
+        if (args.length != 9) {
+            System.err.println("usage: TlsHandshakeBench TCTI TPMKEYFILE TPMCERT SOFTKEY SOFTCERT CA PORT SECONDS"
+                    + " SERVER_PID");
             System.exit(2);
         }
+        Path ca = Path.of(args[5]);
+        int port = Integer.parseInt(args[6]);
+        double seconds = Double.parseDouble(args[7]);
+        Path serverStat = Path.of("/proc", args[8], "stat");
+        Tcti transport = TctiConfig.resolve(args[0]).open();
+        CountingTcti counting = new CountingTcti(transport);
+        try (transport; Tpm tpm = new Tpm(counting, true); TpmKeys keys = new TpmKeys(tpm)) {
+            KeyManager tpmKeyManager = TpmKeyManager.fromFiles(keys, Path.of(args[1]), Path.of(args[2]), null);
+            for (Engine engine : Engine.values()) {
+                SSLContext tpmKey = TpmSslContexts.create(engine, tpmKeyManager, ca);
+                SSLContext softwareKey = TpmSslContexts.create(engine,
+                        softwareKeyManager(engine, Path.of(args[3]), Path.of(args[4])), ca);
+                long warmUpEnd = System.nanoTime() + (long) (seconds * 1e9);
+                for (int i = 0; i < WARM_UP_HANDSHAKES && System.nanoTime() < warmUpEnd; i++) { // JIT, the key's load
+                    handshake(tpmKey, port);
+                    handshake(softwareKey, port);
+                }
+                for (int threads : new int[] {1, 2}) {
+                    // the TPM and the software key take turns, so load that drifts hits both alike
+                    measure(new Variant(true, engine, threads), tpmKey, port, seconds, counting, serverStat);
+                    measure(new Variant(false, engine, threads), softwareKey, port, seconds, counting, serverStat);
+                }
+            }
+        }
     }
 
-    /** Reads CA, PORT, SECONDS from {@code args[from..]}, measures and prints one line. */
-    private static void report(String name, KeyManager km, String[] args, int from) throws Exception {
-        SSLContext client = TpmSslContexts.create(Engine.BC_JSSE, km, Path.of(args[from]));
-        int port = Integer.parseInt(args[from + 1]);
-        long nanos = (long) (Double.parseDouble(args[from + 2]) * 1e9);
-        for (int i = 0; i < 20; i++) { // warm-up: JIT, class loading, the TPM key's first load
-            handshake(client, port);
-        }
-        long start = System.nanoTime();
-        int n = 0;
-        while (System.nanoTime() - start < nanos) {
-            handshake(client, port);
-            n++;
-        }
-        System.out.printf("%s %.1f%n", name, n / ((System.nanoTime() - start) / 1e9));
+    private static void measure(Variant variant, SSLContext client, int port, double seconds, CountingTcti counting,
+            Path serverStat) throws Exception {
+        Map<Integer, Integer> before = counting.counts();
+        long serverCpu = cpuNanos(serverStat);
+        Result r = run(client, port, variant.threads, (long) (seconds * 1e9));
+        serverCpu = cpuNanos(serverStat) - serverCpu;
+        Map<Integer, Integer> sent = difference(counting.counts(), before);
+        int commands = sent.values().stream().mapToInt(Integer::intValue).sum();
+        int signs = sent.getOrDefault(TpmCc.Sign, 0);
+        Collections.sort(r.nanos);
+        System.out.printf(Locale.ROOT, "%s %.1f%n", variant.name(), r.handshakes / r.seconds);
+        System.out.printf(Locale.ROOT, "cost %s %.2f %.0f %.0f %.0f %.2f %.2f %s%n", variant.name(),
+                r.nanos.get(r.nanos.size() / 2) / 1e6, r.processCpuNanos / 1e3 / r.handshakes,
+                r.threadCpuNanos / 1e3 / r.handshakes, serverCpu / 1e3 / r.handshakes,
+                (double) commands / r.handshakes, (double) signs / r.handshakes, r.suite);
+        sent.forEach((code, n) -> System.out.printf(Locale.ROOT, "tpm_command %s %s %.2f%n", variant.name(),
+                TpmCc.nameOf(code), (double) n / r.handshakes));
     }
 
-    private static void handshake(SSLContext client, int port) throws Exception {
+    /** {@code threads} threads making handshakes for {@code nanos}; their times and CPU. */
+    private static Result run(SSLContext client, int port, int threads, long nanos) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long processCpu = PROCESS.getProcessCpuTime();
+            long start = System.nanoTime();
+            List<Future<Result>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    long cpu = THREADS.getCurrentThreadCpuTime();
+                    List<Long> times = new ArrayList<>();
+                    String suite = null;
+                    while (System.nanoTime() - start < nanos) {
+                        long t0 = System.nanoTime();
+                        suite = handshake(client, port);
+                        times.add(System.nanoTime() - t0);
+                    }
+                    return new Result(times.size(), 0, times, 0, THREADS.getCurrentThreadCpuTime() - cpu, suite);
+                }));
+            }
+            List<Long> times = new ArrayList<>();
+            long threadCpu = 0;
+            String suite = null;
+            for (Future<Result> w : workers) {
+                Result r = w.get();
+                times.addAll(r.nanos);
+                threadCpu += r.threadCpuNanos;
+                suite = r.suite;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Result(times.size(), seconds, times, PROCESS.getProcessCpuTime() - processCpu, threadCpu, suite);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One new handshake and {@code GET /}; the negotiated cipher suite. */
+    private static String handshake(SSLContext client, int port) throws Exception {
         try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setEnabledProtocols(new String[] {"TLSv1.3"});
             s.setTcpNoDelay(true);
@@ -83,10 +185,30 @@ public final class TlsHandshakeBench {
             if (!page.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.0 200")) {
                 throw new IllegalStateException("the server did not accept the handshake: " + page);
             }
+            return s.getSession().getCipherSuite();
         }
     }
 
-    private static KeyManager softwareKeyManager(Path keyPem, Path certPem) throws Exception {
+    /** utime + stime of a process (fields 14 and 15 of /proc/PID/stat, after the parenthesized name). */
+    private static long cpuNanos(Path stat) throws IOException {
+        String line = Files.readString(stat);
+        String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * CLOCK_TICK_NANOS;
+    }
+
+    private static Map<Integer, Integer> difference(Map<Integer, Integer> after, Map<Integer, Integer> before) {
+        Map<Integer, Integer> sent = new TreeMap<>();
+        after.forEach((code, n) -> {
+            int d = n - before.getOrDefault(code, 0);
+            if (d > 0) {
+                sent.put(code, d);
+            }
+        });
+        return sent;
+    }
+
+    /** The software key with the engine's own PKIX key manager. */
+    private static KeyManager softwareKeyManager(Engine engine, Path keyPem, Path certPem) throws Exception {
         PrivateKey key;
         try (Reader r = Files.newBufferedReader(keyPem); PEMParser parser = new PEMParser(r)) {
             key = new JcaPEMKeyConverter().getPrivateKey((PrivateKeyInfo) parser.readObject());
@@ -95,7 +217,9 @@ public final class TlsHandshakeBench {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("k", key, new char[0], chain.toArray(new X509Certificate[0]));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", new BouncyCastleJsseProvider());
+        KeyManagerFactory kmf = engine == Engine.BC_JSSE
+                ? KeyManagerFactory.getInstance("PKIX", new BouncyCastleJsseProvider())
+                : KeyManagerFactory.getInstance("PKIX");
         kmf.init(ks, new char[0]);
         return kmf.getKeyManagers()[0];
     }

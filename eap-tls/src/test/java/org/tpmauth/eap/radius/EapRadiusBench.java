@@ -21,8 +21,9 @@ import org.tpmauth.tss.keys.KeyAlgorithm;
 
 /**
  * A benchmark, not a test: EAP-TLS authentications per second and the median time of one, our peer against
- * FreeRADIUS 3.2 on loopback (started here, in debug mode as the tests run it), one at a time; TPM key
- * (P-256 on the in-process libtpms) against a software P-256 key, TLS 1.2 and 1.3, and beside them
+ * FreeRADIUS 3.2 on loopback (started here as a production server runs: thread pool, normal logging, no
+ * {@code -X}), one at a time; TPM key (P-256 on the in-process libtpms) against a software P-256 key, TLS
+ * 1.2 and 1.3, and beside them
  * eapol_test (wpa_supplicant's RADIUS test client, one process per authentication, as people run it) with
  * the same software key. Every authentication counts only when accepted (ours with our MSK equal to the
  * server's, eapol_test's with exit status 0).
@@ -40,7 +41,8 @@ public final class EapRadiusBench {
         TlsIdentity softwareKey = new TlsIdentity(software.getPrivate(),
                 TestPki.chain(k.pki.root(), software.getPublic(), "software"));
         TlsIdentity tpmKey = k.tpmClient(KeyAlgorithm.EC_P256);
-        try (FreeRadius server = FreeRadius.start(k.caPem, k.serverCertPem, k.serverKeyPem, 1024)) {
+        try (FreeRadius server = FreeRadius.start(k.caPem, k.serverCertPem, k.serverKeyPem, 1024,
+                FreeRadius.Mode.PRODUCTION)) {
             RadiusEapClient client = new RadiusEapClient(server.address(),
                     server.secret.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(3), 1);
             System.out.println("name auths_per_s median_ms");

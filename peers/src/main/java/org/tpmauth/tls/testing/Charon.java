@@ -27,7 +27,8 @@ public final class Charon extends LoggedProcess {
 
     /**
      * Starts charon in {@code netns}; {@code plugins} are added to its plugin list, {@code settings} appended to
-     * its strongswan.conf, {@code env} added to its environment. Returns once its vici socket is open.
+     * its strongswan.conf, {@code env} added to its environment. Returns once its vici socket is open. Its log
+     * file's lines start with the Unix time in milliseconds ("1764147600.123"), which benchmarks time IKE_SAs by.
      */
     public static Charon start(String netns, Path home, String plugins, String settings, Map<String, String> env)
             throws IOException, InterruptedException {
@@ -42,6 +43,8 @@ public final class Charon extends LoggedProcess {
                       default = 1
                       ike = 2
                       flush_line = yes
+                      time_format = %%s
+                      time_add_ms = yes
                     }
                   }
                   plugins {

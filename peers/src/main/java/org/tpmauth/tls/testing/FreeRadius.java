@@ -12,10 +12,27 @@ import org.tpmauth.tls.LoggedProcess;
 /**
  * A FreeRADIUS 3.2 server for tests: a minimal raddb in a temporary folder (EAP-TLS only, TLS 1.2 and
  * 1.3, client certificates checked against one CA), listening on 127.0.0.1 at a free port, started
- * in the foreground with debug logs to a file and stopped by its process (its folder deleted). Start one
- * per test class.
+ * in the foreground with debug logs to a file (or, for benchmarks, as a production server runs) and
+ * stopped by its process (its folder deleted). Start one per test class.
  */
 public final class FreeRadius implements AutoCloseable {
+    /** How the server runs. */
+    public enum Mode {
+        /** {@code -X}, as the tests run it: one thread, every packet and module call in the log. */
+        DEBUG("-X"),
+        /**
+         * {@code -f}, as a production server runs (only in the foreground, for its process to be ours): its
+         * thread pool, the normal log level (start-up, one line per authentication) to the log file.
+         */
+        PRODUCTION("-f");
+
+        private final String flag;
+
+        Mode(String flag) {
+            this.flag = flag;
+        }
+    }
+
     public final Path dir;
     public final int port;
     public final String secret;
@@ -38,7 +55,13 @@ public final class FreeRadius implements AutoCloseable {
      */
     public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem,
             int fragmentSize) throws Exception {
-        return start(caPem, serverChainPem, serverKeyPem, fragmentSize, null);
+        return start(caPem, serverChainPem, serverKeyPem, fragmentSize, (String) null);
+    }
+
+    /** The same in {@code mode} (benchmarks: {@link Mode#PRODUCTION}). */
+    public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, Mode mode)
+            throws Exception {
+        return start(caPem, serverChainPem, serverKeyPem, fragmentSize, null, "127.0.0.1", "127.0.0.1", mode);
     }
 
     /** The same inside network namespace {@code netns} (its own 127.0.0.1), when not null. */
@@ -53,6 +76,12 @@ public final class FreeRadius implements AutoCloseable {
      */
     public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, String netns,
             String listenAddress, String clientAddress) throws Exception {
+        return start(caPem, serverChainPem, serverKeyPem, fragmentSize, netns, listenAddress, clientAddress,
+                Mode.DEBUG);
+    }
+
+    private static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, String netns,
+            String listenAddress, String clientAddress, Mode mode) throws Exception {
         Path dir = Files.createTempDirectory("tpmauth-freeradius");
         Files.createDirectories(dir.resolve("run"));
         Files.createDirectories(dir.resolve("log"));
@@ -60,7 +89,7 @@ public final class FreeRadius implements AutoCloseable {
         String secret = "radius-test-secret";
         Files.writeString(dir.resolve("radiusd.conf"), config(dir, port, secret, caPem, serverChainPem, serverKeyPem,
                 fragmentSize, listenAddress, clientAddress), StandardCharsets.UTF_8);
-        List<String> command = List.of("freeradius", "-X", "-d", dir.toString());
+        List<String> command = List.of("freeradius", mode.flag, "-d", dir.toString());
         LoggedProcess process = new LoggedProcess(netns == null ? command
                 : NetNamespace.inNamespace(netns, command.toArray(String[]::new)), dir.resolve("radiusd.log"), dir);
         FreeRadius server = new FreeRadius(dir, port, secret, process);
@@ -78,7 +107,7 @@ public final class FreeRadius implements AutoCloseable {
         return process.process().pid();
     }
 
-    /** The server's debug log so far. */
+    /** The server's log so far (the debug log in {@link Mode#DEBUG}). */
     public String log() {
         return process.log();
     }

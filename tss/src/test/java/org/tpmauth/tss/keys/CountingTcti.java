@@ -7,19 +7,25 @@ import org.tpmauth.tss.wire.TpmReader;
 
 /**
  * A TCTI that passes every command on to another and counts them by command code, to observe what
- * a layer above sends (how often it re-creates a primary, for one). Closing it leaves the other open.
+ * a layer above sends (how often it re-creates a primary, for one; the TPM commands of a TLS handshake).
+ * Closing it leaves the other open.
  */
-final class CountingTcti implements Tcti {
+public final class CountingTcti implements Tcti {
     private final Tcti target;
     private final Map<Integer, Integer> counts = new ConcurrentHashMap<>();
 
-    CountingTcti(Tcti target) {
+    public CountingTcti(Tcti target) {
         this.target = target;
     }
 
     /** How many commands with this TPM_CC were sent. */
-    int count(int commandCode) {
+    public int count(int commandCode) {
         return counts.getOrDefault(commandCode, 0);
+    }
+
+    /** A copy of the counts so far, by TPM_CC (benchmarks subtract two of them). */
+    public Map<Integer, Integer> counts() {
+        return Map.copyOf(counts);
     }
 
     @Override
