@@ -82,8 +82,9 @@ import org.tpmauth.tss.wire.TpmWriter;
  *
  * <p>Layout: {@code <dir>/<profile>/<hierarchy>/.../object.json}; provisioning writes the hierarchies,
  * the SRK and the EK to the system directory, keys go to the user directory, and lookups try the user
- * directory first. Keys live under the persistent SRK (both shipped profiles persist it at 0x81000001)
- * or under storage keys below it ({@code /HS/SRK/parent/child}), loaded through the chain. NV indices
+ * directory first. Keys live under the SRK (both shipped profiles persist it at 0x81000001; a profile
+ * that does not has it created again from its public area, as FAPI does) or under storage keys below it
+ * ({@code /HS/SRK/parent/child}), loaded through the chain. NV indices
  * ({@code /nv/Owner/name}) live in the system directory, external public keys ({@code /ext/name}) in
  * the user directory, policies ({@code /policy/name}, a {@code .json} file) in the system directory,
  * as FAPI keeps them. What FAPI asks its callbacks for, auth values of other objects and PolicySigned
@@ -205,15 +206,14 @@ public final class FapiKeystore implements AutoCloseable {
     /**
      * Provisions the default profile as {@code tss2_provision} does without an EK certificate: the SRK
      * created from the profile's template and persisted at its handle (an SRK already there with the
-     * same template is kept), the EK's public part, and the hierarchy objects.
+     * same template is kept; a template without a handle leaves it transient), the EK's public part, and
+     * the hierarchy objects.
      */
     public void provision() {
         FapiProfile profile = config.profile();
-        if (profile.srkHandle() == 0) {
-            throw new UnsupportedOperationException("profile " + profile.name() + " does not persist its SRK; "
-                    + "tpmauth keeps keys under a persistent SRK only (add a 0x81... handle to srk_template)");
-        }
-        TpmtPublic srk = persistSrk(profile);
+        // a profile without a persistent handle keeps the SRK transient: created again from its public area at use
+        TpmtPublic srk = profile.srkHandle() == 0 ? createPrimaryPublic(TpmHandles.RH_OWNER, profile.srkTemplate())
+                : persistSrk(profile);
         TpmtPublic ek = createPrimaryPublic(TpmHandles.RH_ENDORSEMENT, profile.ekTemplate());
         FapiPath hs = new FapiPath(profile.name(), List.of("HS"));
         write(hs, FapiObject.newHierarchy("Owner Hierarchy", ESYS_TR_RH_OWNER), true);
@@ -224,7 +224,7 @@ public final class FapiKeystore implements AutoCloseable {
         write(new FapiPath(profile.name(), List.of("LOCKOUT")),
                 FapiObject.newHierarchy("Lockout Hierarchy", ESYS_TR_RH_LOCKOUT), true);
         write(hs.child("SRK"), FapiObject.newKey(srk, null, false, profile.srkHandle(), profile.signingScheme(), true,
-                null, esysSerialization(profile.srkHandle(), srk)), true);
+                null, profile.srkHandle() == 0 ? new byte[0] : esysSerialization(profile.srkHandle(), srk)), true);
         ObjectNode ekPolicy = FapiJson.object();
         ekPolicy.put("description", "Endorsement hierarchy used for policy secret.");
         ObjectNode secret = ekPolicy.putArray("policy").addObject();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tpmauth.tss.fapi.FapiFixture.utf8;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
@@ -43,32 +44,16 @@ class FapiCallbacksTest {
     @BeforeAll
     static void provision() throws Exception {
         fapi = FapiFixture.provisioned(SWTPM, "P_ECCP256SHA256");
-        fapiImport("or-branches");
+        fapi.importPolicy("or-branches");
     }
 
     private static JsonPolicy policy(String name) throws Exception {
         return JsonPolicy.parse(FapiPolicyTest.policyFile(name), name);
     }
 
-    private static void fapiImport(String name) throws Exception {
-        Files.write(fapi.file(name + ".json"), FapiPolicyTest.policyFile(name));
-        fapi.tss2("tss2_import", "--path", "/policy/" + name, "--importData", name + ".json");
-    }
-
     private static void assertSigns(FapiKeystore ks, String path, byte[] password) throws Exception {
         byte[] sig = ks.sign(path, FapiInteropTest.sha256(path), password);
         assertTrue(FapiInteropTest.verifies(ks.publicKey(path), "SHA256withECDSA", sig, path));
-    }
-
-    /** tss2_sign with {@code terminal} as what its user types (branch numbers, passwords); checks the signature. */
-    private static void fapiSigns(String path, String terminal) throws Exception {
-        Files.write(fapi.file("fapi.digest"), FapiInteropTest.sha256("fapi"));
-        fapi.tss2("sh", "-c", "printf '" + terminal + "' | tss2_sign --keyPath " + path
-                + " --digest fapi.digest --signature fapi.sig --force");
-        try (FapiKeystore ks = fapi.keystore()) {
-            assertTrue(FapiInteropTest.verifies(ks.publicKey(path), "SHA256withECDSA",
-                    Files.readAllBytes(fapi.file("fapi.sig")), "fapi"));
-        }
     }
 
     @Test
@@ -112,13 +97,13 @@ class FapiCallbacksTest {
         try (FapiKeystore ks = fapi.keystore()) {
             ks.createKey("/HS/SRK/javaOr", KeyType.parse("sign,noDa"), utf8("pw"), policy("or-branches"));
         }
-        fapiSigns("/HS/SRK/javaOr", "1\\n");
-        fapiSigns("/HS/SRK/javaOr", "2\\npw\\n");
+        fapi.assertTss2Signs("/HS/SRK/javaOr", "1\\n");
+        fapi.assertTss2Signs("/HS/SRK/javaOr", "2\\npw\\n");
     }
 
     @Test
     void policyActionRunsTheActionCallback() throws Exception {
-        fapiImport("action-pcr");
+        fapi.importPolicy("action-pcr");
         fapi.tss2("tss2_createkey", "--path", "/HS/SRK/fapiAction", "--type", "sign", "--policyPath",
                 "/policy/action-pcr", "--authValue", "");
         try (FapiKeystore ks = fapi.keystore()) {
@@ -151,7 +136,7 @@ class FapiCallbacksTest {
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair signer = g.generateKeyPair();
         String pem = PublicKeys.toPem(signer.getPublic());
-        fapiImport("pcr16-zero");
+        fapi.importPolicy("pcr16-zero");
         byte[] policyRef = {1, 2};
         try (FapiKeystore ks = fapi.keystore()) {
             byte[] digest = ks.policy("/policy/pcr16-zero").digest(TpmAlg.SHA256, ks.policyContext());
@@ -168,12 +153,12 @@ class FapiCallbacksTest {
         fapi.tss2("tss2_import", "--path", "/policy/by-pem", "--importData", "by-pem.json");
         fapi.tss2("tss2_createkey", "--path", "/HS/SRK/fapiByPem", "--type", "sign", "--policyPath", "/policy/by-pem",
                 "--authValue", "");
-        fapiSigns("/HS/SRK/fapiByPem", "");
+        fapi.assertTss2Signs("/HS/SRK/fapiByPem", "");
         try (FapiKeystore ks = fapi.keystore()) {
             assertSigns(ks, "/HS/SRK/fapiByPem", null);
             ks.createKey("/HS/SRK/javaByPem", KeyType.SIGN, null, JsonPolicy.parse(utf8(authorize), "by-pem"));
         }
-        fapiSigns("/HS/SRK/javaByPem", "");
+        fapi.assertTss2Signs("/HS/SRK/javaByPem", "");
         // a signature over another digest approves nothing
         try (FapiKeystore ks = fapi.keystore()) {
             ks.importPolicy("/policy/forged", policy("pcr16-zero"));
@@ -188,6 +173,37 @@ class FapiCallbacksTest {
             assertTrue(refused.startsWith("element 1 (PolicyAuthorize): no authorized policy holds: authorized policy "
                     + "/policy/forged: TPM2_VerifySignature"), refused);
         }
+    }
+
+    /**
+     * A profile whose srk_template names no persistent handle: FAPI and tpmauth keep the SRK transient and
+     * create it again from its public area; keys below it cross both ways, and load for any signer.
+     */
+    @Test
+    void keysBelowATransientSrkBothWays() throws Exception {
+        Path profiles = Files.createDirectories(SWTPM.workDir().resolve("profiles"));
+        Files.writeString(profiles.resolve("P_ECCP256SHA256.json"), Files.readString(
+                Path.of("/etc/tpm2-tss/fapi-profiles/P_ECCP256SHA256.json")).replace(",0x81000001\"", "\""));
+        FapiFixture byFapi = new FapiFixture(SWTPM, "P_ECCP256SHA256", profiles, "fapi-transient");
+        byFapi.tss2("tss2_provision");
+        byFapi.tss2("tss2_createkey", "--path", "/HS/SRK/k", "--type", "sign", "--authValue", "");
+        try (TpmKeys keys = new TpmKeys(SWTPM.tpm()); FapiKeystore ks = new FapiKeystore(byFapi.config, keys)) {
+            assertEquals(0, ks.object("/HS/SRK").persistentHandle());
+            assertSigns(ks, "/HS/SRK/k", null);
+            TpmKey key = ks.load("/HS/SRK/k", null);
+            byte[] sig = keys.sign(key, FapiInteropTest.sha256("t"), TpmAlg.SHA256, SigningScheme.ECDSA);
+            assertTrue(FapiInteropTest.verifies(key.publicKey(), "SHA256withECDSA", sig, "t"));
+            ks.createKey("/HS/SRK/javaK", KeyType.SIGN, null);
+        }
+        byFapi.assertTss2Signs("/HS/SRK/javaK", "");
+        FapiFixture byJava = new FapiFixture(SWTPM, "P_ECCP256SHA256", profiles, "fapi-transient-java");
+        try (FapiKeystore ks = byJava.keystore()) {
+            ks.provision();
+            assertEquals(0, ks.object("/HS/SRK").persistentHandle());
+            ks.createKey("/HS/SRK/k", KeyType.SIGN, null);
+            assertSigns(ks, "/HS/SRK/k", null);
+        }
+        byJava.assertTss2Signs("/HS/SRK/k", "");
     }
 
     /**

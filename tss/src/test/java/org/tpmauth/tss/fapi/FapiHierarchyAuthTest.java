@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tpmauth.tss.fapi.FapiFixture.utf8;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +28,7 @@ class FapiHierarchyAuthTest {
     @BeforeAll
     static void provision() throws Exception {
         fapi = FapiFixture.provisioned(SWTPM, "P_ECCP256SHA256");
-        Files.write(fapi.file("secret-owner.json"), FapiPolicyTest.policyFile("secret-owner"));
-        fapi.tss2("tss2_import", "--path", "/policy/secret-owner", "--importData", "secret-owner.json");
+        fapi.importPolicy("secret-owner");
         fapi.tss2("tss2_changeauth", "--entityPath", "/HS", "--authValue", "owner");
         fapi.tss2("tss2_createkey", "--path", "/HS/SRK/fapiByOwner", "--type", "sign", "--policyPath",
                 "/policy/secret-owner", "--authValue", "");
@@ -58,12 +56,6 @@ class FapiHierarchyAuthTest {
             ks.createKey("/HS/SRK/javaByOwner", KeyType.SIGN, null, JsonPolicy.parse(
                     FapiPolicyTest.policyFile("secret-owner"), "secret-owner"));
         }
-        Files.write(fapi.file("owner.digest"), FapiInteropTest.sha256("owner"));
-        fapi.tss2("sh", "-c", "printf 'owner\\n' | tss2_sign --keyPath /HS/SRK/javaByOwner --digest owner.digest "
-                + "--signature owner.sig --force");
-        try (FapiKeystore ks = fapi.keystore()) {
-            assertTrue(FapiInteropTest.verifies(ks.publicKey("/HS/SRK/javaByOwner"), "SHA256withECDSA",
-                    Files.readAllBytes(fapi.file("owner.sig")), "owner"));
-        }
+        fapi.assertTss2Signs("/HS/SRK/javaByOwner", "owner\\n");
     }
 }
