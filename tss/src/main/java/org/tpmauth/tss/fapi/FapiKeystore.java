@@ -87,9 +87,11 @@ import org.tpmauth.tss.wire.TpmWriter;
  * ({@code /HS/SRK/parent/child}), loaded through the chain. NV indices
  * ({@code /nv/Owner/name}) live in the system directory, external public keys ({@code /ext/name}) in
  * the user directory, policies ({@code /policy/name}, a {@code .json} file) in the system directory,
- * as FAPI keeps them. What FAPI asks its callbacks for, auth values of other objects and PolicySigned
- * signatures, comes from {@link #setAuthCallback} and {@link #setPolicySigner}.
- * Not thread-safe; one keystore per TPM connection.
+ * as FAPI keeps them. What FAPI asks its callbacks for comes from the same callbacks here: auth values of
+ * other objects and hierarchies ({@link #setAuthCallback}), PolicySigned signatures
+ * ({@link #setPolicySigner}), PolicyOR branches ({@link #setBranchCallback}) and PolicyAction
+ * ({@link #setPolicyActionCallback}). {@link #load} hands any key to the signers of a {@link TpmKeys}.
+ * Not thread-safe, except for the keys {@link #load} gives out; one keystore per TPM connection.
  */
 public final class FapiKeystore implements AutoCloseable {
     private static final String OBJECT_FILE = "object.json";

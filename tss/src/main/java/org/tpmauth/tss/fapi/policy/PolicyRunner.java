@@ -42,12 +42,13 @@ import org.tpmauth.tss.wire.TpmWriter;
 
 /**
  * Satisfies a JSON policy in a policy session, as FAPI does: each element becomes its TPM2_Policy*
- * command; a PolicyOR tries its branches in order and takes the first that holds, a PolicyAuthorize
- * the first signed policy from the keystore that holds (restarting the session and replaying what came
- * before for the next one). PolicySecret and PolicyNV authorize with the auth value the context gives
- * for the object (FAPI's auth callback), PolicySigned with the signature the context gets over the
- * session's nonceTPM (FAPI's sign callback). A failure names the element, e.g. "branch 2 of PolicyOR:
- * element 1 (PolicyPCR): ...". PolicyLocality, PolicyNvWritten and PolicyDuplicationSelect run their
+ * command; a PolicyOR takes the branch the context's branch callback names, else the one branch that
+ * holds, a PolicyAuthorize the signed policy the callback names or else the first from the keystore that
+ * holds (restarting the session and replaying what came before for each try). PolicySecret and PolicyNV
+ * authorize with the auth value the context gives for the object or hierarchy (FAPI's auth callback),
+ * PolicySigned with the signature the context gets over the session's nonceTPM (FAPI's sign callback),
+ * PolicyAction runs the context's action callback. A failure names the element, e.g. "branch 2 ("pcr")
+ * of PolicyOR: element 1 (PolicyPCR): ...". PolicyLocality, PolicyNvWritten and PolicyDuplicationSelect run their
  * command; the TPM checks them when the session authorizes the command they are for.
  */
 public final class PolicyRunner {
