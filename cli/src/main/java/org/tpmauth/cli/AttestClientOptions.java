@@ -8,6 +8,7 @@ import org.tpmauth.attest.client.ServiceClient;
 import org.tpmauth.attestation.quote.PcrSelections;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tss.types.TpmsPcrSelection;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What attest enroll and attest renew share: the service, its CA, the TPM key, the boot log and PCRs. */
@@ -21,8 +22,11 @@ final class AttestClientOptions {
     @Option(names = "--server-ca", required = true, paramLabel = "ca.pem", description = "CA certificate(s) of the service's TLS certificate.")
     Path serverCa;
 
-    @Option(names = "--key", required = true, paramLabel = "key.pem", description = "The TPM key to certify (TSS2 key file or 0x81... handle).")
+    @Option(names = "--key", required = true, paramLabel = "key.pem", description = "The TPM key to certify (TSS2 key file, 0x81... handle or keystore:PATH).")
     String key;
+
+    @Mixin
+    KeystoreKeyOptions keystore;
 
     @Option(names = "--eventlog", paramLabel = "FILE", description = "Boot event log (default: the kernel's, " + "/sys/kernel/security/tpm0/binary_bios_measurements).")
     Path eventlog;

@@ -3,6 +3,7 @@ package org.tpmauth.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.attest.client.Enroller;
 import org.tpmauth.attest.client.ServiceRefusal;
@@ -51,7 +52,7 @@ final class AttestEnrollCommand implements Callable<Integer> {
                 AttestationKeys.create(tpm, KeyAlgorithm.EC_P256).writePem(akFile);
             }
             TpmKey akKey = KeyRef.load(keys, akFile.toString(), null);
-            TpmKey key = KeyRef.load(keys, options.key, null);
+            TpmKey key = KeyRef.load(keys, options.key, null, List.of(), options.keystore);
             try {
                 result = new Enroller(options.client()).enroll(tpm, Enroller.ekCertificate(tpm), key, akKey, group,
                         options.selection(), log);

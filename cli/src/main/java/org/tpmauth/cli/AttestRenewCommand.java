@@ -54,8 +54,9 @@ final class AttestRenewCommand implements Callable<Integer> {
         X509Certificate renewed;
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
             try {
-                renewed = new Renewer(options.client()).renew(keys, KeyRef.load(keys, options.key, null), current,
-                        KeyRef.load(keys, akFile.toString(), null), akCert, options.selection(), log);
+                renewed = new Renewer(options.client()).renew(keys, KeyRef.load(keys, options.key, null, List.of(),
+                        options.keystore), current, KeyRef.load(keys, akFile.toString(), null), akCert,
+                        options.selection(), log);
             } catch (ServiceRefusal r) {
                 spec.commandLine().getErr().println(r.getMessage());
                 return 1;

@@ -2,6 +2,7 @@ package org.tpmauth.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.tls.TpmCsr;
 import org.tpmauth.tss.Tpm;
@@ -10,6 +11,7 @@ import org.tpmauth.tss.keys.PasswordRequiredException;
 import org.tpmauth.tss.keys.TpmKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -21,6 +23,9 @@ final class CsrCommand implements Callable<Integer> {
     @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
             description = "Key file (TSS2 PRIVATE KEY), persistent handle 0x81xxxxxx or keystore:PATH (FAPI keystore).")
     String key;
+
+    @Mixin
+    KeystoreKeyOptions keystore;
 
     @Option(names = "--password-file", paramLabel = "F", description = "The key's password (if it has one).")
     Path passwordFile;
@@ -42,7 +47,7 @@ final class CsrCommand implements Callable<Integer> {
         var sans = TpmCsr.parseSans(san);
         String pem;
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            pem = TpmCsr.toPem(TpmCsr.create(keys, KeyRef.load(keys, key, passwordFile), subject, sans));
+            pem = TpmCsr.toPem(TpmCsr.create(keys, KeyRef.load(keys, key, passwordFile, List.of(), keystore), subject, sans));
         } catch (PasswordRequiredException e) {
             throw new TpmException(key + " is password protected: give its password with --password-file F ("
                     + e.getMessage() + ")", e);

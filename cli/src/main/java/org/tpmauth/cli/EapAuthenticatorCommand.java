@@ -53,6 +53,9 @@ final class EapAuthenticatorCommand implements Callable<Integer> {
                     + "TPM), or a PEM key file.")
     String key;
 
+    @Mixin
+    KeystoreKeyOptions keystore;
+
     @Option(names = "--password-file", paramLabel = "F", description = "The TPM key's password (if it has one).")
     Path passwordFile;
 
@@ -76,7 +79,7 @@ final class EapAuthenticatorCommand implements Callable<Integer> {
             return serve(new TlsIdentity(softwareKey, chain), trusted, config);
         }
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            return serve(new TlsIdentity(TpmPrivateKey.of(keys, KeyRef.load(keys, key, passwordFile)), chain), trusted, config);
+            return serve(new TlsIdentity(TpmPrivateKey.of(keys, KeyRef.load(keys, key, passwordFile, List.of(), keystore)), chain), trusted, config);
         }
     }
 

@@ -65,7 +65,7 @@ final class EapRadiusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
             TlsIdentity credentials = new TlsIdentity(
-                    TpmPrivateKey.of(keys, KeyRef.load(keys, tlsIdentity.key, tlsIdentity.passwordFile)),
+                    TpmPrivateKey.of(keys, tlsIdentity.load(keys)),
                     Certificates.read(tlsIdentity.cert));
             EapTlsPeer peer = new EapTlsPeer(identity, credentials, Certificates.read(tlsIdentity.ca), config)
                     .onStep(step -> out.println("eap: " + step));

@@ -58,7 +58,7 @@ final class EapWiredCommand implements Callable<Integer> {
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm);
              EthernetSocket socket = wire.open()) {
             TlsIdentity credentials = new TlsIdentity(
-                    TpmPrivateKey.of(keys, KeyRef.load(keys, tlsIdentity.key, tlsIdentity.passwordFile)),
+                    TpmPrivateKey.of(keys, tlsIdentity.load(keys)),
                     Certificates.read(tlsIdentity.cert));
             List<X509Certificate> ca = Certificates.read(tlsIdentity.ca);
             EapolSupplicant supplicant = new EapolSupplicant(socket,

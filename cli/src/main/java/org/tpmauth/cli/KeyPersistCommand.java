@@ -1,11 +1,13 @@
 package org.tpmauth.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.types.TpmHandles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -17,6 +19,9 @@ final class KeyPersistCommand implements Callable<Integer> {
     @Option(names = {"--key", "-c"}, required = true, paramLabel = "key.pem",
             description = "Key file (or keystore:PATH) to persist.")
     String key;
+
+    @Mixin
+    KeystoreKeyOptions keystore;
 
     @Option(names = "--handle", required = true, paramLabel = "0x81xxxxxx",
             description = "Persistent handle, 0x81000000-0x817fffff for owner keys.")
@@ -34,7 +39,7 @@ final class KeyPersistCommand implements Callable<Integer> {
                     + " is not an owner persistent handle; owner keys go in 0x81000000-0x817fffff");
         }
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            keys.persist(KeyRef.load(keys, key, null), h);
+            keys.persist(KeyRef.load(keys, key, null, List.of(), keystore), h);
         }
         spec.commandLine().getOut().println("persisted " + key + " at " + TpmHandles.hex(h));
         return 0;

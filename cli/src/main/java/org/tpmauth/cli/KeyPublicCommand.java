@@ -2,6 +2,7 @@ package org.tpmauth.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.PublicKeys;
@@ -9,6 +10,7 @@ import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -20,6 +22,9 @@ final class KeyPublicCommand implements Callable<Integer> {
             description = "Key file (TSS2 PRIVATE KEY), persistent handle 0x81xxxxxx or keystore:PATH (FAPI keystore).")
     String key;
 
+    @Mixin
+    KeystoreKeyOptions keystore;
+
     @Option(names = {"--out", "-o"}, paramLabel = "pub.pem", description = "Write here instead of standard output.")
     Path out;
 
@@ -30,7 +35,7 @@ final class KeyPublicCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String pem;
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            TpmKey k = KeyRef.load(keys, key, null);
+            TpmKey k = KeyRef.load(keys, key, null, List.of(), keystore);
             pem = PublicKeys.toPem(k.publicKey());
         }
         if (out == null) {

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.tpmauth.tss.fapi.FapiConfig;
 import org.tpmauth.tss.fapi.FapiKeystore;
 import org.tpmauth.tss.keys.KeyFileFormatException;
 import org.tpmauth.tss.keys.TpmAuthPolicy;
@@ -26,30 +25,44 @@ final class KeyRef {
     }
 
     static TpmKey load(TpmKeys keys, String key, Path passwordFile) throws IOException {
-        return load(keys, key, passwordFile, List.of());
+        return load(keys, key, passwordFile, List.of(), new KeystoreKeyOptions());
     }
 
     /**
-     * Loads {@code key}; {@code policySignatures} ({@code policy.sig} files) are tried, in order, before the
-     * signed policies the key file holds, when the key is under an authorized policy.
+     * Loads {@code key} into {@code keys}: a key file, a persistent handle, or keystore:PATH (any key of the
+     * FAPI keystore, below any parents, under any JSON policy, satisfied at each use with {@code keystore}'s
+     * branch choice and auth values). {@code policySignatures} ({@code policy.sig} files) are tried, in
+     * order, before the signed policies a key file holds, when the key is under an authorized policy.
      */
-    static TpmKey load(TpmKeys keys, String key, Path passwordFile, List<Path> policySignatures) throws IOException {
+    static TpmKey load(TpmKeys keys, String key, Path passwordFile, List<Path> policySignatures,
+            KeystoreKeyOptions keystore) throws IOException {
         byte[] password = readPassword(passwordFile);
         try {
             if (key.toLowerCase().startsWith("0x81")) {
                 return keys.persistent(TpmHandles.parse(key), password);
             }
-            Tss2KeyFile file = readFile(key);
+            if (key.startsWith(KEYSTORE)) {
+                if (!policySignatures.isEmpty()) {
+                    throw new IllegalArgumentException("--policy-signature is for key files; a keystore key's "
+                            + "PolicyAuthorize takes the signed policies of the keystore (tss2_authorizepolicy)");
+                }
+                return keystore.open(keys).load(key.substring(KEYSTORE.length()), password);
+            }
+            Tss2KeyFile file = readFile(key, keystore.fapi);
             return keys.load(withSignedPolicies(file, policySignatures), password);
         } finally {
             Arrays.fill(password, (byte) 0);
         }
     }
 
-    /** The key file {@code key} names: keystore:PATH (the keystore of TSS2_FAPICONF) or a file. */
-    static Tss2KeyFile readFile(String key) throws IOException {
+    /**
+     * The key file {@code key} names, for programs that load key files themselves (openconnect, strongSwan):
+     * a file, or keystore:PATH as a key file when the keystore key can be one (directly below a persistent
+     * parent without auth value; else the error says to use tpmauth's own signers or the PKCS#11 token).
+     */
+    static Tss2KeyFile readFile(String key, KeystoreOptions fapi) throws IOException {
         if (key.startsWith(KEYSTORE)) {
-            return new FapiKeystore(FapiConfig.fromEnvironment(), null).keyFile(key.substring(KEYSTORE.length()));
+            return FapiKeystore.offline(fapi.config()).keyFile(key.substring(KEYSTORE.length()));
         }
         Path path = Path.of(key);
         if (!Files.exists(path)) {

@@ -17,6 +17,7 @@ import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.types.TpmAlg;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -29,6 +30,9 @@ final class KeySignCommand implements Callable<Integer> {
     @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
             description = "Key file (TSS2 PRIVATE KEY), persistent handle 0x81xxxxxx or keystore:PATH (FAPI keystore).")
     String key;
+
+    @Mixin
+    KeystoreKeyOptions keystore;
 
     @Option(names = "--password-file", paramLabel = "F", description = "The key's password (if it has one).")
     Path passwordFile;
@@ -66,7 +70,7 @@ final class KeySignCommand implements Callable<Integer> {
         byte[] hashed = hashFile(in, hash);
         byte[] signature;
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            TpmKey k = KeyRef.load(keys, key, passwordFile, policySignatures);
+            TpmKey k = KeyRef.load(keys, key, passwordFile, policySignatures, keystore);
             SigningScheme s = scheme != null ? SigningScheme.parse(scheme) : KeyScheme.of(k.publicArea())
                     .map(KeyScheme::scheme).orElse(SigningScheme.defaultFor(k.type()));
             signature = sign(keys, k, hashed, hash, s);

@@ -24,7 +24,7 @@ final class KeystoreExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // the public key is in object.json: no TPM needed
-        spec.commandLine().getOut().print(new FapiKeystore(options.config(), null).exportPublicKeyPem(path));
+        spec.commandLine().getOut().print(FapiKeystore.offline(options.config()).exportPublicKeyPem(path));
         return 0;
     }
 }

@@ -24,7 +24,7 @@ final class KeystoreListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // listing reads files only: no TPM needed
-        new FapiKeystore(options.config(), null).list(searchPath).forEach(spec.commandLine().getOut()::println);
+        FapiKeystore.offline(options.config()).list(searchPath).forEach(spec.commandLine().getOut()::println);
         return 0;
     }
 }

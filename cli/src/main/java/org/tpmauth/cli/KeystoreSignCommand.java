@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
             + "policy, if any, is satisfied."})
 final class KeystoreSignCommand implements Callable<Integer> {
     @Mixin
-    KeystoreOptions options;
+    KeystoreKeyOptions keystore;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The key, e.g. /HS/SRK/vpn.")
     String path;
@@ -40,7 +40,8 @@ final class KeystoreSignCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         byte[] password = KeyRef.readPassword(passwordFile);
         byte[] signature;
-        try (KeystoreOptions.Open ks = options.open(spec)) {
+        try (KeystoreOptions.Open ks = keystore.fapi.open(spec)) {
+            keystore.applyTo(ks.keystore());
             var hash = ks.keystore().object(path).signingScheme().hash();
             signature = ks.keystore().sign(path, KeySignCommand.hashFile(in, hash), password);
         } finally {

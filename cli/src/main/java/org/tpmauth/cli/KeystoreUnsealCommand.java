@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = "Unseal the secret at PATH (its policy must hold); to --out, else to standard output as is.")
 final class KeystoreUnsealCommand implements Callable<Integer> {
     @Mixin
-    KeystoreOptions options;
+    KeystoreKeyOptions keystore;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "The sealed object, e.g. /HS/SRK/disk.")
     String path;
@@ -33,7 +33,8 @@ final class KeystoreUnsealCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         byte[] password = KeyRef.readPassword(passwordFile);
         byte[] secret;
-        try (KeystoreOptions.Open ks = options.open(spec)) {
+        try (KeystoreOptions.Open ks = keystore.fapi.open(spec)) {
+            keystore.applyTo(ks.keystore());
             secret = ks.keystore().unseal(path, password);
         } finally {
             Arrays.fill(password, (byte) 0);

@@ -14,10 +14,12 @@ import java.util.stream.Stream;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.transport.TctiConfig;
 import org.tpmauth.vpn.openconnect.OpenConnect;
 import org.tpmauth.vpn.openconnect.OpenConnectTpm;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,10 +34,20 @@ import picocli.CommandLine.Spec;
             + "go to openconnect; its exit code is returned."},
         footer = {"", "Example:",
             "  tpmauth openconnect --key vpn.key.pem --cert vpn.crt.pem https://vpn.example.com/ -- "
-                + "--protocol=anyconnect --cafile ca.pem"})
+                + "--protocol=anyconnect --cafile ca.pem",
+            "  tpmauth openconnect --key keystore:/HS/SRK/vpn --cert vpn.crt.pem https://vpn.example.com/"})
 final class OpenConnectCommand implements Callable<Integer> {
-    @Option(names = {"--key", "-c"}, required = true, paramLabel = "key.pem", description = "TSS2 PRIVATE KEY file.")
-    Path key;
+    @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
+            description = "TSS2 PRIVATE KEY file, or keystore:PATH (a FAPI keystore key directly below a persistent "
+                + "SRK, handed to openconnect as a key file).")
+    String key;
+
+    @Option(names = "--password-file", paramLabel = "F",
+            description = "The key's password, to check it against the certificate (openconnect asks for it itself).")
+    Path passwordFile;
+
+    @Mixin
+    KeystoreKeyOptions keystore;
 
     @Option(names = "--cert", required = true, paramLabel = "cert.pem", description = "The key's certificate (chain).")
     Path cert;
@@ -51,16 +63,26 @@ final class OpenConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (key.toString().toLowerCase().startsWith("0x81")) {
+        if (key.toLowerCase().startsWith("0x81")) {
             throw new IllegalArgumentException("openconnect takes a TSS2 key file, not a persistent handle");
         }
         Main main = (Main) spec.root().userObject();
         TctiConfig tcti = TctiConfig.resolve(main.tcti);
         OpenConnectTpm.requireReachable(tcti);
+        // a keystore key that no key file can hold is refused here, before anything starts
+        Tss2KeyFile keystoreKey = key.startsWith(KeyRef.KEYSTORE) ? KeyRef.readFile(key, keystore.fapi) : null;
         checkKey(tcti);
         Path runDir = Files.createTempDirectory("tpmauth-openconnect");
         try (OpenConnectTpm tpm = OpenConnectTpm.forTcti(tcti, runDir)) {
-            Process openconnect = OpenConnect.command(key, cert, url, options, tpm)
+            List<String> args = new ArrayList<>(options);
+            Path keyFile = Path.of(key);
+            if (keystoreKey != null) {
+                keyFile = runDir.resolve("key.pem");
+                keystoreKey.writePem(keyFile);
+                // FAPI's SRK has no noDA, and openconnect then asks for its password, which is empty
+                args.add(0, "--form-entry=openconnect_tpm2_parent:openconnect_tpm2_parent=");
+            }
+            Process openconnect = OpenConnect.command(keyFile, cert, url, args, tpm)
                     .redirectInput(ProcessBuilder.Redirect.INHERIT).start();
             // on SIGTERM the JVM ends without leaving this block: stop openconnect and the broker from the hook
             Thread stopper = new Thread(() -> {
@@ -89,7 +111,8 @@ final class OpenConnectCommand implements Callable<Integer> {
     private void checkKey(TctiConfig tcti) throws IOException {
         var chain = Certificates.read(cert);
         try (Tpm tpm = new Tpm(tcti.open(), true); TpmKeys keys = new TpmKeys(tpm)) {
-            Certificates.requireMatch(key.toString(), KeyRef.load(keys, key.toString(), null).publicKey(), chain.get(0));
+            Certificates.requireMatch(key, KeyRef.load(keys, key, passwordFile, List.of(), keystore).publicKey(),
+                    chain.get(0));
         }
     }
 

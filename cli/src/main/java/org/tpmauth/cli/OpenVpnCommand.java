@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import org.tpmauth.vpn.openvpn.ManagementEndpoint;
 import org.tpmauth.vpn.openvpn.OpenVpnBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,6 +47,9 @@ final class OpenVpnCommand implements Callable<Integer> {
             description = "Key file (TSS2 PRIVATE KEY), persistent handle 0x81xxxxxx or keystore:PATH (FAPI keystore).")
     String key;
 
+    @Mixin
+    KeystoreKeyOptions keystore;
+
     @Option(names = "--cert", required = true, paramLabel = "cert.pem",
             description = "The key's certificate, then any intermediate CAs to send along.")
     Path cert;
@@ -66,7 +71,7 @@ final class OpenVpnCommand implements Callable<Integer> {
         byte[] managementPassword = managementPasswordFile == null ? null : firstLine(managementPasswordFile);
         PrintWriter out = spec.commandLine().getOut();
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            TpmPrivateKey tpmKey = TpmPrivateKey.of(keys, KeyRef.load(keys, key, passwordFile));
+            TpmPrivateKey tpmKey = TpmPrivateKey.of(keys, KeyRef.load(keys, key, passwordFile, List.of(), keystore));
             OpenVpnBackend backend = new OpenVpnBackend(endpoint, listen, tpmKey, chain, managementPassword,
                     line -> out.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + " " + line));
             CountDownLatch done = new CountDownLatch(1);

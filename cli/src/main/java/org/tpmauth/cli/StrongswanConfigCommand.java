@@ -20,6 +20,7 @@ import org.tpmauth.vpn.strongswan.KeyRoute;
 import org.tpmauth.vpn.strongswan.SwanctlClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -47,6 +48,9 @@ final class StrongswanConfigCommand implements Callable<Integer> {
             description = "The TPM key (TSS2 key file or keystore:PATH; with --via tpm-plugin also a persistent "
                     + "handle 0x81...).")
     String key;
+
+    @Mixin
+    KeystoreOptions fapi;
 
     @Option(names = "--cert", required = true, paramLabel = "cert.pem", description = "The key's certificate.")
     Path cert;
@@ -152,7 +156,7 @@ final class StrongswanConfigCommand implements Callable<Integer> {
     }
 
     private Tss2KeyFile readKeyFile() throws IOException {
-        return KeyRef.readFile(key);
+        return KeyRef.readFile(key, fapi);
     }
 
     private static TpmtPublic publicArea(Tss2KeyFile file) {

@@ -142,8 +142,7 @@ final class TlsConnectCommand implements Callable<Integer> {
         Path log = eventlog != null ? eventlog : AttestClientOptions.KERNEL_EVENTLOG;
         byte[] eventLog = Files.readAllBytes(log);
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            TlsIdentity tlsIdentity = new TlsIdentity(TpmPrivateKey.of(keys, KeyRef.load(keys, identity.key,
-                    identity.passwordFile)), Certificates.read(identity.cert));
+            TlsIdentity tlsIdentity = new TlsIdentity(TpmPrivateKey.of(keys, identity.load(keys)), Certificates.read(identity.cert));
             AttestedTlsClient.Attester attester = new AttestedTlsClient.Attester(tpm, KeyRef.load(keys, ak.toString(), null),
                     Certificates.read(akCertFile).get(0), MachineEvidence.DEFAULT_PCRS, eventLog);
             try (BoundConnection c = AttestedTlsClient.connect(new Socket(host, port), tlsIdentity,

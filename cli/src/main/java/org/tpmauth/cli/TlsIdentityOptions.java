@@ -1,12 +1,15 @@
 package org.tpmauth.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.TpmKeyManager;
 import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.tss.TpmException;
 import org.tpmauth.tss.keys.PasswordRequiredException;
+import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The TLS identity options of tls connect and mqtt: the TPM key, its certificate, and the CA to trust. */
@@ -14,6 +17,9 @@ final class TlsIdentityOptions {
     @Option(names = {"--key", "-c"}, required = true, paramLabel = "KEY",
             description = "Key file (TSS2 PRIVATE KEY), persistent handle 0x81xxxxxx or keystore:PATH (FAPI keystore).")
     String key;
+
+    @Mixin
+    KeystoreKeyOptions keystore;
 
     @Option(names = "--password-file", paramLabel = "F", description = "The key's password (if it has one).")
     Path passwordFile;
@@ -40,7 +46,11 @@ final class TlsIdentityOptions {
 
     /** Loads the key and checks it against the certificate, before any connection. */
     TpmKeyManager keyManager(TpmKeys keys) throws Exception {
-        return TpmKeyManager.of("tpm", TpmPrivateKey.of(keys, KeyRef.load(keys, key, passwordFile)),
-                Certificates.read(cert));
+        return TpmKeyManager.of("tpm", TpmPrivateKey.of(keys, load(keys)), Certificates.read(cert));
+    }
+
+    /** The key, loaded into {@code keys}. */
+    TpmKey load(TpmKeys keys) throws java.io.IOException {
+        return KeyRef.load(keys, key, passwordFile, List.of(), keystore);
     }
 }

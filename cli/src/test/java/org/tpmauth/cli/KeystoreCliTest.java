@@ -90,6 +90,78 @@ class KeystoreCliTest {
         assertTrue(error.contains("FAPI configuration") || error.contains("/HS/SRK/noSuchKey"), error);
     }
 
+    static String fapi(String shell) {
+        return Tools.run(SWTPM, java.util.Map.of("TSS2_FAPICONF", config.toString()), "sh", "-c", shell);
+    }
+
+    static boolean verifies(String keyPath, Path signature, String message) throws Exception {
+        Signature v = Signature.getInstance("SHA256withECDSA");
+        v.initVerify(pem(ks("export", keyPath).ok().out()));
+        v.update(message.getBytes());
+        return v.verify(Files.readAllBytes(signature));
+    }
+
+    /**
+     * --key keystore:PATH takes any keystore key: below a storage key with a password (--auth-file), under a
+     * PolicyOR (--policy-branch, or the error lists the branch names), with --fapi-config.
+     */
+    @Test
+    void keyOptionTakesKeysBelowProtectedParentsUnderBranchPolicies() throws Exception {
+        Files.writeString(dir.resolve("or.json"), """
+                {"description": "PCR 16 at zero, or the key's auth value", "policy": [{"type": "POLICYOR", "branches": [
+                  {"name": "pcr", "description": "PCR 16 holds zero", "policy": [{"type": "POLICYPCR", "pcrs": [
+                    {"pcr": 16, "hashAlg": "SHA256", "digest": "%s"}]}]},
+                  {"name": "password", "description": "the key's auth value", "policy": [{"type": "POLICYAUTHVALUE"}]}
+                ]}]}
+                """.formatted("00".repeat(32)));
+        fapi("tss2_import --path /policy/or --importData or.json && tss2_createkey --path /HS/SRK/cliStore --type "
+                + "restricted,decrypt,noDa --authValue spw && printf 'spw\\n' | tss2_createkey --path "
+                + "/HS/SRK/cliStore/leaf --type sign,noDa --policyPath /policy/or --authValue lpw");
+        Path spw = Files.writeString(dir.resolve("spw.txt"), "spw\n");
+        Path lpw = Files.writeString(dir.resolve("lpw.txt"), "lpw\n");
+        Path data = Files.writeString(dir.resolve("leaf.txt"), "leaf");
+        SWTPM.disconnect();
+        List<String> sign = List.of("key", "sign", "--key", "keystore:/HS/SRK/cliStore/leaf", "--fapi-config",
+                config.toString(), "--auth-file", "/HS/SRK/cliStore=" + spw, "--in", data.toString(), "--out",
+                dir.resolve("leaf.der").toString());
+        String error = Cli.tpmauthOn(SWTPM.tcti(), sign.toArray(String[]::new)).fails();
+        assertTrue(error.contains("branches [pcr, password] all hold; choose one by name (tpmauth: --policy-branch "
+                + "NAME"), error);
+        List<String> byPcr = new java.util.ArrayList<>(sign);
+        byPcr.addAll(List.of("--policy-branch", "pcr"));
+        Cli.tpmauthOn(SWTPM.tcti(), byPcr.toArray(String[]::new)).ok();
+        assertTrue(verifies("/HS/SRK/cliStore/leaf", dir.resolve("leaf.der"), "leaf"));
+        ks("sign", "/HS/SRK/cliStore/leaf", "--auth-file", "/HS/SRK/cliStore=" + spw, "--policy-branch", "password",
+                "--password-file", lpw.toString(), "--in", data.toString(), "--out", dir.resolve("leaf2.der").toString())
+                .ok();
+        assertTrue(verifies("/HS/SRK/cliStore/leaf", dir.resolve("leaf2.der"), "leaf"));
+        // without the parent's password the TPM refuses to load it
+        List<String> noParent = new java.util.ArrayList<>(byPcr);
+        noParent.removeAll(List.of("--auth-file", "/HS/SRK/cliStore=" + spw));
+        SWTPM.disconnect();
+        assertTrue(Cli.tpmauthOn(SWTPM.tcti(), noParent.toArray(String[]::new)).fails().contains("TPM2_Load"));
+    }
+
+    /** PolicySecret on the owner hierarchy, whose password tss2_changeauth set: --auth-file /HS=F gives it. */
+    @Test
+    void policySecretOnTheOwnerTakesTheOwnerPasswordFile() throws Exception {
+        Files.writeString(dir.resolve("owner.json"),
+                "{\"description\":\"owner\",\"policy\":[{\"type\":\"POLICYSECRET\",\"objectName\":\"40000001\"}]}");
+        ks("create", "/HS/SRK/byOwner", "--policy", dir.resolve("owner.json").toString()).ok();
+        fapi("tss2_changeauth --entityPath /HS --authValue owner");
+        try {
+            Path owner = Files.writeString(dir.resolve("owner.txt"), "owner\n");
+            Path data = Files.writeString(dir.resolve("o.txt"), "o");
+            String error = ks("sign", "/HS/SRK/byOwner", "--in", data.toString(), "--out", "o.der").fails();
+            assertTrue(error.contains("element 1 (PolicySecret)") && error.contains("TPM_RC_BAD_AUTH"), error);
+            ks("sign", "/HS/SRK/byOwner", "--auth-file", "/HS=" + owner, "--in", data.toString(), "--out",
+                    dir.resolve("o.der").toString()).ok();
+            assertTrue(verifies("/HS/SRK/byOwner", dir.resolve("o.der"), "o"));
+        } finally {
+            fapi("printf 'owner\\n' | tss2_changeauth --entityPath /HS --authValue ''");
+        }
+    }
+
     @Test
     void pcrPolicyKeySignsUntilThePcrChanges() throws Exception {
         ks("create", "/HS/SRK/pcrKey", "--policy", dir.resolve("pcr.json").toString()).ok();

@@ -54,11 +54,14 @@ class OpenConnectCliTest {
         Path key = dir.resolve(type + ".key.pem");
         Cli.tpmauthOn(SWTPM.tcti(), "key", "create", "--type", type, "--out", key.toString(), "--force").ok();
         String pem = Cli.tpmauthOn(SWTPM.tcti(), "key", "public", "--key", key.toString()).ok().out();
-        String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        byte[] der = Base64.getDecoder().decode(b64);
-        PublicKey pub = KeyFactory.getInstance(type.startsWith("ec") ? "EC" : "RSA").generatePublic(new X509EncodedKeySpec(der));
+        PublicKey pub = publicKey(pem, type.startsWith("ec") ? "EC" : "RSA");
         Path cert = TestPki.writePem(dir.resolve(type + ".crt.pem"), pki.issue(pub, "laptop-" + type));
         return new Path[] {key, cert};
+    }
+
+    private static PublicKey publicKey(String pem, String algorithm) throws Exception {
+        String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
     }
 
     @Test
@@ -70,6 +73,38 @@ class OpenConnectCliTest {
             assertEquals(0, run.code(), run + "\n--- ocserv:\n" + ocserv.log());
             assertTrue(run.out().contains("COOKIE="), run.toString());
         }
+    }
+
+    /**
+     * --key keystore:PATH: a FAPI keystore key below the persistent SRK authenticates as a key file would; a
+     * key deeper in the keystore is refused before openconnect starts, saying why.
+     */
+    @Test
+    void authenticatesWithAKeystoreKey() throws Exception {
+        Path config = dir.resolve("fapi-config.json");
+        Files.writeString(config, """
+                {"profile_name": "P_ECCP256SHA256", "profile_dir": "/etc/tpm2-tss/fapi-profiles/",
+                 "user_dir": "%s", "system_dir": "%s", "tcti": "%s", "system_pcrs": [], "log_dir": "%s",
+                 "ek_cert_less": "yes"}
+                """.formatted(dir.resolve("user"), dir.resolve("system"), SWTPM.tcti(), dir.resolve("log")));
+        String fapi = config.toString();
+        Cli.tpmauthOn(SWTPM.tcti(), "keystore", "provision", "--fapi-config", fapi).ok();
+        Cli.tpmauthOn(SWTPM.tcti(), "keystore", "create", "/HS/SRK/vpn", "--fapi-config", fapi).ok();
+        String pem = Cli.tpmauthOn(SWTPM.tcti(), "keystore", "export", "/HS/SRK/vpn", "--fapi-config", fapi).ok().out();
+        Path cert = TestPki.writePem(dir.resolve("vpn.crt.pem"), pki.issue(publicKey(pem, "EC"), "laptop-keystore"));
+        var run = Cli.tpmauthOn(SWTPM.tcti(), "openconnect", "--key", "keystore:/HS/SRK/vpn", "--fapi-config", fapi,
+                "--cert", cert.toString(), ocserv.url(), "--", "--authenticate", "--non-inter", "--protocol=anyconnect",
+                "--cafile", ca.toString());
+        assertEquals(0, run.code(), run + "\n--- ocserv:\n" + ocserv.log());
+        assertTrue(run.out().contains("COOKIE="), run.toString());
+
+        Cli.tpmauthOn(SWTPM.tcti(), "keystore", "create", "/HS/SRK/store", "--type", "restricted,decrypt,noDa",
+                "--fapi-config", fapi).ok();
+        Cli.tpmauthOn(SWTPM.tcti(), "keystore", "create", "/HS/SRK/store/deep", "--fapi-config", fapi).ok();
+        String e = Cli.tpmauthOn(SWTPM.tcti(), "openconnect", "--key", "keystore:/HS/SRK/store/deep", "--fapi-config",
+                fapi, "--cert", cert.toString(), ocserv.url()).fails();
+        assertTrue(e.contains("is not a key directly below a persistent parent without auth value, which a key file "
+                + "needs"), e);
     }
 
     @Test

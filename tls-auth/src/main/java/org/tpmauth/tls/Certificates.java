@@ -21,16 +21,27 @@ public final class Certificates {
     /** The certificates in a PEM (or DER) file, in file order: the leaf first for a chain. */
     public static List<X509Certificate> read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString());
+        }
+    }
+
+    /** The certificates in PEM text (e.g. a FAPI keystore object's certificate), in order; {@code source} names it in errors. */
+    public static List<X509Certificate> parse(String pem, String source) throws IOException {
+        return read(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), source);
+    }
+
+    private static List<X509Certificate> read(InputStream in, String source) throws IOException {
+        try {
             List<X509Certificate> certificates = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 certificates.add((X509Certificate) c);
             }
             if (certificates.isEmpty()) {
-                throw new IOException("no certificate in " + file);
+                throw new IOException("no certificate in " + source);
             }
             return certificates;
         } catch (CertificateException e) {
-            throw new IOException(file + " holds no readable X.509 certificate: " + e.getMessage(), e);
+            throw new IOException(source + " holds no readable X.509 certificate: " + e.getMessage(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import org.tpmauth.tss.fapi.FapiKeystore;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
 
@@ -15,7 +16,7 @@ import org.tpmauth.tss.keys.Tss2KeyFile;
  *
  * <p>Keystore directory layout: for each alias, {@code DIR/<alias>.key} (a TSS2 PRIVATE KEY file)
  * and {@code DIR/<alias>.crt.pem} (the certificate chain in PEM, the key's own certificate first).
- * Files that do not form such a pair are ignored.
+ * Files that do not form such a pair are ignored. Keys of a FAPI keystore come by path ({@link FapiKey}).
  */
 public record TpmKeyStoreParameter(TpmKeys keys, List<Source> sources) implements KeyStore.LoadStoreParameter {
     public TpmKeyStoreParameter {
@@ -46,6 +47,29 @@ public record TpmKeyStoreParameter(TpmKeys keys, List<Source> sources) implement
     public record Persistent(String alias, int handle, List<X509Certificate> chain) implements Source {
         public Persistent {
             chain = List.copyOf(chain);
+        }
+    }
+
+    /**
+     * A key of a tpm2-tss FAPI keystore by its path (e.g. /HS/SRK/vpn), anywhere in the keystore's hierarchy
+     * and under any JSON policy (satisfied at each use with the keystore's callbacks), and its chain. The
+     * keystore must load into this parameter's {@link TpmKeys} ({@code new FapiKeystore(config, keys)}).
+     */
+    public record FapiKey(String alias, FapiKeystore keystore, String path, List<X509Certificate> chain)
+            implements Source {
+        public FapiKey {
+            chain = List.copyOf(chain);
+        }
+
+        /** The key at {@code path} with the certificate the keystore holds for it (tss2_setcertificate), alias its name. */
+        public static FapiKey of(FapiKeystore keystore, String path) throws IOException {
+            String pem = keystore.certificate(path);
+            if (pem.isBlank()) {
+                throw new IOException("the keystore holds no certificate for " + path + "; add one (tss2_setcertificate, "
+                        + "FapiKeystore.setCertificate) or give the chain");
+            }
+            return new FapiKey(keystore.path(path).name(), keystore, path, Certificates.parse(pem, "the certificate of "
+                    + path));
         }
     }
 

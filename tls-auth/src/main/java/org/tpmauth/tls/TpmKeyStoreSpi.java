@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.tpmauth.tss.TpmException;
+import org.tpmauth.tss.fapi.policy.PolicyException;
 import org.tpmauth.tss.keys.TpmKey;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
@@ -63,6 +64,8 @@ final class TpmKeyStoreSpi extends KeyStoreSpi {
                 addKeyFile(p.keys(), f);
             } else if (source instanceof TpmKeyStoreParameter.Persistent persistent) {
                 addPersistent(p.keys(), persistent);
+            } else if (source instanceof TpmKeyStoreParameter.FapiKey k) {
+                addFapiKey(p.keys(), k);
             } else if (source instanceof TpmKeyStoreParameter.Directory d) {
                 for (TpmKeyStoreParameter.KeyFile f : d.pairs()) {
                     addKeyFile(p.keys(), f);
@@ -81,6 +84,20 @@ final class TpmKeyStoreSpi extends KeyStoreSpi {
         }
         add(persistent.alias(), keys, publicKey, password -> keys.persistent(persistent.handle(), password),
                 persistent.chain());
+    }
+
+    private void addFapiKey(TpmKeys keys, TpmKeyStoreParameter.FapiKey k) throws IOException {
+        if (k.keystore().keys() != keys) {
+            throw new IllegalArgumentException("the FAPI keystore of key '" + k.alias() + "' loads into other TpmKeys "
+                    + "than the KeyStore's; make it with new FapiKeystore(config, keys)");
+        }
+        PublicKey publicKey;
+        try {
+            publicKey = k.keystore().publicKey(k.path());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IOException("key '" + k.alias() + "': " + e.getMessage(), e);
+        }
+        add(k.alias(), keys, publicKey, password -> k.keystore().load(k.path(), password), k.chain());
     }
 
     private void addKeyFile(TpmKeys keys, TpmKeyStoreParameter.KeyFile f) throws IOException {
@@ -137,7 +154,7 @@ final class TpmKeyStoreSpi extends KeyStoreSpi {
             slot.loaded = TpmPrivateKey.of(slot.keys, key);
             slot.loadedPassword = auth;
             return slot.loaded;
-        } catch (TpmException | IllegalArgumentException e) {
+        } catch (TpmException | IllegalArgumentException | PolicyException e) {
             UnrecoverableKeyException u = new UnrecoverableKeyException("TPM key '" + alias + "' cannot be loaded: "
                     + e.getMessage());
             u.initCause(e);

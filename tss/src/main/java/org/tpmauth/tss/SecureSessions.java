@@ -87,8 +87,9 @@ final class SecureSessions {
 
     private HmacSession session() {
         if (session == null || !session.isUsable()) {
-            // the primary is needed only to start the session; flushing it keeps an object slot free
-            CreatePrimary.Response srk = tpm.execute(new CreatePrimary(TpmHandles.RH_OWNER,
+            // the primary is needed only to start the session; flushing it keeps an object slot free. The null
+            // hierarchy's auth is always empty, so a password on the owner (tss2_changeauth /HS) stops nothing
+            CreatePrimary.Response srk = tpm.execute(new CreatePrimary(TpmHandles.RH_NULL,
                     KeyTemplates.storagePrimaryEcc()));
             try {
                 session = HmacSession.start(tpm, SessionOptions.unsalted().saltedTo(srk.objectHandle()),

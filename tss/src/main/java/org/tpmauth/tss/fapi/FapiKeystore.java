@@ -37,14 +37,18 @@ import org.tpmauth.tss.commands.NvUndefineSpace;
 import org.tpmauth.tss.commands.NvWrite;
 import org.tpmauth.tss.commands.ObjectChangeAuth;
 import org.tpmauth.tss.commands.ReadPublic;
+import org.tpmauth.tss.commands.TpmCommand;
 import org.tpmauth.tss.commands.Unseal;
 import org.tpmauth.tss.fapi.policy.JsonPolicy;
+import org.tpmauth.tss.fapi.policy.PolicyActionCallback;
 import org.tpmauth.tss.fapi.policy.PolicyAuthorization;
+import org.tpmauth.tss.fapi.policy.PolicyBranchCallback;
 import org.tpmauth.tss.fapi.policy.PolicyContext;
 import org.tpmauth.tss.fapi.policy.PolicyElement;
 import org.tpmauth.tss.fapi.policy.PolicyException;
 import org.tpmauth.tss.fapi.policy.PolicyRunner;
 import org.tpmauth.tss.fapi.policy.PolicySignCallback;
+import org.tpmauth.tss.keys.KeySource;
 import org.tpmauth.tss.keys.PublicKeys;
 import org.tpmauth.tss.policy.PolicyDigest;
 import org.tpmauth.tss.sessions.PasswordSession;
@@ -63,6 +67,7 @@ import org.tpmauth.tss.types.TpmaNv;
 import org.tpmauth.tss.types.TpmaObject;
 import org.tpmauth.tss.types.TpmsNvPublic;
 import org.tpmauth.tss.types.TpmtAsymScheme;
+import org.tpmauth.tss.types.TpmuPublicId;
 import org.tpmauth.tss.types.TpmuPublicParms;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
@@ -77,13 +82,16 @@ import org.tpmauth.tss.wire.TpmWriter;
  *
  * <p>Layout: {@code <dir>/<profile>/<hierarchy>/.../object.json}; provisioning writes the hierarchies,
  * the SRK and the EK to the system directory, keys go to the user directory, and lookups try the user
- * directory first. Keys live under the persistent SRK (both shipped profiles persist it at 0x81000001)
- * or under storage keys below it ({@code /HS/SRK/parent/child}), loaded through the chain. NV indices
+ * directory first. Keys live under the SRK (both shipped profiles persist it at 0x81000001; a profile
+ * that does not has it created again from its public area, as FAPI does) or under storage keys below it
+ * ({@code /HS/SRK/parent/child}), loaded through the chain. NV indices
  * ({@code /nv/Owner/name}) live in the system directory, external public keys ({@code /ext/name}) in
  * the user directory, policies ({@code /policy/name}, a {@code .json} file) in the system directory,
- * as FAPI keeps them. What FAPI asks its callbacks for, auth values of other objects and PolicySigned
- * signatures, comes from {@link #setAuthCallback} and {@link #setPolicySigner}.
- * Not thread-safe; one keystore per TPM connection.
+ * as FAPI keeps them. What FAPI asks its callbacks for comes from the same callbacks here: auth values of
+ * other objects and hierarchies ({@link #setAuthCallback}), PolicySigned signatures
+ * ({@link #setPolicySigner}), PolicyOR branches ({@link #setBranchCallback}) and PolicyAction
+ * ({@link #setPolicyActionCallback}). {@link #load} hands any key to the signers of a {@link TpmKeys}.
+ * Not thread-safe, except for the keys {@link #load} gives out; one keystore per TPM connection.
  */
 public final class FapiKeystore implements AutoCloseable {
     private static final String OBJECT_FILE = "object.json";
@@ -100,11 +108,13 @@ public final class FapiKeystore implements AutoCloseable {
     private final FapiConfig config;
     private final Tpm tpm;
     private final TpmKeys keys;
+    /** Whether this keystore made {@link #keys} and closes it. */
+    private final boolean ownsKeys;
     private final PolicyDirectory policies;
     private AuthCallback authCallback = (path, description) -> new byte[0];
     private PolicySignCallback policySigner;
-    /** Keys {@link #load} loaded below a non-persistent parent: flushed on close. */
-    private final List<Integer> chainLoaded = new ArrayList<>();
+    private PolicyBranchCallback branchCallback = PolicyBranchCallback.NONE;
+    private PolicyActionCallback actionCallback;
 
     /**
      * The auth value of a keystore object that an operation needs besides the one it is given: a
@@ -116,15 +126,35 @@ public final class FapiKeystore implements AutoCloseable {
         byte[] authValue(String path, String description);
     }
 
-    /**
-     * A keystore on {@code tpm}; {@code tpm} may be null for what only reads files (list, object,
-     * description, certificate, public key).
-     */
+    /** A keystore on {@code tpm}. */
     public FapiKeystore(FapiConfig config, Tpm tpm) {
+        this(config, new TpmKeys(tpm), true);
+    }
+
+    /** A keystore without a TPM, for what only reads files (list, object, description, certificate, key file). */
+    public static FapiKeystore offline(FapiConfig config) {
+        return new FapiKeystore(config, (Tpm) null);
+    }
+
+    /**
+     * A keystore whose {@link #load loaded keys} join {@code keys}, the TpmKeys that the signers using
+     * them (JCA provider, TLS, adapters) sign with; closing the keystore leaves {@code keys} open.
+     */
+    public FapiKeystore(FapiConfig config, TpmKeys keys) {
+        this(config, keys, false);
+    }
+
+    private FapiKeystore(FapiConfig config, TpmKeys keys, boolean ownsKeys) {
         this.config = config;
-        this.tpm = tpm;
-        this.keys = new TpmKeys(tpm);
+        this.tpm = keys.tpm();
+        this.keys = keys;
+        this.ownsKeys = ownsKeys;
         this.policies = new PolicyDirectory(config);
+    }
+
+    /** The TpmKeys that {@link #load} loads keys into. */
+    public TpmKeys keys() {
+        return keys;
     }
 
     public FapiConfig config() {
@@ -145,6 +175,24 @@ public final class FapiKeystore implements AutoCloseable {
         return policySigner;
     }
 
+    /** Who picks the branch of a PolicyOR (by default nobody: the one branch that holds is taken). */
+    public void setBranchCallback(PolicyBranchCallback callback) {
+        this.branchCallback = Objects.requireNonNull(callback);
+    }
+
+    PolicyBranchCallback branchCallback() {
+        return branchCallback;
+    }
+
+    /** What runs for PolicyAction elements (by default nothing, and such policies fail). */
+    public void setPolicyActionCallback(PolicyActionCallback callback) {
+        this.actionCallback = callback;
+    }
+
+    PolicyActionCallback actionCallback() {
+        return actionCallback;
+    }
+
     /** The auth value of the object at {@code p} from the auth callback. */
     byte[] authValue(FapiPath p) {
         FapiObject o = find(p).orElse(null);
@@ -160,15 +208,14 @@ public final class FapiKeystore implements AutoCloseable {
     /**
      * Provisions the default profile as {@code tss2_provision} does without an EK certificate: the SRK
      * created from the profile's template and persisted at its handle (an SRK already there with the
-     * same template is kept), the EK's public part, and the hierarchy objects.
+     * same template is kept; a template without a handle leaves it transient), the EK's public part, and
+     * the hierarchy objects.
      */
     public void provision() {
         FapiProfile profile = config.profile();
-        if (profile.srkHandle() == 0) {
-            throw new UnsupportedOperationException("profile " + profile.name() + " does not persist its SRK; "
-                    + "tpmauth keeps keys under a persistent SRK only (add a 0x81... handle to srk_template)");
-        }
-        TpmtPublic srk = persistSrk(profile);
+        // a profile without a persistent handle keeps the SRK transient: created again from its public area at use
+        TpmtPublic srk = profile.srkHandle() == 0 ? createPrimaryPublic(TpmHandles.RH_OWNER, profile.srkTemplate())
+                : persistSrk(profile);
         TpmtPublic ek = createPrimaryPublic(TpmHandles.RH_ENDORSEMENT, profile.ekTemplate());
         FapiPath hs = new FapiPath(profile.name(), List.of("HS"));
         write(hs, FapiObject.newHierarchy("Owner Hierarchy", ESYS_TR_RH_OWNER), true);
@@ -179,7 +226,7 @@ public final class FapiKeystore implements AutoCloseable {
         write(new FapiPath(profile.name(), List.of("LOCKOUT")),
                 FapiObject.newHierarchy("Lockout Hierarchy", ESYS_TR_RH_LOCKOUT), true);
         write(hs.child("SRK"), FapiObject.newKey(srk, null, false, profile.srkHandle(), profile.signingScheme(), true,
-                null, esysSerialization(profile.srkHandle(), srk)), true);
+                null, profile.srkHandle() == 0 ? new byte[0] : esysSerialization(profile.srkHandle(), srk)), true);
         ObjectNode ekPolicy = FapiJson.object();
         ekPolicy.put("description", "Endorsement hierarchy used for policy secret.");
         ObjectNode secret = ekPolicy.putArray("policy").addObject();
@@ -283,14 +330,19 @@ public final class FapiKeystore implements AutoCloseable {
 
     /** The context JSON policies of this keystore are computed and satisfied in. */
     public PolicyContext policyContext() {
-        return new KeystorePolicyContext(tpm, this, policies);
+        return new KeystorePolicyContext(tpm, this, policies, null);
+    }
+
+    /** The context for satisfying the policy of the object at {@code p} (named to the branch and action callbacks). */
+    private PolicyContext policyContext(FapiPath p) {
+        return new KeystorePolicyContext(tpm, this, policies, p);
     }
 
     /**
      * The authorization for using {@code object}: its JSON policy run in a policy session (with the
      * password for PolicyAuthValue / PolicyPassword), or the password itself.
      */
-    private <T> T authorized(FapiObject object, int command, byte[] password,
+    private <T> T authorized(FapiPath p, FapiObject object, int command, byte[] password,
             Function<Session, T> use) {
         byte[] authPolicy = object.isNv() ? object.nvPublic().authPolicy() : object.publicArea().authPolicy();
         TpmAlg nameAlg = object.isNv() ? object.nvPublic().nameAlg() : object.publicArea().nameAlg();
@@ -302,7 +354,7 @@ public final class FapiKeystore implements AutoCloseable {
         JsonPolicy jsonPolicy = JsonPolicy.of(JsonFields.of(object.source() + ": policy", policy.get()));
         try (PolicySession session = PolicySession.start(tpm, nameAlg)) {
             byte[] name = object.isNv() ? object.nvPublic().name() : object.publicArea().name();
-            new PolicyRunner(tpm, policyContext(), command, name).run(session, nameAlg, jsonPolicy);
+            new PolicyRunner(tpm, policyContext(p), command, name).run(session, nameAlg, jsonPolicy);
             try {
                 return use.apply(session.withAuth(auth));
             } catch (TpmResponseException e) {
@@ -373,7 +425,7 @@ public final class FapiKeystore implements AutoCloseable {
                     + "decrypt); keys live below /HS/SRK or a storage key under it");
         }
         byte[] parentAuth = parent.withAuth() ? authValue(parentPath) : new byte[0];
-        return withLoaded(parentPath, parent, handle -> authorized(parent, 0, parentAuth,
+        return withLoaded(parentPath, parent, handle -> authorized(parentPath, parent, 0, parentAuth,
                 auth -> use.apply(handle, auth)));
     }
 
@@ -390,8 +442,7 @@ public final class FapiKeystore implements AutoCloseable {
         if (object.persistentHandle() != 0) {
             return use.apply(object.persistentHandle());
         }
-        int handle = withParent(p, (parent, auth) -> tpm.execute(new Load(parent, object.privateBlob(),
-                object.publicArea()), auth)).objectHandle();
+        int handle = loadTransient(p, object);
         try {
             return use.apply(handle);
         } finally {
@@ -400,29 +451,75 @@ public final class FapiKeystore implements AutoCloseable {
     }
 
     /**
-     * Loads the key at {@code path} under its parent, with its auth value as the password; the keystore
-     * unloads it when closed.
+     * Loads a key below its parents, or creates a primary (an SRK that the profile does not persist)
+     * again as FAPI does: from its public area without the unique field, under its hierarchy's auth.
+     */
+    private int loadTransient(FapiPath p, FapiObject object) {
+        if (p.parent().isHierarchy()) {
+            TpmtPublic stored = object.publicArea();
+            TpmtPublic template = new TpmtPublic(stored.nameAlg(), stored.objectAttributes(), stored.authPolicy(),
+                    stored.parameters(), TpmuPublicId.empty(stored.type()));
+            return tpm.execute(new CreatePrimary(FapiPath.hierarchyHandle(p.hierarchy()), template),
+                    PasswordSession.of(hierarchyAuth(p.parent()))).objectHandle();
+        }
+        return withParent(p, (parent, auth) -> tpm.execute(new Load(parent, object.privateBlob(),
+                object.publicArea()), auth)).objectHandle();
+    }
+
+    /** A hierarchy's auth value: from the auth callback when its object records one (with_auth), as FAPI asks. */
+    byte[] hierarchyAuth(FapiPath hierarchy) {
+        return find(hierarchy).filter(FapiObject::withAuth).map(o -> authValue(hierarchy)).orElse(new byte[0]);
+    }
+
+    /**
+     * Loads the key at {@code path} into {@link #keys()}, wherever it is in the hierarchy (through its
+     * parents and their auth values, a transient SRK created again), for any signer: every use of the
+     * key satisfies its JSON policy anew, with this keystore's callbacks, or uses {@code password}
+     * (its auth value, may be empty). {@code keys().unload(key)} or closing the TpmKeys flushes it.
      */
     public TpmKey load(String path, byte[] password) {
         FapiPath p = path(path);
         FapiObject object = object(p);
-        if (object.persistentHandle() != 0) {
-            return keys.persistent(object.persistentHandle(), password);
+        if (!object.isKey()) {
+            throw new IllegalArgumentException(p + " is no key (objectType " + object.objectType() + ")");
         }
-        FapiObject parent = object(p.parent());
-        if (parent.persistentHandle() != 0 && !parent.withAuth()) {
-            return keys.load(keyFile(path), password);
+        byte[] auth = password == null ? new byte[0] : password.clone();
+        return keys.load(object.publicArea(), new KeystoreKey(p, object, auth), auth);
+    }
+
+    /** A keystore key as {@link TpmKeys} keeps it: loaded through its parents, used through its policy. */
+    private final class KeystoreKey implements KeySource {
+        private final FapiPath path;
+        private final FapiObject object;
+        private final byte[] password;
+
+        KeystoreKey(FapiPath path, FapiObject object, byte[] password) {
+            this.path = path;
+            this.object = object;
+            this.password = password;
         }
-        int handle = withParent(p, (h, auth) -> tpm.execute(new Load(h, object.privateBlob(), object.publicArea()),
-                auth)).objectHandle();
-        chainLoaded.add(handle);
-        return new TpmKey(handle, object.publicArea(), PasswordSession.of(password == null ? new byte[0] : password));
+
+        @Override
+        public int load() {
+            synchronized (FapiKeystore.this) {
+                return object.persistentHandle() != 0 ? object.persistentHandle() : loadTransient(path, object);
+            }
+        }
+
+        @Override
+        public <R> R authorize(TpmCommand<R> command) {
+            synchronized (FapiKeystore.this) {
+                return authorized(path, object, command.commandCode(), password, session -> tpm.execute(command,
+                        session));
+            }
+        }
     }
 
     /**
-     * The key at {@code path} as a TSS2 key file, for what loads keys from files ({@link TpmKeys}, every
-     * {@code --key keystore:PATH}): a key directly below a persistent parent without auth value, whose
-     * JSON policy, if any, holds only PolicyPCR with values and PolicyAuthValue (what key files carry).
+     * The key at {@code path} as a TSS2 key file, for programs that load key files themselves (openconnect,
+     * strongSwan): a key directly below a persistent parent without auth value, whose JSON policy, if any,
+     * holds only PolicyPCR with values and PolicyAuthValue (what key files carry). tpmauth's own signers
+     * take any key through {@link #load}.
      */
     public Tss2KeyFile keyFile(String path) {
         FapiPath p = path(path);
@@ -430,7 +527,8 @@ public final class FapiKeystore implements AutoCloseable {
         FapiObject parent = object.isKey() ? object(p.parent()) : null;
         if (parent == null || object.persistentHandle() != 0 || parent.persistentHandle() == 0 || parent.withAuth()) {
             throw new UnsupportedOperationException(p + " is not a key directly below a persistent parent without "
-                    + "auth value; use it through the keystore (tpmauth keystore sign, FapiKeystore.sign)");
+                    + "auth value, which a key file needs; tpmauth's own signers take it as it is (--key keystore:PATH of "
+                    + "tpmauth tls, openvpn, key sign ...; FapiKeystore.load)");
         }
         List<TpmPolicy> policy = new ArrayList<>();
         if (object.policy().isPresent() && object.publicArea().authPolicy().length > 0) {
@@ -445,7 +543,8 @@ public final class FapiKeystore implements AutoCloseable {
                     policy.add(TpmPolicy.authValue());
                 } else {
                     throw new UnsupportedOperationException(p + "'s policy has " + e.label() + ", which a key file "
-                            + "cannot carry; use it through the keystore (tpmauth keystore sign, FapiKeystore.sign)");
+                            + "cannot carry; tpmauth's own signers take it as it is (--key keystore:PATH of tpmauth tls, "
+                            + "openvpn, key sign ...; FapiKeystore.load)");
                 }
             }
         }
@@ -464,7 +563,7 @@ public final class FapiKeystore implements AutoCloseable {
 
     private TpmtSignature signTpm(FapiPath p, byte[] digest, byte[] password) {
         FapiObject object = object(p);
-        return withLoaded(p, handle -> authorized(object, TpmCc.Sign, password, auth -> signRaw(
+        return withLoaded(p, handle -> authorized(p, object, TpmCc.Sign, password, auth -> signRaw(
                 new TpmKey(handle, object.publicArea(), auth), object.signingScheme(), digest)));
     }
 
@@ -498,7 +597,7 @@ public final class FapiKeystore implements AutoCloseable {
         if (publicArea.type() != TpmAlg.KEYEDHASH) {
             throw new IllegalArgumentException(p + " is a " + publicArea.type() + " key, not sealed data");
         }
-        return withLoaded(p, item -> authorized(object, TpmCc.Unseal, password, auth -> tpm.execute(new Unseal(item),
+        return withLoaded(p, item -> authorized(p, object, TpmCc.Unseal, password, auth -> tpm.execute(new Unseal(item),
                 auth)
                 .outData()));
     }
@@ -564,7 +663,7 @@ public final class FapiKeystore implements AutoCloseable {
         FapiPath p = path(path);
         FapiObject object = nvObject(p);
         int index = object.nvPublic().nvIndex();
-        authorized(object, TpmCc.NV_Write, password, auth -> {
+        authorized(p, object, TpmCc.NV_Write, password, auth -> {
             for (int done = 0; done < data.length; done += NvIndices.CHUNK) {
                 byte[] chunk = Arrays.copyOfRange(data, done, Math.min(data.length, done + NvIndices.CHUNK));
                 tpm.execute(new NvWrite(index, index, chunk, offset + done), auth);
@@ -576,10 +675,11 @@ public final class FapiKeystore implements AutoCloseable {
 
     /** Reads the whole NV index at {@code path} (its data size), as {@code tss2_nvread} does. */
     public byte[] nvRead(String path, byte[] password) {
-        FapiObject object = nvObject(path(path));
+        FapiPath p = path(path);
+        FapiObject object = nvObject(p);
         int index = object.nvPublic().nvIndex();
         int size = tpm.execute(new NvReadPublic(index)).nvPublic().dataSize();
-        return authorized(object, TpmCc.NV_Read, password, auth -> {
+        return authorized(p, object, TpmCc.NV_Read, password, auth -> {
             byte[] out = new byte[size];
             for (int done = 0; done < size; done += NvIndices.CHUNK) {
                 int n = Math.min(NvIndices.CHUNK, size - done);
@@ -661,13 +761,22 @@ public final class FapiKeystore implements AutoCloseable {
      * H(policyDigest || policyRef) joins the policy file's {@code policyAuthorizations}.
      */
     public void authorizePolicy(String policyPath, String keyPath, byte[] policyRef, byte[] password) {
-        FapiPath pp = policyPath(policyPath);
         JsonPolicy policy = policy(policyPath);
         FapiPath kp = path(keyPath);
         TpmtPublic key = object(kp).publicArea();
         byte[] digest = policy.digest(key.nameAlg(), policyContext());
         TpmtSignature signature = signTpm(kp, PolicyDigest.hash(key.nameAlg(), digest, policyRef), password);
-        policies.write(pp, policy.withAuthorization(new PolicyAuthorization(key, policyRef, signature)));
+        addPolicyAuthorization(policyPath, new PolicyAuthorization(key, policyRef, signature));
+    }
+
+    /**
+     * Adds a signature to the {@code policyAuthorizations} of the policy at {@code policyPath}, e.g. one
+     * made outside any TPM ({@link PolicyAuthorization#pem}), so that PolicyAuthorize elements naming its
+     * key take the policy, here and in FAPI.
+     */
+    public void addPolicyAuthorization(String policyPath, PolicyAuthorization authorization) {
+        policies.write(policyPath(policyPath), policy(policyPath).withDigest(authorization.key().nameAlg(),
+                policyContext()).withAuthorization(authorization));
     }
 
     private FapiPath policyPath(String path) {
@@ -692,7 +801,7 @@ public final class FapiKeystore implements AutoCloseable {
         Duplicate.Response dup = withLoaded(p, key -> {
             int newParent = tpm.execute(new LoadExternal(parent, TpmHandles.RH_OWNER)).objectHandle();
             try {
-                return authorized(object, TpmCc.Duplicate, null, auth -> tpm.execute(new Duplicate(key, newParent),
+                return authorized(p, object, TpmCc.Duplicate, null, auth -> tpm.execute(new Duplicate(key, newParent),
                         auth));
             } finally {
                 tpm.execute(new FlushContext(newParent));
@@ -902,13 +1011,11 @@ public final class FapiKeystore implements AutoCloseable {
         }
     }
 
-    /** Flushes what this keystore loaded. */
+    /** Flushes what this keystore loaded, unless it shares its TpmKeys with its caller. */
     @Override
     public void close() {
-        for (int handle : chainLoaded) {
-            tpm.execute(new FlushContext(handle));
+        if (ownsKeys) {
+            keys.close();
         }
-        chainLoaded.clear();
-        keys.close();
     }
 }

@@ -17,6 +17,9 @@ import java.util.Set;
 public record FapiPath(String profile, List<String> segments) {
     public static final Set<String> HIERARCHIES = Set.of("HS", "HE", "HN", "LOCKOUT");
     /** The roots of objects outside the profiles, as FAPI names them. */
+    private static final java.util.Map<String, Integer> HIERARCHY_HANDLES = java.util.Map.of(
+            "HS", org.tpmauth.tss.types.TpmHandles.RH_OWNER, "HE", org.tpmauth.tss.types.TpmHandles.RH_ENDORSEMENT,
+            "HN", org.tpmauth.tss.types.TpmHandles.RH_NULL, "LOCKOUT", org.tpmauth.tss.types.TpmHandles.RH_LOCKOUT);
     public static final String NV = "nv";
     public static final String EXT = "ext";
     public static final String POLICY = "policy";
@@ -64,6 +67,21 @@ public record FapiPath(String profile, List<String> segments) {
     /** The hierarchy: HS, HE, HN or LOCKOUT. */
     public String hierarchy() {
         return segments.get(0);
+    }
+
+    /** The TPM handle of a hierarchy (HS: TPM_RH_OWNER, HE: TPM_RH_ENDORSEMENT, HN: TPM_RH_NULL, LOCKOUT). */
+    public static int hierarchyHandle(String hierarchy) {
+        Integer handle = HIERARCHY_HANDLES.get(hierarchy);
+        if (handle == null) {
+            throw new IllegalArgumentException(hierarchy + " is no hierarchy; one of " + HIERARCHIES);
+        }
+        return handle;
+    }
+
+    /** The hierarchy (HS, HE, HN, LOCKOUT) whose handle is {@code handle}, if any. */
+    public static java.util.Optional<String> hierarchyOf(int handle) {
+        return HIERARCHY_HANDLES.entrySet().stream().filter(e -> e.getValue() == handle).map(java.util.Map.Entry::getKey)
+                .findFirst();
     }
 
     /** The object's own name (its last element). */

@@ -2,17 +2,16 @@ package org.tpmauth.tss.fapi;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.commands.NvReadPublic;
 import org.tpmauth.tss.commands.PcrRead;
+import org.tpmauth.tss.fapi.policy.PolicyActionCallback;
 import org.tpmauth.tss.fapi.policy.PolicyAuthorization;
 import org.tpmauth.tss.fapi.policy.PolicyContext;
 import org.tpmauth.tss.fapi.policy.PolicySignCallback;
 import org.tpmauth.tss.types.TpmAlg;
-import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmsNvPublic;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmtPublic;
@@ -25,17 +24,17 @@ import org.tpmauth.tss.wire.TpmWriter;
  * directory.
  */
 final class KeystorePolicyContext implements PolicyContext {
-    private static final Map<String, Integer> HIERARCHY_HANDLES = Map.of("HS", TpmHandles.RH_OWNER,
-            "HE", TpmHandles.RH_ENDORSEMENT, "HN", TpmHandles.RH_NULL, "LOCKOUT", TpmHandles.RH_LOCKOUT);
-
     private final Tpm tpm;
     private final FapiKeystore keystore;
     private final PolicyDirectory policies;
+    /** The object whose policy runs, named to the branch and action callbacks; null when none is. */
+    private final FapiPath object;
 
-    KeystorePolicyContext(Tpm tpm, FapiKeystore keystore, PolicyDirectory policies) {
+    KeystorePolicyContext(Tpm tpm, FapiKeystore keystore, PolicyDirectory policies, FapiPath object) {
         this.tpm = tpm;
         this.keystore = keystore;
         this.policies = policies;
+        this.object = object;
     }
 
     @Override
@@ -51,7 +50,7 @@ final class KeystorePolicyContext implements PolicyContext {
     public byte[] objectName(String path) {
         FapiPath p = keystore.path(path);
         if (!p.profile().isEmpty() && p.isHierarchy()) {
-            return TpmWriter.marshal(out -> out.u32(HIERARCHY_HANDLES.get(p.hierarchy())));
+            return TpmWriter.marshal(out -> out.u32(FapiPath.hierarchyHandle(p.hierarchy())));
         }
         FapiObject o = keystore.object(p);
         return o.isNv() ? o.nvPublic().name() : o.publicArea().name();
@@ -87,6 +86,34 @@ final class KeystorePolicyContext implements PolicyContext {
     @Override
     public byte[] authValue(String path) {
         return keystore.authValue(keystore.path(path));
+    }
+
+    @Override
+    public byte[] hierarchyAuth(int hierarchy) {
+        return FapiPath.hierarchyOf(hierarchy).map(h -> keystore.hierarchyAuth(keystore.path("/" + h)))
+                .orElse(new byte[0]);
+    }
+
+    @Override
+    public int selectBranch(List<String> branchNames) {
+        String path = object == null ? "" : object.toString();
+        String description = object == null ? "" : keystore.find(object).map(FapiObject::description).orElse("");
+        return keystore.branchCallback().select(path, description, branchNames);
+    }
+
+    @Override
+    public void policyAction(String action) {
+        PolicyActionCallback callback = keystore.actionCallback();
+        if (callback == null) {
+            PolicyContext.super.policyAction(action);
+            return;
+        }
+        try {
+            callback.run(object == null ? "" : object.toString(), action);
+        } catch (RuntimeException refused) {
+            throw new IllegalStateException("the policy action callback refused \"" + action + "\": "
+                    + refused.getMessage(), refused);
+        }
     }
 
     @Override

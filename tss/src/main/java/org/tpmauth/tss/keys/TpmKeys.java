@@ -66,6 +66,8 @@ public final class TpmKeys implements AutoCloseable {
         final List<TpmPolicy> policy;
         final List<TpmAuthPolicy> signed;
         final byte[] authValue;
+        /** Loads and authorizes a key no key file describes; null for key files. */
+        final KeySource source;
         volatile int handle;
 
         Loaded(int parent, TpmtPublic publicArea, byte[] privateBlob, Tss2KeyFile file, byte[] authValue) {
@@ -75,6 +77,17 @@ public final class TpmKeys implements AutoCloseable {
             this.policy = file.policy();
             this.signed = file.authPolicy();
             this.authValue = authValue.clone();
+            this.source = null;
+        }
+
+        Loaded(TpmtPublic publicArea, KeySource source) {
+            this.parent = 0;
+            this.publicArea = publicArea;
+            this.privateBlob = new byte[0];
+            this.policy = List.of();
+            this.signed = List.of();
+            this.authValue = new byte[0];
+            this.source = source;
         }
     }
 
@@ -144,7 +157,23 @@ public final class TpmKeys implements AutoCloseable {
         return new TpmKey(key.handle, publicArea, session(password));
     }
 
+    /**
+     * Loads the key {@code source} describes, whose public area is {@code publicArea}: it is reloaded
+     * through {@code source} when the TPM lost it, and every command using it is authorized by
+     * {@code source} (a FAPI keystore key under any parent and policy). {@code password} is the one
+     * {@code source} uses (may be empty), for the errors of a failed authorization.
+     */
+    public TpmKey load(TpmtPublic publicArea, KeySource source, byte[] password) {
+        Loaded key = new Loaded(publicArea, source);
+        key.handle = source.load();
+        loaded.put(key.handle, key);
+        return new TpmKey(key.handle, publicArea, session(password));
+    }
+
     private int loadUnderParent(Loaded key) {
+        if (key.source != null) {
+            return key.source.load();
+        }
         try {
             return underParent(key.parent, parent -> tpm.execute(new Load(parent, key.privateBlob, key.publicArea)))
                     .objectHandle();
@@ -221,8 +250,11 @@ public final class TpmKeys implements AutoCloseable {
                 || (base >= TpmRc.REFERENCE_H0 && base <= TpmRc.REFERENCE_H6);
     }
 
-    /** Flushes a handle; one the TPM lost (restarted) needs nothing. */
+    /** Flushes a handle; one the TPM lost (restarted) needs nothing, a persistent one stays. */
     private void flush(int handle) {
+        if (TpmHandles.isPersistent(handle)) {
+            return;
+        }
         try {
             tpm.execute(new FlushContext(handle));
         } catch (TpmResponseException e) {
@@ -330,6 +362,9 @@ public final class TpmKeys implements AutoCloseable {
      */
     private <R> R authorized(TpmKey key, TpmCommand<R> command) {
         Loaded l = loaded.get(key.handle());
+        if (l != null && l.source != null) {
+            return l.source.authorize(command);
+        }
         if (l == null || l.policy.isEmpty()) {
             return tpm.execute(command, key.auth());
         }

@@ -19,15 +19,20 @@ final class FapiFixture {
     final FapiConfig config;
 
     FapiFixture(SwtpmExtension swtpm, String profile) {
+        this(swtpm, profile, Path.of("/etc/tpm2-tss/fapi-profiles"), "fapi-" + profile);
+    }
+
+    /** A fixture of its own ({@code name}: its directory) with the profiles of {@code profileDir}. */
+    FapiFixture(SwtpmExtension swtpm, String profile, Path profileDir, String name) {
         this.swtpm = swtpm;
-        Path root = swtpm.workDir().resolve("fapi-" + profile);
+        Path root = swtpm.workDir().resolve(name);
         try {
             Files.createDirectories(root.resolve("log"));
             configFile = root.resolve("fapi-config.json");
             Files.writeString(configFile, """
                     {
                       "profile_name": "%s",
-                      "profile_dir": "/etc/tpm2-tss/fapi-profiles/",
+                      "profile_dir": "%s/",
                       "user_dir": "%s",
                       "system_dir": "%s",
                       "tcti": "%s",
@@ -35,7 +40,7 @@ final class FapiFixture {
                       "log_dir": "%s",
                       "ek_cert_less": "yes"
                     }
-                    """.formatted(profile, root.resolve("user"), root.resolve("system"), swtpm.tcti(),
+                    """.formatted(profile, profileDir, root.resolve("user"), root.resolve("system"), swtpm.tcti(),
                     root.resolve("log")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -66,5 +71,27 @@ final class FapiFixture {
 
     Path file(String name) {
         return swtpm.workDir().resolve(name);
+    }
+
+    /** tss2_import of the policy file {@code name} of the test resources, at /policy/NAME. */
+    void importPolicy(String name) throws IOException {
+        Files.write(file(name + ".json"), FapiPolicyTest.policyFile(name));
+        tss2("tss2_import", "--path", "/policy/" + name, "--importData", name + ".json");
+    }
+
+    /**
+     * tss2_sign of a digest with the key at {@code path}, {@code terminal} being what its user types
+     * (branch numbers, passwords, printf escapes); asserts that the signature verifies.
+     */
+    void assertTss2Signs(String path, String terminal) throws Exception {
+        Files.write(file("fapi.digest"), FapiInteropTest.sha256("fapi"));
+        tss2("sh", "-c", "printf '" + terminal + "' | tss2_sign --keyPath " + path
+                + " --digest fapi.digest --signature fapi.sig --force");
+        try (FapiKeystore ks = keystore()) {
+            if (!FapiInteropTest.verifies(ks.publicKey(path), "SHA256withECDSA", Files.readAllBytes(file("fapi.sig")),
+                    "fapi")) {
+                throw new AssertionError("tss2_sign's signature with " + path + " does not verify");
+            }
+        }
     }
 }

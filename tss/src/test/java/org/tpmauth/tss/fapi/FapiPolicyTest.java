@@ -132,9 +132,10 @@ class FapiPolicyTest {
         Tools.run(SWTPM, "tpm2_pcrextend", "16:sha256=" + "cd".repeat(32));
         try (FapiKeystore ks = fapi.keystore()) {
             PolicyException e = assertThrows(PolicyException.class, () -> ks.unseal("/HS/SRK/orSeal", new byte[0]));
-            assertTrue(e.getMessage().startsWith("element 1 (PolicyOR): no branch holds: branch 1 of PolicyOR: "
-                    + "element 1 (PolicyPCR)"), e.getMessage());
-            assertTrue(e.getMessage().contains("branch 2 of PolicyOR: element 1 (PolicyPCR)"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("element 1 (PolicyOR): no branch holds: branch 1 (\"zero\") of "
+                    + "PolicyOR: element 1 (PolicyPCR)"), e.getMessage());
+            assertTrue(e.getMessage().contains("branch 2 (\"ones\") of PolicyOR: element 1 (PolicyPCR)"),
+                    e.getMessage());
         }
         Tools.run(SWTPM, "tpm2_pcrreset", "16");
     }

@@ -45,12 +45,6 @@ class FapiPolicyUseTest {
         return JsonPolicy.parse(FapiPolicyTest.policyFile(name), name);
     }
 
-    /** tss2_import of a policy file from the test resources, at /policy/NAME. */
-    private static void fapiImport(String name) throws Exception {
-        Files.write(fapi.file(name + ".json"), FapiPolicyTest.policyFile(name));
-        fapi.tss2("tss2_import", "--path", "/policy/" + name, "--importData", name + ".json");
-    }
-
     private static void assertSigns(FapiKeystore ks, String path) throws Exception {
         byte[] sig = ks.sign(path, FapiInteropTest.sha256(path), null);
         assertTrue(FapiInteropTest.verifies(ks.publicKey(path), "SHA256withECDSA", sig, path));
@@ -86,7 +80,7 @@ class FapiPolicyUseTest {
      */
     @Test
     void writeOnceNvIndexUnderPolicyNvWritten() throws Exception {
-        fapiImport("nv-write-once");
+        fapi.importPolicy("nv-write-once");
         fapi.tss2("tss2_createnv", "--path", "/nv/Owner/fapiOnce", "--size", "4", "--policyPath",
                 "/policy/nv-write-once", "--authValue", "");
         try (FapiKeystore ks = fapi.keystore()) {
@@ -128,7 +122,7 @@ class FapiPolicyUseTest {
         try (FapiKeystore ks = fapi.keystore()) {
             ks.createNv("/nv/Owner/pwNv", "noDa", 8, utf8("nvpw"), null);
         }
-        fapiImport("secret-path-nv");
+        fapi.importPolicy("secret-path-nv");
         fapi.tss2("tss2_createkey", "--path", "/HS/SRK/bySecretNv", "--type", "sign", "--policyPath",
                 "/policy/secret-path-nv", "--authValue", "");
         try (FapiKeystore ks = fapi.keystore()) {
@@ -147,7 +141,7 @@ class FapiPolicyUseTest {
             ks.createNv("/nv/Owner/flag", "noDa", 5, null, null);
             ks.nvWrite("/nv/Owner/flag", utf8("hello"), 0, null);
         }
-        fapiImport("nv-path");
+        fapi.importPolicy("nv-path");
         fapi.tss2("tss2_createkey", "--path", "/HS/SRK/byNv", "--type", "sign", "--policyPath", "/policy/nv-path",
                 "--authValue", "");
         try (FapiKeystore ks = fapi.keystore()) {
@@ -204,7 +198,7 @@ class FapiPolicyUseTest {
         KeyPair signer = ecKey();
         Files.writeString(fapi.file("signer.pem"), PublicKeys.toPem(signer.getPublic()));
         fapi.tss2("tss2_import", "--path", "/ext/signer", "--importData", "signer.pem");
-        fapiImport("signed-path-ext");
+        fapi.importPolicy("signed-path-ext");
         String exported = fapi.tss2("tss2_exportpolicy", "--path", "/policy/signed-path-ext", "--jsonPolicy", "-");
         String fapiDigest = FapiJson.parseObject(utf8(exported), "export").get("policyDigests").get(0).get("digest")
                 .asText();
@@ -229,9 +223,9 @@ class FapiPolicyUseTest {
     void authorizedPoliciesFromThePolicyDirectoryBothWays() throws Exception {
         Tools.run(SWTPM, "tpm2_pcrreset", "16");
         fapi.tss2("tss2_createkey", "--path", "/HS/SRK/polSigner", "--type", "sign", "--authValue", "");
-        fapiImport("pcr16-zero");
+        fapi.importPolicy("pcr16-zero");
         fapi.tss2("tss2_authorizepolicy", "--policyPath", "/policy/pcr16-zero", "--keyPath", "/HS/SRK/polSigner");
-        fapiImport("authorize-path");
+        fapi.importPolicy("authorize-path");
         fapi.tss2("tss2_createkey", "--path", "/HS/SRK/byAuthorized", "--type", "sign", "--policyPath",
                 "/policy/authorize-path", "--authValue", "");
         try (FapiKeystore ks = fapi.keystore()) {
@@ -277,7 +271,7 @@ class FapiPolicyUseTest {
         fapi.tss2("tss2_exportkey", "--pathOfKeyToDuplicate", "/HS/SRK/newParent", "--exportedData",
                 "new-parent.json", "--force");
         fapi.tss2("tss2_import", "--path", "/ext/newParent", "--importData", "new-parent.json");
-        fapiImport("duplicate-to-path");
+        fapi.importPolicy("duplicate-to-path");
         fapi.tss2("tss2_createkey", "--path", "/HS/SRK/fapiExportable", "--type", "sign,exportable", "--policyPath",
                 "/policy/duplicate-to-path", "--authValue", "");
         // FAPI asks which PolicyOR branch to take on its terminal: 1, duplicate

@@ -45,7 +45,7 @@ class FapiProvisionTest {
     }
 
     private static FapiKeystore ks() {
-        return new FapiKeystore(fapi.config, null); // listing reads files only
+        return FapiKeystore.offline(fapi.config); // listing reads files only
     }
 
     @Test

@@ -74,6 +74,26 @@ public record JsonPolicy(String description, List<PolicyElement> elements, List<
         return of(JsonFields.of("authorized policy", out));
     }
 
+    /**
+     * This policy with its digest for {@code nameAlg} in {@code policyDigests} (unless one is there), which
+     * FAPI reads, not computes, when a PolicyAuthorize takes the policy.
+     */
+    public JsonPolicy withDigest(TpmAlg nameAlg, PolicyContext context) {
+        var existing = json.get("policyDigests");
+        if (existing != null && existing.isArray()) {
+            for (var d : existing) {
+                if (d.path("hashAlg").asText().replaceFirst("^(TPM2_)?ALG_", "").equalsIgnoreCase(nameAlg.name())) {
+                    return this;
+                }
+            }
+        }
+        ObjectNode out = json.deepCopy();
+        ArrayNode digests = existing != null && existing.isArray() ? (ArrayNode) out.get("policyDigests")
+                : out.putArray("policyDigests");
+        addDigest(digests, nameAlg, digest(nameAlg, context));
+        return of(JsonFields.of("policy with its digest", out));
+    }
+
     static List<PolicyElement> elements(JsonFields json, int depth) {
         List<PolicyElement> out = new ArrayList<>();
         for (JsonFields e : json.objects("policy")) {
@@ -115,9 +135,9 @@ public record JsonPolicy(String description, List<PolicyElement> elements, List<
 
     /**
      * The policy as FAPI stores it with an object it authorizes: {@code currentPCRs} replaced by the
-     * PCRs' values now (in the name algorithm's bank), keystore paths by what they name ({@code keyPath}
-     * by {@code keyPublic}, {@code objectPath} by {@code objectName}, {@code nvPath} by {@code nvIndex}
-     * and {@code nvPublic}), and {@code policyDigests} on the policy, on each element (the digest after
+     * PCRs' values now (in the name algorithm's bank), keystore paths and PEM keys by what they name
+     * ({@code keyPath} and {@code keyPEM} by {@code keyPublic}, {@code objectPath} by {@code objectName},
+     * {@code nvPath} by {@code nvIndex} and {@code nvPublic}), and {@code policyDigests} on the policy, on each element (the digest after
      * it) and on each PolicyOR branch, as {@code tss2_exportpolicy} shows.
      */
     public ObjectNode instantiate(TpmAlg nameAlg, PolicyContext context) {
@@ -168,6 +188,12 @@ public record JsonPolicy(String description, List<PolicyElement> elements, List<
     private static void resolvePaths(com.fasterxml.jackson.databind.JsonNode node, PolicyContext context) {
         if (node.isObject()) {
             ObjectNode element = (ObjectNode) node;
+            if (element.has("keyPEM") && !element.has("keyPublic")) { // FAPI keeps the public area it derived
+                TpmtPublic key = PemKeys.read(JsonFields.of("keyPEM", element), "keyPEM");
+                element.remove("keyPEM");
+                element.set("keyPublic", PublicAreaJson.write(key));
+                element.put("keyName", HexFormat.of().formatHex(key.name()));
+            }
             if (element.has("keyPath") && !element.has("keyPublic") && !element.has("keyPEM")) {
                 TpmtPublic key = context.objectPublic(element.remove("keyPath").asText());
                 element.set("keyPublic", PublicAreaJson.write(key));
@@ -195,7 +221,11 @@ public record JsonPolicy(String description, List<PolicyElement> elements, List<
     }
 
     private static void setDigest(ObjectNode node, TpmAlg nameAlg, byte[] digest) {
-        ObjectNode d = node.putArray("policyDigests").addObject();
+        addDigest(node.putArray("policyDigests"), nameAlg, digest);
+    }
+
+    private static void addDigest(ArrayNode digests, TpmAlg nameAlg, byte[] digest) {
+        ObjectNode d = digests.addObject();
         d.put("hashAlg", nameAlg.name());
         d.put("digest", HexFormat.of().formatHex(digest));
     }

@@ -59,6 +59,28 @@ public interface PolicyContext {
                 + "signer (FapiKeystore.setPolicySigner)");
     }
 
+    /**
+     * The auth value of a hierarchy (TPM_RH_OWNER, TPM_RH_ENDORSEMENT, ...) for a PolicySecret on it, as
+     * FAPI takes it: from the auth callback when the keystore's hierarchy object records one (with_auth).
+     */
+    default byte[] hierarchyAuth(int hierarchy) {
+        return new byte[0];
+    }
+
+    /**
+     * The branch of a PolicyOR to take (FAPI's branch callback): an index into {@code branchNames}, or
+     * {@link PolicyBranchCallback#AUTOMATIC} for the one branch that holds.
+     */
+    default int selectBranch(List<String> branchNames) {
+        return PolicyBranchCallback.AUTOMATIC;
+    }
+
+    /** Runs a PolicyAction's {@code action} (FAPI's policy action callback); throws to refuse. */
+    default void policyAction(String action) {
+        throw new IllegalStateException("the policy has a PolicyAction \"" + action + "\", and no policy action "
+                + "callback is set (FapiKeystore.setPolicyActionCallback)");
+    }
+
     /** The signed policies that a PolicyAuthorize by the key named {@code keyName} may take (FAPI's policy directory). */
     default List<PolicyAuthorization.Approved> authorizedPolicies(byte[] keyName, byte[] policyRef) {
         return List.of();

@@ -15,7 +15,6 @@ import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmsNvPublic;
-import org.tpmauth.tss.types.TpmtAsymScheme;
 import org.tpmauth.tss.types.TpmtPublic;
 
 /**
@@ -275,6 +274,22 @@ public sealed interface PolicyElement {
         }
     }
 
+    /**
+     * PolicyAction: no TPM command and no change to the digest; the application's action callback runs
+     * when a session reaches it (FAPI's POLICYACTION).
+     */
+    record Action(String action) implements PolicyElement {
+        @Override
+        public String label() {
+            return "PolicyAction";
+        }
+
+        @Override
+        public void apply(PolicyDigest digest, PolicyContext context) {
+            // FAPI leaves the digest as it is
+        }
+    }
+
     /** TPM2_EO operations of PolicyNV / PolicyCounterTimer by name. */
     List<String> OPERATIONS = List.of("EQ", "NEQ", "SIGNED_GT", "UNSIGNED_GT", "SIGNED_LT", "UNSIGNED_LT",
             "SIGNED_GE", "UNSIGNED_GE", "SIGNED_LE", "UNSIGNED_LE", "BITSET", "BITCLEAR");
@@ -351,6 +366,8 @@ public sealed interface PolicyElement {
                         operation(json, true));
             case "locality":
                 return new Locality(locality(json));
+            case "action":
+                return new Action(json.text("action"));
             case "nvwritten":
                 return new NvWritten(!json.has("writtenSet") || json.yesNo("writtenSet"));
             case "duplicationselect": {
@@ -369,7 +386,7 @@ public sealed interface PolicyElement {
             default:
                 throw json.error("type", "unknown or unsupported policy element \"" + json.text("type")
                         + "\"; tpmauth reads PolicyPCR, AuthValue, Password, CommandCode, Secret, Signed, OR, "
-                        + "Authorize, NV, CounterTimer, Locality, NvWritten, DuplicationSelect");
+                        + "Authorize, NV, CounterTimer, Locality, NvWritten, DuplicationSelect, Action");
         }
     }
 
@@ -392,29 +409,7 @@ public sealed interface PolicyElement {
         if (json.has("keyPublic")) {
             return PublicAreaJson.read(json.object("keyPublic"));
         }
-        if (!json.has("keyPEM")) {
-            return null;
-        }
-        TpmAlg hash = json.has("keyPEMhashAlg") ? json.alg("keyPEMhashAlg") : TpmAlg.SHA256;
-        if (!hash.isHash()) {
-            throw json.error("keyPEMhashAlg", "must be a hash algorithm");
-        }
-        TpmtAsymScheme rsaScheme;
-        try {
-            rsaScheme = json.has("rsaScheme") ? asymScheme(PublicAreaJson.readSigScheme(json.object("rsaScheme")))
-                    : TpmtAsymScheme.rsapss(hash);
-        } catch (IllegalArgumentException e) {
-            throw json.error("rsaScheme", e.getMessage());
-        }
-        java.security.PublicKey key = PemKeys.parse(json.text("keyPEM"));
-        if (key == null) {
-            throw json.error("keyPEM", "is not a PEM RSA or EC public key");
-        }
-        try {
-            return PemKeys.publicArea(key, hash, rsaScheme);
-        } catch (RuntimeException e) {
-            throw json.error("keyPEM", "cannot be a TPM key: " + e.getMessage());
-        }
+        return json.has("keyPEM") ? PemKeys.read(json, "keyPEM") : null;
     }
 
     /** A key's Name from the Name field, or empty when a keyPath names the key. */
@@ -423,10 +418,6 @@ public sealed interface PolicyElement {
             throw json.error("keyPublic", "give exactly one of keyPublic, keyPEM, " + nameField + " and keyPath");
         }
         return json.has(nameField) ? json.hex(nameField) : new byte[0];
-    }
-
-    private static TpmtAsymScheme asymScheme(org.tpmauth.tss.types.TpmtSigScheme s) {
-        return new TpmtAsymScheme(s.scheme(), s.hash(), s.count());
     }
 
     private static int commandCode(JsonFields json) {

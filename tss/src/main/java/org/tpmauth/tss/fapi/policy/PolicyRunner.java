@@ -42,12 +42,13 @@ import org.tpmauth.tss.wire.TpmWriter;
 
 /**
  * Satisfies a JSON policy in a policy session, as FAPI does: each element becomes its TPM2_Policy*
- * command; a PolicyOR tries its branches in order and takes the first that holds, a PolicyAuthorize
- * the first signed policy from the keystore that holds (restarting the session and replaying what came
- * before for the next one). PolicySecret and PolicyNV authorize with the auth value the context gives
- * for the object (FAPI's auth callback), PolicySigned with the signature the context gets over the
- * session's nonceTPM (FAPI's sign callback). A failure names the element, e.g. "branch 2 of PolicyOR:
- * element 1 (PolicyPCR): ...". PolicyLocality, PolicyNvWritten and PolicyDuplicationSelect run their
+ * command; a PolicyOR takes the branch the context's branch callback names, else the one branch that
+ * holds, a PolicyAuthorize the signed policy the callback names or else the first from the keystore that
+ * holds (restarting the session and replaying what came before for each try). PolicySecret and PolicyNV
+ * authorize with the auth value the context gives for the object or hierarchy (FAPI's auth callback),
+ * PolicySigned with the signature the context gets over the session's nonceTPM (FAPI's sign callback),
+ * PolicyAction runs the context's action callback. A failure names the element, e.g. "branch 2 ("pcr")
+ * of PolicyOR: element 1 (PolicyPCR): ...". PolicyLocality, PolicyNvWritten and PolicyDuplicationSelect run their
  * command; the TPM checks them when the session authorizes the command they are for.
  */
 public final class PolicyRunner {
@@ -98,28 +99,64 @@ public final class PolicyRunner {
         }
     }
 
+    /**
+     * A PolicyOR: the branch the context's branch callback picks, else the one branch that holds (each
+     * tried in a restarted session); several that hold are refused, naming them, so that the choice
+     * stays the user's as with FAPI.
+     */
     private void runOr(PolicySession s, TpmAlg nameAlg, PolicyElement.Or or, Runnable replay, String where) {
         List<byte[]> digests = or.branchDigests(nameAlg, context);
+        List<String> names = or.branches().stream().map(PolicyElement.Branch::name).toList();
+        int chosen = context.selectBranch(names);
+        if (chosen != PolicyBranchCallback.AUTOMATIC) {
+            if (chosen < 0 || chosen >= names.size()) {
+                throw new PolicyException(where + "the branch callback chose branch " + chosen + " of "
+                        + names.size() + " " + names);
+            }
+            runBranch(s, nameAlg, or, chosen, replay);
+            s.run(new PolicyOR(s.handle(), digests));
+            return;
+        }
+        List<Integer> holding = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (int b = 0; b < or.branches().size(); b++) {
-            String branch = "branch " + (b + 1) + " of PolicyOR: ";
+        for (int b = 0; b < names.size(); b++) {
             if (b > 0) {
                 s.restart();
                 replay.run();
             }
             try {
-                run(s, nameAlg, or.branches().get(b).policy(), replay, branch);
-                s.run(new PolicyOR(s.handle(), digests));
-                return;
+                runBranch(s, nameAlg, or, b, replay);
+                holding.add(b);
             } catch (PolicyException failure) {
                 failures.add(failure.getMessage());
             }
         }
-        throw new PolicyException(where + "no branch holds: " + String.join("; ", failures));
+        if (holding.isEmpty()) {
+            throw new PolicyException(where + "no branch holds: " + String.join("; ", failures));
+        }
+        if (holding.size() > 1) {
+            throw new PolicyException(where + "branches " + holding.stream().map(names::get).toList() + " all hold; "
+                    + "choose one by name (tpmauth: --policy-branch NAME; Java: FapiKeystore.setBranchCallback). "
+                    + "The branches: " + names);
+        }
+        int only = holding.get(0);
+        if (only != names.size() - 1) {
+            s.restart();
+            replay.run();
+            runBranch(s, nameAlg, or, only, replay);
+        }
+        s.run(new PolicyOR(s.handle(), digests));
+    }
+
+    private void runBranch(PolicySession s, TpmAlg nameAlg, PolicyElement.Or or, int b, Runnable replay) {
+        String name = or.branches().get(b).name();
+        run(s, nameAlg, or.branches().get(b).policy(), replay, "branch " + (b + 1)
+                + (name.isEmpty() ? "" : " (\"" + name + "\")") + " of PolicyOR: ");
     }
 
     /**
-     * Tries the policies signed by the PolicyAuthorize key in turn: runs one, has the TPM check its
+     * Takes the signed policy the branch callback picks by its path, else tries the policies signed by
+     * the PolicyAuthorize key in turn: runs one, has the TPM check its
      * signature over the digest the session reached (TPM2_VerifySignature), and hands the ticket to
      * TPM2_PolicyAuthorize.
      */
@@ -142,6 +179,16 @@ public final class PolicyRunner {
             throw new PolicyException(where + "no policy in the keystore is signed by key "
                     + HexFormat.of().formatHex(keyName) + " for this policyRef; sign one (tss2_authorizepolicy, "
                     + "FapiKeystore.authorizePolicy)");
+        }
+        if (candidates.size() > 1) { // FAPI lets its branch callback pick among the signed policies by path
+            int chosen = context.selectBranch(candidates.stream().map(PolicyAuthorization.Approved::source).toList());
+            if (chosen != PolicyBranchCallback.AUTOMATIC) {
+                if (chosen < 0 || chosen >= candidates.size()) {
+                    throw new PolicyException(where + "the branch callback chose signed policy " + chosen + " of "
+                            + candidates.size());
+                }
+                candidates = List.of(candidates.get(chosen));
+            }
         }
         List<String> failures = new ArrayList<>();
         for (int c = 0; c < candidates.size(); c++) {
@@ -205,6 +252,8 @@ public final class PolicyRunner {
             runNv(s, nv);
         } else if (e instanceof PolicyElement.CounterTimer ct) {
             s.run(new PolicyCounterTimer(h, ct.operandB(), ct.offset(), ct.operation()));
+        } else if (e instanceof PolicyElement.Action action) {
+            context.policyAction(action.action());
         } else if (e instanceof PolicyElement.Locality locality) {
             s.run(new PolicyLocality(h, locality.locality()));
         } else if (e instanceof PolicyElement.NvWritten written) {
@@ -227,7 +276,7 @@ public final class PolicyRunner {
         if (name.length == 4) {
             int hierarchy = new TpmReader(name).u32();
             s.run(new PolicySecret(hierarchy, s.handle(), s.nonceTpm(), new byte[0], secret.policyRef(), 0),
-                    PasswordSession.EMPTY);
+                    PasswordSession.of(context.hierarchyAuth(hierarchy)));
             return;
         }
         String path = secret.objectPath() != null ? secret.objectPath() : context.pathOfName(name).orElseThrow(
