@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             + "with its reason, while a healthy machine still gets in. Exit code 0 only when every step behaved "
             + "as the story says. Needs no root and no daemons.",
             "The demo extends PCRs and defines NV indexes, so it never runs on a real TPM: --tcti is refused.",
-            "With --network (as root): a machine key on real programs in network namespaces for a device, a "
+            "With --network (as root): the device enrolls with the attestation service (in the server's network "
+            + "namespace) and uses the certificate it issued on real programs in network namespaces for a device, a "
             + "switch and a server: 802.1X (wpa_supplicant, hostapd driver=wired, FreeRADIUS) through the PKCS#11 "
             + "token, OpenVPN through the management interface, strongSwan, a sealed WireGuard key with "
             + "wireguard-go, MQTT to mosquitto; a foreign key refused and a PCR change keeping the WireGuard key "
