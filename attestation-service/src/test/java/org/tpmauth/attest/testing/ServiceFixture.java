@@ -73,6 +73,14 @@ public final class ServiceFixture {
         return new ServiceClient(URI.create("https://127.0.0.1:" + server.port()), List.of(ca.certificate()));
     }
 
+    /** The URL of a certificate's first CRL distribution point. */
+    public static String crlUrl(java.security.cert.X509Certificate cert) {
+        var points = org.bouncycastle.asn1.x509.CRLDistPoint.getInstance(org.bouncycastle.asn1.ASN1OctetString
+                .getInstance(cert.getExtensionValue("2.5.29.31")).getOctets()).getDistributionPoints();
+        var names = org.bouncycastle.asn1.x509.GeneralNames.getInstance(points[0].getDistributionPoint().getName());
+        return org.bouncycastle.asn1.ASN1IA5String.getInstance(names.getNames()[0].getName()).getString();
+    }
+
     public static KeyPair ecKeyPair() {
         return TestCa.ecKeyPair();
     }
