@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -20,7 +18,6 @@ import org.tpmauth.attest.testing.ServiceFixture;
 import org.tpmauth.attestation.testing.EkProvisioning;
 import org.tpmauth.attestation.testing.RealLogs;
 import org.tpmauth.tls.Certificates;
-import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.testing.Tools;
 
@@ -41,12 +38,8 @@ class AttestServerTpmCaCliTest {
 
     @Test
     void certificatesAndTheCrlAreSignedInsideTheServicesTpm() throws Exception {
-        EkProvisioning manufacturer = EkProvisioning.manufacture(MACHINE);
         ServiceFixture fixture = new ServiceFixture(dir);
-        try (Tpm tpm = new Tpm(MACHINE.openTpm().tcti(), true)) {
-            fixture.boot(tpm);
-        }
-        MACHINE.disconnect();
+        EkProvisioning manufacturer = fixture.manufactureAndBoot(MACHINE);
         Files.write(dir.resolve("boot.log"), fixture.log);
 
         // the CA key is born in the service's TPM; its self-signed certificate is signed there (tpm2-openssl)
@@ -86,7 +79,7 @@ class AttestServerTpmCaCliTest {
                 path("service.json")), "service");
         service.setDaemon(true); // serves until the test JVM ends
         service.start();
-        awaitPort(port);
+        Cli.awaitPort(port);
 
         Cli.tpmauthOn(MACHINE.tcti(), "key", "create", "--out", path("machine.key")).ok();
         Cli.tpmauthOn(MACHINE.tcti(), "attest", "enroll", "--server", "https://127.0.0.1:" + port, "--server-ca",
@@ -103,30 +96,17 @@ class AttestServerTpmCaCliTest {
         assertEquals("https://127.0.0.1:" + port + "/crl", crlUrl);
         Tools.capture(dir, Map.of(), "curl", "-sS", "--fail", "--cacert", path("tls-ca.pem"), "-o", path("crl.der"),
                 crlUrl).ok();
-        Tools.Output crl = openssl("crl", "-inform", "DER", "-in", path("crl.der"), "-CAfile", path("ca.pem"), "-noout");
+        Cli.Result crl = openssl("crl", "-inform", "DER", "-in", path("crl.der"), "-CAfile", path("ca.pem"), "-noout");
         assertTrue((crl.out() + crl.err()).contains("verify OK"), crl.out() + crl.err());
     }
 
-    private static Tools.Output openssl(String... args) {
+    private static Cli.Result openssl(String... args) {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        return Tools.capture(dir, Map.of(), command.toArray(String[]::new)).ok();
+        return Cli.tool(dir, command.toArray(String[]::new)).succeeded();
     }
 
     private static String path(String name) {
         return dir.resolve(name).toString();
-    }
-
-    private static void awaitPort(int port) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (java.io.IOException notYet) {
-                assertTrue(System.currentTimeMillis() < deadline, "nothing listens on port " + port);
-                Thread.sleep(50);
-            }
-        }
     }
 }

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -22,7 +20,6 @@ import org.tpmauth.attestation.testing.RealLogs;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.OpensslServer;
 import org.tpmauth.tls.testing.FreeRadius;
-import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.testing.Tools;
 
@@ -48,11 +45,7 @@ class AttestServiceCliTest {
         Path ekRoots = Files.createDirectory(dir.resolve("ek-roots"));
         ServiceFixture fixture = new ServiceFixture(dir);
         for (SwtpmExtension machine : List.of(SWTPM, OTHER)) {
-            EkProvisioning manufacturer = EkProvisioning.manufacture(machine);
-            try (Tpm tpm = new Tpm(machine.openTpm().tcti(), true)) {
-                fixture.boot(tpm);
-            }
-            machine.disconnect();
+            EkProvisioning manufacturer = fixture.manufactureAndBoot(machine);
             for (String cert : List.of("issuercert.pem", "swtpm-localca-rootca-cert.pem")) {
                 Path from = manufacturer.caDirectory().resolve(cert);
                 if (Files.exists(from)) {
@@ -81,7 +74,7 @@ class AttestServiceCliTest {
         Thread service = new Thread(() -> Cli.tpmauth("attest", "server", "--config", path("service.json")), "service");
         service.setDaemon(true); // serves until the test JVM ends
         service.start();
-        awaitPort(port);
+        Cli.awaitPort(port);
         // FreeRADIUS trusts the machine CA and checks its CRL, published as an operator would: fetched from the
         // service, converted to PEM, named into FreeRADIUS's hashed ca_path
         Files.createDirectory(dir.resolve("crls"));
@@ -173,7 +166,7 @@ class AttestServiceCliTest {
                 path("server.pem"), "--ca", path("machine-ca.pem"), "--require-attestation", path("ref.json")));
         tlsServer.setDaemon(true);
         tlsServer.start();
-        awaitPort(tlsPort);
+        Cli.awaitPort(tlsPort);
         Cli.Result attested = tpmauth("tls", "connect", "127.0.0.1:" + tlsPort, "--key", path("machine.key"), "--cert",
                 path("machine.pem"), "--ca", path("ca.pem"), "--attest", "--ak", path("machine-ak.pem"), "--eventlog",
                 path("boot.log"), "--send", "measured").ok();
@@ -201,7 +194,7 @@ class AttestServiceCliTest {
                 String.valueOf(shortPort), "--cert-lifetime", "6s"), "short-lived service");
         service.setDaemon(true);
         service.start();
-        awaitPort(shortPort);
+        Cli.awaitPort(shortPort);
         tpmauth("key", "create", "--out", path("radius.key"), "--force").ok();
         tpmauth("attest", "enroll", "--server", "https://127.0.0.1:" + shortPort, "--server-ca", path("ca.pem"),
                 "--key", path("radius.key"), "--out", path("radius.pem"), "--eventlog", path("boot.log")).ok();
@@ -276,18 +269,5 @@ class AttestServiceCliTest {
         return new String[] {"--tcti", machine.tcti(), "eap", "radius", "--server", "127.0.0.1:" + radius.port,
             "--secret-file", secret.toString(), "--identity", name, "--key", path(name + ".key"), "--cert",
             path(name + ".pem"), "--ca", path("ca.pem")};
-    }
-
-    private static void awaitPort(int port) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (java.io.IOException notYet) {
-                assertTrue(System.currentTimeMillis() < deadline, "nothing listens on port " + port);
-                Thread.sleep(50);
-            }
-        }
     }
 }

@@ -22,10 +22,12 @@ import org.tpmauth.attestation.eventlog.EventLog;
 import org.tpmauth.attestation.eventlog.LogPlayback;
 import org.tpmauth.attestation.refstate.RefState;
 import org.tpmauth.attestation.refstate.RefStates;
+import org.tpmauth.attestation.testing.EkProvisioning;
 import org.tpmauth.attestation.testing.RealLogs;
 import org.tpmauth.attestation.testing.TestCa;
 import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmAlg;
 
 /**
@@ -60,6 +62,19 @@ public final class ServiceFixture {
     /** Extends every measured event of the log into the TPM's sha1 and sha256 banks, as firmware would. */
     public void boot(Tpm tpm) {
         LogPlayback.extendInto(tpm, parsedLog, Set.of(TpmAlg.SHA1, TpmAlg.SHA256));
+    }
+
+    /**
+     * Makes a test's swtpm a booted machine's TPM: manufactured with EK certificates ({@link EkProvisioning}), the
+     * log extended into its PCRs, then disconnected so that other programs (the CLI, tpm2-tools) can use it.
+     */
+    public EkProvisioning manufactureAndBoot(SwtpmExtension swtpm) {
+        EkProvisioning manufacturer = EkProvisioning.manufacture(swtpm);
+        try (Tpm tpm = new Tpm(swtpm.openTpm().tcti(), true)) {
+            boot(tpm);
+        }
+        swtpm.disconnect();
+        return manufacturer;
     }
 
     /** A service on 127.0.0.1 with the given database, EK roots and certificate lifetime. */
