@@ -48,7 +48,8 @@ final class AttestServerCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default: all).")
     String bind;
 
-    @Option(names = "--ca-key", paramLabel = "K", description = "CA private key: PEM, or a TSS2 key file (signs in the TPM).")
+    @Option(names = "--ca-key", paramLabel = "K", description = "CA private key: PEM, or a TSS2 key file: it then signs "
+            + "certificates and CRLs in the TPM that the global --tcti names (as for every command).")
     Path caKey;
 
     @Option(names = "--ca-cert", paramLabel = "C", description = "CA certificate (PEM).")

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             + "with its reason, while a healthy machine still gets in. Exit code 0 only when every step behaved "
             + "as the story says. Needs no root and no daemons.",
             "The demo extends PCRs and defines NV indexes, so it never runs on a real TPM: --tcti is refused.",
-            "With --network (as root): a machine key on real programs in network namespaces for a device, a "
+            "With --network (as root): the device enrolls with the attestation service (in the server's network "
+            + "namespace) and uses the certificate it issued on real programs in network namespaces for a device, a "
             + "switch and a server: 802.1X (wpa_supplicant, hostapd driver=wired, FreeRADIUS) through the PKCS#11 "
             + "token, OpenVPN through the management interface, strongSwan, a sealed WireGuard key with "
             + "wireguard-go, MQTT to mosquitto; a foreign key refused and a PCR change keeping the WireGuard key "
@@ -78,18 +79,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "process; state in " + dir);
         StoryDemo demo = new StoryDemo(dir, out, progress);
         // Ctrl-C: power the running TPM off (its state saved, nothing open), then remove what the demo made
-        Thread cleanup = new Thread(() -> {
-            try {
-                demo.stop();
-            } catch (RuntimeException e) {
-                // the TPM may be gone already (libtpms' own hook closes it); what matters is that it is closed
-            } finally {
-                LibtpmsTcti.closeAtExit();
-                if (state == null) {
-                    deleteTree(dir);
-                }
-            }
-        }, "tpmauth demo cleanup");
+        Thread cleanup = new Thread(() -> stopAndClean(demo, dir, true), "tpmauth demo cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         DemoReport report;
         try {
@@ -97,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
-                cleanup.run();
+                stopAndClean(demo, dir, false);
             } catch (IllegalStateException shuttingDown) {
                 // Ctrl-C: the hook does it
             }
@@ -129,6 +119,26 @@ final class DemoCommand implements Callable<Integer> {
             main.stdout.flush();
         }
         return report.passed() ? 0 : 1;
+    }
+
+    /**
+     * Stops the demo and removes its temporary state. At exit (Ctrl-C) the process's libtpms is closed too, so the
+     * state is saved and unlocked before it is removed; otherwise it is left alone, as the demo's machines close
+     * their own TPMs and an in-process TPM the demo did not open is not the demo's to close.
+     */
+    private void stopAndClean(StoryDemo demo, Path dir, boolean atExit) {
+        try {
+            demo.stop();
+        } catch (RuntimeException e) {
+            // the TPM may be gone already (libtpms' own hook closes it); what matters is that it is closed
+        } finally {
+            if (atExit) {
+                LibtpmsTcti.closeAtExit();
+            }
+            if (state == null) {
+                deleteTree(dir);
+            }
+        }
     }
 
     private static void deleteTree(Path dir) {

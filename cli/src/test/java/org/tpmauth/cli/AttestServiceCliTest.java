@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,30 +20,39 @@ import org.tpmauth.attestation.testing.RealLogs;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.OpensslServer;
 import org.tpmauth.tls.testing.FreeRadius;
-import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.testing.Tools;
 
 /**
- * {@code tpmauth attest server | enroll | renew} as a machine and an operator use them: the service from
+ * {@code tpmauth attest server | enroll | renew | revoke} as machines and an operator use them: the service from
  * a config file, enrollment of a TPM key on swtpm booted with a real log, the issued certificate
- * accepted by {@code openssl s_server -verify}, renewal only when due or forced.
+ * accepted by {@code openssl s_server -verify} and by FreeRADIUS (started once, checking the service's CRL),
+ * renewal only when due or forced, a revoked machine refused while another machine still gets in.
  */
 class AttestServiceCliTest {
     @RegisterExtension
     static final SwtpmExtension SWTPM = new SwtpmExtension();
+    /** A second machine with a TPM (and EK) of its own: revocation is per device. */
+    @RegisterExtension
+    static final SwtpmExtension OTHER = new SwtpmExtension();
     @TempDir
     static Path dir;
     private static int port;
+    private static FreeRadius radius;
 
     @BeforeAll
     static void startTheService() throws Exception {
-        EkProvisioning manufacturer = EkProvisioning.manufacture(SWTPM);
+        Path ekRoots = Files.createDirectory(dir.resolve("ek-roots"));
         ServiceFixture fixture = new ServiceFixture(dir);
-        try (Tpm tpm = new Tpm(SWTPM.openTpm().tcti(), true)) {
-            fixture.boot(tpm);
+        for (SwtpmExtension machine : List.of(SWTPM, OTHER)) {
+            EkProvisioning manufacturer = fixture.manufactureAndBoot(machine);
+            for (String cert : List.of("issuercert.pem", "swtpm-localca-rootca-cert.pem")) {
+                Path from = manufacturer.caDirectory().resolve(cert);
+                if (Files.exists(from)) {
+                    Files.copy(from, ekRoots.resolve(machine.tcti().replaceAll("\\W", "_") + "-" + cert));
+                }
+            }
         }
-        SWTPM.disconnect();
         Files.write(dir.resolve("boot.log"), fixture.log);
         openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key",
                 "-out", "ca.pem", "-subj", "/CN=machine CA", "-days", "2", "-addext", "basicConstraints=critical,CA:TRUE",
@@ -69,13 +78,42 @@ class AttestServiceCliTest {
         }
         Files.writeString(dir.resolve("service.json"), "{\"port\": " + port + ", \"bind\": \"127.0.0.1\", \"ca-key\": \""
                 + path("ca.key") + "\", \"ca-cert\": \"" + path("ca.pem") + "\", \"tls-key\": \"" + path("server.key")
-                + "\", \"tls-cert\": \"" + path("server.pem") + "\", \"ek-roots\": \"" + manufacturer.caDirectory()
+                + "\", \"tls-cert\": \"" + path("server.pem") + "\", \"ek-roots\": \"" + ekRoots
                 + "\", \"refstate\": \"" + path("ref.json") + "\", \"cert-lifetime\": \"2h\", \"database\": \""
                 + path("attest-db") + "\", \"operator-ca\": \"" + path("operator-ca.pem") + "\"}");
         Thread service = new Thread(() -> Cli.tpmauth("attest", "server", "--config", path("service.json")), "service");
         service.setDaemon(true); // serves until the test JVM ends
         service.start();
-        awaitPort(port);
+        Cli.awaitPort(port);
+        // FreeRADIUS trusts the machine CA and checks its CRL, published as an operator would: fetched from the
+        // service, converted to PEM, named into FreeRADIUS's hashed ca_path
+        Files.createDirectory(dir.resolve("crls"));
+        publishCrl("https://127.0.0.1:" + port + "/crl");
+        radius = FreeRadius.startCheckingCrls(dir.resolve("ca.pem"), dir.resolve("crls"), dir.resolve("server.pem"),
+                dir.resolve("server.key"), 1024);
+    }
+
+    @AfterAll
+    static void stopFreeRadius() {
+        if (radius != null) {
+            radius.close();
+        }
+    }
+
+    /**
+     * Fetches the CRL at {@code url} with curl and adds it where FreeRADIUS's check_crl reads it: PEM, named by the
+     * CA's hash with the next free suffix (OpenSSL's ca_path convention; the newest CRL wins).
+     */
+    private static Path publishCrl(String url) throws Exception {
+        Tools.capture(dir, java.util.Map.of(), "curl", "-sS", "--fail", "--cacert", path("ca.pem"), "-o",
+                path("crl.der"), url).ok();
+        String hash = openssl("crl", "-inform", "DER", "-in", "crl.der", "-hash", "-noout").out().strip();
+        Path crl;
+        for (int n = 0; Files.exists(crl = dir.resolve("crls").resolve(hash + ".r" + n)); n++) {
+            // taken by an older CRL
+        }
+        openssl("crl", "-inform", "DER", "-in", "crl.der", "-out", crl.toString());
+        return crl;
     }
 
     private static String writeExt() throws Exception {
@@ -83,10 +121,10 @@ class AttestServiceCliTest {
                 + "extendedKeyUsage=serverAuth\n").toString();
     }
 
-    private static void openssl(String... args) {
+    private static Tools.Output openssl(String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        Tools.capture(dir, java.util.Map.of(), command.toArray(String[]::new)).ok();
+        return Tools.capture(dir, java.util.Map.of(), command.toArray(String[]::new)).ok();
     }
 
     private static String path(String name) {
@@ -138,7 +176,7 @@ class AttestServiceCliTest {
                 path("server.pem"), "--ca", path("machine-ca.pem"), "--require-attestation", path("ref.json")));
         tlsServer.setDaemon(true);
         tlsServer.start();
-        awaitPort(tlsPort);
+        Cli.awaitPort(tlsPort);
         Cli.Result attested = tpmauth("tls", "connect", "127.0.0.1:" + tlsPort, "--key", path("machine.key"), "--cert",
                 path("machine.pem"), "--ca", path("ca.pem"), "--attest", "--ak", path("machine-ak.pem"), "--eventlog",
                 path("boot.log"), "--send", "measured").ok();
@@ -179,38 +217,80 @@ class AttestServiceCliTest {
                 String.valueOf(shortPort), "--cert-lifetime", "6s"), "short-lived service");
         service.setDaemon(true);
         service.start();
-        awaitPort(shortPort);
+        Cli.awaitPort(shortPort);
         tpmauth("key", "create", "--out", path("radius.key"), "--force").ok();
         tpmauth("attest", "enroll", "--server", "https://127.0.0.1:" + shortPort, "--server-ca", path("ca.pem"),
                 "--key", path("radius.key"), "--out", path("radius.pem"), "--eventlog", path("boot.log")).ok();
         var cert = Certificates.read(dir.resolve("radius.pem")).get(0);
-        try (FreeRadius radius = FreeRadius.start(dir.resolve("radius-ca.pem"), dir.resolve("server.pem"),
-                dir.resolve("server.key"), 1024)) {
-            Path secret = Files.writeString(dir.resolve("radius.secret"), radius.secret + "\n");
-            String[] eap = {"eap", "radius", "--server", "127.0.0.1:" + radius.port, "--secret-file", secret.toString(),
-                "--identity", "machine", "--key", path("radius.key"), "--cert", path("radius.pem"), "--ca", path("ca.pem")};
-            Cli.Result accepted = tpmauth(eap).ok();
-            assertTrue(accepted.out().toLowerCase().contains("accept"), accepted.toString());
-            long untilExpired = cert.getNotAfter().getTime() - System.currentTimeMillis() + 1000;
-            if (untilExpired > 0) {
-                Thread.sleep(untilExpired);
-            }
-            Cli.Result expired = tpmauth(eap);
-            assertEquals(1, expired.code(), expired.toString());
-            assertTrue(radius.log().contains("expired"), "FreeRADIUS should name the expired certificate");
+        String[] eap = eap(SWTPM, "radius");
+        int logged = radius.log().length();
+        Cli.Result accepted = Cli.tpmauth(eap).ok();
+        assertTrue(accepted.out().toLowerCase().contains("accept"), accepted.toString());
+        long untilExpired = cert.getNotAfter().getTime() - System.currentTimeMillis() + 1000;
+        if (untilExpired > 0) {
+            Thread.sleep(untilExpired);
         }
+        Cli.Result expired = Cli.tpmauth(eap);
+        assertEquals(1, expired.code(), expired.toString());
+        assertTrue(radius.log().substring(logged).contains("certificate has expired"),
+                "FreeRADIUS should name the expired certificate");
     }
 
-    private static void awaitPort(int port) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (java.io.IOException notYet) {
-                assertTrue(System.currentTimeMillis() < deadline, "nothing listens on port " + port);
-                Thread.sleep(50);
-            }
+    @Test
+    void aRevokedMachineIsRefusedRenewalAndByFreeRadiusWhileAnotherStillGetsIn() throws Exception {
+        Cli.tpmauthOn(SWTPM.tcti(), "key", "create", "--out", path("healthy.key"), "--force").ok();
+        Cli.tpmauthOn(OTHER.tcti(), "key", "create", "--out", path("stolen.key"), "--force").ok();
+        String server = "https://127.0.0.1:" + port;
+        Cli.tpmauthOn(SWTPM.tcti(), "attest", "enroll", "--server", server, "--server-ca", path("ca.pem"), "--key",
+                path("healthy.key"), "--out", path("healthy.pem"), "--eventlog", path("boot.log")).ok();
+        String stolen = Cli.tpmauthOn(OTHER.tcti(), "attest", "enroll", "--server", server, "--server-ca",
+                path("ca.pem"), "--key", path("stolen.key"), "--out", path("stolen.pem"), "--eventlog", path("boot.log"))
+                .ok().out().lines().findFirst().orElseThrow().replaceFirst("^enrolled as (tpm-[0-9a-f]+).*$", "$1");
+        assertTrue(stolen.matches("tpm-[0-9a-f]{32}"), stolen);
+        String[] healthyEap = eap(SWTPM, "healthy");
+        String[] stolenEap = eap(OTHER, "stolen");
+        assertTrue(Cli.tpmauth(stolenEap).ok().out().toLowerCase().contains("accept"), "accepted before revocation");
+
+        Cli.tpmauth("attest", "revoke", "--database", path("attest-db"), "--device", stolen, "--reason",
+                "reported stolen").ok();
+        Cli.Result renewal = Cli.tpmauthOn(OTHER.tcti(), "attest", "renew", "--server", server, "--server-ca",
+                path("ca.pem"), "--key", path("stolen.key"), "--cert", path("stolen.pem"), "--eventlog",
+                path("boot.log"), "--force");
+        assertEquals(1, renewal.code(), renewal.toString());
+        assertTrue(renewal.toString().contains("is revoked: reported stolen"), renewal.toString());
+
+        // the operator fetches the CRL from where the certificate says it is, and hands it to FreeRADIUS
+        X509Certificate stolenCert = Certificates.read(dir.resolve("stolen.pem")).get(0);
+        String url = ServiceFixture.crlUrl(stolenCert);
+        assertEquals(server + "/crl", url);
+        Path crl = publishCrl(url);
+        String serial = stolenCert.getSerialNumber().toString(16).toUpperCase();
+        assertTrue(openssl("crl", "-in", crl.toString(), "-noout", "-text").out().toUpperCase().contains(serial));
+        Tools.Output verified = Tools.capture(dir, java.util.Map.of(), "openssl", "verify", "-CAfile", path("ca.pem"),
+                "-CRLfile", crl.toString(), "-crl_check", path("stolen.pem"));
+        assertTrue(verified.code() != 0 && (verified.out() + verified.err()).contains("certificate revoked"),
+                verified.out() + verified.err());
+        Tools.capture(dir, java.util.Map.of(), "openssl", "verify", "-CAfile", path("ca.pem"), "-CRLfile",
+                crl.toString(), "-crl_check", path("healthy.pem")).ok();
+
+        // FreeRADIUS takes the new CRL at the next authentication
+        int logged = radius.log().length();
+        Cli.Result refused = Cli.tpmauth(stolenEap);
+        assertEquals(1, refused.code(), refused::toString);
+        assertTrue(radius.log().substring(logged).contains("certificate revoked"),
+                "FreeRADIUS should name the revoked certificate");
+        Cli.Result healthy = Cli.tpmauth(healthyEap).ok();
+        assertTrue(healthy.out().toLowerCase().contains("accept"), healthy.toString());
+    }
+
+    /** {@code tpmauth eap radius} arguments for the class's FreeRADIUS with the key and certificate NAME.key/.pem. */
+    private static String[] eap(SwtpmExtension machine, String name) throws Exception {
+        Path secret = dir.resolve("radius.secret");
+        if (!Files.exists(secret)) {
+            Files.writeString(secret, radius.secret + "\n");
         }
+        return new String[] {"--tcti", machine.tcti(), "eap", "radius", "--server", "127.0.0.1:" + radius.port,
+            "--secret-file", secret.toString(), "--identity", name, "--key", path(name + ".key"), "--cert",
+            path(name + ".pem"), "--ca", path("ca.pem")};
     }
 }

@@ -113,4 +113,18 @@ final class Cli {
         Tools.Output r = Tools.capture(dir, Map.of(), command);
         return new Result(r.command(), r.code(), r.out(), r.err());
     }
+
+    /** Waits (up to 30 s) until something listens on 127.0.0.1:{@code port}, e.g. a server started on a thread. */
+    static void awaitPort(int port) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (java.io.IOException notYet) {
+                assertTrue(System.currentTimeMillis() < deadline, "nothing listens on port " + port);
+                Thread.sleep(50);
+            }
+        }
+    }
 }

@@ -27,7 +27,7 @@ import org.tpmauth.tls.testing.NetNamespace;
  * leaves no program, namespace or temporary file behind. The one end-to-end test of all the adapters together.
  */
 class NetworkDemoCliTest {
-    private static final List<String> STEPS = List.of("network", "machine key", "802.1X", "802.1X foreign key",
+    private static final List<String> STEPS = List.of("network", "enrollment", "802.1X", "802.1X foreign key",
             "OpenVPN", "strongSwan", "WireGuard", "MQTT", "PCR changed", "cleanup");
 
     @TempDir
@@ -55,9 +55,12 @@ class NetworkDemoCliTest {
             });
             assertEquals(STEPS, names);
             assertEquals(0, report.get("cleanupFailures").size(), output);
-            // the key signed where the story says: a CSR for each key, one EAP-TLS handshake per port attempt,
-            // one PK_SIGN for OpenVPN, one IKE_AUTH, one TLS handshake to the broker; unsealing is no signature
-            assertEquals(List.of(0, 2, 1, 1, 1, 1, 0, 1, 0, 0), signatures(report));
+            // the TPM signed where the story says: enrollment's TPM2_Certify and quote and the foreign key's CSR,
+            // one EAP-TLS handshake per port attempt, one PK_SIGN for OpenVPN, one IKE_AUTH, one TLS handshake to
+            // the broker; unsealing is no signature
+            assertEquals(List.of(0, 3, 1, 1, 1, 1, 0, 1, 0, 0), signatures(report));
+            assertTrue(detail(report, "enrollment").contains("credential activated")
+                    && detail(report, "enrollment").contains("CN=tpm-"), output);
             assertTrue(detail(report, "802.1X").contains("Login OK: [device-"), output);
             assertTrue(detail(report, "802.1X foreign key").contains("unable to get local issuer certificate"), output);
             assertTrue(detail(report, "OpenVPN").contains("1 PK_SIGN answered by the TPM"), output);

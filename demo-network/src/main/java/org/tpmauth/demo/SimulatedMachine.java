@@ -4,9 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import org.tpmauth.attestation.credential.AttestationKeys;
-import org.tpmauth.attestation.ek.EkCertificateIssuer;
-import org.tpmauth.attestation.ek.EkTemplate;
-import org.tpmauth.attestation.ek.EndorsementKey;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.keys.TpmKey;
@@ -60,12 +57,7 @@ final class SimulatedMachine implements AutoCloseable {
 
     /** What the factory does once: the EK and its certificate, issued by {@code manufacturer} into NV. */
     X509Certificate manufacture(ThrowawayCa manufacturer) {
-        X509Certificate cert;
-        try (EndorsementKey ek = EndorsementKey.create(tpm, EkTemplate.ECC_P256)) {
-            cert = manufacturer.issueEkCertificate(ek.publicKey());
-        }
-        EkCertificateIssuer.store(tpm, EkTemplate.ECC_P256, cert);
-        return cert;
+        return manufacturer.provisionEk(tpm);
     }
 
     /** The attestation key, created on first use and kept as a key file; loaded once per power cycle. */

@@ -26,6 +26,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.tpmauth.attestation.ek.EkCertificateIssuer;
+import org.tpmauth.attestation.ek.EkTemplate;
+import org.tpmauth.attestation.ek.EndorsementKey;
+import org.tpmauth.tss.Tpm;
 
 /**
  * A software CA that lives for one demo run: as a TPM manufacturer it issues EK certificates, as the
@@ -115,6 +118,19 @@ public final class ThrowawayCa {
         Instant now = Instant.now();
         return EkCertificateIssuer.issue(ekPublicKey, certificate, keyPair.getPrivate(), random.nextLong() & Long.MAX_VALUE | 1,
                 Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(3650))), "tpmauth demo TPM");
+    }
+
+    /**
+     * What a TPM manufacturer does at the factory: creates the TPM's EK (ECC P-256), certifies it, writes the
+     * certificate into the TPM's NV (0x01c0000a) and flushes the EK; returns the certificate.
+     */
+    public X509Certificate provisionEk(Tpm tpm) {
+        X509Certificate cert;
+        try (EndorsementKey ek = EndorsementKey.create(tpm, EkTemplate.ECC_P256)) {
+            cert = issueEkCertificate(ek.publicKey());
+        }
+        EkCertificateIssuer.store(tpm, EkTemplate.ECC_P256, cert);
+        return cert;
     }
 
     private BigInteger serial() {

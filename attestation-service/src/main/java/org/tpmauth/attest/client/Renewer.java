@@ -57,7 +57,7 @@ public final class Renewer {
             KeyEvidence evidence = MachineEvidence.collect(tpm, key, ak, ChannelBinding.nonce(c.exporter()), pcrs, eventLog);
             PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
                     X500Name.getInstance(current.get(0).getSubjectX500Principal().getEncoded()), key.publicKey())
-                    .addAttribute(EvidenceAttribute.ID_AA_EVIDENCE, EvidenceAttribute.bundles(evidence, akCertificate))
+                    .addAttribute(EvidenceAttribute.ID_AA_ATTESTATION, EvidenceAttribute.bundle(evidence, akCertificate))
                     .build(new TpmContentSigner(keys, key, TpmCsr.hashFor(key)));
             EnrollmentResponse response = client.est(c).simpleEnroll(true, csr, null);
             X509CertificateHolder[] certs = org.bouncycastle.est.ESTService.storeToArray(response.getStore());

@@ -96,9 +96,7 @@ public final class AttestationServer implements AutoCloseable {
         clientCas.addAll(s.operatorCas());
         frontend = new TlsFrontend(new InetSocketAddress(s.bind(), s.port()), http.getAddress(), s.tls(),
                 new CertificateCheck(clientCas));
-        String host = s.bind().isAnyLocalAddress() ? InetAddress.getLocalHost().getCanonicalHostName()
-                : s.bind().getHostName();
-        String crlUrl = s.crlUrl() != null ? s.crlUrl() : "https://" + host + ":" + frontend.port() + "/crl";
+        String crlUrl = s.crlUrl() != null ? s.crlUrl() : "https://" + urlHost(s.bind()) + ":" + frontend.port() + "/crl";
         verification = new Verification(new CertificateAuthority(s.caKey(), s.caCert(), s.certLifetime(), crlUrl),
                 s.ekRoots(), s.refStates(), s.database(), s.tokenKey() != null ? s.tokenKey() : s.database().tokenKey(),
                 s.tokenLifetime());
@@ -117,6 +115,17 @@ public final class AttestationServer implements AutoCloseable {
             operator.serve(e, peer == null ? null : peer.chain());
         });
         http.start();
+    }
+
+    /**
+     * The host of the default CRL URL: this machine's name when bound to every address, else the bound address
+     * itself (no reverse lookup, which may hang where no DNS answers and may name what the TLS certificate does not).
+     */
+    private static String urlHost(InetAddress bind) throws IOException {
+        if (bind.isAnyLocalAddress()) {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        }
+        return bind instanceof java.net.Inet6Address ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
     }
 
     public static AttestationServer start(Settings settings) throws IOException, SQLException {

@@ -8,36 +8,37 @@ import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
-import org.bouncycastle.asn1.ASN1TaggedObject;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
-import org.bouncycastle.asn1.DERTaggedObject;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.tpmauth.attestation.ek.EkCertificateVerifier;
 
 /**
- * The evidence a renewal CSR carries, as an attribute in the form of draft-ietf-lamps-csr-attestation:
+ * The evidence a renewal CSR carries, as the PKCS#10 attribute of draft-ietf-lamps-csr-attestation-29
+ * (Appendix B, module CSR-ATTESTATION-2025):
  * <pre>
- * attr-evidence ATTRIBUTE ::= { TYPE EvidenceBundles IDENTIFIED BY id-aa-evidence }
- * EvidenceBundles ::= SEQUENCE SIZE (1..MAX) OF EvidenceBundle
- * EvidenceBundle ::= SEQUENCE { evidence SEQUENCE OF EvidenceStatement,
- *                               certs SEQUENCE OF CertificateAlternatives OPTIONAL }
- * EvidenceStatement ::= SEQUENCE { type OBJECT IDENTIFIER, stmt ANY DEFINED BY type, hint ... OPTIONAL }
- * CertificateAlternatives ::= CHOICE { cert [0] IMPLICIT Certificate, ... }
+ * attr-attestation ATTRIBUTE ::= { TYPE AttestationBundle COUNTS MAX 1 IDENTIFIED BY id-aa-attestation }
+ * AttestationBundle ::= SEQUENCE { attestations SEQUENCE SIZE (1..MAX) OF AttestationStatement,
+ *                                  certs SEQUENCE SIZE (1..MAX) OF LimitedCertChoices OPTIONAL }
+ * AttestationStatement ::= SEQUENCE { type OBJECT IDENTIFIER, stmt ANY DEFINED BY type }
+ * LimitedCertChoices ::= CertificateChoices (WITH COMPONENTS {certificate, other})
  * </pre>
- * One bundle with one statement of type {@link #STATEMENT_TYPE} whose stmt is an OCTET STRING holding
- * the {@link KeyEvidence} JSON, and the AK certificate in {@code certs}.
+ * One statement of type {@link #STATEMENT_TYPE} whose stmt is an OCTET STRING holding the
+ * {@link KeyEvidence} JSON (the draft wraps formats that are not DER in an OCTET STRING), and the AK
+ * certificate in {@code certs} as a plain {@code Certificate}.
  */
 public final class EvidenceAttribute {
-    /** id-aa-evidence = id-aa 59 (1.2.840.113549.1.9.16.2.59), the draft's S/MIME attribute arc. */
-    public static final ASN1ObjectIdentifier ID_AA_EVIDENCE = new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.59");
     /**
-     * The statement type of tpmauth's TPM evidence (KeyEvidence JSON). No registered OID exists for it;
-     * this is a UUID-derived OID (ITU-T X.667, arc 2.25), which needs no registration.
+     * id-aa-attestation = id-aa 59 (1.2.840.113549.1.9.16.2.59): early-allocated by IANA as
+     * "id-aa-evidence", renamed by the draft, same value.
+     */
+    public static final ASN1ObjectIdentifier ID_AA_ATTESTATION = new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.59");
+    /**
+     * The statement type of tpmauth's TPM evidence (KeyEvidence JSON). The draft leaves statement types to
+     * their formats' authors; this is a UUID-derived OID (ITU-T X.667, arc 2.25), which needs no registration.
      */
     public static final ASN1ObjectIdentifier STATEMENT_TYPE =
             new ASN1ObjectIdentifier("2.25.223707158435062153806542178925317016838");
@@ -49,8 +50,8 @@ public final class EvidenceAttribute {
     public record Content(KeyEvidence evidence, X509Certificate akCertificate) {
     }
 
-    /** The attribute for a PKCS#10 request builder. */
-    public static ASN1Encodable bundles(KeyEvidence evidence, X509Certificate akCertificate) {
+    /** The attribute's one value, an AttestationBundle, for a PKCS#10 request builder. */
+    public static ASN1Encodable bundle(KeyEvidence evidence, X509Certificate akCertificate) {
         ASN1Encodable statement = new DERSequence(new ASN1Encodable[] {STATEMENT_TYPE,
             new DEROctetString(evidence.toJson().getBytes(StandardCharsets.UTF_8))});
         Certificate ak;
@@ -59,42 +60,39 @@ public final class EvidenceAttribute {
         } catch (CertificateEncodingException e) {
             throw new IllegalArgumentException("the AK certificate cannot be encoded", e);
         }
-        ASN1Encodable bundle = new DERSequence(new ASN1Encodable[] {new DERSequence(statement),
-            new DERSequence(new DERTaggedObject(false, 0, ak))});
-        return new DERSequence(bundle);
+        return new DERSequence(new ASN1Encodable[] {new DERSequence(statement), new DERSequence(ak)});
     }
 
     /**
      * Reads the evidence from a CSR's attributes.
      *
-     * @throws Refusal (400) when the CSR has no evidence attribute, or its content is malformed
+     * @throws Refusal (400) when the CSR has no attestation attribute, or its content is malformed
      */
     public static Content read(PKCS10CertificationRequest csr) throws Refusal {
-        Attribute[] attributes = csr.getAttributes(ID_AA_EVIDENCE);
+        Attribute[] attributes = csr.getAttributes(ID_AA_ATTESTATION);
         if (attributes.length == 0) {
             throw Refusal.badRequest("evidence", "the certificate request carries no attestation evidence (attribute "
-                    + "id-aa-evidence " + ID_AA_EVIDENCE + "); this service renews only attested keys: renew with "
-                    + "`tpmauth attest renew`");
+                    + "id-aa-attestation " + ID_AA_ATTESTATION + "); this service renews only attested keys: renew "
+                    + "with `tpmauth attest renew`");
         }
         try {
+            if (attributes.length != 1) {
+                throw new IllegalArgumentException("the request has " + attributes.length
+                        + " attestation attributes, not 1");
+            }
             ASN1Encodable[] values = attributes[0].getAttrValues().toArray();
             if (values.length != 1) {
                 throw new IllegalArgumentException("the attribute has " + values.length + " values, not 1");
             }
-            ASN1Sequence bundles = ASN1Sequence.getInstance(values[0]);
-            if (bundles.size() != 1) {
-                throw new IllegalArgumentException("expected one evidence bundle, found " + bundles.size());
-            }
-            ASN1Sequence bundle = ASN1Sequence.getInstance(bundles.getObjectAt(0));
+            ASN1Sequence bundle = ASN1Sequence.getInstance(values[0]);
             if (bundle.size() != 2) {
-                throw new IllegalArgumentException("the evidence bundle needs the statement and the AK certificate");
+                throw new IllegalArgumentException("the attestation bundle needs the statement and the AK certificate");
             }
-            ASN1Sequence statements = ASN1Sequence.getInstance(bundle.getObjectAt(0));
             KeyEvidence evidence = null;
-            for (ASN1Encodable s : statements) {
+            for (ASN1Encodable s : ASN1Sequence.getInstance(bundle.getObjectAt(0))) {
                 ASN1Sequence statement = ASN1Sequence.getInstance(s);
-                if (statement.size() < 2) {
-                    throw new IllegalArgumentException("an evidence statement lacks its type or content");
+                if (statement.size() != 2) {
+                    throw new IllegalArgumentException("an attestation statement is not a type and a stmt");
                 }
                 if (STATEMENT_TYPE.equals(ASN1ObjectIdentifier.getInstance(statement.getObjectAt(0)))) {
                     byte[] json = ASN1OctetString.getInstance(statement.getObjectAt(1)).getOctets();
@@ -102,15 +100,13 @@ public final class EvidenceAttribute {
                 }
             }
             if (evidence == null) {
-                throw new IllegalArgumentException("no evidence statement of type " + STATEMENT_TYPE + " (tpmauth TPM "
-                        + "evidence)");
+                throw new IllegalArgumentException("no attestation statement of type " + STATEMENT_TYPE
+                        + " (tpmauth TPM evidence)");
             }
             X509Certificate ak = null;
             for (ASN1Encodable c : ASN1Sequence.getInstance(bundle.getObjectAt(1))) {
-                ASN1TaggedObject tagged = ASN1TaggedObject.getInstance(c);
-                if (tagged.getTagNo() == 0) {
-                    ASN1Primitive der = ASN1Sequence.getInstance(tagged, false);
-                    List<X509Certificate> certs = EkCertificateVerifier.readCertificates(der.getEncoded());
+                if (c instanceof ASN1Sequence certificate) { // the certificate alternative; other [3] is skipped
+                    List<X509Certificate> certs = EkCertificateVerifier.readCertificates(certificate.getEncoded());
                     if (certs.size() == 1) {
                         ak = certs.get(0);
                         break;
@@ -118,12 +114,12 @@ public final class EvidenceAttribute {
                 }
             }
             if (ak == null) {
-                throw new IllegalArgumentException("the evidence bundle carries no AK certificate");
+                throw new IllegalArgumentException("the attestation bundle carries no AK certificate");
             }
             return new Content(evidence, ak);
         } catch (IllegalArgumentException | IllegalStateException | ClassCastException | IndexOutOfBoundsException
                 | IOException e) {
-            throw Refusal.badRequest("evidence", "the CSR's evidence attribute is malformed: " + e.getMessage());
+            throw Refusal.badRequest("evidence", "the CSR's attestation attribute is malformed: " + e.getMessage());
         }
     }
 }

@@ -42,7 +42,7 @@ final class TestEvidence {
         X509Certificate ak = new CertificateAuthority(ca.key(), ca.certificate(), Duration.ofHours(1), null)
                 .issueAk(key.getPublic(), "tpm-test", "default");
         return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=tpm-test"), key.getPublic())
-                .addAttribute(EvidenceAttribute.ID_AA_EVIDENCE, EvidenceAttribute.bundles(keyEvidence(), ak))
+                .addAttribute(EvidenceAttribute.ID_AA_ATTESTATION, EvidenceAttribute.bundle(keyEvidence(), ak))
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate()));
     }
 }

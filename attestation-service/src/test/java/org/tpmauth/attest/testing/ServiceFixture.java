@@ -23,10 +23,12 @@ import org.tpmauth.attestation.eventlog.EventLog;
 import org.tpmauth.attestation.eventlog.LogPlayback;
 import org.tpmauth.attestation.refstate.RefState;
 import org.tpmauth.attestation.refstate.RefStates;
+import org.tpmauth.attestation.testing.EkProvisioning;
 import org.tpmauth.attestation.testing.RealLogs;
 import org.tpmauth.attestation.testing.TestCa;
 import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.testing.SwtpmExtension;
 import org.tpmauth.tss.types.TpmAlg;
 
 /**
@@ -63,6 +65,19 @@ public final class ServiceFixture {
         LogPlayback.extendInto(tpm, parsedLog, Set.of(TpmAlg.SHA1, TpmAlg.SHA256));
     }
 
+    /**
+     * Makes a test's swtpm a booted machine's TPM: manufactured with EK certificates ({@link EkProvisioning}), the
+     * log extended into its PCRs, then disconnected so that other programs (the CLI, tpm2-tools) can use it.
+     */
+    public EkProvisioning manufactureAndBoot(SwtpmExtension swtpm) {
+        EkProvisioning manufacturer = EkProvisioning.manufacture(swtpm);
+        try (Tpm tpm = new Tpm(swtpm.openTpm().tcti(), true)) {
+            boot(tpm);
+        }
+        swtpm.disconnect();
+        return manufacturer;
+    }
+
     /** A service on 127.0.0.1 with the given database, EK roots and certificate lifetime. */
     public AttestationServer start(Database db, Path ekRoots, Duration lifetime) throws IOException, SQLException {
         return start(db, ekRoots, lifetime, List.of());
@@ -78,6 +93,14 @@ public final class ServiceFixture {
 
     public ServiceClient client(AttestationServer server) {
         return new ServiceClient(URI.create("https://127.0.0.1:" + server.port()), List.of(ca.certificate()));
+    }
+
+    /** The URL of a certificate's first CRL distribution point. */
+    public static String crlUrl(java.security.cert.X509Certificate cert) {
+        var points = org.bouncycastle.asn1.x509.CRLDistPoint.getInstance(org.bouncycastle.asn1.ASN1OctetString
+                .getInstance(cert.getExtensionValue("2.5.29.31")).getOctets()).getDistributionPoints();
+        var names = org.bouncycastle.asn1.x509.GeneralNames.getInstance(points[0].getDistributionPoint().getName());
+        return org.bouncycastle.asn1.ASN1IA5String.getInstance(names.getNames()[0].getName()).getString();
     }
 
     public static KeyPair ecKeyPair() {

@@ -1,8 +1,5 @@
 package org.tpmauth.demo.network;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,30 +9,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * Lets a client in this JVM reach a server as if from inside network namespace {@code netns}: it listens on
  * 127.0.0.1 here and opens each upstream connection from a thread that has entered {@code netns} (setns(2)
  * moves only the calling thread, and a socket stays in the namespace it was made in). The demo's in-process
- * MQTT client thereby connects from the device's namespace, as a service on the device would.
+ * MQTT client thereby connects from the device's namespace, as a service on the device would ({@link InNamespace}).
  */
 final class NamespaceRelay implements AutoCloseable {
-    private static final int CLONE_NEWNET = 0x40000000;
-    private static final int O_RDONLY_CLOEXEC = 0x80000;
     private static final int CONNECT_TIMEOUT_MILLIS = 5000;
-
-    /** The two libc calls that enter a namespace. */
-    private interface LibC extends Library {
-        LibC C = Native.load("c", LibC.class);
-
-        int open(String path, int flags) throws LastErrorException;
-
-        int setns(int fd, int nstype) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-    }
 
     private final ServerSocket server;
     private final String netns;
@@ -86,27 +68,11 @@ final class NamespaceRelay implements AutoCloseable {
 
     /** Opens the upstream connection on a thread of its own inside the namespace. */
     private Socket connectInNamespace() throws IOException {
-        FutureTask<Socket> task = new FutureTask<>(() -> {
-            int fd = LibC.C.open("/run/netns/" + netns, O_RDONLY_CLOEXEC);
-            try {
-                LibC.C.setns(fd, CLONE_NEWNET);
-            } finally {
-                LibC.C.close(fd);
-            }
+        return InNamespace.call(netns, "connect to " + target, () -> {
             Socket socket = new Socket();
             socket.connect(target, CONNECT_TIMEOUT_MILLIS);
             return socket;
         });
-        daemon("relay-connect-" + netns, task).start();
-        try {
-            return task.get();
-        } catch (ExecutionException e) {
-            throw new IOException("cannot connect to " + target + " from namespace " + netns + ": "
-                    + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 
     private void pump(Socket from, Socket to) {

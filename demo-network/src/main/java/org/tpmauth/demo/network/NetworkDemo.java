@@ -2,7 +2,9 @@ package org.tpmauth.demo.network;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +23,18 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLSocketFactory;
+import org.tpmauth.attest.client.Enroller;
+import org.tpmauth.attest.client.ServiceClient;
+import org.tpmauth.attest.service.AttestationServer;
+import org.tpmauth.attest.service.Database;
+import org.tpmauth.attestation.credential.AttestationKeys;
+import org.tpmauth.attestation.ek.EkCertificateVerifier;
+import org.tpmauth.attestation.ek.EkTemplate;
+import org.tpmauth.attestation.ek.EndorsementKey;
+import org.tpmauth.attestation.quote.PcrSelections;
+import org.tpmauth.attestation.refstate.RefStates;
 import org.tpmauth.demo.SignatureCounter;
+import org.tpmauth.demo.SimulatedBoot;
 import org.tpmauth.demo.TempFolder;
 import org.tpmauth.demo.ThrowawayCa;
 import org.tpmauth.pkcs11.P11KitModuleConfig;
@@ -34,6 +48,7 @@ import org.tpmauth.tls.TpmKeyManager;
 import org.tpmauth.tls.TpmMqtt;
 import org.tpmauth.tls.TpmMqttClient;
 import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tls.testing.Charon;
 import org.tpmauth.tls.testing.FreeRadius;
 import org.tpmauth.tls.testing.Hostapd;
@@ -72,9 +87,9 @@ import org.tpmauth.vpn.wireguard.WireGuardKey;
  * is refused by FreeRADIUS, and after a PCR changes the WireGuard key stays sealed. Every program is started and
  * stopped by PID and every namespace removed, also on Ctrl-C ({@link CleanupRegistry}).
  *
- * <p>The machine certificate comes from a throwaway CA for now; enrollment with the attestation service
- * (credential activation, a quote checked against a reference state, a short-lived certificate) is the step that
- * takes its place, before the first network step: see {@link #certifyMachine}.
+ * <p>The machine certificate comes from the attestation service, which runs in the server's namespace: the device
+ * enrolls over the network (EK certificate, credential activation, a quote against the reference state) before the
+ * first network step, and every server trusts the service's CA ({@link #enroll}).
  */
 public final class NetworkDemo {
     static final String TOKEN = "tpmauth";
@@ -90,13 +105,18 @@ public final class NetworkDemo {
     private static final String WG_SERVER_ADDR = "10.99.7.2";
     private static final int WG_PORT = 51820;
     private static final int MQTT_PORT = 8883;
+    private static final int SERVICE_PORT = 8443;
+    /** The device group the service keeps the reference state for, and the PCRs the quote covers. */
+    private static final String GROUP = "demo";
+    private static final String QUOTED = "sha256:0-9";
+    private static final Duration LIFETIME = Duration.ofHours(8);
     private static final Duration READY = Duration.ofSeconds(20);
     /** Bouncy Castle JSSE's start-up notes would land between the step lines; kept here: loggers are held weakly. */
     private static final Logger BC_JSSE = Logger.getLogger("org.bouncycastle.jsse");
 
     /** The whole run, as {@code --json} prints it. */
     public record Report(boolean passed, String tpm, double seconds, List<Steps.Result> steps,
-            List<String> cleanupFailures, String nextStep) {
+            List<String> cleanupFailures) {
     }
 
     private final Tpm tpm;
@@ -156,8 +176,7 @@ public final class NetworkDemo {
             demo.steps.printTable();
             boolean passed = completed && results.stream().allMatch(Steps.Result::passed)
                     && cleanup.failures().isEmpty();
-            return new Report(passed, config, (System.nanoTime() - start) / 1e9, results, cleanup.failures(),
-                    "enrollment with the attestation service takes the place of step 2's throwaway CA");
+            return new Report(passed, config, (System.nanoTime() - start) / 1e9, results, cleanup.failures());
         }
     }
 
@@ -166,9 +185,9 @@ public final class NetworkDemo {
         try {
             steps.run("network", "Network: device, switch port and server namespaces joined by veth pairs", "-",
                     this::network);
-            steps.run("machine key", "Machine key created inside the TPM, certified by the machine CA, served by the "
-                    + "PKCS#11 token", "TPM (keystore/device.key, wrapped by the TPM's storage key)",
-                    this::certifyMachine);
+            steps.run("enrollment", "Enrollment: the device proves its TPM and boot state to the attestation "
+                    + "service over the network and gets a short-lived certificate for its TPM key, served by the "
+                    + "PKCS#11 token", "TPM (keystore/device.key, wrapped by the TPM's storage key)", this::enroll);
             steps.run("802.1X", "802.1X on the switch port: wpa_supplicant -> hostapd (driver=wired) -> FreeRADIUS, "
                     + "EAP-TLS with the TPM key through the PKCS#11 token", "TPM, through the PKCS#11 token",
                     this::dot1x);
@@ -225,26 +244,62 @@ public final class NetworkDemo {
     }
 
     /**
-     * The machine's identity: a key born in the TPM, a CSR signed inside it, a certificate from the machine CA.
-     * Enrollment with the attestation service replaces the throwaway CA here (credential activation, a quote
-     * against the reference state, a short-lived certificate); the network steps after it stay as they are.
+     * The machine's identity, from the attestation service: the TPM gets its EK certificate from a throwaway
+     * manufacturer and a boot is simulated (a real firmware log replayed into the PCRs); the service starts in
+     * the server's namespace; the device enrolls over the network from its own namespace (EK certificate, a
+     * key certified by an AK, a quote and the log against the reference state, credential activation) and gets
+     * a short-lived certificate for its TPM key, which every later step uses, with the service's CA as the
+     * servers' trust anchor.
      */
-    private String certifyMachine() throws Exception {
+    private String enroll() throws Exception {
         networkPki = new TestPki("tpmauth demo network CA");
         networkCaPem = TestPki.writePem(work.resolve("network-ca.pem"), networkPki.ca);
         var serverPair = TestPki.ecKey();
-        serverCert = TestPki.writePem(work.resolve("server.pem"), networkPki.issue(serverPair.getPublic(), "server"));
+        X509Certificate serverCertificate = networkPki.issue(serverPair.getPublic(), "server");
+        serverCert = TestPki.writePem(work.resolve("server.pem"), serverCertificate);
         serverKey = TestPki.writePem(work.resolve("server.key"), serverPair.getPrivate());
-        ThrowawayCa machineCa = new ThrowawayCa("tpmauth demo machine CA");
-        machineCaPem = TestPki.writePem(work.resolve("machine-ca.pem"), machineCa.certificate());
+        ThrowawayCa serviceCa = new ThrowawayCa("tpmauth demo attestation service CA");
+        machineCaPem = TestPki.writePem(work.resolve("machine-ca.pem"), serviceCa.certificate());
 
         keys = new TpmKeys(tpm);
         cleanup.register("TPM key cache", this::flushKeys);
+        ThrowawayCa manufacturer = new ThrowawayCa("tpmauth demo TPM manufacturer (throwaway)");
+        if (EndorsementKey.readCertificate(tpm, EkTemplate.ECC_P256.certificateIndex()).isPresent()) {
+            throw new IllegalStateException("this TPM already holds an EK certificate from its maker, whose root the "
+                    + "demo's attestation service does not know; run the network demo on its own in-process TPM "
+                    + "(without --tcti) or on a fresh swtpm");
+        }
+        manufacturer.provisionEk(tpm);
+        SimulatedBoot boot = SimulatedBoot.ubuntu();
+        int events = boot.replayInto(tpm);
+
+        Path records = Files.createDirectory(work.resolve("attestation-service"));
+        Database db = cleanup.register("attestation service records", Database.open(records.resolve("records")
+                .toString()));
+        String serviceUrl = "https://" + Topology.SERVER_ADDR + ":" + SERVICE_PORT;
+        AttestationServer.Settings settings = new AttestationServer.Settings(InetAddress.getByName(
+                Topology.SERVER_ADDR), SERVICE_PORT, new TlsIdentity(serverPair.getPrivate(), List.of(serverCertificate)),
+                serviceCa.privateKey(), serviceCa.certificate(), LIFETIME, serviceUrl + "/crl",
+                new EkCertificateVerifier(List.of(manufacturer.certificate()), List.of()),
+                Map.of(GROUP, RefStates.fromLog(boot.parsed(), Set.of(0))), db, null, Duration.ofMinutes(5));
+        cleanup.register("attestation service", InNamespace.call(net.server(), "attestation service",
+                () -> AttestationServer.start(settings)));
+        NamespaceRelay relay = cleanup.register("relay into " + net.device(), NamespaceRelay.start(net.device(),
+                new InetSocketAddress(Topology.SERVER_ADDR, SERVICE_PORT)));
+        ServiceClient service = new ServiceClient(URI.create("https://127.0.0.1:" + relay.port()),
+                List.of(networkPki.ca));
+
         Path keystore = Files.createDirectory(work.resolve("keystore"));
-        String cn = "device-" + id;
         machineKey = keys.load(createKey(keystore, MACHINE_ALIAS), new byte[0]);
-        machineCert = machineCa.issueClientCertificate(TpmCsr.create(keys, machineKey, "CN=" + cn, List.of()),
-                Duration.ofHours(8));
+        TpmKey ak = keys.load(AttestationKeys.create(tpm, KeyAlgorithm.EC_P256), null);
+        Enroller.Result enrolled;
+        try {
+            enrolled = new Enroller(service).enroll(tpm, Enroller.ekCertificate(tpm), machineKey, ak, GROUP,
+                    PcrSelections.parse(QUOTED), boot.log());
+        } finally {
+            keys.unload(ak);
+        }
+        machineCert = enrolled.certificate();
         TestPki.writePem(keystore.resolve(MACHINE_ALIAS + TpmKeyStoreParameter.CERTIFICATE_SUFFIX), machineCert);
         // the foreign key of the tampering step: also in this TPM, certified by a CA no server trusts
         ThrowawayCa foreign = new ThrowawayCa("someone else's CA");
@@ -257,9 +312,11 @@ public final class NetworkDemo {
                 work.resolve("pkcs11.log")), true, StandardCharsets.UTF_8));
         token = cleanup.register("PKCS#11 token server", Pkcs11Server.start(Token.open(keys, keystore, TOKEN, null),
                 work.resolve("p11.sock"), tokenLog));
-        return machineCert.getSubjectX500Principal().getName() + ", EC P-256, serial "
-                + machineCert.getSerialNumber().toString(16) + ", 8 h, from the machine CA; token '" + TOKEN
-                + "' serves it at " + token.socket().getFileName();
+        return String.format("%d boot events replayed; enrolled from %s with %s in %s: EK certificate checked, "
+                + "credential activated, quote and log held against the reference state; %s, serial %s, %d h, from "
+                + "the service's CA; token '%s' serves it at %s", events, net.device(), serviceUrl, net.server(),
+                machineCert.getSubjectX500Principal().getName(), machineCert.getSerialNumber().toString(16),
+                LIFETIME.toHours(), TOKEN, token.socket().getFileName());
     }
 
     private void flushKeys() {

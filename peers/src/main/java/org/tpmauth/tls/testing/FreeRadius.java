@@ -61,7 +61,7 @@ public final class FreeRadius implements AutoCloseable {
     /** The same in {@code mode} (benchmarks: {@link Mode#PRODUCTION}). */
     public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, Mode mode)
             throws Exception {
-        return start(caPem, serverChainPem, serverKeyPem, fragmentSize, null, "127.0.0.1", "127.0.0.1", mode);
+        return start(caPem, null, serverChainPem, serverKeyPem, fragmentSize, null, "127.0.0.1", "127.0.0.1", mode);
     }
 
     /** The same inside network namespace {@code netns} (its own 127.0.0.1), when not null. */
@@ -76,19 +76,33 @@ public final class FreeRadius implements AutoCloseable {
      */
     public static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, String netns,
             String listenAddress, String clientAddress) throws Exception {
-        return start(caPem, serverChainPem, serverKeyPem, fragmentSize, netns, listenAddress, clientAddress,
+        return start(caPem, null, serverChainPem, serverKeyPem, fragmentSize, netns, listenAddress, clientAddress,
                 Mode.DEBUG);
     }
 
-    private static FreeRadius start(Path caPem, Path serverChainPem, Path serverKeyPem, int fragmentSize, String netns,
-            String listenAddress, String clientAddress, Mode mode) throws Exception {
+    /**
+     * On 127.0.0.1, also checking client certificates against the CRLs in {@code crlDir} ({@code check_crl}: a
+     * certificate whose CA has no CRL there is refused). The directory is OpenSSL's hashed ca_path: a PEM CRL is
+     * named {@code HASH.rN} (HASH from {@code openssl crl -hash}, N = 0, 1, ... for each newer CRL of that CA). OpenSSL
+     * looks for CRL files it has not read yet at each verification and takes the newest CRL, so a CRL added under
+     * the next N counts from the next authentication. (FreeRADIUS's own ca_path_reload_interval is at least 300 s.)
+     */
+    public static FreeRadius startCheckingCrls(Path caPem, Path crlDir, Path serverChainPem, Path serverKeyPem,
+            int fragmentSize) throws Exception {
+        return start(caPem, crlDir, serverChainPem, serverKeyPem, fragmentSize, null, "127.0.0.1", "127.0.0.1",
+                Mode.DEBUG);
+    }
+
+    private static FreeRadius start(Path caPem, Path crlDir, Path serverChainPem, Path serverKeyPem, int fragmentSize,
+            String netns, String listenAddress, String clientAddress, Mode mode) throws Exception {
         Path dir = Files.createTempDirectory("tpmauth-freeradius");
         Files.createDirectories(dir.resolve("run"));
         Files.createDirectories(dir.resolve("log"));
         int port = LoggedProcess.freeUdpPort();
         String secret = "radius-test-secret";
+        String crls = crlDir == null ? "" : "ca_path = " + crlDir + "\n\t\t\tcheck_crl = yes\n";
         Files.writeString(dir.resolve("radiusd.conf"), config(dir, port, secret, caPem, serverChainPem, serverKeyPem,
-                fragmentSize, listenAddress, clientAddress), StandardCharsets.UTF_8);
+                fragmentSize, listenAddress, clientAddress, crls), StandardCharsets.UTF_8);
         List<String> command = List.of("freeradius", mode.flag, "-d", dir.toString());
         LoggedProcess process = new LoggedProcess(netns == null ? command
                 : NetNamespace.inNamespace(netns, command.toArray(String[]::new)), dir.resolve("radiusd.log"), dir);
@@ -113,7 +127,7 @@ public final class FreeRadius implements AutoCloseable {
     }
 
     private static String config(Path dir, int port, String secret, Path ca, Path cert, Path key, int fragmentSize,
-            String listenAddress, String clientAddress) {
+            String listenAddress, String clientAddress, String crls) {
         return """
                 prefix = /usr
                 exec_prefix = /usr
@@ -165,6 +179,7 @@ public final class FreeRadius implements AutoCloseable {
                 			tls_max_version = "1.3"
                 			cipher_list = "DEFAULT"
                 			fragment_size = %7$d
+                			%10$s
                 		}
                 		tls {
                 			tls = tls-common
@@ -186,7 +201,7 @@ public final class FreeRadius implements AutoCloseable {
                 		eap
                 	}
                 }
-                """.formatted(dir, port, secret, ca, cert, key, fragmentSize, listenAddress, clientAddress);
+                """.formatted(dir, port, secret, ca, cert, key, fragmentSize, listenAddress, clientAddress, crls);
     }
 
     @Override
