@@ -29,6 +29,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.tpmauth.attestation.ek.EkCertificateVerifier;
 import org.tpmauth.attestation.quote.ChannelBinding;
 import org.tpmauth.attestation.refstate.RefState;
+import org.tpmauth.tls.bound.BoundTls;
 import org.tpmauth.tls.bound.CertificateCheck;
 import org.tpmauth.tls.bound.TlsIdentity;
 
@@ -74,7 +75,7 @@ public final class AttestationServer implements AutoCloseable {
     private AttestationServer(Settings s) throws IOException, SQLException {
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         frontend = new TlsFrontend(new InetSocketAddress(s.bind(), s.port()), http.getAddress(), s.tls(),
-                new CertificateCheck(List.of(s.caCert())));
+                new CertificateCheck(List.of(s.caCert())), BoundTls.ClientAuth.OPTIONAL);
         String host = s.bind().isAnyLocalAddress() ? InetAddress.getLocalHost().getCanonicalHostName()
                 : s.bind().getHostName();
         String crlUrl = s.crlUrl() != null ? s.crlUrl() : "https://" + host + ":" + frontend.port() + "/crl";
@@ -127,7 +128,7 @@ public final class AttestationServer implements AutoCloseable {
     private void handle(HttpExchange exchange, String method, Handler handler) throws IOException {
         try (exchange) {
             Answer answer;
-            TlsFrontend.Peer peer = frontend.connection(exchange.getRemoteAddress().getPort());
+            TlsFrontend.Peer peer = frontend.connection(exchange.getRemoteAddress().getAddress());
             try {
                 if (peer == null) {
                     throw Refusal.forbidden("tls", "requests come through the service's TLS port only");
