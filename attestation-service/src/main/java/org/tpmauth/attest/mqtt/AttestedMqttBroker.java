@@ -31,18 +31,12 @@ import org.tpmauth.tls.bound.TlsIdentity;
  * One broker per JVM (HiveMQ's extension services are static).
  */
 public final class AttestedMqttBroker implements AutoCloseable {
-    /** The logging of HiveMQ: warnings and errors only, on standard error (standard output is the caller's). */
-    private static final String LOGBACK = """
-            <configuration scan="false">
-              <appender name="STDERR" class="ch.qos.logback.core.ConsoleAppender">
-                <target>System.err</target>
-                <encoder><pattern>hivemq %level: %msg%n</pattern></encoder>
-              </appender>
-              <root level="WARN"><appender-ref ref="STDERR"/></root>
-              <logger name="jetbrains.exodus" level="ERROR"/>
-              <logger name="oshi" level="ERROR"/>
-            </configuration>
-            """;
+    /**
+     * HiveMQ logs through logback, whose default (in HiveMQ's jar) writes everything from INFO up to
+     * standard output; this configuration keeps warnings and errors, on standard error. Set before
+     * logback starts, unless the application chose its own.
+     */
+    private static final String LOGBACK = "org/tpmauth/attest/mqtt/hivemq-logback.xml";
 
     /**
      * @param bind      the address clients connect to
@@ -73,7 +67,9 @@ public final class AttestedMqttBroker implements AutoCloseable {
         InetSocketAddress backend = new InetSocketAddress(LOOPBACK, freeLoopbackPort());
         Path conf = Files.createDirectories(s.dataFolder().resolve("conf"));
         Files.writeString(conf.resolve("config.xml"), config(backend.getPort()));
-        Files.writeString(conf.resolve("logback.xml"), LOGBACK);
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOGBACK);
+        }
         TlsFrontend front = new TlsFrontend(new InetSocketAddress(s.bind(), s.port()), backend, s.tls(), s.clients(),
                 BoundTls.ClientAuth.REQUIRED);
         EvidenceAuthenticator authenticator = new EvidenceAuthenticator(front, s.clients(), s.refState(), s.events());
@@ -81,6 +77,7 @@ public final class AttestedMqttBroker implements AutoCloseable {
                 .withConfigurationFolder(conf)
                 .withDataFolder(Files.createDirectories(s.dataFolder().resolve("data")))
                 .withExtensionsFolder(Files.createDirectories(s.dataFolder().resolve("extensions")))
+                .withoutLoggingBootstrap()
                 .withEmbeddedExtension(EmbeddedExtension.builder()
                         .withId("tpmauth-attest").withName("tpmauth evidence bound to the TLS connection")
                         .withVersion("1").withAuthor("tpmauth").withPriority(1000).withStartPriority(1000)
