@@ -84,7 +84,7 @@ final class MqttOptions {
         } catch (Exception e) {
             Exception explained = identity.explainMissingPassword(e);
             throw explained != e ? explained : new IOException("MQTT 5 connection with evidence to " + broker
-                    + " failed: " + reasons(e), e);
+                    + " failed: " + reasons(e.getCause() != null ? e.getCause() : e), e);
         }
     }
 

@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.tpmauth.attest.service.TlsFrontend;
 import org.tpmauth.attestation.refstate.RefState;
@@ -70,9 +71,10 @@ public final class AttestedMqttBroker implements AutoCloseable {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", LOGBACK);
         }
-        TlsFrontend front = new TlsFrontend(new InetSocketAddress(s.bind(), s.port()), backend, s.tls(), s.clients(),
-                BoundTls.ClientAuth.REQUIRED);
-        EvidenceAuthenticator authenticator = new EvidenceAuthenticator(front, s.clients(), s.refState(), s.events());
+        // the front opens its port once HiveMQ runs; until then no CONNECT can reach the extension
+        AtomicReference<TlsFrontend> front = new AtomicReference<>();
+        EvidenceAuthenticator authenticator = new EvidenceAuthenticator(address -> front.get() == null ? null
+                : front.get().connection(address), s.clients(), s.refState(), s.events());
         EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
                 .withConfigurationFolder(conf)
                 .withDataFolder(Files.createDirectories(s.dataFolder().resolve("data")))
@@ -94,15 +96,19 @@ public final class AttestedMqttBroker implements AutoCloseable {
                 .build();
         try {
             hivemq.start().get();
+            front.set(new TlsFrontend(new InetSocketAddress(s.bind(), s.port()), backend, s.tls(), s.clients(),
+                    BoundTls.ClientAuth.REQUIRED));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            front.close();
+            hivemq.stop().join();
             throw new IOException("interrupted while the MQTT broker started", e);
         } catch (ExecutionException e) {
-            front.close();
             throw new IOException("the embedded HiveMQ broker did not start: " + e.getCause().getMessage(), e.getCause());
+        } catch (IOException e) {
+            hivemq.stop().join();
+            throw e;
         }
-        return new AttestedMqttBroker(hivemq, front);
+        return new AttestedMqttBroker(hivemq, front.get());
     }
 
     /** The TLS port clients connect to. */

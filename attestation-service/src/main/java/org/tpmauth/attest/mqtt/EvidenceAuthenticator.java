@@ -6,9 +6,11 @@ import com.hivemq.extension.sdk.api.auth.parameter.EnhancedAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.EnhancedAuthOutput;
 import com.hivemq.extension.sdk.api.packets.connect.ConnectPacket;
 import com.hivemq.extension.sdk.api.packets.general.DisconnectedReasonCode;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.tpmauth.attest.service.AttestedTls;
 import org.tpmauth.attest.service.Refusal;
 import org.tpmauth.attest.service.TlsFrontend;
@@ -28,14 +30,18 @@ final class EvidenceAuthenticator implements EnhancedAuthenticator {
     /** Between the failures in a refusal's reason string. */
     static final String REASON_SEPARATOR = "; ";
 
-    private final TlsFrontend front;
+    private final Function<InetAddress, TlsFrontend.Peer> connections;
     private final CertificateCheck clients;
     private final RefState ref;
     private final Consumer<String> events;
 
-    /** @param ref the reference state the evidence must pass, or null to require only the TLS client certificate */
-    EvidenceAuthenticator(TlsFrontend front, CertificateCheck clients, RefState ref, Consumer<String> events) {
-        this.front = front;
+    /**
+     * @param connections the front's TLS connection whose relay connects from an address
+     * @param ref         the reference state the evidence must pass, or null to require only the TLS client certificate
+     */
+    EvidenceAuthenticator(Function<InetAddress, TlsFrontend.Peer> connections, CertificateCheck clients, RefState ref,
+            Consumer<String> events) {
+        this.connections = connections;
         this.clients = clients;
         this.ref = ref;
         this.events = events;
@@ -44,7 +50,7 @@ final class EvidenceAuthenticator implements EnhancedAuthenticator {
     @Override
     public void onConnect(EnhancedAuthConnectInput input, EnhancedAuthOutput output) {
         String clientId = input.getClientInformation().getClientId();
-        TlsFrontend.Peer peer = input.getConnectionInformation().getInetAddress().map(front::connection).orElse(null);
+        TlsFrontend.Peer peer = input.getConnectionInformation().getInetAddress().map(connections).orElse(null);
         if (peer == null || peer.chain().isEmpty()) {
             refuse(output, DisconnectedReasonCode.NOT_AUTHORIZED, clientId, List.of(new Failure("tls",
                     "the connection did not come through the broker's TLS port with a client certificate")));
