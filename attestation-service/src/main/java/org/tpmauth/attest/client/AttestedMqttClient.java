@@ -246,24 +246,28 @@ public final class AttestedMqttClient {
             };
         }
 
+        private static UnsupportedOperationException onlyOne() {
+            return new UnsupportedOperationException("this factory hands out its one established connection");
+        }
+
         @Override
         public Socket createSocket(String host, int port) {
-            throw new UnsupportedOperationException("this factory hands out its one established connection");
+            throw onlyOne();
         }
 
         @Override
         public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-            throw new UnsupportedOperationException("this factory hands out its one established connection");
+            throw onlyOne();
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port) {
-            throw new UnsupportedOperationException("this factory hands out its one established connection");
+            throw onlyOne();
         }
 
         @Override
         public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
-            throw new UnsupportedOperationException("this factory hands out its one established connection");
+            throw onlyOne();
         }
     }
 }
