@@ -147,6 +147,8 @@ class AttestServiceCliTest {
 
     @Test
     void mqttBrokerAdmitsAttestedClientsAndRefusesOthersWithTheReason() throws Exception {
+        assertTrue(Cli.tpmauth("mqtt", "broker", "--help").ok().out().contains("--require-attestation=ref.json"));
+        assertTrue(Cli.tpmauth("mqtt", "publish", "--help").ok().out().contains("--attest"));
         tpmauth("key", "create", "--out", path("sensor.key"), "--force").ok();
         tpmauth("attest", "enroll", "--server", "https://127.0.0.1:" + port, "--server-ca", path("ca.pem"), "--key",
                 path("sensor.key"), "--out", path("sensor.pem"), "--eventlog", path("boot.log")).ok();
