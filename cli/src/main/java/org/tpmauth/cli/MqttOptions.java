@@ -1,19 +1,29 @@
 package org.tpmauth.cli;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.tpmauth.attest.client.AttestedMqttClient;
+import org.tpmauth.attest.client.MqttRefusal;
+import org.tpmauth.attest.mqtt.MqttAuthData;
+import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.TpmKeyManager;
 import org.tpmauth.tls.TpmMqtt;
 import org.tpmauth.tls.TpmMqttClient;
+import org.tpmauth.tls.bound.CertificateCheck;
+import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.TpmKeys;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options mqtt publish and subscribe share: broker, topic, TPM key, certificates, protocol version. */
+/**
+ * The options mqtt publish and subscribe share: broker, topic, TPM key, certificates, protocol version,
+ * and evidence bound to the connection.
+ */
 final class MqttOptions {
     @Option(names = "--broker", required = true, paramLabel = "ssl://HOST:PORT", description = "The MQTT broker.")
     String broker;
@@ -33,18 +43,48 @@ final class MqttOptions {
     @Option(names = "--client-id", paramLabel = "ID", description = "MQTT client id (default: tpmauth-<random>).")
     String clientId;
 
-    /** Loads the key, checks it against the certificate, and connects. */
-    TpmMqttClient connect(TpmKeys keys) throws Exception {
+    @Option(names = "--attest", description = {"MQTT 5 with evidence bound to this connection: the CONNECT carries, as "
+        + "authentication method " + MqttAuthData.METHOD + ", a quote whose nonce comes from the connection's TLS "
+        + "exporter, as tpmauth mqtt broker --require-attestation expects. TLS 1.3 on Bouncy Castle's own protocol "
+        + "classes; needs --ak; implies --v5."})
+    boolean attest;
+
+    @Mixin
+    AttestEvidenceOptions evidence;
+
+    /** Loads the key, checks it against the certificate, and connects (with evidence from {@code tpm} with --attest). */
+    TpmMqttClient connect(Tpm tpm, TpmKeys keys) throws Exception {
         if (!broker.startsWith("ssl://")) {
             throw new IllegalArgumentException("--broker must be ssl://HOST:PORT (TLS carries the TPM key), not " + broker);
         }
-        TpmKeyManager km = identity.keyManager(keys);
         String id = clientId != null ? clientId : "tpmauth-" + UUID.randomUUID().toString().substring(0, 8);
+        if (attest) {
+            return attested(tpm, keys, id);
+        }
+        TpmKeyManager km = identity.keyManager(keys);
         try {
             return TpmMqttClient.connect(broker, id, TpmMqtt.socketFactory(km, identity.ca), v5);
         } catch (Exception e) {
             Exception explained = identity.explainMissingPassword(e);
             throw explained != e ? explained : new IOException("MQTT connection to " + broker + " failed: " + reasons(e), e);
+        }
+    }
+
+    private TpmMqttClient attested(Tpm tpm, TpmKeys keys, String id) throws Exception {
+        URI uri = URI.create(broker);
+        if (uri.getHost() == null || uri.getPort() < 0) {
+            throw new IllegalArgumentException("--broker must be ssl://HOST:PORT, not " + broker);
+        }
+        var attester = evidence.attester(tpm, keys, identity.cert);
+        try {
+            return AttestedMqttClient.connect(uri.getHost(), uri.getPort(), id, identity.tlsIdentity(keys),
+                    new CertificateCheck(Certificates.read(identity.ca)), attester);
+        } catch (MqttRefusal refusal) {
+            throw refusal; // its message is the broker's verdict
+        } catch (Exception e) {
+            Exception explained = identity.explainMissingPassword(e);
+            throw explained != e ? explained : new IOException("MQTT 5 connection with evidence to " + broker
+                    + " failed: " + reasons(e.getCause() != null ? e.getCause() : e), e);
         }
     }
 

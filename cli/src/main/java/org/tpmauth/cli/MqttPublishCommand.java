@@ -25,7 +25,7 @@ final class MqttPublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm);
-                TpmMqttClient client = mqtt.connect(keys)) {
+                TpmMqttClient client = mqtt.connect(tpm, keys)) {
             client.publish(mqtt.topic, MqttOptions.utf8(message), mqtt.qos);
         }
         return 0;

@@ -39,7 +39,7 @@ final class MqttSubscribeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch remaining = new CountDownLatch(count > 0 ? count : Integer.MAX_VALUE);
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm);
-                TpmMqttClient client = mqtt.connect(keys)) {
+                TpmMqttClient client = mqtt.connect(tpm, keys)) {
             client.subscribe(mqtt.topic, mqtt.qos, (topic, payload) -> {
                 synchronized (out) {
                     out.println(new String(payload, StandardCharsets.UTF_8));

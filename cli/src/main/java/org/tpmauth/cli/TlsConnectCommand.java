@@ -6,8 +6,6 @@ import java.io.PrintWriter;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
@@ -15,10 +13,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.tpmauth.attest.client.AttestedTlsClient;
-import org.tpmauth.attest.client.MachineEvidence;
 import org.tpmauth.attest.client.ServiceRefusal;
 import org.tpmauth.tls.Certificates;
-import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.tls.TpmProvider;
 import org.tpmauth.tls.TpmSslContexts;
 import org.tpmauth.tls.bound.BoundConnection;
@@ -63,15 +59,8 @@ final class TlsConnectCommand implements Callable<Integer> {
         + "own protocol classes; needs --ak."})
     boolean attest;
 
-    @Option(names = "--ak", paramLabel = "ak.pem", description = "With --attest: the AK key file.")
-    Path ak;
-
-    @Option(names = "--ak-cert", paramLabel = "ak-cert.pem", description = "With --attest: the AK certificate "
-            + "(default: <cert>-ak-cert.pem, as attest enroll writes it).")
-    Path akCert;
-
-    @Option(names = "--eventlog", paramLabel = "FILE", description = "With --attest: the boot event log (default: the kernel's).")
-    Path eventlog;
+    @Mixin
+    AttestEvidenceOptions evidence;
 
     @Spec
     CommandSpec spec;
@@ -135,16 +124,9 @@ final class TlsConnectCommand implements Callable<Integer> {
 
     /** --attest: handshake, evidence bound to the connection, the server's verdict, then --send. */
     private int attested(String host, int port, PrintWriter out) throws Exception {
-        if (ak == null) {
-            throw new IllegalArgumentException("--attest needs --ak (the AK key file)");
-        }
-        Path akCertFile = akCert != null ? akCert : AttestClientOptions.sibling(identity.cert, "-ak-cert.pem");
-        Path log = eventlog != null ? eventlog : AttestClientOptions.KERNEL_EVENTLOG;
-        byte[] eventLog = Files.readAllBytes(log);
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            TlsIdentity tlsIdentity = new TlsIdentity(TpmPrivateKey.of(keys, identity.load(keys)), Certificates.read(identity.cert));
-            AttestedTlsClient.Attester attester = new AttestedTlsClient.Attester(tpm, KeyRef.load(keys, ak.toString(), null),
-                    Certificates.read(akCertFile).get(0), MachineEvidence.DEFAULT_PCRS, eventLog);
+            TlsIdentity tlsIdentity = identity.tlsIdentity(keys);
+            AttestedTlsClient.Attester attester = evidence.attester(tpm, keys, identity.cert);
             try (BoundConnection c = AttestedTlsClient.connect(new Socket(host, port), tlsIdentity,
                     new CertificateCheck(Certificates.read(identity.ca)), attester)) {
                 out.println("protocol: TLSv1.3");

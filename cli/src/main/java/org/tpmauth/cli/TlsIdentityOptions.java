@@ -5,6 +5,7 @@ import java.util.List;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.TpmKeyManager;
 import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tss.TpmException;
 import org.tpmauth.tss.keys.PasswordRequiredException;
 import org.tpmauth.tss.keys.TpmKey;
@@ -42,6 +43,11 @@ final class TlsIdentityOptions {
             }
         }
         return e;
+    }
+
+    /** The key and certificate for Bouncy Castle's TLS protocol classes (connections with bound evidence). */
+    TlsIdentity tlsIdentity(TpmKeys keys) throws Exception {
+        return new TlsIdentity(TpmPrivateKey.of(keys, load(keys)), Certificates.read(cert));
     }
 
     /** Loads the key and checks it against the certificate, before any connection. */

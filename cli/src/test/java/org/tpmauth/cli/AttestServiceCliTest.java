@@ -207,6 +207,52 @@ class AttestServiceCliTest {
     }
 
     @Test
+    void mqttBrokerAdmitsAttestedClientsAndRefusesOthersWithTheReason() throws Exception {
+        assertTrue(Cli.tpmauth("mqtt", "broker", "--help").ok().out().contains("--require-attestation=ref.json"));
+        assertTrue(Cli.tpmauth("mqtt", "publish", "--help").ok().out().contains("--attest"));
+        tpmauth("key", "create", "--out", path("sensor.key"), "--force").ok();
+        tpmauth("attest", "enroll", "--server", "https://127.0.0.1:" + port, "--server-ca", path("ca.pem"), "--key",
+                path("sensor.key"), "--out", path("sensor.pem"), "--eventlog", path("boot.log")).ok();
+        int mqttPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            mqttPort = s.getLocalPort();
+        }
+        java.io.ByteArrayOutputStream brokerOut = new java.io.ByteArrayOutputStream();
+        Thread broker = new Thread(() -> Main.run(new java.io.PrintStream(brokerOut, true), System.err, "mqtt", "broker",
+                "--port", String.valueOf(mqttPort), "--bind", "127.0.0.1", "--tls-key", path("server.key"),
+                "--tls-cert", path("server.pem"), "--ca", path("sensor-ca.pem"), "--require-attestation",
+                path("ref.json")), "broker");
+        broker.setDaemon(true);
+        broker.start();
+        try {
+            awaitPort(mqttPort);
+            String[] client = {"--broker", "ssl://127.0.0.1:" + mqttPort, "-t", "plant/1", "--key", path("sensor.key"),
+                "--cert", path("sensor.pem"), "--ca", path("ca.pem")};
+            String[] attest = {"--attest", "--ak", path("sensor-ak.pem"), "--eventlog", path("boot.log")};
+            // (delivery between attested clients is AttestedMqttTest's: swtpm serves one client at a time)
+            Cli.Result published = tpmauth(concat(concat(new String[] {"mqtt", "publish", "-m", "measured",
+                "--client-id", "pub"}, client), attest)).ok();
+            assertTrue(brokerOut.toString().contains("(client id pub): attestation OK"), () -> published + "\n"
+                    + brokerOut);
+            Cli.Result plain = tpmauth(concat(new String[] {"mqtt", "publish", "-m", "no evidence", "--v5",
+                "--client-id", "plain"}, client));
+            assertEquals(1, plain.code(), plain.toString());
+            assertTrue(plain.err().contains("Bad authentication method"), plain.toString());
+            assertTrue(brokerOut.toString().contains("(client id plain): BAD_AUTHENTICATION_METHOD: FAIL auth-method"),
+                    brokerOut::toString);
+        } finally {
+            broker.interrupt();
+            broker.join(30_000);
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void freeRadiusAcceptsTheIssuedCertificateAndRejectsItOnceExpired() throws Exception {
         // a second instance of the service on the same database, issuing certificates for 6 seconds
         int shortPort;

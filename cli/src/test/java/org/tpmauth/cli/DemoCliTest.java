@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * state, the refusal to touch a real TPM, and Ctrl-C in the middle leaving nothing behind.
  */
 class DemoCliTest {
-    private static final int STEPS = 15;
+    private static final int STEPS = 18;
 
     @TempDir
     Path dir;
@@ -45,6 +45,15 @@ class DemoCliTest {
         assertTrue(find(steps, "TLS with bound evidence refused").get("detail").asText()
                 .contains("EV_EFI_BOOT_SERVICES_APPLICATION"), steps::toString);
         assertTrue(find(steps, "stays sealed").get("detail").asText().contains("PolicyPCR"), steps::toString);
+        String mqttRefused = find(steps, "MQTT connect refused").get("detail").asText();
+        assertTrue(mqttRefused.contains("Not authorized (0x87)") && mqttRefused.contains("EV_EFI_BOOT_SERVICES_APPLICATION"),
+                steps::toString);
+        // an MQTT 5 connect with evidence costs the machine its TLS signature and a quote
+        for (JsonNode step : steps) {
+            if (step.get("title").asText().startsWith("MQTT")) {
+                assertEquals(2, step.get("tpm_signatures").asInt(), step::toString);
+            }
+        }
         // enrollment costs the TPM a certification and a quote; a renewal adds the CSR and the TLS signature
         assertEquals(2, find(steps, "Enrollment").get("tpm_signatures").asInt(), steps::toString);
         assertEquals(4, find(steps, "Certificate renewed").get("tpm_signatures").asInt(), steps::toString);

@@ -24,11 +24,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.tpmauth.attest.client.AttestedMqttClient;
 import org.tpmauth.attest.client.AttestedTlsClient;
+import org.tpmauth.attest.client.MqttRefusal;
 import org.tpmauth.attest.client.Enroller;
 import org.tpmauth.attest.client.Renewer;
 import org.tpmauth.attest.client.ServiceClient;
 import org.tpmauth.attest.client.ServiceRefusal;
+import org.tpmauth.attest.mqtt.AttestedMqttBroker;
 import org.tpmauth.attest.service.AttestationServer;
 import org.tpmauth.attest.service.AttestedTls;
 import org.tpmauth.attest.service.Database;
@@ -43,6 +46,7 @@ import org.tpmauth.eap.EapTlsPeer;
 import org.tpmauth.eap.InMemoryEap;
 import org.tpmauth.eap.PeerPolicy;
 import org.tpmauth.tls.Certificates;
+import org.tpmauth.tls.TpmMqttClient;
 import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.tls.bound.BoundConnection;
 import org.tpmauth.tls.bound.CertificateCheck;
@@ -61,13 +65,13 @@ import org.tpmauth.vpn.wireguard.WireGuardKey;
  * The embedded demo's story, on two simulated machines with their own in-process TPMs and a network
  * in this process: a machine is born (EK certificate, a real boot log replayed), enrolls with the
  * attestation service (credential activation, a short-lived certificate), joins networks with its TPM
- * key (EAP-TLS, TLS with evidence bound to the connection, a WireGuard key sealed to its boot state),
- * then boots a different bootloader and every door closes with its reason, while a healthy machine
- * still gets in.
+ * key (EAP-TLS, TLS with evidence bound to the connection, MQTT 5 to the embedded broker with evidence
+ * in CONNECT, a WireGuard key sealed to its boot state), then boots a different bootloader and every
+ * door closes with its reason, while a healthy machine still gets in.
  */
 public final class StoryDemo {
     /** The number of steps in the story. */
-    public static final int STEPS = 15;
+    public static final int STEPS = 18;
     /** The PCRs a quote covers: those the boot log measures. */
     private static final String QUOTED = "sha256:0-9";
     private static final Duration LIFETIME = Duration.ofHours(8);
@@ -79,6 +83,8 @@ public final class StoryDemo {
     /** The machine whose TPM is in this process now, for {@link #stop}. */
     private volatile SimulatedMachine current;
     private volatile AttestationServer server;
+    /** The MQTT broker, starting in the background while the first machine is born. */
+    private volatile CompletableFuture<AttestedMqttBroker> broker;
     private volatile boolean stopped;
 
     /**
@@ -123,11 +129,24 @@ public final class StoryDemo {
                 // stopping anyway
             }
         }
+        CompletableFuture<AttestedMqttBroker> b = broker;
+        if (b != null) {
+            b.thenAccept(StoryDemo::closeQuietly);
+        }
+    }
+
+    private static void closeQuietly(AttestedMqttBroker b) {
+        try {
+            b.close();
+        } catch (IOException e) {
+            // stopping anyway
+        }
     }
 
     /** What the network runs: the attestation service, and who it trusts. */
     private record Network(ThrowawayCa manufacturer, ThrowawayCa ca, RefState reference, ServiceClient service,
-            TlsIdentity authenticator, TlsIdentity attestedServer, List<TpmsPcrSelection> quoted) {
+            TlsIdentity authenticator, TlsIdentity attestedServer, List<TpmsPcrSelection> quoted,
+            CompletableFuture<AttestedMqttBroker> broker) {
     }
 
     /** What enrollment leaves on the machine besides its key files: the certificates. */
@@ -142,6 +161,16 @@ public final class StoryDemo {
         ThrowawayCa networkCa = new ThrowawayCa("tpmauth demo network CA");
         RefState reference = RefStates.fromLog(goodBoot.parsed(), Set.of(0));
         Files.createDirectories(dir.resolve("attestation-service"));
+        TlsIdentity brokerTls = softwareIdentity(networkCa, "mqtt.demo.example", KeyPurposeId.id_kp_serverAuth);
+        broker = CompletableFuture.supplyAsync(() -> {
+            try {
+                return AttestedMqttBroker.start(new AttestedMqttBroker.Settings(InetAddress.getLoopbackAddress(), 0,
+                        brokerTls, new CertificateCheck(List.of(networkCa.certificate())), reference,
+                        dir.resolve("mqtt-broker"), line -> { }));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         try (Database records = Database.open(dir.resolve("attestation-service").resolve("records").toString())) {
             server = AttestationServer.start(new AttestationServer.Settings(InetAddress.getLoopbackAddress(), 0,
                     softwareIdentity(networkCa, "127.0.0.1", KeyPurposeId.id_kp_serverAuth), networkCa.privateKey(),
@@ -153,13 +182,16 @@ public final class StoryDemo {
                         List.of(networkCa.certificate()));
                 Network net = new Network(manufacturer, networkCa, reference, service,
                         softwareIdentity(networkCa, "radius.demo.example", KeyPurposeId.id_kp_serverAuth),
-                        softwareIdentity(networkCa, "telemetry.demo.example", KeyPurposeId.id_kp_serverAuth), quoted);
+                        softwareIdentity(networkCa, "telemetry.demo.example", KeyPurposeId.id_kp_serverAuth), quoted,
+                        broker);
                 report.keyLives("manufacturer and network CA keys, the network's servers' keys",
                         "software, in this process (throwaway)");
                 machineA(net, goodBoot, otherBootloader, running.port());
                 if (!stopped) {
                     machineB(net, goodBoot);
                 }
+            } finally {
+                broker.thenAccept(StoryDemo::closeQuietly);
             }
         }
     }
@@ -187,6 +219,12 @@ public final class StoryDemo {
                         attestedTls(a, enrolled, net, goodBoot);
                         return new DemoReport.Done<>(true, "admitted: the quote, the event log and the reference "
                                 + "state hold, and the quote was made for this very connection");
+                    });
+            report.step(a, "MQTT 5 to the embedded broker (HiveMQ CE) with evidence in CONNECT: its extension checks a "
+                    + "quote bound to this connection's tls-exporter", () -> {
+                        String delivered = mqtt(a, enrolled, net, goodBoot);
+                        return new DemoReport.Done<>(delivered, "admitted; a reading published and delivered: "
+                                + delivered);
                     });
             Tss2KeyFile sealed = report.step(a, "WireGuard key sealed to the boot state (PCRs " + QUOTED + ") and "
                     + "unsealed by the TPM", () -> {
@@ -234,6 +272,16 @@ public final class StoryDemo {
                 }
                 throw new IllegalStateException("the door stayed open: the server admitted machine-a");
             });
+            report.step(a, "MQTT connect refused: the broker's CONNACK says Not authorized, naming the broken rule",
+                    () -> {
+                        try {
+                            mqtt(a, enrolled, net, otherBootloader);
+                        } catch (MqttRefusal refusal) {
+                            return new DemoReport.Done<>(refusal, "refused: " + MqttRefusal.name(refusal.reasonCode())
+                                    + ": " + verdict(refusal.getMessage()));
+                        }
+                        throw new IllegalStateException("the door stayed open: the broker admitted machine-a");
+                    });
             report.step(a, "WireGuard key stays sealed: the TPM refuses to unseal it in this boot state", () -> {
                 try {
                     SealedWireGuardKey.unseal(new Sealing(a.keys()), sealed, new byte[0]).destroy();
@@ -250,7 +298,12 @@ public final class StoryDemo {
             current = b;
             report.chapter("5. machine-b, healthy, is born, enrolls and gets in");
             born(b, goodBoot, net);
-            joinEap(b, enroll(b, goodBoot, net), net);
+            Enrolled enrolled = enroll(b, goodBoot, net);
+            joinEap(b, enrolled, net);
+            report.step(b, "MQTT 5 with evidence: the broker still admits the healthy machine", () -> {
+                String delivered = mqtt(b, enrolled, net, goodBoot);
+                return new DemoReport.Done<>(delivered, "admitted; a reading published and delivered: " + delivered);
+            });
         }
     }
 
@@ -332,6 +385,30 @@ public final class StoryDemo {
             } finally {
                 serverSide.get(30, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * One MQTT 5 connection to the broker with evidence for {@code boot}: subscribes to its own topic,
+     * publishes a reading and returns it as delivered back by the broker.
+     */
+    private static String mqtt(SimulatedMachine m, Enrolled enrolled, Network net, SimulatedBoot boot) throws Exception {
+        AttestedMqttBroker b = net.broker().get(60, TimeUnit.SECONDS);
+        TlsIdentity identity = new TlsIdentity(TpmPrivateKey.of(m.keys(), m.machineKey()),
+                List.of(enrolled.certificate()));
+        String topic = "telemetry/" + m.name();
+        try (TpmMqttClient client = AttestedMqttClient.connect("127.0.0.1", b.port(), m.name(), identity,
+                new CertificateCheck(List.of(net.ca().certificate())), new AttestedTlsClient.Attester(m.tpm(),
+                        m.attestationKey(), enrolled.akCertificate(), net.quoted(), boot.log()))) {
+            java.util.concurrent.BlockingQueue<String> delivered = new java.util.concurrent.LinkedBlockingQueue<>();
+            client.subscribe(topic, 1, (t, payload) -> delivered.add(t + " "
+                    + new String(payload, java.nio.charset.StandardCharsets.UTF_8)));
+            client.publish(topic, "21.5 C".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1);
+            String message = delivered.poll(30, TimeUnit.SECONDS);
+            if (message == null) {
+                throw new IllegalStateException("the broker admitted " + m.name() + " but delivered no message");
+            }
+            return message;
         }
     }
 

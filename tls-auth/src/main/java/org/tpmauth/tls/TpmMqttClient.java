@@ -1,12 +1,14 @@
 package org.tpmauth.tls;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -28,7 +30,15 @@ public sealed interface TpmMqttClient extends AutoCloseable {
     /** Connects to {@code broker} ("ssl://host:port") with MQTT v5 when {@code v5}, else v3.1.1. */
     static TpmMqttClient connect(String broker, String clientId, SSLSocketFactory factory, boolean v5)
             throws Exception {
-        return v5 ? new V5(broker, clientId, factory) : new V3(broker, clientId, factory);
+        return v5 ? new V5(broker, clientId, TpmMqtt.v5Options(factory)) : new V3(broker, clientId, factory);
+    }
+
+    /**
+     * Connects with MQTT v5 and the given options, for callers that set more than the TLS socket factory
+     * (e.g. authentication method and data).
+     */
+    static TpmMqttClient connectV5(String broker, String clientId, MqttConnectionOptions options) throws Exception {
+        return new V5(broker, clientId, options);
     }
 
     /** MQTT 3.1.1 through org.eclipse.paho.client.mqttv3. */
@@ -61,7 +71,8 @@ public sealed interface TpmMqttClient extends AutoCloseable {
         private final org.eclipse.paho.mqttv5.client.MqttClient client;
         private volatile BiConsumer<String, byte[]> listener = (t, p) -> { };
 
-        V5(String broker, String clientId, SSLSocketFactory factory) throws org.eclipse.paho.mqttv5.common.MqttException {
+        V5(String broker, String clientId, MqttConnectionOptions options)
+                throws org.eclipse.paho.mqttv5.common.MqttException {
             client = new org.eclipse.paho.mqttv5.client.MqttClient(broker, clientId,
                     new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
             client.setCallback(new MqttCallback() {
@@ -90,7 +101,14 @@ public sealed interface TpmMqttClient extends AutoCloseable {
                 public void authPacketArrived(int reasonCode, MqttProperties properties) {
                 }
             });
-            client.connect(TpmMqtt.v5Options(factory));
+            // Paho's synchronous calls wait forever by default; a broker that never answers must not hang us
+            client.setTimeToWait(TimeUnit.SECONDS.toMillis(Math.max(options.getConnectionTimeout(), 1)));
+            try {
+                client.connect(options);
+            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+                client.close(true); // its threads, which a refused connect leaves behind
+                throw e;
+            }
         }
 
         @Override

@@ -31,6 +31,7 @@ import org.tpmauth.attest.service.operator.OperatorConsole;
 import org.tpmauth.attestation.ek.EkCertificateVerifier;
 import org.tpmauth.attestation.quote.ChannelBinding;
 import org.tpmauth.attestation.refstate.RefState;
+import org.tpmauth.tls.bound.BoundTls;
 import org.tpmauth.tls.bound.CertificateCheck;
 import org.tpmauth.tls.bound.TlsIdentity;
 
@@ -95,7 +96,7 @@ public final class AttestationServer implements AutoCloseable {
         List<X509Certificate> clientCas = new java.util.ArrayList<>(List.of(s.caCert()));
         clientCas.addAll(s.operatorCas());
         frontend = new TlsFrontend(new InetSocketAddress(s.bind(), s.port()), http.getAddress(), s.tls(),
-                new CertificateCheck(clientCas));
+                new CertificateCheck(clientCas), BoundTls.ClientAuth.OPTIONAL);
         String crlUrl = s.crlUrl() != null ? s.crlUrl() : "https://" + urlHost(s.bind()) + ":" + frontend.port() + "/crl";
         verification = new Verification(new CertificateAuthority(s.caKey(), s.caCert(), s.certLifetime(), crlUrl),
                 s.ekRoots(), s.refStates(), s.database(), s.tokenKey() != null ? s.tokenKey() : s.database().tokenKey(),
@@ -162,7 +163,7 @@ public final class AttestationServer implements AutoCloseable {
     private void handle(HttpExchange exchange, String method, Handler handler) throws IOException {
         try (exchange) {
             Answer answer;
-            TlsFrontend.Peer peer = frontend.connection(exchange.getRemoteAddress().getPort());
+            TlsFrontend.Peer peer = frontend.connection(exchange.getRemoteAddress().getAddress());
             try {
                 if (peer == null) {
                     throw Refusal.forbidden("tls", "requests come through the service's TLS port only");

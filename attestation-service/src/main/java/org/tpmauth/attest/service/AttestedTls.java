@@ -43,8 +43,7 @@ public final class AttestedTls {
             throws IOException, Refusal {
         BoundConnection c = BoundTls.accept(socket, identity, clients, BoundTls.ClientAuth.REQUIRED);
         try {
-            List<Failure> failures = judge(EvidenceFrame.read(c.in()), c.peerChain().get(0), clients, ref,
-                    ChannelBinding.nonce(c.exporter()));
+            List<Failure> failures = judge(EvidenceFrame.read(c.in()), c.peerChain().get(0), clients, ref, c.exporter());
             ObjectNode verdict = JSON.createObjectNode();
             verdict.put("ok", failures.isEmpty());
             verdict.put("verdict", failures.isEmpty() ? "OK\n" : Refusal.text(failures));
@@ -59,8 +58,20 @@ public final class AttestedTls {
         }
     }
 
-    private static List<Failure> judge(JsonNode frame, X509Certificate client, CertificateCheck clients, RefState ref,
-            byte[] nonce) throws Refusal {
+    /**
+     * The judgement of evidence bound to a connection, whatever carries it (this class's frame, an MQTT
+     * 5 CONNECT): the AK certificate in {@code frame} must come from a CA of {@code clients} for the same
+     * device as the connection's {@code client} certificate, and the quote (nonce {@link
+     * ChannelBinding#nonce} of {@code exporter}) and boot log must pass {@code ref}.
+     *
+     * @param frame {@code {"akCertificate": "base64 DER", "evidence": {...}}}, as
+     *              {@code AttestedTlsClient.Attester#frame} makes it
+     * @return every failed check; empty when the evidence passes
+     * @throws Refusal (400) when the frame is malformed
+     */
+    public static List<Failure> judge(JsonNode frame, X509Certificate client, CertificateCheck clients, RefState ref,
+            byte[] exporter) throws Refusal {
+        byte[] nonce = ChannelBinding.nonce(exporter);
         X509Certificate ak;
         Evidence evidence;
         try {

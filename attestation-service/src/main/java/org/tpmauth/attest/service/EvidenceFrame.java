@@ -21,7 +21,7 @@ import java.util.Arrays;
  */
 public final class EvidenceFrame {
     private static final byte[] MAGIC = "TPMA".getBytes(StandardCharsets.US_ASCII);
-    static final int MAX_LENGTH = 4 << 20;
+    public static final int MAX_LENGTH = 4 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EvidenceFrame() {
@@ -55,14 +55,25 @@ public final class EvidenceFrame {
             }
             byte[] json = new byte[length];
             data.readFully(json);
+            return object(json);
+        } catch (EOFException e) {
+            throw Refusal.badRequest("frame", "the connection ended inside the evidence frame");
+        }
+    }
+
+    /**
+     * The JSON object of a frame's body (UTF-8), wherever the body came from.
+     *
+     * @throws Refusal (400) for non-JSON or JSON that is not an object
+     */
+    public static ObjectNode object(byte[] json) throws Refusal {
+        try {
             // decoded here: given bytes, Jackson guesses the encoding (UTF-16, UTF-32) and fails outside its exceptions
             JsonNode n = JSON.readTree(new String(json, StandardCharsets.UTF_8));
             if (n == null || !n.isObject()) {
                 throw Refusal.badRequest("frame", "the evidence frame does not hold a JSON object");
             }
             return (ObjectNode) n;
-        } catch (EOFException e) {
-            throw Refusal.badRequest("frame", "the connection ended inside the evidence frame");
         } catch (JsonProcessingException e) {
             throw Refusal.badRequest("frame", "the evidence frame is not JSON: " + e.getOriginalMessage());
         }

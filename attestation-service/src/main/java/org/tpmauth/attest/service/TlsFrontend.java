@@ -12,9 +12,11 @@ import java.net.SocketException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.tpmauth.tls.bound.BoundConnection;
@@ -23,48 +25,58 @@ import org.tpmauth.tls.bound.CertificateCheck;
 import org.tpmauth.tls.bound.TlsIdentity;
 
 /**
- * Terminates TLS in front of the JDK's HTTP server (bound to loopback): each connection's handshake
- * runs on Bouncy Castle's low-level protocol, which is where the tls-exporter value can be had, and
- * then its bytes are relayed to the HTTP server. The handler finds the connection's exporter and client
- * chain by the port the relay connects from ({@link #connection}).
+ * Terminates TLS in front of a server bound to loopback (the service's HTTP server, the MQTT broker):
+ * each connection's handshake runs on Bouncy Castle's low-level protocol, which is where the
+ * tls-exporter value can be had, and then its bytes are relayed to the server. The relay of each
+ * connection connects from an address of its own in 127.0.0.0/8 (Linux routes the whole block to the
+ * loopback interface), so the server finds the connection's exporter and client chain by the client
+ * address it sees ({@link #connection}), even where it learns no port (a HiveMQ extension).
  */
-final class TlsFrontend implements AutoCloseable {
+public final class TlsFrontend implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TlsFrontend.class.getName());
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 15_000;
 
     /** What a handler may know about the TLS connection its request came on. */
-    record Peer(byte[] exporter, List<X509Certificate> chain) {
+    public record Peer(byte[] exporter, List<X509Certificate> chain) {
     }
 
     private final ServerSocket listener;
     private final InetSocketAddress backend;
     private final TlsIdentity identity;
     private final CertificateCheck clientCheck;
+    private final BoundTls.ClientAuth clientAuth;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "attest-tls");
         t.setDaemon(true);
         return t;
     });
-    private final Map<Integer, Peer> peers = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Peer> peers = new ConcurrentHashMap<>();
+    private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger nextRelay = new AtomicInteger();
 
-    TlsFrontend(InetSocketAddress bind, InetSocketAddress backend, TlsIdentity identity, CertificateCheck clientCheck)
-            throws IOException {
+    /**
+     * Listens on {@code bind} and relays to {@code backend}; with {@link BoundTls.ClientAuth#OPTIONAL} a
+     * client without a certificate gets through (its peer chain is empty).
+     */
+    public TlsFrontend(InetSocketAddress bind, InetSocketAddress backend, TlsIdentity identity,
+            CertificateCheck clientCheck, BoundTls.ClientAuth clientAuth) throws IOException {
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(bind, 256);
         this.backend = backend;
         this.identity = identity;
         this.clientCheck = clientCheck;
+        this.clientAuth = clientAuth;
         threads.execute(this::acceptLoop);
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
-    /** The TLS connection whose relay connected to the HTTP server from {@code relayPort}, or null. */
-    Peer connection(int relayPort) {
-        return peers.get(relayPort);
+    /** The TLS connection whose relay connected to the server from {@code relayAddress}, or null. */
+    public Peer connection(InetAddress relayAddress) {
+        return peers.get(relayAddress);
     }
 
     private void acceptLoop() {
@@ -86,31 +98,46 @@ final class TlsFrontend implements AutoCloseable {
             socket.setTcpNoDelay(true);
             BoundConnection tls;
             try {
-                tls = BoundTls.accept(socket, identity, clientCheck, BoundTls.ClientAuth.OPTIONAL);
+                tls = BoundTls.accept(socket, identity, clientCheck, clientAuth);
             } catch (IOException e) {
                 LOG.log(Level.FINE, "TLS handshake with " + socket.getRemoteSocketAddress() + " failed: " + e.getMessage());
                 return;
             }
             socket.setSoTimeout(0);
+            open.add(tls);
             try (tls; Socket relay = new Socket()) {
                 relay.setTcpNoDelay(true);
-                relay.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                int port = relay.getLocalPort();
-                peers.put(port, new Peer(tls.exporter(), tls.peerChain()));
+                InetAddress from = claimRelayAddress(new Peer(tls.exporter(), tls.peerChain()));
                 try {
+                    relay.bind(new InetSocketAddress(from, 0));
                     relay.connect(backend);
                     threads.execute(() -> pump(relay, tls.out(), tls));
                     pump(tls.in(), relay.getOutputStream(), relay);
                 } finally {
-                    peers.remove(port);
+                    peers.remove(from);
                 }
+            } finally {
+                open.remove(tls);
             }
         } catch (IOException e) {
             LOG.log(Level.FINE, "connection ended: " + e.getMessage());
         }
     }
 
-    /** Copies the HTTP server's answers to the TLS client; when the server closes, the TLS connection ends too. */
+    /** A 127.a.b.c address no live relay uses, registered for {@code peer} before the relay connects from it. */
+    private InetAddress claimRelayAddress(Peer peer) throws IOException {
+        while (true) {
+            // 127.1.0.1 to 127.254.255.254, skipping .0 and .255 ends: 16 million relays before a wrap
+            int n = Math.floorMod(nextRelay.getAndIncrement(), 254 * 256 * 254);
+            byte[] a = {127, (byte) (1 + n / (256 * 254)), (byte) (n / 254 % 256), (byte) (1 + n % 254)};
+            InetAddress address = InetAddress.getByAddress(a);
+            if (peers.putIfAbsent(address, peer) == null) {
+                return address;
+            }
+        }
+    }
+
+    /** Copies the server's answers to the TLS client; when the server closes, the TLS connection ends too. */
     private static void pump(Socket relay, OutputStream out, Closeable closeOnEnd) {
         try {
             pump(relay.getInputStream(), out, closeOnEnd);
@@ -136,6 +163,13 @@ final class TlsFrontend implements AutoCloseable {
     @Override
     public void close() throws IOException {
         listener.close();
+        for (Closeable c : open) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // closing everything anyway
+            }
+        }
         threads.shutdownNow();
     }
 }
