@@ -225,7 +225,7 @@ class AttestServiceCliTest {
         broker.setDaemon(true);
         broker.start();
         try {
-            awaitPort(mqttPort);
+            Cli.awaitPort(mqttPort);
             String[] client = {"--broker", "ssl://127.0.0.1:" + mqttPort, "-t", "plant/1", "--key", path("sensor.key"),
                 "--cert", path("sensor.pem"), "--ca", path("ca.pem")};
             String[] attest = {"--attest", "--ak", path("sensor-ak.pem"), "--eventlog", path("boot.log")};

@@ -112,7 +112,7 @@ public final class AttestationServer implements AutoCloseable {
         http.createContext("/.well-known/est/simplereenroll", e -> handle(e, "POST", this::simpleReenroll));
         http.createContext("/crl", e -> handle(e, "GET", this::crl));
         http.createContext("/operator", e -> {
-            TlsFrontend.Peer peer = frontend.connection(e.getRemoteAddress().getPort());
+            TlsFrontend.Peer peer = frontend.connection(e.getRemoteAddress().getAddress());
             operator.serve(e, peer == null ? null : peer.chain());
         });
         http.start();
