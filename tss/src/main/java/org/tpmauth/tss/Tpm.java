@@ -201,6 +201,10 @@ public final class Tpm implements AutoCloseable {
             }
             R result = readResponse(command, used, response);
             forgetNames(command);
+            byte[] created = command.createdName(result);
+            if (created != null) {
+                names.put(new TpmReader(response, HEADER, 4).u32(), created);
+            }
             return result;
         }
     }

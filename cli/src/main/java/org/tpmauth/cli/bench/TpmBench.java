@@ -57,9 +57,10 @@ public final class TpmBench {
     /**
      * @param iterations timed runs per operation (and per thread in the threaded run)
      * @param threads    threads of the threaded signing run
+     * @param tally      the transport under {@code tpm}'s resource manager, counting what reaches the TPM
      * @param progress   receives a line before each slow step
      */
-    public TpmBench(Tpm tpm, int iterations, int threads, Consumer<String> progress) {
+    public TpmBench(Tpm tpm, CommandTally tally, int iterations, int threads, Consumer<String> progress) {
         if (iterations < 1 || threads < 1) {
             throw new IllegalArgumentException("iterations and threads must be at least 1");
         }
@@ -67,7 +68,7 @@ public final class TpmBench {
         this.iterations = iterations;
         this.threads = threads;
         this.progress = progress;
-        this.sampler = new Sampler(iterations);
+        this.sampler = new Sampler(iterations, tally);
         digest[0] = 1;
     }
 

@@ -36,6 +36,9 @@ public final class HmacSession implements Session, AutoCloseable {
     private final int parameterEncryption;
     private final byte[] bindName;
     private final byte[] bindAuth;
+    /** Kept keyed across commands: with the HMAC key, and with sessionValue for parameter encryption's KDFa. */
+    private final KeyedMac hmacEngine;
+    private final KeyedMac kdfEngine;
     private byte[] nonceTpm;
     // the command in flight
     private byte[] nonceCaller = NONE;
@@ -59,6 +62,8 @@ public final class HmacSession implements Session, AutoCloseable {
         this.bindName = bindName;
         this.bindAuth = SessionCrypto.trimAuth(options.bindAuth());
         this.nonceTpm = nonceTpm;
+        this.hmacEngine = new KeyedMac(authHash);
+        this.kdfEngine = new KeyedMac(authHash);
     }
 
     /** Starts a session; a salt key's public area is read from the TPM. */
@@ -103,13 +108,13 @@ public final class HmacSession implements Session, AutoCloseable {
 
     @Override
     public AuthCommand authorize(CommandContext command) {
-        byte[] hmac = SessionCrypto.commandHmac(authHash, hmacKey, command, nonceCaller, nonceTpm, attributes);
+        byte[] hmac = SessionCrypto.commandHmac(authHash, hmacEngine.keyedWith(hmacKey), command, nonceCaller, nonceTpm, attributes);
         return new AuthCommand(handle, nonceCaller, attributes, hmac);
     }
 
     @Override
     public void verify(AuthResponse response, ResponseContext context) {
-        if (!SessionCrypto.responseHmacMatches(authHash, responseHmacKey, context, response, nonceCaller)) {
+        if (!SessionCrypto.responseHmacMatches(authHash, hmacEngine.keyedWith(responseHmacKey), context, response, nonceCaller)) {
             broken = true;
             throw SessionCrypto.altered(context.commandCode(), handle);
         }
@@ -122,7 +127,7 @@ public final class HmacSession implements Session, AutoCloseable {
         if ((attributes & TpmaSession.ENCRYPT) == 0) {
             return context.parameters();
         }
-        return ParameterEncryption.apply(symmetric, authHash, sessionValue, nonceTpm, nonceCaller,
+        return ParameterEncryption.apply(symmetric, kdfEngine.keyedWith(sessionValue), nonceTpm, nonceCaller,
                 context.parameters(), false);
     }
 
@@ -156,7 +161,7 @@ public final class HmacSession implements Session, AutoCloseable {
         if ((attributes & TpmaSession.DECRYPT) == 0) {
             return command.parameters();
         }
-        return ParameterEncryption.apply(symmetric, authHash, sessionValue, nonceCaller, nonceTpm,
+        return ParameterEncryption.apply(symmetric, kdfEngine.keyedWith(sessionValue), nonceCaller, nonceTpm,
                 command.parameters(), true);
     }
 

@@ -1,6 +1,7 @@
 package org.tpmauth.tss.sessions;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,28 @@ class SealingWireTest {
             assertArrayEquals(SECRET, sealing.unseal(both, PASSWORD));
             byte[] wire = tap.recorded();
             assertFalse(SessionKeys.contains(wire, SECRET), "the secret crossed the bus in clear");
+            assertFalse(SessionKeys.contains(wire, PASSWORD), "the password crossed the bus in clear");
+        }
+    }
+
+    @Test
+    void aPolicyUnsealIsOneSaltedEncryptingSession() {
+        TappedTcti tap = new TappedTcti(SWTPM.openTpm().tcti());
+        try (Tpm tpm = new Tpm(tap); TpmKeys keys = new TpmKeys(tpm)) {
+            Sealing sealing = new Sealing(keys);
+            Tss2KeyFile both = sealing.seal(SECRET, PASSWORD, List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 2)));
+            sealing.unseal(both, PASSWORD); // the primary exists from here on
+            int sessionsBefore = tap.count(TpmCc.StartAuthSession);
+            int commandsBefore = tap.commandCount();
+            int recordedBefore = tap.recorded().length;
+
+            assertArrayEquals(SECRET, sealing.unseal(both, PASSWORD));
+
+            assertEquals(1, tap.count(TpmCc.StartAuthSession) - sessionsBefore, "one session per unseal");
+            // Load, ReadPublic (salt key), StartAuthSession, PolicyPCR, PolicyAuthValue, Unseal, 2 x FlushContext
+            assertEquals(8, tap.commandCount() - commandsBefore, "commands per unseal");
+            byte[] wire = java.util.Arrays.copyOfRange(tap.recorded(), recordedBefore, tap.recorded().length);
+            assertFalse(SessionKeys.contains(wire, SECRET), "the one session encrypts the unsealed secret");
             assertFalse(SessionKeys.contains(wire, PASSWORD), "the password crossed the bus in clear");
         }
     }

@@ -33,6 +33,11 @@ final class TappedTcti implements Tcti {
         return lastResponseLength;
     }
 
+    /** Commands sent so far. */
+    synchronized int commandCount() {
+        return commandCodes.size();
+    }
+
     synchronized int count(int commandCode) {
         return (int) commandCodes.stream().filter(c -> c == commandCode).count();
     }
