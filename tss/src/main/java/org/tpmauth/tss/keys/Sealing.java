@@ -102,10 +102,11 @@ public final class Sealing {
                 if (sealed.policy().isEmpty()) {
                     return tpm.execute(new Unseal(item), PasswordSession.of(auth)).outData();
                 }
-                // one salted session both satisfies the policy and encrypts the unsealed secret
+                // one salted session both satisfies the policy and encrypts the unsealed secret; the TPM ends
+                // it with the Unseal
                 try (PolicySession s = KeyPolicies.startEncryptingSession(tpm, publicArea.nameAlg(), srk)) {
                     KeyPolicies.satisfy(tpm, s, sealed.policy(), sealed.authPolicy());
-                    return s.execute(new Unseal(item), auth).outData();
+                    return s.executeLast(new Unseal(item), auth).outData();
                 }
             } finally {
                 tpm.execute(new FlushContext(item));

@@ -108,13 +108,15 @@ public final class HmacSession implements Session, AutoCloseable {
 
     @Override
     public AuthCommand authorize(CommandContext command) {
-        byte[] hmac = SessionCrypto.commandHmac(authHash, hmacEngine.keyedWith(hmacKey), command, nonceCaller, nonceTpm, attributes);
+        byte[] hmac = SessionCrypto.commandHmac(authHash, hmacEngine.keyedWith(hmacKey), command, nonceCaller,
+                nonceTpm, attributes);
         return new AuthCommand(handle, nonceCaller, attributes, hmac);
     }
 
     @Override
     public void verify(AuthResponse response, ResponseContext context) {
-        if (!SessionCrypto.responseHmacMatches(authHash, hmacEngine.keyedWith(responseHmacKey), context, response, nonceCaller)) {
+        if (!SessionCrypto.responseHmacMatches(authHash, hmacEngine.keyedWith(responseHmacKey), context, response,
+                nonceCaller)) {
             broken = true;
             throw SessionCrypto.altered(context.commandCode(), handle);
         }

@@ -58,6 +58,8 @@ public final class PolicySession implements Session, AutoCloseable {
     private boolean emptyResponseHmac;
     private boolean open = true;
     private boolean broken;
+    /** Whether the next authorization keeps the session (continueSession); see {@link #executeLast}. */
+    private boolean continuing = true;
 
     private PolicySession(Tpm tpm, int handle, SessionOptions options, boolean trial, byte[] sessionKey,
             byte[] nonceTpm) {
@@ -172,9 +174,23 @@ public final class PolicySession implements Session, AutoCloseable {
      * encrypts the response.
      */
     public <R> R execute(TpmCommand<R> command, byte[] authValue, Session... more) {
+        return execute(command, authValue, true, more);
+    }
+
+    /**
+     * Runs {@code command} as {@link #execute} does, as this session's last: continueSession is clear, so
+     * the TPM ends the session with a successful command and {@link #close} has nothing left to flush (one
+     * TPM2_FlushContext less). After a failure the session stays open until closed.
+     */
+    public <R> R executeLast(TpmCommand<R> command, byte[] authValue, Session... more) {
+        return execute(command, authValue, false, more);
+    }
+
+    private <R> R execute(TpmCommand<R> command, byte[] authValue, boolean continueSession, Session... more) {
         String policy = describe();
         List<Session> sessions = new ArrayList<>(List.of(withAuth(authValue)));
         sessions.addAll(List.of(more));
+        continuing = continueSession;
         try {
             return tpm.execute(command, sessions.toArray(Session[]::new));
         } catch (TpmResponseException e) {
@@ -183,6 +199,8 @@ public final class PolicySession implements Session, AutoCloseable {
                         + "object's authPolicy (a PCR changed, or the policy is another one)", handle, policy));
             }
             throw e;
+        } finally {
+            continuing = true;
         }
     }
 
@@ -275,7 +293,7 @@ public final class PolicySession implements Session, AutoCloseable {
         }
         nonceCaller = SessionCrypto.random(authHash.digestSize());
         hmacKey = SessionCrypto.concat(sessionKey, commands.contains(TpmCc.PolicyAuthValue) ? auth : NONE);
-        attributes = TpmaSession.CONTINUE_SESSION | (command.encryptable() & parameterEncryption);
+        attributes = (continuing ? TpmaSession.CONTINUE_SESSION : 0) | (command.encryptable() & parameterEncryption);
         this.sessionValue = sessionValue;
         if ((attributes & TpmaSession.DECRYPT) == 0) {
             return command.parameters();
@@ -303,7 +321,8 @@ public final class PolicySession implements Session, AutoCloseable {
         if (commands.contains(TpmCc.PolicyPassword)) {
             hmac = auth;
         } else if (hmacKey.length > 0) { // PolicyAuthValue, or a salted session: sessionKey keys the HMAC
-            hmac = SessionCrypto.commandHmac(authHash, hmacEngine.keyedWith(hmacKey), command, nonceCaller, nonceTpm, attributes);
+            hmac = SessionCrypto.commandHmac(authHash, hmacEngine.keyedWith(hmacKey), command, nonceCaller, nonceTpm,
+                    attributes);
         } else {
             hmac = NONE;
         }

@@ -38,6 +38,11 @@ final class TappedTcti implements Tcti {
         return commandCodes.size();
     }
 
+    /** The command codes sent since the {@code start}-th command. */
+    synchronized List<Integer> commandsSince(int start) {
+        return List.copyOf(commandCodes.subList(start, commandCodes.size()));
+    }
+
     synchronized int count(int commandCode) {
         return (int) commandCodes.stream().filter(c -> c == commandCode).count();
     }
