@@ -40,12 +40,9 @@ public final class PolicySession implements Session, AutoCloseable {
     private final TpmAlg authHash;
     private final boolean trial;
     private final byte[] sessionKey;
-    private final TpmtSymDefObject symmetric;
-    /** The decrypt / encrypt attributes this session sets where the command it authorizes allows them. */
-    private final int parameterEncryption;
-    /** Kept keyed across commands: with the HMAC key, and with sessionValue for parameter encryption's KDFa. */
+    private final SessionCipher cipher;
+    /** Kept keyed with the HMAC key across commands. */
     private final KeyedMac hmacEngine;
-    private final KeyedMac kdfEngine;
     private final List<Integer> commands = new ArrayList<>();
     /** What {@link #describe} says of each command run. */
     private final List<String> steps = new ArrayList<>();
@@ -53,7 +50,6 @@ public final class PolicySession implements Session, AutoCloseable {
     // the command in flight
     private byte[] nonceCaller = NONE;
     private byte[] hmacKey = NONE;
-    private byte[] sessionValue = NONE;
     private int attributes;
     private boolean emptyResponseHmac;
     private boolean open = true;
@@ -67,13 +63,10 @@ public final class PolicySession implements Session, AutoCloseable {
         this.sessionKey = sessionKey;
         this.handle = handle;
         this.authHash = options.authHash();
-        this.symmetric = options.symmetric();
-        this.parameterEncryption = symmetric instanceof TpmtSymDefObject.Null ? 0
-                : (options.decrypt() ? TpmaSession.DECRYPT : 0) | (options.encrypt() ? TpmaSession.ENCRYPT : 0);
+        this.cipher = new SessionCipher(options);
         this.trial = trial;
         this.nonceTpm = nonceTpm;
         this.hmacEngine = new KeyedMac(authHash);
-        this.kdfEngine = new KeyedMac(authHash);
     }
 
     /** Starts an unsalted policy session whose digest uses {@code hash} (the authorized objects' nameAlg). */
@@ -293,27 +286,18 @@ public final class PolicySession implements Session, AutoCloseable {
         }
         nonceCaller = SessionCrypto.random(authHash.digestSize());
         hmacKey = SessionCrypto.concat(sessionKey, commands.contains(TpmCc.PolicyAuthValue) ? auth : NONE);
-        attributes = (continuing ? TpmaSession.CONTINUE_SESSION : 0) | (command.encryptable() & parameterEncryption);
-        this.sessionValue = sessionValue;
-        if ((attributes & TpmaSession.DECRYPT) == 0) {
-            return command.parameters();
-        }
-        return ParameterEncryption.apply(symmetric, kdfEngine.keyedWith(sessionValue), nonceCaller, nonceTpm,
-                command.parameters(), true);
+        attributes = (continuing ? TpmaSession.CONTINUE_SESSION : 0) | (command.encryptable() & cipher.directions());
+        return cipher.start(attributes, sessionValue, nonceCaller, nonceTpm, command.parameters());
     }
 
     @Override
     public byte[] decryptResponse(ResponseContext context) {
-        if ((attributes & TpmaSession.ENCRYPT) == 0) {
-            return context.parameters();
-        }
-        return ParameterEncryption.apply(symmetric, kdfEngine.keyedWith(sessionValue), nonceTpm, nonceCaller,
-                context.parameters(), false);
+        return cipher.decryptResponse(context.parameters(), nonceTpm, nonceCaller);
     }
 
     @Override
     public byte[] parameterEncryptionNonce(int attribute) {
-        return (attributes & attribute) != 0 ? nonceTpm.clone() : NONE;
+        return cipher.nonceFor(attribute, nonceTpm);
     }
 
     private AuthCommand authorize(CommandContext command, byte[] auth) {
