@@ -2,6 +2,7 @@ package org.tpmauth.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.tpmauth.cli.bench.CommandTally;
 import org.tpmauth.cli.bench.TpmBench;
 import org.tpmauth.cli.bench.TpmSoak;
 import org.tpmauth.tss.Tpm;
@@ -22,6 +23,8 @@ import picocli.CommandLine.Spec;
             "  load_sign_flush_ecdsa sign_ecdsa_secure_session quote_pcr0_7 pcr_read_8, then",
             "  sign_ecdsa_p256_threadsT_keysK median_us client_cpu_us ops_per_s: T threads signing with K keys",
             "  (up to 20; fewer when the TPM has no room for more), CPU = process CPU / signatures.",
+            "After each line, '# traffic NAME commands=C sent_bytes=S received_bytes=R TPM2_X=N ...': what",
+            "  reached the TPM per operation (round trips, bytes, commands by name, resource manager's included).",
             "Lines starting with '#' are comments; progress goes to stderr. Keys are created for the run",
             "and flushed after; nothing is persisted.",
             "Use a test TPM (swtpm, or --tcti libtpms:DIR for the embedded engine): RSA key creation and",
@@ -54,7 +57,8 @@ final class BenchCommand implements Callable<Integer> {
         check("--threads", threads, MAX_THREADS);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Tpm tpm = TpmOptions.open(spec)) {
+        CommandTally tally = new CommandTally(TpmOptions.transport(spec));
+        try (Tpm tpm = new Tpm(tally, true)) {
             if (soak != null) {
                 if (soak < 1) {
                     throw new ParameterException(spec.commandLine(), "--soak must be at least 1, got " + soak);
@@ -65,8 +69,10 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.println("# tpmauth bench: " + iterations + " iterations, medians in microseconds");
             out.println("# name median_us client_cpu_us [ops_per_s]");
-            new TpmBench(tpm, iterations, threads, line -> err.println("bench: " + line))
-                    .run(m -> out.println(m.line()));
+            new TpmBench(tpm, tally, iterations, threads, line -> err.println("bench: " + line)).run(m -> {
+                out.println(m.line());
+                out.println(m.trafficLine());
+            });
         }
         return 0;
     }

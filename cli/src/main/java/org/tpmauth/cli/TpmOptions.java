@@ -1,6 +1,8 @@
 package org.tpmauth.cli;
 
 import org.tpmauth.tss.Tpm;
+import org.tpmauth.tss.transport.Tcti;
+import org.tpmauth.tss.transport.TctiConfig;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Opens the TPM that the global --tcti option (or the environment) names. */
@@ -9,7 +11,12 @@ final class TpmOptions {
     }
 
     static Tpm open(CommandSpec spec) {
+        return new Tpm(transport(spec), true);
+    }
+
+    /** The transport alone, for a caller that puts something between it and the Tpm. */
+    static Tcti transport(CommandSpec spec) {
         Main main = (Main) spec.root().userObject();
-        return Tpm.open(main.tcti);
+        return TctiConfig.resolve(main.tcti).open();
     }
 }

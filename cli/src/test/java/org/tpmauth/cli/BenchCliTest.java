@@ -65,6 +65,17 @@ class BenchCliTest {
                 () -> "fewer keys than 20 is said: " + r);
 
         assertEquals(slotsBefore, freeObjectSlots(), "every key and primary was flushed");
+
+        for (String name : names) {
+            assertTrue(r.outLines().stream().anyMatch(l -> l.matches("# traffic " + name + " commands=\\d+\\.\\d\\d "
+                    + "sent_bytes=\\d+\\.\\d\\d received_bytes=\\d+\\.\\d\\d( TPM2_\\w+=\\d+\\.\\d\\d)+")),
+                    () -> "a traffic line for " + name + ": " + r);
+        }
+        // through the continued secure session a signature is one command, as the plain one
+        for (String name : List.of("sign_ecdsa_p256", "sign_ecdsa_secure_session")) {
+            assertTrue(r.outLines().stream().anyMatch(l -> l.startsWith("# traffic " + name + " commands=1.00 ")
+                    && l.endsWith(" TPM2_Sign=1.00")), () -> name + " sends one TPM2_Sign and nothing else: " + r);
+        }
     }
 
     @Test

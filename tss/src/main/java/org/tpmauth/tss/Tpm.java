@@ -24,6 +24,7 @@ import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmSt;
 import org.tpmauth.tss.types.TpmSu;
 import org.tpmauth.tss.types.TpmaSession;
+import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.wire.TpmFormatException;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
@@ -51,6 +52,8 @@ public final class Tpm implements AutoCloseable {
     private final CommandQueue queue;
     /** Names of loaded and persistent objects, for cpHash; dropped when the handle changes hands. */
     private final Map<Integer, byte[]> names = new HashMap<>();
+    /** Public areas read for {@link #publicOf}, dropped with the names. */
+    private final Map<Integer, TpmtPublic> publics = new HashMap<>();
     private final SecureSessions secure = new SecureSessions(this);
     private volatile boolean secureSessions = true;
     private final TimedExchange timed;
@@ -155,13 +158,12 @@ public final class Tpm implements AutoCloseable {
                     byte[] name = names.get(handle);
                     if (name == null) {
                         try {
-                            name = run(new ReadPublic(handle), List.of()).name();
+                            name = readPublic(handle).name();
                         } catch (TpmResponseException e) {
                             // a hash or HMAC sequence has no public area and an empty Name; a
                             // missing handle is better reported by the command itself
                             return new byte[0];
                         }
-                        names.put(handle, name);
                     }
                     return name.clone();
                 }
@@ -175,6 +177,32 @@ public final class Tpm implements AutoCloseable {
         } finally {
             queue.release();
         }
+    }
+
+    /**
+     * The public area of a loaded or persistent object (TPM2_ReadPublic), kept until the handle is flushed,
+     * evicted or handed out again: e.g. a salt key's, read once for any number of sessions.
+     */
+    public TpmtPublic publicOf(int handle) {
+        queue.acquire();
+        try {
+            TpmtPublic kept = publics.get(handle);
+            return kept != null ? kept : readPublic(handle).outPublic();
+        } finally {
+            queue.release();
+        }
+    }
+
+    private ReadPublic.Response readPublic(int handle) {
+        ReadPublic.Response r = run(new ReadPublic(handle), List.of());
+        names.put(handle, r.name());
+        publics.put(handle, r.outPublic());
+        return r;
+    }
+
+    private void forget(int handle) {
+        names.remove(handle);
+        publics.remove(handle);
     }
 
     private <R> R run(TpmCommand<R> command, List<Session> used) {
@@ -201,15 +229,19 @@ public final class Tpm implements AutoCloseable {
             }
             R result = readResponse(command, used, response);
             forgetNames(command);
+            byte[] created = command.createdName(result);
+            if (created != null) {
+                names.put(new TpmReader(response, HEADER, 4).u32(), created);
+            }
             return result;
         }
     }
 
     private void forgetNames(TpmCommand<?> command) {
         if (command instanceof FlushContext f) {
-            names.remove(f.flushHandle());
+            forget(f.flushHandle());
         } else if (command instanceof EvictControl e) {
-            names.remove(e.persistentHandle());
+            forget(e.persistentHandle());
         }
     }
 
@@ -319,7 +351,7 @@ public final class Tpm implements AutoCloseable {
         int[] handles = new int[command.responseHandleCount()];
         for (int i = 0; i < handles.length; i++) {
             handles[i] = in.u32();
-            names.remove(handles[i]); // a new object at this handle
+            forget(handles[i]); // a new object at this handle
         }
         int paramStart;
         int paramSize;

@@ -25,9 +25,11 @@ final class Sampler {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private final int iterations;
+    private final CommandTally tally;
 
-    Sampler(int iterations) {
+    Sampler(int iterations, CommandTally tally) {
         this.iterations = iterations;
+        this.tally = tally;
     }
 
     /** One run of a threaded operation. */
@@ -49,6 +51,7 @@ final class Sampler {
         }
         long[] wall = new long[iterations];
         long[] cpu = new long[iterations];
+        CommandTally.Counts before = tally.counts();
         for (int i = 0; i < iterations; i++) {
             long cpu0 = THREADS.getCurrentThreadCpuTime();
             long wall0 = System.nanoTime();
@@ -57,7 +60,8 @@ final class Sampler {
             cpu[i] = THREADS.getCurrentThreadCpuTime() - cpu0;
             after.accept(result);
         }
-        return Measurement.of(name, micros(median(wall)), micros(median(cpu)));
+        return Measurement.of(name, micros(median(wall)), micros(median(cpu)),
+                tally.counts().perOperation(before, iterations));
     }
 
     /**
@@ -83,6 +87,7 @@ final class Sampler {
                     return null;
                 }));
             }
+            CommandTally.Counts before = tally.counts();
             long cpu0 = OS.getProcessCpuTime();
             long wall0 = System.nanoTime();
             start.countDown();
@@ -94,7 +99,7 @@ final class Sampler {
             long runs = (long) threads * iterations;
             long[] all = Arrays.stream(wall).flatMapToLong(Arrays::stream).toArray();
             return Measurement.throughput(name, micros(median(all)), micros(cpu / (double) runs),
-                    runs * 1e9 / elapsed);
+                    runs * 1e9 / elapsed, tally.counts().perOperation(before, runs));
         } finally {
             pool.shutdownNow();
         }

@@ -65,6 +65,11 @@ public record CreatePrimary(int primaryHandle, TpmsSensitiveCreate inSensitive, 
     }
 
     @Override
+    public byte[] createdName(Response response) {
+        return response.name();
+    }
+
+    @Override
     public Response readResponse(int[] handles, TpmReader in) {
         return new Response(handles[0], TpmtPublic.readSized(in), TpmsCreationData.readSized(in),
                 in.sized(Tpm2bLimits.DIGEST), TpmtTicket.read(in, TpmSt.CREATION), in.sized(Tpm2bLimits.NAME));

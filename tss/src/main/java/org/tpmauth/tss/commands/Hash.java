@@ -4,6 +4,7 @@ import org.tpmauth.tss.types.Tpm2bLimits;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmSt;
+import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmtTicket;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
@@ -17,6 +18,12 @@ public record Hash(byte[] data, TpmAlg hashAlg, int hierarchy) implements TpmCom
     @Override
     public int commandCode() {
         return TpmCc.Hash;
+    }
+
+    /** data (TPM2B_MAX_BUFFER) in, outHash (TPM2B_DIGEST) out. */
+    @Override
+    public int encryptableParameters() {
+        return TpmaSession.DECRYPT | TpmaSession.ENCRYPT;
     }
 
     @Override

@@ -45,6 +45,11 @@ public record Load(int parentHandle, byte[] inPrivate, TpmtPublic inPublic) impl
     }
 
     @Override
+    public byte[] createdName(Response response) {
+        return response.name();
+    }
+
+    @Override
     public Response readResponse(int[] handles, TpmReader in) {
         return new Response(handles[0], in.sized(Tpm2bLimits.NAME));
     }

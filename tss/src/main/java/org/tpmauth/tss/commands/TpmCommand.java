@@ -53,6 +53,14 @@ public interface TpmCommand<R> {
     }
 
     /**
+     * The Name of the object at the response handle, when the response says it (TPM2_Load, TPM2_CreatePrimary),
+     * else null: the facade keeps it for cpHash instead of asking TPM2_ReadPublic later.
+     */
+    default byte[] createdName(R response) {
+        return null;
+    }
+
+    /**
      * Reads the response's parameter area; {@code handles} holds the response handles. The reader
      * spans exactly the parameter area, and must be consumed whole.
      */

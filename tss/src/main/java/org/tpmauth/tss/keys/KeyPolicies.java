@@ -146,4 +146,13 @@ final class KeyPolicies {
         return PolicySession.start(tpm, SessionOptions.unsalted().withSymmetric(TpmtSymDefObject.NULL)
                 .withAuthHash(hash).saltedTo(saltKey));
     }
+
+    /**
+     * A salted policy session as {@link #startSession} that also AES-CFB encrypts the first response parameter
+     * of the command it authorizes (an unsealed secret): one session and one salt instead of two.
+     */
+    static PolicySession startEncryptingSession(Tpm tpm, TpmAlg hash, int saltKey) {
+        return PolicySession.start(tpm, SessionOptions.unsalted().withParameterEncryption(false, true)
+                .withAuthHash(hash).saltedTo(saltKey));
+    }
 }

@@ -8,10 +8,8 @@ import org.tpmauth.tss.commands.Create;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.Load;
 import org.tpmauth.tss.commands.Unseal;
-import org.tpmauth.tss.sessions.HmacSession;
 import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.sessions.PolicySession;
-import org.tpmauth.tss.sessions.SessionOptions;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmaObject;
@@ -104,11 +102,11 @@ public final class Sealing {
                 if (sealed.policy().isEmpty()) {
                     return tpm.execute(new Unseal(item), PasswordSession.of(auth)).outData();
                 }
-                try (PolicySession s = KeyPolicies.startSession(tpm, publicArea.nameAlg(), srk);
-                        HmacSession encrypt = HmacSession.start(tpm, SessionOptions.unsalted().saltedTo(srk)
-                                .withParameterEncryption(false, true))) {
+                // one salted session both satisfies the policy and encrypts the unsealed secret; the TPM ends
+                // it with the Unseal
+                try (PolicySession s = KeyPolicies.startEncryptingSession(tpm, publicArea.nameAlg(), srk)) {
                     KeyPolicies.satisfy(tpm, s, sealed.policy(), sealed.authPolicy());
-                    return s.execute(new Unseal(item), auth, encrypt).outData();
+                    return s.executeLast(new Unseal(item), auth).outData();
                 }
             } finally {
                 tpm.execute(new FlushContext(item));

@@ -9,7 +9,6 @@ import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmSe;
 import org.tpmauth.tss.types.TpmaSession;
 import org.tpmauth.tss.types.TpmtPublic;
-import org.tpmauth.tss.types.TpmtSymDefObject;
 import org.tpmauth.tss.wire.TpmReader;
 
 /**
@@ -31,11 +30,11 @@ public final class HmacSession implements Session, AutoCloseable {
     private final int handle;
     private final TpmAlg authHash;
     private final byte[] sessionKey;
-    private final TpmtSymDefObject symmetric;
-    /** The decrypt / encrypt attributes this session sets where a command allows them. */
-    private final int parameterEncryption;
+    private final SessionCipher cipher;
     private final byte[] bindName;
     private final byte[] bindAuth;
+    /** Kept keyed with the HMAC key across commands. */
+    private final KeyedMac hmacEngine;
     private byte[] nonceTpm;
     // the command in flight
     private byte[] nonceCaller = NONE;
@@ -43,7 +42,6 @@ public final class HmacSession implements Session, AutoCloseable {
     private byte[] hmacKey = NONE;
     /** The response's HMAC key: hmacKey, unless the command gave the authorized entity a new auth value. */
     private byte[] responseHmacKey = NONE;
-    private byte[] sessionValue = NONE;
     private boolean broken;
     private boolean open = true;
 
@@ -53,12 +51,11 @@ public final class HmacSession implements Session, AutoCloseable {
         this.handle = handle;
         this.authHash = options.authHash();
         this.sessionKey = sessionKey;
-        this.symmetric = options.symmetric();
-        this.parameterEncryption = symmetric instanceof TpmtSymDefObject.Null ? 0
-                : (options.decrypt() ? TpmaSession.DECRYPT : 0) | (options.encrypt() ? TpmaSession.ENCRYPT : 0);
+        this.cipher = new SessionCipher(options);
         this.bindName = bindName;
         this.bindAuth = SessionCrypto.trimAuth(options.bindAuth());
         this.nonceTpm = nonceTpm;
+        this.hmacEngine = new KeyedMac(authHash);
     }
 
     /** Starts a session; a salt key's public area is read from the TPM. */
@@ -93,23 +90,25 @@ public final class HmacSession implements Session, AutoCloseable {
      * which keeps the password off the bus as well.
      */
     public Session withAuth(byte[] authValue, boolean encryptParameters) {
-        return new Authorized(SessionCrypto.trimAuth(authValue), encryptParameters ? parameterEncryption : 0);
+        return new Authorized(SessionCrypto.trimAuth(authValue), encryptParameters ? cipher.directions() : 0);
     }
 
     @Override
     public byte[] prepare(CommandContext command) {
-        return prepare(command, NONE, parameterEncryption);
+        return prepare(command, NONE, cipher.directions());
     }
 
     @Override
     public AuthCommand authorize(CommandContext command) {
-        byte[] hmac = SessionCrypto.commandHmac(authHash, hmacKey, command, nonceCaller, nonceTpm, attributes);
+        byte[] hmac = SessionCrypto.commandHmac(authHash, hmacEngine.keyedWith(hmacKey), command, nonceCaller,
+                nonceTpm, attributes);
         return new AuthCommand(handle, nonceCaller, attributes, hmac);
     }
 
     @Override
     public void verify(AuthResponse response, ResponseContext context) {
-        if (!SessionCrypto.responseHmacMatches(authHash, responseHmacKey, context, response, nonceCaller)) {
+        if (!SessionCrypto.responseHmacMatches(authHash, hmacEngine.keyedWith(responseHmacKey), context, response,
+                nonceCaller)) {
             broken = true;
             throw SessionCrypto.altered(context.commandCode(), handle);
         }
@@ -119,11 +118,7 @@ public final class HmacSession implements Session, AutoCloseable {
 
     @Override
     public byte[] decryptResponse(ResponseContext context) {
-        if ((attributes & TpmaSession.ENCRYPT) == 0) {
-            return context.parameters();
-        }
-        return ParameterEncryption.apply(symmetric, authHash, sessionValue, nonceTpm, nonceCaller,
-                context.parameters(), false);
+        return cipher.decryptResponse(context.parameters(), nonceTpm, nonceCaller);
     }
 
     @Override
@@ -133,7 +128,7 @@ public final class HmacSession implements Session, AutoCloseable {
 
     @Override
     public byte[] parameterEncryptionNonce(int attribute) {
-        return (attributes & attribute) != 0 ? nonceTpm.clone() : NONE;
+        return cipher.nonceFor(attribute, nonceTpm);
     }
 
     private byte[] prepare(CommandContext command, byte[] auth, int encryption) {
@@ -151,13 +146,9 @@ public final class HmacSession implements Session, AutoCloseable {
         responseHmacKey = authorizes && command.commandCode() == TpmCc.HierarchyChangeAuth
                 ? SessionCrypto.concat(sessionKey, SessionCrypto.trimAuth(new TpmReader(command.parameters()).sized()))
                 : hmacKey;
-        sessionValue = SessionCrypto.concat(sessionKey, authorizes ? auth : NONE);
         attributes = TpmaSession.CONTINUE_SESSION | (command.encryptable() & encryption);
-        if ((attributes & TpmaSession.DECRYPT) == 0) {
-            return command.parameters();
-        }
-        return ParameterEncryption.apply(symmetric, authHash, sessionValue, nonceCaller, nonceTpm,
-                command.parameters(), true);
+        return cipher.start(attributes, SessionCrypto.concat(sessionKey, authorizes ? auth : NONE), nonceCaller,
+                nonceTpm, command.parameters());
     }
 
     /** Flushes the session from the TPM, unless the TPM already closed it. */

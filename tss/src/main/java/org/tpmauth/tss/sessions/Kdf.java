@@ -17,11 +17,19 @@ public final class Kdf {
      * KDFa: SP800-108 counter mode with HMAC, K(i) = HMAC(key, i || label || 0 || contextU || contextV || bits).
      */
     public static byte[] kdfa(TpmAlg hash, byte[] key, String label, byte[] contextU, byte[] contextV, int bits) {
-        Mac mac = SessionCrypto.keyedMac(hash, key);
-        byte[] fixed = SessionCrypto.concat(labelBytes(label), contextU, contextV, SessionCrypto.u32(bits));
-        return expand(bits, hash.digestSize(), counter -> {
+        return kdfa(SessionCrypto.keyedMac(hash, key), label, contextU, contextV, bits);
+    }
+
+    /** KDFa with {@code mac}, an HMAC engine keyed with the KDF's key (a session keeps one keyed). */
+    static byte[] kdfa(Mac mac, String label, byte[] contextU, byte[] contextV, int bits) {
+        byte[] labelBytes = labelBytes(label);
+        byte[] size = SessionCrypto.u32(bits);
+        return expand(bits, mac.getMacLength(), counter -> {
             mac.update(SessionCrypto.u32(counter));
-            return mac.doFinal(fixed);
+            mac.update(labelBytes);
+            mac.update(contextU);
+            mac.update(contextV);
+            return mac.doFinal(size);
         });
     }
 

@@ -3,6 +3,7 @@ package org.tpmauth.tss.sessions;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.tpmauth.tss.types.TpmAlg;
@@ -13,7 +14,7 @@ import org.tpmauth.tss.wire.TpmReader;
  * Session-based parameter encryption (Part 1, "Parameter Encryption") of the data of the first TPM2B
  * parameter: AES in CFB mode with key and IV from KDFa(authHash, sessionValue, "CFB", nonceNewer,
  * nonceOlder, keyBits + 128), or XOR with the mask KDFa(authHash, sessionValue, "XOR", nonceNewer,
- * nonceOlder, dataBits). The size field stays in clear.
+ * nonceOlder, dataBits). The size field stays in clear. The KDF's HMAC engine comes keyed with sessionValue.
  */
 final class ParameterEncryption {
     private static final int AES_BLOCK = 16;
@@ -22,16 +23,16 @@ final class ParameterEncryption {
     }
 
     /** A copy of {@code parameters} with the first TPM2B's data encrypted ({@code encrypt}) or decrypted. */
-    static byte[] apply(TpmtSymDefObject symmetric, TpmAlg authHash, byte[] sessionValue, byte[] nonceNewer,
-            byte[] nonceOlder, byte[] parameters, boolean encrypt) {
+    static byte[] apply(TpmtSymDefObject symmetric, Mac sessionValue, byte[] nonceNewer, byte[] nonceOlder,
+            byte[] parameters, boolean encrypt) {
         byte[] data = new TpmReader(parameters).enter("encrypted parameter").sized();
         byte[] transformed;
         if (symmetric instanceof TpmtSymDefObject.Xor) {
-            transformed = xor(data, Kdf.kdfa(authHash, sessionValue, "XOR", nonceNewer, nonceOlder,
+            transformed = xor(data, Kdf.kdfa(sessionValue, "XOR", nonceNewer, nonceOlder,
                     Math.max(1, data.length) * 8));
         } else if (symmetric instanceof TpmtSymDefObject.Cipher c && c.algorithm() == TpmAlg.AES
                 && c.mode() == TpmAlg.CFB) {
-            byte[] keyIv = Kdf.kdfa(authHash, sessionValue, "CFB", nonceNewer, nonceOlder, c.keyBits() + AES_BLOCK * 8);
+            byte[] keyIv = Kdf.kdfa(sessionValue, "CFB", nonceNewer, nonceOlder, c.keyBits() + AES_BLOCK * 8);
             transformed = aesCfb(Arrays.copyOf(keyIv, c.keyBits() / 8),
                     Arrays.copyOfRange(keyIv, c.keyBits() / 8, keyIv.length), data, encrypt);
         } else {

@@ -16,6 +16,7 @@ import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmSe;
 import org.tpmauth.tss.types.TpmaSession;
+import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmtSymDefObject;
 
 /**
@@ -24,6 +25,9 @@ import org.tpmauth.tss.types.TpmtSymDefObject;
  * session then sends an empty HMAC, unless TPM2_PolicyAuthValue was run (an HMAC keyed with the
  * entity's auth value, as an HMAC session computes it) or TPM2_PolicyPassword (the auth value in
  * clear). The TPM resets a policy session after it authorized a command, and so does this object.
+ * A salted policy session may also encrypt the first parameter of the command it authorizes, and of the
+ * response (AES-CFB, as {@link HmacSession} does), so that one session both satisfies an object's policy
+ * and keeps its secret off the bus (Part 1, "Parameter Encryption": any session with a symmetric cipher).
  *
  * <p>A trial session only computes a digest ({@link #digest}); the TPM refuses it as an authorization.
  * Not thread-safe on its own.
@@ -36,6 +40,9 @@ public final class PolicySession implements Session, AutoCloseable {
     private final TpmAlg authHash;
     private final boolean trial;
     private final byte[] sessionKey;
+    private final SessionCipher cipher;
+    /** Kept keyed with the HMAC key across commands. */
+    private final KeyedMac hmacEngine;
     private final List<Integer> commands = new ArrayList<>();
     /** What {@link #describe} says of each command run. */
     private final List<String> steps = new ArrayList<>();
@@ -43,49 +50,64 @@ public final class PolicySession implements Session, AutoCloseable {
     // the command in flight
     private byte[] nonceCaller = NONE;
     private byte[] hmacKey = NONE;
+    private int attributes;
     private boolean emptyResponseHmac;
     private boolean open = true;
     private boolean broken;
+    /** Whether the next authorization keeps the session (continueSession); see {@link #executeLast}. */
+    private boolean continuing = true;
 
-    private PolicySession(Tpm tpm, int handle, TpmAlg authHash, boolean trial, byte[] sessionKey, byte[] nonceTpm) {
+    private PolicySession(Tpm tpm, int handle, SessionOptions options, boolean trial, byte[] sessionKey,
+            byte[] nonceTpm) {
         this.tpm = tpm;
         this.sessionKey = sessionKey;
         this.handle = handle;
-        this.authHash = authHash;
+        this.authHash = options.authHash();
+        this.cipher = new SessionCipher(options);
         this.trial = trial;
         this.nonceTpm = nonceTpm;
+        this.hmacEngine = new KeyedMac(authHash);
     }
 
     /** Starts an unsalted policy session whose digest uses {@code hash} (the authorized objects' nameAlg). */
     public static PolicySession start(Tpm tpm, TpmAlg hash) {
-        return start(tpm, unsalted(hash), false);
+        return start(tpm, unsalted(hash), null, false);
     }
 
     /**
      * Starts a policy session salted to {@code options.tpmKey()} (or unsalted), with {@code options.authHash()}:
-     * a salt keeps a PolicyAuthValue HMAC from serving as a test for guessed passwords. Policy sessions do not
-     * encrypt parameters here and are not bound: the cipher and bind entity of {@code options} must be NULL.
+     * a salt keeps a PolicyAuthValue HMAC from serving as a test for guessed passwords. With a cipher in
+     * {@code options} the session encrypts the first parameter of the command it authorizes and of its
+     * response, in the directions {@code options} asks for; that needs a salt (an unsalted session's key is
+     * known to whoever saw its start). Policy sessions are not bound here: the bind entity must be NULL.
      */
     public static PolicySession start(Tpm tpm, SessionOptions options) {
-        if (options.bind() != TpmHandles.RH_NULL || !(options.symmetric() instanceof TpmtSymDefObject.Null)) {
-            throw new IllegalArgumentException("a PolicySession is neither bound nor encrypting: " + options);
+        return start(tpm, options, SessionStart.saltKey(tpm, options));
+    }
+
+    /** As {@link #start(Tpm, SessionOptions)}, with the salt key's public area the caller already holds. */
+    public static PolicySession start(Tpm tpm, SessionOptions options, TpmtPublic saltKey) {
+        if (options.bind() != TpmHandles.RH_NULL) {
+            throw new IllegalArgumentException("a PolicySession is not bound: " + options);
         }
-        return start(tpm, options, false);
+        if (!(options.symmetric() instanceof TpmtSymDefObject.Null) && options.tpmKey() == TpmHandles.RH_NULL) {
+            throw new IllegalArgumentException("a policy session that encrypts parameters needs a salt: " + options);
+        }
+        return start(tpm, options, saltKey, false);
     }
 
     /** Starts a trial session: it computes a policy digest, checks nothing, and authorizes nothing. */
     public static PolicySession trial(Tpm tpm, TpmAlg hash) {
-        return start(tpm, unsalted(hash), true);
+        return start(tpm, unsalted(hash), null, true);
     }
 
     private static SessionOptions unsalted(TpmAlg hash) {
         return SessionOptions.unsalted().withSymmetric(TpmtSymDefObject.NULL).withAuthHash(hash);
     }
 
-    private static PolicySession start(Tpm tpm, SessionOptions options, boolean trial) {
-        SessionStart s = SessionStart.start(tpm, options, SessionStart.saltKey(tpm, options),
-                trial ? TpmSe.TRIAL : TpmSe.POLICY);
-        return new PolicySession(tpm, s.handle(), options.authHash(), trial, s.sessionKey(), s.nonceTpm());
+    private static PolicySession start(Tpm tpm, SessionOptions options, TpmtPublic saltKey, boolean trial) {
+        SessionStart s = SessionStart.start(tpm, options, saltKey, trial ? TpmSe.TRIAL : TpmSe.POLICY);
+        return new PolicySession(tpm, s.handle(), options, trial, s.sessionKey(), s.nonceTpm());
     }
 
     /** The session handle (0x03xxxxxx). */
@@ -145,9 +167,23 @@ public final class PolicySession implements Session, AutoCloseable {
      * encrypts the response.
      */
     public <R> R execute(TpmCommand<R> command, byte[] authValue, Session... more) {
+        return execute(command, authValue, true, more);
+    }
+
+    /**
+     * Runs {@code command} as {@link #execute} does, as this session's last: continueSession is clear, so
+     * the TPM ends the session with a successful command and {@link #close} has nothing left to flush (one
+     * TPM2_FlushContext less). After a failure the session stays open until closed.
+     */
+    public <R> R executeLast(TpmCommand<R> command, byte[] authValue, Session... more) {
+        return execute(command, authValue, false, more);
+    }
+
+    private <R> R execute(TpmCommand<R> command, byte[] authValue, boolean continueSession, Session... more) {
         String policy = describe();
         List<Session> sessions = new ArrayList<>(List.of(withAuth(authValue)));
         sessions.addAll(List.of(more));
+        continuing = continueSession;
         try {
             return tpm.execute(command, sessions.toArray(Session[]::new));
         } catch (TpmResponseException e) {
@@ -156,6 +192,8 @@ public final class PolicySession implements Session, AutoCloseable {
                         + "object's authPolicy (a PCR changed, or the policy is another one)", handle, policy));
             }
             throw e;
+        } finally {
+            continuing = true;
         }
     }
 
@@ -190,10 +228,13 @@ public final class PolicySession implements Session, AutoCloseable {
      */
     public Session withAuth(byte[] authValue) {
         byte[] auth = SessionCrypto.trimAuth(authValue);
+        // parameter encryption's key: sessionKey || the entity's authValue, whatever the policy (Part 1,
+        // "sessionValue"; libtpms adds the auth value of the entity a session authorizes)
+        byte[] sessionValue = SessionCrypto.concat(sessionKey, auth);
         return new Session() {
             @Override
             public byte[] prepare(CommandContext command) {
-                return PolicySession.this.prepare(command, auth);
+                return PolicySession.this.prepare(command, auth, sessionValue);
             }
 
             @Override
@@ -204,6 +245,16 @@ public final class PolicySession implements Session, AutoCloseable {
             @Override
             public void verify(AuthResponse response, ResponseContext context) {
                 PolicySession.this.verify(response, context);
+            }
+
+            @Override
+            public byte[] decryptResponse(ResponseContext context) {
+                return PolicySession.this.decryptResponse(context);
+            }
+
+            @Override
+            public byte[] parameterEncryptionNonce(int attribute) {
+                return PolicySession.this.parameterEncryptionNonce(attribute);
             }
 
             @Override
@@ -220,7 +271,7 @@ public final class PolicySession implements Session, AutoCloseable {
 
     @Override
     public byte[] prepare(CommandContext command) {
-        return prepare(command, NONE);
+        return prepare(command, NONE, sessionKey);
     }
 
     @Override
@@ -228,23 +279,34 @@ public final class PolicySession implements Session, AutoCloseable {
         return authorize(command, NONE);
     }
 
-    private byte[] prepare(CommandContext command, byte[] auth) {
+    private byte[] prepare(CommandContext command, byte[] auth, byte[] sessionValue) {
         if (!open || broken) {
             throw new IllegalStateException(String.format("policy session 0x%08x is %s; start a new one", handle,
                     broken ? "out of step after a failed response check" : "closed"));
         }
         nonceCaller = SessionCrypto.random(authHash.digestSize());
         hmacKey = SessionCrypto.concat(sessionKey, commands.contains(TpmCc.PolicyAuthValue) ? auth : NONE);
-        return command.parameters();
+        attributes = (continuing ? TpmaSession.CONTINUE_SESSION : 0) | (command.encryptable() & cipher.directions());
+        return cipher.start(attributes, sessionValue, nonceCaller, nonceTpm, command.parameters());
+    }
+
+    @Override
+    public byte[] decryptResponse(ResponseContext context) {
+        return cipher.decryptResponse(context.parameters(), nonceTpm, nonceCaller);
+    }
+
+    @Override
+    public byte[] parameterEncryptionNonce(int attribute) {
+        return cipher.nonceFor(attribute, nonceTpm);
     }
 
     private AuthCommand authorize(CommandContext command, byte[] auth) {
-        int attributes = TpmaSession.CONTINUE_SESSION;
         byte[] hmac;
         if (commands.contains(TpmCc.PolicyPassword)) {
             hmac = auth;
         } else if (hmacKey.length > 0) { // PolicyAuthValue, or a salted session: sessionKey keys the HMAC
-            hmac = SessionCrypto.commandHmac(authHash, hmacKey, command, nonceCaller, nonceTpm, attributes);
+            hmac = SessionCrypto.commandHmac(authHash, hmacEngine.keyedWith(hmacKey), command, nonceCaller, nonceTpm,
+                    attributes);
         } else {
             hmac = NONE;
         }
@@ -257,7 +319,8 @@ public final class PolicySession implements Session, AutoCloseable {
         // the TPM answers with an empty HMAC after PolicyPassword, and when both the key and the command's
         // HMAC were empty; else with one keyed as the command's (Part 1, "Response HMAC")
         boolean ok = emptyResponseHmac ? response.hmac().length == 0
-                : SessionCrypto.responseHmacMatches(authHash, hmacKey, context, response, nonceCaller);
+                : SessionCrypto.responseHmacMatches(authHash, hmacEngine.keyedWith(hmacKey), context, response,
+                        nonceCaller);
         if (!ok) {
             broken = true;
             throw SessionCrypto.altered(context.commandCode(), handle);

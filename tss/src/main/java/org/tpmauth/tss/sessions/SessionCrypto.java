@@ -54,26 +54,34 @@ final class SessionCrypto {
         return md.digest();
     }
 
-    static byte[] hmac(TpmAlg alg, byte[] key, byte[]... parts) {
-        return keyedMac(alg, key).doFinal(concat(parts));
-    }
-
     /** This thread's HMAC engine, keyed. */
     static Mac keyedMac(TpmAlg alg, byte[] key) {
-        String name = "Hmac" + alg.jcaDigestName().replace("-", "");
+        String name = macName(alg);
         Mac mac = perThread(Mac.class, name, Mac::getInstance);
-        try {
-            mac.init(new SecretKeySpec(key.length == 0 ? EMPTY_KEY : key, name));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(name + " refused its key", e);
-        }
+        key(mac, key);
         return mac;
+    }
+
+    /** The JCA name of HMAC with {@code alg}, e.g. HmacSHA256. */
+    static String macName(TpmAlg alg) {
+        return "Hmac" + alg.jcaDigestName().replace("-", "");
+    }
+
+    /** Keys {@code mac} with {@code key}; the empty key too. */
+    static void key(Mac mac, byte[] key) {
+        try {
+            mac.init(new SecretKeySpec(key.length == 0 ? EMPTY_KEY : key, mac.getAlgorithm()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(mac.getAlgorithm() + " refused its key", e);
+        }
     }
 
     /** cpHash: H(commandCode || names || parameters) (Part 1, "cpHash"). */
     static byte[] cpHash(TpmAlg alg, Session.CommandContext command) {
-        return hash(alg, u32(command.commandCode()), concat(command.names().toArray(byte[][]::new)),
-                command.parameters());
+        MessageDigest md = perThread(MessageDigest.class, alg.jcaDigestName(), MessageDigest::getInstance);
+        md.update(u32(command.commandCode()));
+        command.names().forEach(md::update);
+        return md.digest(command.parameters());
     }
 
     /** rpHash: H(responseCode || commandCode || parameters). */
@@ -83,20 +91,29 @@ final class SessionCrypto {
 
     /**
      * A command HMAC: HMAC(key, cpHash || nonceCaller || nonceTPM || [nonceTPMdecrypt || nonceTPMencrypt]
-     * || sessionAttributes).
+     * || sessionAttributes), {@code mac} keyed with the session's HMAC key.
      */
-    static byte[] commandHmac(TpmAlg alg, byte[] key, Session.CommandContext command, byte[] nonceCaller,
+    static byte[] commandHmac(TpmAlg alg, Mac mac, Session.CommandContext command, byte[] nonceCaller,
             byte[] nonceTpm, int attributes) {
-        return hmac(alg, key, cpHash(alg, command), nonceCaller, nonceTpm, command.encryptionNonces(),
-                new byte[] {(byte) attributes});
+        mac.update(cpHash(alg, command));
+        mac.update(nonceCaller);
+        mac.update(nonceTpm);
+        mac.update(command.encryptionNonces());
+        mac.update((byte) attributes);
+        return mac.doFinal();
     }
 
-    /** Whether a response HMAC is HMAC(key, rpHash || nonceTPM || nonceCaller || sessionAttributes). */
-    static boolean responseHmacMatches(TpmAlg alg, byte[] key, Session.ResponseContext context,
+    /**
+     * Whether a response HMAC is HMAC(key, rpHash || nonceTPM || nonceCaller || sessionAttributes),
+     * {@code mac} keyed with the session's HMAC key.
+     */
+    static boolean responseHmacMatches(TpmAlg alg, Mac mac, Session.ResponseContext context,
             AuthResponse response, byte[] nonceCaller) {
-        byte[] expected = hmac(alg, key, rpHash(alg, context), response.nonce(), nonceCaller,
-                new byte[] {(byte) response.attributes()});
-        return MessageDigest.isEqual(expected, response.hmac());
+        mac.update(rpHash(alg, context));
+        mac.update(response.nonce());
+        mac.update(nonceCaller);
+        mac.update((byte) response.attributes());
+        return MessageDigest.isEqual(mac.doFinal(), response.hmac());
     }
 
     /** The error for a response whose HMAC check failed in session {@code handle}. */

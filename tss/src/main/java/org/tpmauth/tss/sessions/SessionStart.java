@@ -1,7 +1,6 @@
 package org.tpmauth.tss.sessions;
 
 import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.commands.ReadPublic;
 import org.tpmauth.tss.commands.StartAuthSession;
 import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmHandles;
@@ -15,10 +14,9 @@ import org.tpmauth.tss.types.TpmtPublic;
 record SessionStart(int handle, byte[] nonceTpm, byte[] sessionKey, byte[] bindName) {
     private static final byte[] NONE = new byte[0];
 
-    /** The public area of {@code options.tpmKey()}, read from the TPM; null when the session is unsalted. */
+    /** The public area of {@code options.tpmKey()} (read once per handle); null when the session is unsalted. */
     static TpmtPublic saltKey(Tpm tpm, SessionOptions options) {
-        return options.tpmKey() == TpmHandles.RH_NULL ? null
-                : tpm.execute(new ReadPublic(options.tpmKey())).outPublic();
+        return options.tpmKey() == TpmHandles.RH_NULL ? null : tpm.publicOf(options.tpmKey());
     }
 
     static SessionStart start(Tpm tpm, SessionOptions options, TpmtPublic saltKey, int sessionType) {

@@ -112,10 +112,17 @@ final class TcpLink implements AutoCloseable {
         return out;
     }
 
-    /** Reads what has arrived into {@link #pending}, waiting up to the timeout for the first byte. */
+    /**
+     * Reads what has arrived into {@link #pending}, waiting up to the timeout for the first byte. The
+     * first read after a send waits first: the TPM has not answered yet, and a read that finds nothing
+     * would be a system call for nothing.
+     */
     private void fill() throws IOException {
         pending.clear();
         try {
+            if (received == 0) {
+                await(SelectionKey.OP_READ);
+            }
             int r;
             while ((r = channel.read(pending)) == 0) {
                 await(SelectionKey.OP_READ);

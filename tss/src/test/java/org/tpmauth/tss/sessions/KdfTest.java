@@ -77,21 +77,31 @@ class KdfTest {
         byte[] params = HEX.parseHex("0005" + "0102030405" + "ffee");
         for (TpmtSymDefObject sym : new TpmtSymDefObject[] {TpmtSymDefObject.AES_128_CFB,
                 new TpmtSymDefObject.Xor(TpmAlg.SHA256)}) {
-            byte[] enc = ParameterEncryption.apply(sym, TpmAlg.SHA256, KEY, CONTEXT_U, CONTEXT_V, params, true);
+            byte[] enc = ParameterEncryption.apply(sym, new KeyedMac(TpmAlg.SHA256).keyedWith(KEY), CONTEXT_U, CONTEXT_V, params, true);
             assertArrayEquals(Arrays.copyOf(params, 2), Arrays.copyOf(enc, 2));
             assertArrayEquals(Arrays.copyOfRange(params, 7, 9), Arrays.copyOfRange(enc, 7, 9));
             assertFalse(Arrays.equals(params, enc), sym.toString());
-            assertArrayEquals(params, ParameterEncryption.apply(sym, TpmAlg.SHA256, KEY, CONTEXT_U, CONTEXT_V, enc,
+            assertArrayEquals(params, ParameterEncryption.apply(sym, new KeyedMac(TpmAlg.SHA256).keyedWith(KEY), CONTEXT_U, CONTEXT_V, enc,
                     false));
+        }
+    }
+
+    @Test
+    void aKeptEngineGivesTheSameKdfaAsAFreshOneAndFollowsAKeyChange() {
+        KeyedMac kept = new KeyedMac(TpmAlg.SHA256);
+        byte[] other = Arrays.copyOf(KEY, KEY.length + 1);
+        for (byte[] key : new byte[][] {KEY, KEY, other, new byte[0], KEY}) {
+            assertArrayEquals(Kdf.kdfa(TpmAlg.SHA256, key, "CFB", CONTEXT_U, CONTEXT_V, 256),
+                    Kdf.kdfa(kept.keyedWith(key), "CFB", CONTEXT_U, CONTEXT_V, 256));
         }
     }
 
     @Test
     void aTruncatedFirstParameterIsAFormatError() {
         assertThrows(TpmFormatException.class, () -> ParameterEncryption.apply(TpmtSymDefObject.AES_128_CFB,
-                TpmAlg.SHA256, KEY, CONTEXT_U, CONTEXT_V, HEX.parseHex("00050102"), false));
+                new KeyedMac(TpmAlg.SHA256).keyedWith(KEY), CONTEXT_U, CONTEXT_V, HEX.parseHex("00050102"), false));
         assertThrows(TpmFormatException.class, () -> ParameterEncryption.apply(TpmtSymDefObject.AES_128_CFB,
-                TpmAlg.SHA256, KEY, CONTEXT_U, CONTEXT_V, new byte[1], false));
+                new KeyedMac(TpmAlg.SHA256).keyedWith(KEY), CONTEXT_U, CONTEXT_V, new byte[1], false));
     }
 
     @Test

@@ -33,6 +33,16 @@ final class TappedTcti implements Tcti {
         return lastResponseLength;
     }
 
+    /** Commands sent so far. */
+    synchronized int commandCount() {
+        return commandCodes.size();
+    }
+
+    /** The command codes sent since the {@code start}-th command. */
+    synchronized List<Integer> commandsSince(int start) {
+        return List.copyOf(commandCodes.subList(start, commandCodes.size()));
+    }
+
     synchronized int count(int commandCode) {
         return (int) commandCodes.stream().filter(c -> c == commandCode).count();
     }
