@@ -1,6 +1,5 @@
 package org.tpmauth.attestation;
 
-import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.attestation.credential.AttestationKeys;
 import org.tpmauth.attestation.eventlog.EventLog;
 import org.tpmauth.attestation.eventlog.LogPlayback;
-import org.tpmauth.attestation.eventlog.TcgEvent;
 import org.tpmauth.attestation.quote.Evidence;
 import org.tpmauth.attestation.quote.PcrFile;
 import org.tpmauth.attestation.quote.PcrSelections;
@@ -62,7 +60,7 @@ class AttestationBenchmark {
 
     @Test
     void verifyOneQuoteWithAThousandEventLogAndAReferenceState() throws Exception {
-        byte[] log = thousandEventLog();
+        byte[] log = RealLogs.repeated(EVENTS);
         EventLog parsed = EventLog.parse(log);
         Tpm tpm = new Tpm(SWTPM.openTpm().tcti(), true);
         List<TpmsPcrSelection> selection = PcrSelections.parse(PCRS);
@@ -168,26 +166,6 @@ class AttestationBenchmark {
         double perSecond = threads * ITERATIONS / ((System.nanoTime() - start) / 1e9);
         pool.shutdown();
         return perSecond;
-    }
-
-    /** The Ubuntu 21.04 log's measured events of PCRs 0-7 repeated to 1,000 events behind its Spec ID event. */
-    private static byte[] thousandEventLog() {
-        byte[] real = RealLogs.read("go-tpm-tools/ubuntu-2104-no-secure-boot.bin");
-        List<TcgEvent> events = EventLog.parse(real).events();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(real, 0, (int) events.get(1).offset());
-        int n = 1;
-        while (n < EVENTS) {
-            for (int i = 1; i < events.size() && n < EVENTS; i++) {
-                TcgEvent e = events.get(i);
-                long end = i + 1 < events.size() ? events.get(i + 1).offset() : real.length;
-                if (e.measured() && e.pcr() <= 7) {
-                    out.write(real, (int) e.offset(), (int) (end - e.offset()));
-                    n++;
-                }
-            }
-        }
-        return out.toByteArray();
     }
 
     private interface Command {

@@ -220,8 +220,12 @@ public final class CertificateAuthority {
 
     private X509Certificate sign(X509v3CertificateBuilder b) {
         X509CertificateHolder holder;
-        synchronized (this) {
-            holder = b.build(signer());
+        if (key instanceof TpmPrivateKey) {
+            synchronized (this) {
+                holder = b.build(signer());
+            }
+        } else {
+            holder = b.build(signer()); // a software key signs on every worker thread at once
         }
         try {
             return new JcaX509CertificateConverter().getCertificate(holder);
@@ -230,7 +234,7 @@ public final class CertificateAuthority {
         }
     }
 
-    /** A signer for the CA key; callers hold this object's lock (a TPM signs one digest at a time). */
+    /** A signer for the CA key; for a TPM key, callers hold this object's lock (a TPM signs one digest at a time). */
     private ContentSigner signer() {
         TpmAlg hash = key instanceof ECKey ec && ec.getParams().getCurve().getField().getFieldSize() > 256
                 ? TpmAlg.SHA384 : TpmAlg.SHA256;

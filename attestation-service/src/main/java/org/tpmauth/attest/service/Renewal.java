@@ -75,12 +75,12 @@ public final class Renewal {
             failures.add(new Failure("certify:key", "the certified key is not the request's key"));
         }
         failures.addAll(verification.judge(ak, content.evidence(), ChannelBinding.nonce(exporter), name.group()));
-        verification.database().recordVerdict(name.device(), "renew", failures.isEmpty(), Refusal.text(failures));
         if (!failures.isEmpty()) {
+            verification.database().recordVerdict(name.device(), "renew", false, Refusal.text(failures));
             throw new Refusal(403, failures);
         }
         X509Certificate renewed = verification.ca().issueMachine(key, name.device(), name.group());
-        verification.database().recordCertificate(name.device(), "machine", renewed);
+        verification.database().recordIssued(name.device(), "renew", Refusal.text(failures), "machine", renewed);
         return renewed;
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.dataformat.cbor.CBORParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -157,17 +158,17 @@ public record Evidence(byte[] quoted, TpmtSignature signature, PcrValues pcrs, b
      */
     public static Evidence fromCbor(byte[] cbor) {
         try (JsonParser in = CBOR.createParser(cbor)) {
-            return readWhole(in, null, "CBOR");
+            return readWhole(in, cbor, "CBOR");
         } catch (IOException e) {
             throw malformed("CBOR", e);
         }
     }
 
-    private static Evidence readWhole(JsonParser in, byte[] json, String form) throws IOException {
+    private static Evidence readWhole(JsonParser in, byte[] source, String form) throws IOException {
         if (in.nextToken() != JsonToken.START_OBJECT) {
             throw new IllegalArgumentException("the evidence is not a " + form + " object");
         }
-        Evidence ev = read(in, json);
+        Evidence ev = read(in, source);
         if (in.nextToken() != null) {
             throw new IllegalArgumentException("the evidence has data after its " + form + " object");
         }
@@ -184,11 +185,12 @@ public record Evidence(byte[] quoted, TpmtSignature signature, PcrValues pcrs, b
      * START_OBJECT, and leaves the parser at its END_OBJECT. Unknown fields are skipped, as a newer
      * attester may add some.
      *
-     * @param json the bytes a JSON parser reads (from their start): the logs' base64 is decoded in place
-     *             from them; null for a CBOR parser
+     * @param source the bytes the parser reads (from their start), or null: the logs are taken from them
+     *               in place, base64-decoded from a JSON parser's, copied from a CBOR parser's
      * @throws IllegalArgumentException naming the field that is missing or malformed
      */
-    public static Evidence read(JsonParser in, byte[] json) throws IOException {
+    public static Evidence read(JsonParser in, byte[] source) throws IOException {
+        boolean json = !(in instanceof CBORParser);
         byte[] quoted = null;
         byte[] signature = null;
         Map<TpmAlg, SortedMap<Integer, byte[]>> banks = null;
@@ -198,7 +200,8 @@ public record Evidence(byte[] quoted, TpmtSignature signature, PcrValues pcrs, b
         long pendingStart = -1;
         for (String field = in.nextFieldName(); ; field = in.nextFieldName()) {
             if (pendingField != null) {
-                logs.put(pendingField, base64At(json, pendingStart, in.currentTokenLocation().getByteOffset(), pendingField));
+                logs.put(pendingField, base64At(source, pendingStart, in.currentTokenLocation().getByteOffset(),
+                        pendingField));
                 pendingField = null;
             }
             if (field == null) {
@@ -210,9 +213,13 @@ public record Evidence(byte[] quoted, TpmtSignature signature, PcrValues pcrs, b
                 case "signature" -> signature = isBytes(value) ? bytes(in, "signature") : null;
                 case "pcrs" -> banks = value == JsonToken.START_OBJECT ? pcrs(in) : null;
                 case "eventlog", "imalog" -> {
-                    if (value == JsonToken.VALUE_STRING && json != null) {
+                    byte[] inPlace;
+                    if (value == JsonToken.VALUE_STRING && json && source != null) {
                         pendingField = field;
                         pendingStart = in.currentTokenLocation().getByteOffset();
+                    } else if (value == JsonToken.VALUE_EMBEDDED_OBJECT && source != null
+                            && (inPlace = cborBytesAt(source, in.currentTokenLocation().getByteOffset())) != null) {
+                        logs.put(field, inPlace); // the parser skips the string unread
                     } else if (isBytes(value)) {
                         logs.put(field, binary(in, field));
                     } else if (value == JsonToken.VALUE_NULL) {
@@ -316,6 +323,32 @@ public record Evidence(byte[] quoted, TpmtSignature signature, PcrValues pcrs, b
                         + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
             }
         }
+    }
+
+    /**
+     * The CBOR byte string (definite length) whose head is at {@code at}, copied once: the parser's own
+     * reading of a long one collects it in chunks and copies it twice. Null for anything else (the
+     * parser then reads it, or reports it).
+     */
+    private static byte[] cborBytesAt(byte[] cbor, long at) {
+        if (at < 0 || at >= cbor.length || (cbor[(int) at] & 0xe0) != 0x40) {
+            return null;
+        }
+        int head = (int) at;
+        int info = cbor[head] & 0x1f;
+        int extra = info < 24 ? 0 : info <= 27 ? 1 << (info - 24) : -1;
+        if (extra < 0 || head + 1 + extra > cbor.length) {
+            return null; // indefinite length (chunks), or a reserved value
+        }
+        long length = info < 24 ? info : 0;
+        for (int i = 0; i < extra; i++) {
+            length = length << 8 | cbor[head + 1 + i] & 0xff;
+        }
+        int from = head + 1 + extra;
+        if (length < 0 || length > cbor.length - from) {
+            return null;
+        }
+        return Arrays.copyOfRange(cbor, from, from + (int) length);
     }
 
     private static boolean isJsonSpace(byte b) {
