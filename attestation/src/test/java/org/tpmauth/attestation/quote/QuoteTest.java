@@ -153,7 +153,7 @@ class QuoteTest {
         assertEquals(ev.toJson(), back.toJson());
         assertArrayEquals(log, back.eventLog());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Evidence.fromCbor(java.util.Arrays.copyOf(cbor,
-                cbor.length - 100))).getMessage().contains("CBOR"));
+                cbor.length - 100))).getMessage().contains("eventlog"));
         byte[] trailing = java.util.Arrays.copyOf(cbor, cbor.length + 1);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Evidence.fromCbor(trailing)).getMessage()
                 .contains("after its CBOR object"));
