@@ -49,7 +49,7 @@ import org.tpmauth.tss.types.TpmHandles;
 class AttestationServiceBenchmark {
     private static final int RENEWALS = 100;
     /** Renewals per timed block of the service's work; the two evidence forms alternate over ROUNDS blocks each. */
-    private static final int SERVICE_WORK = 400;
+    private static final int SERVICE_WORK = 300;
     private static final int ROUNDS = 5;
     /** The 1,000-event log; -Dtpmauth.bench.events=0 takes the real 106-event log instead (earlier figures). */
     private static final int EVENTS = Integer.getInteger("tpmauth.bench.events", 1000);
