@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
@@ -43,6 +44,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.tpmauth.attestation.SignatureProviders;
 import org.tpmauth.tls.TpmContentSigner;
 import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.attestation.credential.AttestationKeys;
@@ -151,7 +153,12 @@ public final class CertificateAuthority {
     /** Whether {@code cert} is signed by {@code ca}'s key and within its validity period now. */
     public static boolean issued(X509Certificate cert, X509Certificate ca) {
         try {
-            cert.verify(ca.getPublicKey());
+            Provider provider = SignatureProviders.forKey(ca.getPublicKey());
+            if (provider == null) {
+                cert.verify(ca.getPublicKey());
+            } else {
+                cert.verify(ca.getPublicKey(), provider);
+            }
             cert.checkValidity();
             return true;
         } catch (java.security.GeneralSecurityException e) {
@@ -243,7 +250,11 @@ public final class CertificateAuthority {
         }
         String alg = hash.jcaDigestName().replace("-", "") + (key instanceof ECKey ? "withECDSA" : "withRSA");
         try {
-            return new JcaContentSignerBuilder(alg).build(key);
+            JcaContentSignerBuilder signers = new JcaContentSignerBuilder(alg);
+            if (SignatureProviders.forKey(key) != null) {
+                signers.setProvider(SignatureProviders.forKey(key));
+            }
+            return signers.build(key);
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("the CA key cannot sign " + alg + ": " + e.getMessage(), e);
         }

@@ -12,6 +12,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.tpmauth.attestation.Failure;
+import org.tpmauth.attestation.SignatureProviders;
 import org.tpmauth.attestation.quote.ChannelBinding;
 import org.tpmauth.tss.types.TpmtPublic;
 
@@ -44,7 +45,11 @@ public final class Renewal {
         PublicKey key;
         try {
             key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+            JcaContentVerifierProviderBuilder verifiers = new JcaContentVerifierProviderBuilder();
+            if (SignatureProviders.forKey(key) != null) {
+                verifiers.setProvider(SignatureProviders.forKey(key));
+            }
+            if (!csr.isSignatureValid(verifiers.build(key))) {
                 throw Refusal.badRequest("csr", "the certificate request's signature does not verify");
             }
         } catch (GeneralSecurityException | OperatorCreationException | PKCSException e) {
