@@ -131,10 +131,12 @@ class AttestationServiceBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> cpuMs = new LinkedHashMap<>();
+        Map<String, List<Double>> gcMs = new LinkedHashMap<>();
         for (int round = -1; round < ROUNDS; round++) { // round -1 warms up
             for (Map.Entry<String, byte[]> body : bodies.entrySet()) {
                 byte[] est = body.getValue();
                 long cpu = processCpuNanos();
+                long gc = gcMillis();
                 long s = System.nanoTime();
                 List<Future<?>> done = new ArrayList<>();
                 for (int i = 0; i < SERVICE_WORK; i++) {
@@ -148,6 +150,8 @@ class AttestationServiceBenchmark {
                             .add(SERVICE_WORK / ((System.nanoTime() - s) / 1e9));
                     cpuMs.computeIfAbsent(body.getKey(), k -> new ArrayList<>())
                             .add((processCpuNanos() - cpu) / 1e6 / SERVICE_WORK);
+                    gcMs.computeIfAbsent(body.getKey(), k -> new ArrayList<>())
+                            .add((gcMillis() - gc) / (double) SERVICE_WORK);
                 }
             }
         }
@@ -155,9 +159,9 @@ class AttestationServiceBenchmark {
         String db = name.startsWith("PostgreSQL") ? "postgresql" : "h2";
         for (String statement : bodies.keySet()) {
             System.out.printf("service_renewal db=%s statement=%s events=%d threads=%d est_body_bytes=%d renewals_per_s %.0f "
-                    + "jvm_cpu_ms_per_renewal %.2f%n", db, statement, fixture.parsedLog.events().size(), threads,
-                    bodies.get(statement).length,
-                    medianOf(rates.get(statement)), medianOf(cpuMs.get(statement)));
+                    + "jvm_cpu_ms_per_renewal %.2f gc_ms_per_renewal %.2f%n", db, statement,
+                    fixture.parsedLog.events().size(), threads, bodies.get(statement).length,
+                    medianOf(rates.get(statement)), medianOf(cpuMs.get(statement)), medianOf(gcMs.get(statement)));
         }
         System.out.printf("%s: enrollment median %.1f ms (of %d); renewal over EST end to end median %.1f ms, %.1f/s "
                 + "one machine at a time (swtpm certify + quote included); service work per renewal on %d threads: "
@@ -173,6 +177,12 @@ class AttestationServiceBenchmark {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** The garbage collectors' accumulated time (wall time of their pauses and cycles). */
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(g -> Math.max(0, g.getCollectionTime()))
+                .sum();
     }
 
     private static double medianOf(List<Double> values) {
