@@ -3,9 +3,6 @@ package org.tpmauth.attestation.eventlog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.Optional;
 import org.tpmauth.tss.types.TpmAlg;
@@ -21,9 +18,6 @@ public final class EventLogReader implements AutoCloseable {
     /** No firmware event comes near this; a larger size is a corrupt log, not a reason to buffer it. */
     public static final int MAX_EVENT_SIZE = 16 << 20;
     private static final int SHA1_SIZE = 20;
-    /** Header fields read straight from the buffer when it holds them (the per-byte path refills). */
-    private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LE_SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final InputStream in;
     /** Read-ahead of {@link #in} (or the whole log, when it is in memory): bytes {@code pos} to {@code limit} are not consumed yet. */
@@ -66,9 +60,7 @@ public final class EventLogReader implements AutoCloseable {
             }
             return Optional.empty();
         }
-        pos--;
-        offset--;
-        int pcr = u32();
+        int pcr = first | u8() << 8 | u8() << 16 | u8() << 24;
         int type = u32();
         Digests.Builder digests = new Digests.Builder(specId == null ? 1 : knownBanks.length);
         if (specId == null) {
@@ -167,22 +159,10 @@ public final class EventLogReader implements AutoCloseable {
     }
 
     private int u16() {
-        if (limit - pos >= 2) {
-            int v = (int) LE_SHORT.get(buffer, pos) & 0xffff;
-            pos += 2;
-            offset += 2;
-            return v;
-        }
         return u8() | u8() << 8;
     }
 
     private int u32() {
-        if (limit - pos >= 4) {
-            int v = (int) LE_INT.get(buffer, pos);
-            pos += 4;
-            offset += 4;
-            return v;
-        }
         return u8() | u8() << 8 | u8() << 16 | u8() << 24;
     }
 
