@@ -68,15 +68,18 @@ public final class CertificateAuthority {
     private final X509Certificate certificate;
     private final Duration lifetime;
     private final String crlUrl;
-    private final JcaX509ExtensionUtils extensions;
 
     public CertificateAuthority(PrivateKey key, X509Certificate certificate, Duration lifetime, String crlUrl) {
         this.key = key;
         this.certificate = certificate;
         this.lifetime = lifetime;
         this.crlUrl = crlUrl;
+    }
+
+    /** A new one per certificate: its SHA-1 calculator keeps one MessageDigest, which threads must not share. */
+    private static JcaX509ExtensionUtils extensions() {
         try {
-            this.extensions = new JcaX509ExtensionUtils();
+            return new JcaX509ExtensionUtils();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -196,7 +199,7 @@ public final class CertificateAuthority {
         }
         try {
             b.addExtension(Extension.authorityKeyIdentifier, false,
-                    extensions.createAuthorityKeyIdentifier(certificate));
+                    extensions().createAuthorityKeyIdentifier(certificate));
             b.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(
                     BigInteger.valueOf(now.toEpochMilli())));
             synchronized (this) {
@@ -217,6 +220,7 @@ public final class CertificateAuthority {
                 subject, key);
         try {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            JcaX509ExtensionUtils extensions = extensions();
             b.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
             b.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key));
         } catch (IOException | java.security.cert.CertificateEncodingException e) {
