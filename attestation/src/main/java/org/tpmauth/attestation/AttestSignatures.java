@@ -42,7 +42,7 @@ public final class AttestSignatures {
                 value = rsa.sig();
             } else if (signature instanceof TpmtSignature.Ecc ecc && ecc.sigAlg() == TpmAlg.ECDSA
                     && key.getAlgorithm().equals("EC")) {
-                verifier = Signature.getInstance(jcaHash(ecc.hash()) + "withECDSA");
+                verifier = SignatureProviders.signature(jcaHash(ecc.hash()) + "withECDSA", key);
                 value = SignatureEncoding.ecdsaDer(ecc.r(), ecc.s());
             } else {
                 return Optional.of(new Failure("signature", "a " + signature.sigAlg() + " signature cannot come from this "

@@ -6,6 +6,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -45,6 +46,15 @@ public final class Renewer {
         return !now.isBefore(from.plus(life.multipliedBy(2).dividedBy(3)));
     }
 
+    /** The renewal request: {@code key}'s PKCS#10 request, signed by it, with the current subject and the evidence. */
+    public static PKCS10CertificationRequest request(TpmKeys keys, TpmKey key, X509Certificate current,
+            ASN1Encodable evidenceAttribute) {
+        return new JcaPKCS10CertificationRequestBuilder(
+                X500Name.getInstance(current.getSubjectX500Principal().getEncoded()), key.publicKey())
+                .addAttribute(EvidenceAttribute.ID_AA_ATTESTATION, evidenceAttribute)
+                .build(new TpmContentSigner(keys, key, TpmCsr.hashFor(key)));
+    }
+
     /**
      * @param current  the current certificate (chain, leaf first) of {@code key}
      * @param eventLog the boot event log, or null
@@ -55,10 +65,8 @@ public final class Renewer {
         Tpm tpm = keys.tpm();
         try (BoundConnection c = client.connect(new TlsIdentity(TpmPrivateKey.of(keys, key), current))) {
             KeyEvidence evidence = MachineEvidence.collect(tpm, key, ak, ChannelBinding.nonce(c.exporter()), pcrs, eventLog);
-            PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(
-                    X500Name.getInstance(current.get(0).getSubjectX500Principal().getEncoded()), key.publicKey())
-                    .addAttribute(EvidenceAttribute.ID_AA_ATTESTATION, EvidenceAttribute.bundle(evidence, akCertificate))
-                    .build(new TpmContentSigner(keys, key, TpmCsr.hashFor(key)));
+            PKCS10CertificationRequest csr = request(keys, key, current.get(0),
+                    EvidenceAttribute.bundle(evidence, akCertificate));
             EnrollmentResponse response = client.est(c).simpleEnroll(true, csr, null);
             X509CertificateHolder[] certs = org.bouncycastle.est.ESTService.storeToArray(response.getStore());
             if (certs.length == 0) {

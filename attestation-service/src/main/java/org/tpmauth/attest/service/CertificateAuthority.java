@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
@@ -43,6 +44,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.tpmauth.attestation.SignatureProviders;
 import org.tpmauth.tls.TpmContentSigner;
 import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.attestation.credential.AttestationKeys;
@@ -66,15 +68,18 @@ public final class CertificateAuthority {
     private final X509Certificate certificate;
     private final Duration lifetime;
     private final String crlUrl;
-    private final JcaX509ExtensionUtils extensions;
 
     public CertificateAuthority(PrivateKey key, X509Certificate certificate, Duration lifetime, String crlUrl) {
         this.key = key;
         this.certificate = certificate;
         this.lifetime = lifetime;
         this.crlUrl = crlUrl;
+    }
+
+    /** A new one per certificate: its SHA-1 calculator keeps one MessageDigest, which threads must not share. */
+    private static JcaX509ExtensionUtils extensions() {
         try {
-            this.extensions = new JcaX509ExtensionUtils();
+            return new JcaX509ExtensionUtils();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -151,7 +156,12 @@ public final class CertificateAuthority {
     /** Whether {@code cert} is signed by {@code ca}'s key and within its validity period now. */
     public static boolean issued(X509Certificate cert, X509Certificate ca) {
         try {
-            cert.verify(ca.getPublicKey());
+            Provider provider = SignatureProviders.forKey(ca.getPublicKey());
+            if (provider == null) {
+                cert.verify(ca.getPublicKey());
+            } else {
+                cert.verify(ca.getPublicKey(), provider);
+            }
             cert.checkValidity();
             return true;
         } catch (java.security.GeneralSecurityException e) {
@@ -189,7 +199,7 @@ public final class CertificateAuthority {
         }
         try {
             b.addExtension(Extension.authorityKeyIdentifier, false,
-                    extensions.createAuthorityKeyIdentifier(certificate));
+                    extensions().createAuthorityKeyIdentifier(certificate));
             b.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(
                     BigInteger.valueOf(now.toEpochMilli())));
             synchronized (this) {
@@ -210,6 +220,7 @@ public final class CertificateAuthority {
                 subject, key);
         try {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            JcaX509ExtensionUtils extensions = extensions();
             b.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
             b.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key));
         } catch (IOException | java.security.cert.CertificateEncodingException e) {
@@ -220,8 +231,12 @@ public final class CertificateAuthority {
 
     private X509Certificate sign(X509v3CertificateBuilder b) {
         X509CertificateHolder holder;
-        synchronized (this) {
-            holder = b.build(signer());
+        if (key instanceof TpmPrivateKey) {
+            synchronized (this) {
+                holder = b.build(signer());
+            }
+        } else {
+            holder = b.build(signer()); // a software key signs on every worker thread at once
         }
         try {
             return new JcaX509CertificateConverter().getCertificate(holder);
@@ -230,7 +245,7 @@ public final class CertificateAuthority {
         }
     }
 
-    /** A signer for the CA key; callers hold this object's lock (a TPM signs one digest at a time). */
+    /** A signer for the CA key; for a TPM key, callers hold this object's lock (a TPM signs one digest at a time). */
     private ContentSigner signer() {
         TpmAlg hash = key instanceof ECKey ec && ec.getParams().getCurve().getField().getFieldSize() > 256
                 ? TpmAlg.SHA384 : TpmAlg.SHA256;
@@ -239,7 +254,11 @@ public final class CertificateAuthority {
         }
         String alg = hash.jcaDigestName().replace("-", "") + (key instanceof ECKey ? "withECDSA" : "withRSA");
         try {
-            return new JcaContentSignerBuilder(alg).build(key);
+            JcaContentSignerBuilder signers = new JcaContentSignerBuilder(alg);
+            if (SignatureProviders.forKey(key) != null) {
+                signers.setProvider(SignatureProviders.forKey(key));
+            }
+            return signers.build(key);
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("the CA key cannot sign " + alg + ": " + e.getMessage(), e);
         }

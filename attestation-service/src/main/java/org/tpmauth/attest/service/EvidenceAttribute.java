@@ -26,9 +26,10 @@ import org.tpmauth.attestation.ek.EkCertificateVerifier;
  * AttestationStatement ::= SEQUENCE { type OBJECT IDENTIFIER, stmt ANY DEFINED BY type }
  * LimitedCertChoices ::= CertificateChoices (WITH COMPONENTS {certificate, other})
  * </pre>
- * One statement of type {@link #STATEMENT_TYPE} whose stmt is an OCTET STRING holding the
- * {@link KeyEvidence} JSON (the draft wraps formats that are not DER in an OCTET STRING), and the AK
- * certificate in {@code certs} as a plain {@code Certificate}.
+ * One statement of type {@link #STATEMENT_TYPE_CBOR} whose stmt is an OCTET STRING holding the
+ * {@link KeyEvidence} CBOR (the draft wraps formats that are not DER in an OCTET STRING), and the AK
+ * certificate in {@code certs} as a plain {@code Certificate}. A statement of type {@link #STATEMENT_TYPE}
+ * (the KeyEvidence JSON, as earlier machines send it) is read as well.
  */
 public final class EvidenceAttribute {
     /**
@@ -42,6 +43,12 @@ public final class EvidenceAttribute {
      */
     public static final ASN1ObjectIdentifier STATEMENT_TYPE =
             new ASN1ObjectIdentifier("2.25.223707158435062153806542178925317016838");
+    /**
+     * The statement type of the same evidence as KeyEvidence CBOR (the boot log as bytes: no base64 to
+     * decode); UUID 9116a0b1-7e89-42a3-abe4-7509b4d9d88b as an OID.
+     */
+    public static final ASN1ObjectIdentifier STATEMENT_TYPE_CBOR =
+            new ASN1ObjectIdentifier("2.25.192855549167782965841105270104600991883");
 
     private EvidenceAttribute() {
     }
@@ -52,15 +59,19 @@ public final class EvidenceAttribute {
 
     /** The attribute's one value, an AttestationBundle, for a PKCS#10 request builder. */
     public static ASN1Encodable bundle(KeyEvidence evidence, X509Certificate akCertificate) {
-        ASN1Encodable statement = new DERSequence(new ASN1Encodable[] {STATEMENT_TYPE,
-            new DEROctetString(evidence.toJson().getBytes(StandardCharsets.UTF_8))});
+        return bundle(STATEMENT_TYPE_CBOR, evidence.toCbor(), akCertificate);
+    }
+
+    /** The AttestationBundle with one statement of {@code type} holding {@code statement}. */
+    static ASN1Encodable bundle(ASN1ObjectIdentifier type, byte[] statement, X509Certificate akCertificate) {
+        ASN1Encodable typed = new DERSequence(new ASN1Encodable[] {type, new DEROctetString(statement)});
         Certificate ak;
         try {
             ak = Certificate.getInstance(akCertificate.getEncoded());
         } catch (CertificateEncodingException e) {
             throw new IllegalArgumentException("the AK certificate cannot be encoded", e);
         }
-        return new DERSequence(new ASN1Encodable[] {new DERSequence(statement), new DERSequence(ak)});
+        return new DERSequence(new ASN1Encodable[] {new DERSequence(typed), new DERSequence(ak)});
     }
 
     /**
@@ -94,14 +105,17 @@ public final class EvidenceAttribute {
                 if (statement.size() != 2) {
                     throw new IllegalArgumentException("an attestation statement is not a type and a stmt");
                 }
-                if (STATEMENT_TYPE.equals(ASN1ObjectIdentifier.getInstance(statement.getObjectAt(0)))) {
+                ASN1ObjectIdentifier type = ASN1ObjectIdentifier.getInstance(statement.getObjectAt(0));
+                if (STATEMENT_TYPE_CBOR.equals(type)) {
+                    evidence = KeyEvidence.fromCbor(ASN1OctetString.getInstance(statement.getObjectAt(1)).getOctets());
+                } else if (STATEMENT_TYPE.equals(type)) {
                     byte[] json = ASN1OctetString.getInstance(statement.getObjectAt(1)).getOctets();
                     evidence = KeyEvidence.fromJson(new String(json, StandardCharsets.UTF_8));
                 }
             }
             if (evidence == null) {
-                throw new IllegalArgumentException("no attestation statement of type " + STATEMENT_TYPE
-                        + " (tpmauth TPM evidence)");
+                throw new IllegalArgumentException("no attestation statement of type " + STATEMENT_TYPE_CBOR + " or "
+                        + STATEMENT_TYPE + " (tpmauth TPM evidence)");
             }
             X509Certificate ak = null;
             for (ASN1Encodable c : ASN1Sequence.getInstance(bundle.getObjectAt(1))) {

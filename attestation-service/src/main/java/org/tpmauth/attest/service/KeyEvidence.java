@@ -1,10 +1,20 @@
 package org.tpmauth.attest.service;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.function.Function;
 import org.tpmauth.attestation.keycert.KeyCertification;
 import org.tpmauth.attestation.quote.Evidence;
 import org.tpmauth.tss.types.TpmtPublic;
@@ -20,9 +30,13 @@ import org.tpmauth.tss.wire.TpmWriter;
  * {"evidence": {quoted, signature, pcrs, eventlog}, "keyPublic": "hex TPMT_PUBLIC",
  *  "certifyInfo": "hex TPMS_ATTEST", "certifySignature": "hex TPMT_SIGNATURE"}
  * </pre>
+ * and the same map in CBOR ({@link #toCbor()}), with byte strings for the binary values (as in
+ * {@link Evidence#toCbor()}): what a renewal request carries, since the boot log is then copied out, not
+ * base64-decoded.
  */
 public record KeyEvidence(Evidence evidence, TpmtPublic keyPublic, KeyCertification.Evidence certify) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final CBORFactory CBOR = new CBORFactory();
     private static final HexFormat HEX = HexFormat.of();
 
     public ObjectNode toJsonNode() {
@@ -42,6 +56,82 @@ public record KeyEvidence(Evidence evidence, TpmtPublic keyPublic, KeyCertificat
         return toJsonNode().toString();
     }
 
+    /** The CBOR form. */
+    public byte[] toCbor() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096
+                + (evidence.eventLog() == null ? 0 : evidence.eventLog().length)
+                + (evidence.imaLog() == null ? 0 : evidence.imaLog().length));
+        try (JsonGenerator out = CBOR.createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeFieldName("evidence");
+            evidence.write(out);
+            out.writeFieldName("keyPublic");
+            out.writeBinary(TpmWriter.marshal(keyPublic::marshal));
+            out.writeFieldName("certifyInfo");
+            out.writeBinary(certify.certifyInfo());
+            out.writeFieldName("certifySignature");
+            out.writeBinary(TpmWriter.marshal(certify.signature()::marshal));
+            out.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads the CBOR form.
+     *
+     * @throws IllegalArgumentException naming what is missing or malformed
+     */
+    public static KeyEvidence fromCbor(byte[] cbor) {
+        try (JsonParser in = CBOR.createParser(cbor)) {
+            if (in.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("the key evidence is not a CBOR map");
+            }
+            Evidence evidence = null;
+            Map<String, byte[]> values = new HashMap<>();
+            for (String field = in.nextFieldName(); field != null; field = in.nextFieldName()) {
+                JsonToken value = in.nextToken();
+                if (field.equals("evidence") && value == JsonToken.START_OBJECT) {
+                    evidence = Evidence.read(in, cbor);
+                } else if (value == JsonToken.VALUE_EMBEDDED_OBJECT) {
+                    values.put(field, in.getBinaryValue());
+                } else {
+                    in.skipChildren(); // a field a newer machine added
+                }
+            }
+            if (in.nextToken() != null) {
+                throw new IllegalArgumentException("the key evidence has data after its CBOR map");
+            }
+            if (evidence == null) {
+                throw new IllegalArgumentException("the key evidence has no \"evidence\" map (the quote)");
+            }
+            return of(evidence, field -> {
+                byte[] b = values.get(field);
+                if (b == null) {
+                    throw new IllegalArgumentException("no \"" + field + "\" byte string");
+                }
+                return b;
+            });
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the key evidence is not CBOR: "
+                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+    }
+
+    /** The key evidence of {@code evidence} and the other fields' bytes. */
+    private static KeyEvidence of(Evidence evidence, Function<String, byte[]> field) {
+        try {
+            TpmtPublic key = PublicAreas.read(field.apply("keyPublic"), "keyPublic");
+            TpmReader sig = new TpmReader(field.apply("certifySignature")).enter("certifySignature");
+            TpmtSignature signature = TpmtSignature.read(sig);
+            sig.expectEnd();
+            return new KeyEvidence(evidence, key, new KeyCertification.Evidence(field.apply("certifyInfo"), signature));
+        } catch (TpmFormatException e) {
+            throw new IllegalArgumentException("malformed key evidence: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Reads the JSON form.
      *
@@ -55,16 +145,7 @@ public record KeyEvidence(Evidence evidence, TpmtPublic keyPublic, KeyCertificat
         if (evidence == null || !evidence.isObject()) {
             throw new IllegalArgumentException("the key evidence has no \"evidence\" object (the quote)");
         }
-        try {
-            TpmtPublic key = PublicAreas.read(hex(root, "keyPublic"), "keyPublic");
-            TpmReader sig = new TpmReader(hex(root, "certifySignature")).enter("certifySignature");
-            TpmtSignature signature = TpmtSignature.read(sig);
-            sig.expectEnd();
-            return new KeyEvidence(Evidence.fromJson(evidence.toString()), key,
-                    new KeyCertification.Evidence(hex(root, "certifyInfo"), signature));
-        } catch (TpmFormatException e) {
-            throw new IllegalArgumentException("malformed key evidence: " + e.getMessage(), e);
-        }
+        return of(Evidence.fromJson(evidence.toString()), field -> hex(root, field));
     }
 
     public static KeyEvidence fromJson(String json) {

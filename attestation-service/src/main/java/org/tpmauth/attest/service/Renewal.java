@@ -12,6 +12,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.tpmauth.attestation.Failure;
+import org.tpmauth.attestation.SignatureProviders;
 import org.tpmauth.attestation.quote.ChannelBinding;
 import org.tpmauth.tss.types.TpmtPublic;
 
@@ -44,7 +45,11 @@ public final class Renewal {
         PublicKey key;
         try {
             key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+            JcaContentVerifierProviderBuilder verifiers = new JcaContentVerifierProviderBuilder();
+            if (SignatureProviders.forKey(key) != null) {
+                verifiers.setProvider(SignatureProviders.forKey(key));
+            }
+            if (!csr.isSignatureValid(verifiers.build(key))) {
                 throw Refusal.badRequest("csr", "the certificate request's signature does not verify");
             }
         } catch (GeneralSecurityException | OperatorCreationException | PKCSException e) {
@@ -75,12 +80,12 @@ public final class Renewal {
             failures.add(new Failure("certify:key", "the certified key is not the request's key"));
         }
         failures.addAll(verification.judge(ak, content.evidence(), ChannelBinding.nonce(exporter), name.group()));
-        verification.database().recordVerdict(name.device(), "renew", failures.isEmpty(), Refusal.text(failures));
         if (!failures.isEmpty()) {
+            verification.database().recordVerdict(name.device(), "renew", false, Refusal.text(failures));
             throw new Refusal(403, failures);
         }
         X509Certificate renewed = verification.ca().issueMachine(key, name.device(), name.group());
-        verification.database().recordCertificate(name.device(), "machine", renewed);
+        verification.database().recordIssued(name.device(), "renew", Refusal.text(failures), "machine", renewed);
         return renewed;
     }
 }

@@ -73,6 +73,25 @@ class EvidenceAttributeTest {
     }
 
     @Test
+    void jsonStatementOfEarlierMachinesIsRead() throws Exception {
+        EvidenceAttribute.Content c = EvidenceAttribute.read(EstMessages.readCsr(
+                java.util.Base64.getMimeEncoder().encode(TestEvidence.jsonStatementCsr().getEncoded())));
+        assertEquals(TestEvidence.keyEvidence().toJson(), c.evidence().toJson());
+    }
+
+    @Test
+    void keyEvidenceCborRoundTripsAndRefusesTruncation() {
+        KeyEvidence e = TestEvidence.keyEvidence();
+        byte[] cbor = e.toCbor();
+        assertEquals(e.toJson(), KeyEvidence.fromCbor(cbor).toJson());
+        assertThrows(IllegalArgumentException.class, () -> KeyEvidence.fromCbor(java.util.Arrays.copyOf(cbor,
+                cbor.length - 1)));
+        IllegalArgumentException noKey = assertThrows(IllegalArgumentException.class, () -> KeyEvidence.fromCbor(
+                java.util.Arrays.copyOf(cbor, 0)));
+        assertTrue(noKey.getMessage().contains("CBOR"), noKey.getMessage());
+    }
+
+    @Test
     void tokenRoundTripsAndRefusesExpiryAndAnotherKey() throws Exception {
         SecretKey key = randomKey();
         var ak = AttestationKeys.template(KeyAlgorithm.EC_P256);

@@ -1,5 +1,6 @@
 package org.tpmauth.attest.service;
 
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -7,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -37,12 +40,22 @@ final class TestEvidence {
 
     /** A CSR signed by a software key, carrying {@link #keyEvidence()} and an AK certificate. */
     static PKCS10CertificationRequest csr() throws Exception {
+        return csr(ak -> EvidenceAttribute.bundle(keyEvidence(), ak));
+    }
+
+    /** The same CSR with the evidence as earlier machines sent it: a KeyEvidence JSON statement. */
+    static PKCS10CertificationRequest jsonStatementCsr() throws Exception {
+        return csr(ak -> EvidenceAttribute.bundle(EvidenceAttribute.STATEMENT_TYPE,
+                keyEvidence().toJson().getBytes(StandardCharsets.UTF_8), ak));
+    }
+
+    private static PKCS10CertificationRequest csr(Function<X509Certificate, ASN1Encodable> attribute) throws Exception {
         KeyPair key = ServiceFixture.ecKeyPair();
         TestCa ca = TestCa.root("test");
         X509Certificate ak = new CertificateAuthority(ca.key(), ca.certificate(), Duration.ofHours(1), null)
                 .issueAk(key.getPublic(), "tpm-test", "default");
         return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=tpm-test"), key.getPublic())
-                .addAttribute(EvidenceAttribute.ID_AA_ATTESTATION, EvidenceAttribute.bundle(keyEvidence(), ak))
+                .addAttribute(EvidenceAttribute.ID_AA_ATTESTATION, attribute.apply(ak))
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate()));
     }
 }

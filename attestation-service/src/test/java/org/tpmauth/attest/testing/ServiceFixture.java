@@ -42,13 +42,21 @@ public final class ServiceFixture {
     public final Path dir;
     public final TestCa ca = TestCa.root("tpmauth attestation test CA");
     public final TlsIdentity serverTls;
-    public final byte[] log = RealLogs.read(LOG);
-    public final EventLog parsedLog = EventLog.parse(log);
-    public final RefState refState = RefStates.fromLog(parsedLog, Set.of(0, 2, 4));
+    public final byte[] log;
+    public final EventLog parsedLog;
+    public final RefState refState;
     public final Path caPem;
 
     public ServiceFixture(Path dir) {
+        this(dir, RealLogs.read(LOG));
+    }
+
+    /** A fixture whose machine boots with {@code log} (a crypto-agile log with sha1 and sha256 digests). */
+    public ServiceFixture(Path dir, byte[] log) {
         this.dir = dir;
+        this.log = log;
+        parsedLog = EventLog.parse(log);
+        refState = RefStates.fromLog(parsedLog, Set.of(0, 2, 4));
         KeyPair serverKey = ecKeyPair();
         serverTls = new TlsIdentity(serverKey.getPrivate(), List.of(new CertificateAuthority(ca.key(), ca.certificate(),
                 Duration.ofDays(1), null).issueMachine(serverKey.getPublic(), "localhost", "servers")));

@@ -141,6 +141,26 @@ class QuoteTest {
     }
 
     @Test
+    void cborFormCarriesTheSameEvidenceAndIsRefusedWhenMalformed() {
+        byte[] log = new byte[5000];
+        new java.util.Random(9).nextBytes(log);
+        Evidence ev = Evidence.fromJson("{\"quoted\": \"ff544347\", \"signature\": \"0010\", \"pcrs\": {\"sha256\": {\"7\": \""
+                + "11".repeat(32) + "\"}}, \"eventlog\": \"" + java.util.Base64.getEncoder().encodeToString(log)
+                + "\", \"imalog\": \"aW1h\"}");
+        byte[] cbor = ev.toCbor();
+        assertTrue(cbor.length < ev.toJson().length() * 3 / 4, "the CBOR form carries the log as bytes");
+        Evidence back = Evidence.fromCbor(cbor);
+        assertEquals(ev.toJson(), back.toJson());
+        assertArrayEquals(log, back.eventLog());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Evidence.fromCbor(java.util.Arrays.copyOf(cbor,
+                cbor.length - 100))).getMessage().contains("eventlog"));
+        byte[] trailing = java.util.Arrays.copyOf(cbor, cbor.length + 1);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Evidence.fromCbor(trailing)).getMessage()
+                .contains("after its CBOR object"));
+        assertThrows(IllegalArgumentException.class, () -> Evidence.fromCbor(ev.toJson().getBytes()));
+    }
+
+    @Test
     void logsInBase64AsOtherToolsWriteItAreRead() {
         byte[] log = new byte[1000];
         new java.util.Random(7).nextBytes(log);
