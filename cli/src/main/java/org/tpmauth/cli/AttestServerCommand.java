@@ -48,14 +48,16 @@ final class AttestServerCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", description = "Address to listen on (default: all).")
     String bind;
 
-    @Option(names = "--ca-key", paramLabel = "K", description = "CA private key: PEM, or a TSS2 key file: it then signs "
-            + "certificates and CRLs in the TPM that the global --tcti names (as for every command).")
+    @Option(names = "--ca-key", paramLabel = "K", description = "CA private key: PEM, or a TPM key (TSS2 key file, "
+            + "0x81 handle, keystore:PATH): it then signs certificates and CRLs in the TPM that the global --tcti names "
+            + "(as for every command).")
     Path caKey;
 
     @Option(names = "--ca-cert", paramLabel = "C", description = "CA certificate (PEM).")
     Path caCert;
 
-    @Option(names = "--tls-key", paramLabel = "K", description = "The service's TLS key: PEM or TSS2 key file.")
+    @Option(names = "--tls-key", paramLabel = "K", description = "The service's TLS key: PEM, a TSS2 key file, a "
+            + "persistent handle or keystore:PATH (TSS2_FAPICONF).")
     Path tlsKey;
 
     @Option(names = "--tls-cert", paramLabel = "C", description = "The service's TLS certificate (chain, PEM).")
@@ -163,13 +165,23 @@ final class AttestServerCommand implements Callable<Integer> {
         }
     }
 
+    /** A key in a TPM: a TSS2 key file, a persistent handle (0x81...) or keystore:PATH; else a PEM private key. */
     static boolean isTpmKey(Path key) throws java.io.IOException {
+        String name = key.toString();
+        if (name.startsWith(KeyRef.KEYSTORE) || name.toLowerCase().startsWith("0x81")) {
+            return true;
+        }
         return Files.readString(key, java.nio.charset.StandardCharsets.ISO_8859_1).contains("-----BEGIN TSS2 PRIVATE KEY-----");
     }
 
-    /** A PEM private key, or a TSS2 key file that signs in the TPM of {@code keys}. */
+    /** A PEM private key, or a TPM key (see {@link #isTpmKey}) that signs in the TPM of {@code keys}. */
     static PrivateKey privateKey(TpmKeys keys, Path file) throws java.io.IOException {
-        return isTpmKey(file) ? TpmPrivateKey.of(keys, KeyRef.load(keys, file.toString(), null))
+        return privateKey(keys, file, new KeystoreKeyOptions());
+    }
+
+    /** The same, with a keystore:PATH key found and authorized through {@code keystore}'s options. */
+    static PrivateKey privateKey(TpmKeys keys, Path file, KeystoreKeyOptions keystore) throws java.io.IOException {
+        return isTpmKey(file) ? TpmPrivateKey.of(keys, KeyRef.load(keys, file.toString(), null, List.of(), keystore))
                 : PemKeys.readKeyPair(file).getPrivate();
     }
 

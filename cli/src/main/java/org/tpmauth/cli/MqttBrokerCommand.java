@@ -40,7 +40,8 @@ final class MqttBrokerCommand implements Callable<Integer> {
             description = "CA certificates for client (and AK) certificates.")
     Path ca;
 
-    @Option(names = "--tls-key", required = true, paramLabel = "KEY", description = "Broker key: PEM, or a TSS2 key file.")
+    @Option(names = "--tls-key", required = true, paramLabel = "KEY",
+            description = "Broker key: PEM, a TSS2 key file, a persistent handle or keystore:PATH (TSS2_FAPICONF).")
     Path tlsKey;
 
     @Option(names = "--tls-cert", required = true, paramLabel = "cert.pem", description = "Broker certificate (chain).")

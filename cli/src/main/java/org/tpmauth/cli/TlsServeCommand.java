@@ -22,6 +22,7 @@ import org.tpmauth.tls.bound.TlsIdentity;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.TpmKeys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,8 +41,12 @@ final class TlsServeCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDR", description = "Address (default ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--key", required = true, paramLabel = "KEY", description = "Server key: PEM, or a TSS2 key file.")
+    @Option(names = "--key", required = true, paramLabel = "KEY",
+            description = "Server key: PEM, a TSS2 key file, a persistent handle (0x81...) or keystore:PATH.")
     Path key;
+
+    @Mixin
+    KeystoreKeyOptions keystore = new KeystoreKeyOptions();
 
     @Option(names = "--cert", required = true, paramLabel = "cert.pem", description = "Server certificate (chain).")
     Path cert;
@@ -64,7 +69,7 @@ final class TlsServeCommand implements Callable<Integer> {
         boolean tpmKey = AttestServerCommand.isTpmKey(key);
         try (Tpm tpm = tpmKey ? TpmOptions.open(spec) : null; TpmKeys keys = tpm == null ? null : new TpmKeys(tpm);
                 ServerSocket listener = new ServerSocket()) {
-            TlsIdentity identity = new TlsIdentity(AttestServerCommand.privateKey(keys, key), Certificates.read(cert));
+            TlsIdentity identity = new TlsIdentity(AttestServerCommand.privateKey(keys, key, keystore), Certificates.read(cert));
             listener.bind(new InetSocketAddress(InetAddress.getByName(bind), port));
             out.println("listening on " + bind + ":" + listener.getLocalPort()
                     + (ref == null ? "" : ", attestation required"));

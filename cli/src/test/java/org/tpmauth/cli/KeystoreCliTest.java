@@ -33,18 +33,28 @@ class KeystoreCliTest {
     @BeforeAll
     static void configure() throws IOException {
         dir = SWTPM.workDir();
-        config = dir.resolve("fapi-config.json");
-        Files.writeString(config, """
-                {"profile_name": "P_ECCP256SHA256", "profile_dir": "/etc/tpm2-tss/fapi-profiles/",
-                 "user_dir": "%s", "system_dir": "%s", "tcti": "%s", "system_pcrs": [], "log_dir": "%s",
-                 "ek_cert_less": "yes"}
-                """.formatted(dir.resolve("user"), dir.resolve("system"), SWTPM.tcti(), dir.resolve("log")));
+        config = fapiConfig(SWTPM);
         Files.writeString(dir.resolve("pcr.json"), PCR_POLICY);
         ks("provision").ok();
     }
 
+    /** A FAPI configuration (P_ECCP256SHA256, no EK certificate) for {@code swtpm}, in its work directory. */
+    static Path fapiConfig(SwtpmExtension swtpm) throws IOException {
+        Path work = swtpm.workDir();
+        return Files.writeString(work.resolve("fapi-config.json"), """
+                {"profile_name": "P_ECCP256SHA256", "profile_dir": "/etc/tpm2-tss/fapi-profiles/",
+                 "user_dir": "%s", "system_dir": "%s", "tcti": "%s", "system_pcrs": [], "log_dir": "%s",
+                 "ek_cert_less": "yes"}
+                """.formatted(work.resolve("user"), work.resolve("system"), swtpm.tcti(), work.resolve("log")));
+    }
+
     static Cli.Result ks(String command, String... args) {
-        SWTPM.disconnect();
+        return ks(SWTPM, config, command, args);
+    }
+
+    /** {@code tpmauth keystore command --fapi-config config args...}, with {@code swtpm} free for it. */
+    static Cli.Result ks(SwtpmExtension swtpm, Path config, String command, String... args) {
+        swtpm.disconnect();
         List<String> all = new java.util.ArrayList<>(List.of("keystore", command, "--fapi-config", config.toString()));
         all.addAll(List.of(args));
         return Cli.tpmauth(all.toArray(String[]::new));
