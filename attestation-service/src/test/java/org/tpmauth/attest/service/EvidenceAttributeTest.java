@@ -48,7 +48,7 @@ class EvidenceAttributeTest {
         ASN1Sequence bundle = ASN1Sequence.getInstance(attributes[0].getAttrValues().getObjectAt(0));
         assertEquals(2, bundle.size());
         ASN1Sequence statement = ASN1Sequence.getInstance(ASN1Sequence.getInstance(bundle.getObjectAt(0)).getObjectAt(0));
-        assertEquals(EvidenceAttribute.STATEMENT_TYPE, statement.getObjectAt(0));
+        assertEquals(EvidenceAttribute.STATEMENT_TYPE_CBOR, statement.getObjectAt(0));
         assertTrue(statement.getObjectAt(1) instanceof ASN1OctetString);
         // certs: CertificateChoices' untagged certificate alternative, i.e. a plain X.509 Certificate
         Certificate ak = Certificate.getInstance(ASN1Sequence.getInstance(bundle.getObjectAt(1)).getObjectAt(0));
