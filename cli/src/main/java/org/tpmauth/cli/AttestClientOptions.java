@@ -43,7 +43,12 @@ final class AttestClientOptions {
     }
 
     byte[] eventLog() throws IOException {
-        Path log = eventlog == null ? KERNEL_EVENTLOG : eventlog;
+        return readEventLog(eventlog);
+    }
+
+    /** The boot event log in {@code file}, or the kernel's when null, with what to do when it cannot be read. */
+    static byte[] readEventLog(Path file) throws IOException {
+        Path log = file == null ? KERNEL_EVENTLOG : file;
         if (!Files.isReadable(log)) {
             throw new IllegalArgumentException("cannot read the boot event log " + log + "; run as root or give --eventlog FILE");
         }

@@ -1,7 +1,5 @@
 package org.tpmauth.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.tpmauth.attest.client.AttestedTlsClient;
 import org.tpmauth.attest.client.MachineEvidence;
@@ -28,11 +26,8 @@ final class AttestEvidenceOptions {
             throw new IllegalArgumentException("--attest needs --ak (the AK key file)");
         }
         Path akCertFile = akCert != null ? akCert : AttestClientOptions.sibling(cert, "-ak-cert.pem");
-        Path log = eventlog != null ? eventlog : AttestClientOptions.KERNEL_EVENTLOG;
-        if (!Files.isReadable(log)) {
-            throw new IOException("cannot read the boot event log " + log + "; run as root or give --eventlog FILE");
-        }
         return new AttestedTlsClient.Attester(tpm, KeyRef.load(keys, ak.toString(), null),
-                Certificates.read(akCertFile).get(0), MachineEvidence.DEFAULT_PCRS, Files.readAllBytes(log));
+                Certificates.read(akCertFile).get(0), MachineEvidence.DEFAULT_PCRS,
+                AttestClientOptions.readEventLog(eventlog));
     }
 }

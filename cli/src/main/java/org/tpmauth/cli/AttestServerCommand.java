@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Iterator;
@@ -20,10 +19,6 @@ import org.tpmauth.attest.service.Database;
 import org.tpmauth.attestation.ek.EkCertificateVerifier;
 import org.tpmauth.attestation.refstate.RefState;
 import org.tpmauth.tls.Certificates;
-import org.tpmauth.tls.TpmPrivateKey;
-import org.tpmauth.tls.bound.TlsIdentity;
-import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.keys.TpmKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -110,14 +105,13 @@ final class AttestServerCommand implements Callable<Integer> {
         for (Map.Entry<String, Path> g : groups.entrySet()) {
             refStates.put(g.getKey(), RefState.fromJson(Files.readString(g.getValue())));
         }
-        boolean needsTpm = isTpmKey(caKey) || isTpmKey(tlsKey);
-        try (Tpm tpm = needsTpm ? TpmOptions.open(spec) : null; TpmKeys keys = tpm == null ? null : new TpmKeys(tpm);
+        try (ServerKeys keys = ServerKeys.open(spec, new KeystoreKeyOptions(), caKey, tlsKey);
                 Database db = Database.open(database == null ? "tpmauth-attest" : database)) {
             List<X509Certificate> ca = Certificates.read(caCert);
             AttestationServer.Settings settings = new AttestationServer.Settings(
                     bind == null ? InetAddress.getByName("0.0.0.0") : InetAddress.getByName(bind),
-                    port == null ? 8443 : port, new TlsIdentity(privateKey(keys, tlsKey), Certificates.read(tlsCert)),
-                    privateKey(keys, caKey), ca.get(0), parseDuration(certLifetime == null ? "8h" : certLifetime), crlUrl,
+                    port == null ? 8443 : port, keys.identity(tlsKey, tlsCert),
+                    keys.privateKey(caKey), ca.get(0), parseDuration(certLifetime == null ? "8h" : certLifetime), crlUrl,
                     EkCertificateVerifier.fromDirectory(ekRoots), refStates, db,
                     tokenKey == null ? null : new SecretKeySpec(readTokenKey(tokenKey), "AES"), Duration.ofMinutes(5),
                     operatorCa == null ? List.of() : Certificates.read(operatorCa));
@@ -163,26 +157,6 @@ final class AttestServerCommand implements Callable<Integer> {
         if (value == null) {
             throw new IllegalArgumentException("missing " + option + " (on the command line or in --config)");
         }
-    }
-
-    /** A key in a TPM: a TSS2 key file, a persistent handle (0x81...) or keystore:PATH; else a PEM private key. */
-    static boolean isTpmKey(Path key) throws java.io.IOException {
-        String name = key.toString();
-        if (name.startsWith(KeyRef.KEYSTORE) || name.toLowerCase().startsWith("0x81")) {
-            return true;
-        }
-        return Files.readString(key, java.nio.charset.StandardCharsets.ISO_8859_1).contains("-----BEGIN TSS2 PRIVATE KEY-----");
-    }
-
-    /** A PEM private key, or a TPM key (see {@link #isTpmKey}) that signs in the TPM of {@code keys}. */
-    static PrivateKey privateKey(TpmKeys keys, Path file) throws java.io.IOException {
-        return privateKey(keys, file, new KeystoreKeyOptions());
-    }
-
-    /** The same, with a keystore:PATH key found and authorized through {@code keystore}'s options. */
-    static PrivateKey privateKey(TpmKeys keys, Path file, KeystoreKeyOptions keystore) throws java.io.IOException {
-        return isTpmKey(file) ? TpmPrivateKey.of(keys, KeyRef.load(keys, file.toString(), null, List.of(), keystore))
-                : PemKeys.readKeyPair(file).getPrivate();
     }
 
     private static byte[] readTokenKey(Path file) throws java.io.IOException {

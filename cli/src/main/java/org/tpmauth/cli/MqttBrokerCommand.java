@@ -13,8 +13,6 @@ import org.tpmauth.demo.TempFolder;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.bound.CertificateCheck;
 import org.tpmauth.tls.bound.TlsIdentity;
-import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.keys.TpmKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,10 +61,9 @@ final class MqttBrokerCommand implements Callable<Integer> {
         RefState ref = requireAttestation == null ? null : RefState.fromJson(Files.readString(requireAttestation));
         CertificateCheck clients = new CertificateCheck(Certificates.read(ca));
         PrintWriter out = spec.commandLine().getOut();
-        boolean tpmKey = AttestServerCommand.isTpmKey(tlsKey);
-        try (Tpm tpm = tpmKey ? TpmOptions.open(spec) : null; TpmKeys keys = tpm == null ? null : new TpmKeys(tpm);
+        try (ServerKeys keys = ServerKeys.open(spec, new KeystoreKeyOptions(), tlsKey);
                 TempFolder temp = data == null ? new TempFolder(Files.createTempDirectory("tpmauth-broker")) : null) {
-            TlsIdentity identity = new TlsIdentity(AttestServerCommand.privateKey(keys, tlsKey), Certificates.read(tlsCert));
+            TlsIdentity identity = keys.identity(tlsKey, tlsCert);
             Path folder = data != null ? data : temp.path();
             try (AttestedMqttBroker broker = AttestedMqttBroker.start(new AttestedMqttBroker.Settings(
                     InetAddress.getByName(bind), port, identity, clients, ref, folder, line -> {

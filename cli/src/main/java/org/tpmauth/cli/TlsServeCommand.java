@@ -19,8 +19,6 @@ import org.tpmauth.tls.bound.BoundConnection;
 import org.tpmauth.tls.bound.BoundTls;
 import org.tpmauth.tls.bound.CertificateCheck;
 import org.tpmauth.tls.bound.TlsIdentity;
-import org.tpmauth.tss.Tpm;
-import org.tpmauth.tss.keys.TpmKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,10 +64,8 @@ final class TlsServeCommand implements Callable<Integer> {
         RefState ref = requireAttestation == null ? null : RefState.fromJson(Files.readString(requireAttestation));
         CertificateCheck clients = new CertificateCheck(Certificates.read(ca));
         PrintWriter out = spec.commandLine().getOut();
-        boolean tpmKey = AttestServerCommand.isTpmKey(key);
-        try (Tpm tpm = tpmKey ? TpmOptions.open(spec) : null; TpmKeys keys = tpm == null ? null : new TpmKeys(tpm);
-                ServerSocket listener = new ServerSocket()) {
-            TlsIdentity identity = new TlsIdentity(AttestServerCommand.privateKey(keys, key, keystore), Certificates.read(cert));
+        try (ServerKeys keys = ServerKeys.open(spec, keystore, key); ServerSocket listener = new ServerSocket()) {
+            TlsIdentity identity = keys.identity(key, cert);
             listener.bind(new InetSocketAddress(InetAddress.getByName(bind), port));
             out.println("listening on " + bind + ":" + listener.getLocalPort()
                     + (ref == null ? "" : ", attestation required"));
