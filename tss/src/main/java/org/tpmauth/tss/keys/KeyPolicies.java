@@ -142,17 +142,22 @@ final class KeyPolicies {
      * A policy session salted to {@code saltKey} (a loaded storage key), so that the HMAC a
      * PolicyAuthValue adds is no test for guessed passwords to whoever records the bus.
      */
-    static PolicySession startSession(Tpm tpm, TpmAlg hash, int saltKey) {
-        return PolicySession.start(tpm, SessionOptions.unsalted().withSymmetric(TpmtSymDefObject.NULL)
-                .withAuthHash(hash).saltedTo(saltKey));
+    static PolicySession startSession(Tpm tpm, TpmAlg hash, TpmKeys.StorageKey saltKey) {
+        return start(tpm, SessionOptions.unsalted().withSymmetric(TpmtSymDefObject.NULL).withAuthHash(hash), saltKey);
     }
 
     /**
      * A salted policy session as {@link #startSession} that also AES-CFB encrypts the first response parameter
      * of the command it authorizes (an unsealed secret): one session and one salt instead of two.
      */
-    static PolicySession startEncryptingSession(Tpm tpm, TpmAlg hash, int saltKey) {
-        return PolicySession.start(tpm, SessionOptions.unsalted().withParameterEncryption(false, true)
-                .withAuthHash(hash).saltedTo(saltKey));
+    static PolicySession startEncryptingSession(Tpm tpm, TpmAlg hash, TpmKeys.StorageKey saltKey) {
+        return start(tpm, SessionOptions.unsalted().withParameterEncryption(false, true).withAuthHash(hash), saltKey);
+    }
+
+    /** Salted to {@code saltKey}, with its public area when known (no ReadPublic then). */
+    private static PolicySession start(Tpm tpm, SessionOptions options, TpmKeys.StorageKey saltKey) {
+        SessionOptions salted = options.saltedTo(saltKey.handle());
+        return saltKey.publicArea() == null ? PolicySession.start(tpm, salted)
+                : PolicySession.start(tpm, salted, saltKey.publicArea());
     }
 }

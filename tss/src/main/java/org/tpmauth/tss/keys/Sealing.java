@@ -2,7 +2,6 @@ package org.tpmauth.tss.keys;
 
 import java.security.PublicKey;
 import java.util.List;
-import java.util.function.IntFunction;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.commands.Create;
 import org.tpmauth.tss.commands.FlushContext;
@@ -27,7 +26,8 @@ import org.tpmauth.tss.wire.TpmWriter;
  * TPM2_PolicyPCR policy on the PCRs' values at sealing time, or an authorized policy (TPM2_PolicyAuthorize
  * by a signer, satisfied by signed PCR policies), the latter two followed by PolicyAuthValue with a password.
  * The facade's secure sessions keep the secret and the password off the wire. The storage primary is the
- * one {@link TpmKeys} holds: created once, not per seal or unseal, and created again after a TPM restart.
+ * one {@link TpmKeys} holds: created once, not per seal or unseal, and created again after a TPM restart; an
+ * unseal uses the machine's persistent SRK (0x81000001) instead when it has one with the standard template.
  */
 public final class Sealing {
     private static final TpmAlg NAME_ALG = TpmAlg.SHA256;
@@ -61,8 +61,8 @@ public final class Sealing {
         List<TpmPolicy> policy = KeyPolicies.forNewObject(tpm, NAME_ALG, pcrs, authorizedBy, auth.length > 0);
         TpmtPublic template = template(auth.length > 0, policy.isEmpty() ? new byte[0]
                 : TpmPolicy.digest(policy, NAME_ALG));
-        Create.Response created = underPrimary(srk -> tpm.execute(
-                new Create(srk, new TpmsSensitiveCreate(auth.clone(), secret.clone()), template)));
+        Create.Response created = keys.underParent(TpmHandles.RH_OWNER, false, srk -> tpm.execute(
+                new Create(srk.handle(), new TpmsSensitiveCreate(auth.clone(), secret.clone()), template)));
         return Tss2KeyFile.sealed(TpmHandles.RH_OWNER, TpmWriter.marshal(created.outPublic()::marshalSized),
                 TpmWriter.marshal(out -> out.sized(created.outPrivate())), auth.length == 0, policy);
     }
@@ -96,8 +96,8 @@ public final class Sealing {
         byte[] auth = password == null ? new byte[0] : password;
         TpmtPublic publicArea = TpmKeys.whole(sealed.pubkey(), "TPM2B_PUBLIC of the sealed object", TpmtPublic::readSized);
         byte[] privateBlob = TpmKeys.whole(sealed.privkey(), "TPM2B_PRIVATE of the sealed object", TpmReader::sized);
-        return underPrimary(srk -> {
-            int item = tpm.execute(new Load(srk, privateBlob, publicArea)).objectHandle();
+        return keys.underParent(TpmHandles.RH_OWNER, true, srk -> {
+            int item = tpm.execute(new Load(srk.handle(), privateBlob, publicArea)).objectHandle();
             try {
                 if (sealed.policy().isEmpty()) {
                     return tpm.execute(new Unseal(item), PasswordSession.of(auth)).outData();
@@ -112,9 +112,5 @@ public final class Sealing {
                 tpm.execute(new FlushContext(item));
             }
         });
-    }
-
-    private <T> T underPrimary(IntFunction<T> command) {
-        return keys.underParent(TpmHandles.RH_OWNER, command);
     }
 }

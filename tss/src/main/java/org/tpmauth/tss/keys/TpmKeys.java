@@ -3,11 +3,14 @@ package org.tpmauth.tss.keys;
 import java.security.interfaces.RSAPublicKey;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmException;
@@ -26,6 +29,7 @@ import org.tpmauth.tss.commands.TpmCommand;
 import org.tpmauth.tss.sessions.PasswordSession;
 import org.tpmauth.tss.sessions.PolicySession;
 import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmPt;
 import org.tpmauth.tss.types.TpmaObject;
@@ -33,7 +37,10 @@ import org.tpmauth.tss.types.TpmtAsymScheme;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
+import org.tpmauth.tss.types.TpmsEccPoint;
 import org.tpmauth.tss.types.TpmtSignature;
+import org.tpmauth.tss.types.TpmuPublicId;
+import org.tpmauth.tss.types.TpmuPublicParms;
 import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
 
@@ -49,9 +56,21 @@ import org.tpmauth.tss.wire.TpmWriter;
  * object, whereas a bare TPM may give a reloaded key the handle another lost key still holds.
  */
 public final class TpmKeys implements AutoCloseable {
+    /** Where the TCG provisioning guidance puts the storage primary (SRK) when a machine persists it. */
+    static final int PERSISTENT_SRK = 0x81000001;
+
     private final Tpm tpm;
     /** Loaded storage primaries by hierarchy; re-created once per TPM, not per key. Guarded by this. */
-    private final Map<Integer, Integer> primaries = new HashMap<>();
+    private final Map<Integer, StorageKey> primaries = new HashMap<>();
+    /** The persistent SRK key files with parent TPM_RH_OWNER load under, once looked up; guarded by this. */
+    private Optional<StorageKey> persistentSrk;
+
+    /**
+     * A storage key loaded or persistent: its handle, and its public area (what a session salt is encrypted to)
+     * when known, else null (read when a session needs it).
+     */
+    record StorageKey(int handle, TpmtPublic publicArea) {
+    }
     /** The keys this instance loaded, by the handle their TpmKey carries. */
     private final Map<Integer, Loaded> loaded = new ConcurrentHashMap<>();
 
@@ -130,7 +149,7 @@ public final class TpmKeys implements AutoCloseable {
         List<TpmPolicy> policy = KeyPolicies.forNewObject(tpm, template.nameAlg(), pcrs, authorizedBy, auth.length > 0);
         TpmtPublic withPolicy = policy.isEmpty() ? template : KeyTemplates.signingKey(algorithm, auth.length > 0,
                 TpmPolicy.digest(policy, template.nameAlg()), scheme);
-        Create.Response created = underParent(parent, handle -> tpm.execute(new Create(handle,
+        Create.Response created = underParent(parent, false, storage -> tpm.execute(new Create(storage.handle(),
                 TpmsSensitiveCreate.withAuth(auth), withPolicy)));
         byte[] privkey = TpmWriter.marshal(out -> out.sized(created.outPrivate()));
         return Tss2KeyFile.loadable(parent, sized(created.outPublic()), privkey, auth.length == 0, policy);
@@ -175,8 +194,8 @@ public final class TpmKeys implements AutoCloseable {
             return key.source.load();
         }
         try {
-            return underParent(key.parent, parent -> tpm.execute(new Load(parent, key.privateBlob, key.publicArea)))
-                    .objectHandle();
+            return underParent(key.parent, true, parent -> tpm.execute(new Load(parent.handle(), key.privateBlob,
+                    key.publicArea))).objectHandle();
         } catch (TpmResponseException e) {
             throw loadFailure(key.parent, e);
         }
@@ -185,16 +204,24 @@ public final class TpmKeys implements AutoCloseable {
     /**
      * Runs a command under a key file's parent, creating the primary again once when the one held vanished.
      * {@link Sealing} shares it, so that keys and sealed data on one TpmKeys share one storage primary.
+     * Commands that start with a TPM2_Load ({@code load}) run under the machine's persistent SRK when it has
+     * one with the standard template ({@link #storageKey}); when that Load fails (the SRK was made with another
+     * unique value, has a password, or is not this file's parent), the primary is created and the command
+     * runs once more, and this TpmKeys leaves the persistent SRK alone from then on.
      */
-    <T> T underParent(int parentField, IntFunction<T> command) {
-        int parent = parentHandle(parentField);
+    <T> T underParent(int parentField, boolean load, Function<StorageKey, T> command) {
+        StorageKey parent = storageKey(parentField, load);
         try {
             return command.apply(parent);
         } catch (TpmResponseException e) {
-            if (!vanished(e) || !forgetPrimary(parentField, parent)) {
+            boolean notUnderSrk = parent.handle() == PERSISTENT_SRK && parentField == TpmHandles.RH_OWNER
+                    && e.commandCode() == TpmCc.Load;
+            if (notUnderSrk) {
+                leavePersistentSrk();
+            } else if (!vanished(e) || !forgetPrimary(parentField, parent.handle())) {
                 throw e;
             }
-            return command.apply(parentHandle(parentField));
+            return command.apply(storageKey(parentField, load));
         }
     }
 
@@ -236,7 +263,8 @@ public final class TpmKeys implements AutoCloseable {
         if (TpmHandles.isPersistent(hierarchy)) {
             return false;
         }
-        if (primaries.get(hierarchy) != null && primaries.get(hierarchy) == vanished) {
+        StorageKey held = primaries.get(hierarchy);
+        if (held != null && held.handle() == vanished) {
             primaries.remove(hierarchy);
             flushQuietly(vanished);
         }
@@ -368,7 +396,7 @@ public final class TpmKeys implements AutoCloseable {
         if (l == null || l.policy.isEmpty()) {
             return tpm.execute(command, key.auth());
         }
-        try (PolicySession s = KeyPolicies.startSession(tpm, l.publicArea.nameAlg(), parentHandle(l.parent))) {
+        try (PolicySession s = KeyPolicies.startSession(tpm, l.publicArea.nameAlg(), storageKey(l.parent, true))) {
             KeyPolicies.satisfy(tpm, s, l.policy, l.signed);
             return s.execute(command, l.authValue);
         }
@@ -419,7 +447,7 @@ public final class TpmKeys implements AutoCloseable {
         loaded.values().forEach(l -> handles.add(l.handle));
         loaded.clear();
         synchronized (this) {
-            handles.addAll(primaries.values());
+            primaries.values().forEach(p -> handles.add(p.handle()));
             primaries.clear();
         }
         for (int handle : handles) {
@@ -434,17 +462,65 @@ public final class TpmKeys implements AutoCloseable {
         }
     }
 
-    /** The loaded parent for a key file's parent field: the storage primary for a hierarchy. */
-    private synchronized int parentHandle(int parent) {
+    /**
+     * The storage key for a key file's parent field: a persistent key as it is; for the owner hierarchy, the
+     * storage primary, created once ({@code CreatePrimary} answers its public area, so no ReadPublic follows),
+     * or for loads the persistent SRK when the machine has one ({@link #underParent}).
+     */
+    synchronized StorageKey storageKey(int parent, boolean load) {
         if (TpmHandles.isPersistent(parent)) {
-            return parent;
+            return new StorageKey(parent, null);
         }
         if (parent != TpmHandles.RH_OWNER) {
             throw new IllegalArgumentException("parent " + TpmHandles.hex(parent) + " is not supported: use the "
                     + "owner hierarchy (0x40000001) or a persistent storage key (0x81xxxxxx)");
         }
-        return primaries.computeIfAbsent(parent, h -> tpm.execute(
-                new CreatePrimary(h, KeyTemplates.storagePrimaryEcc())).objectHandle());
+        if (load && !primaries.containsKey(parent)) {
+            Optional<StorageKey> srk = persistentSrk();
+            if (srk.isPresent()) {
+                return srk.get();
+            }
+        }
+        return primaries.computeIfAbsent(parent, h -> {
+            CreatePrimary.Response created = tpm.execute(new CreatePrimary(h, KeyTemplates.storagePrimaryEcc()));
+            return new StorageKey(created.objectHandle(), created.outPublic());
+        });
+    }
+
+    /**
+     * The key persisted at 0x81000001 if its public area is the storage primary's template (ECC P-256 SRK;
+     * the unique field aside): the same template under the same owner seed gives the same key, so TPM2_Load
+     * of a key file with parent TPM_RH_OWNER works under it, and a machine that persists its SRK (systemd,
+     * tpm2-tools provisioning) saves a CreatePrimary per process. Whether it really is that primary shows at
+     * the first Load ({@link #underParent}). Nothing is persisted here.
+     */
+    private Optional<StorageKey> persistentSrk() {
+        if (persistentSrk == null) {
+            persistentSrk = Optional.empty();
+            try {
+                TpmtPublic area = tpm.publicOf(PERSISTENT_SRK);
+                if (isStoragePrimaryTemplate(area)) {
+                    persistentSrk = Optional.of(new StorageKey(PERSISTENT_SRK, area));
+                }
+            } catch (TpmResponseException none) {
+                // nothing persisted there: the primary is created
+            }
+        }
+        return persistentSrk;
+    }
+
+    private synchronized void leavePersistentSrk() {
+        persistentSrk = Optional.empty();
+    }
+
+    static boolean isStoragePrimaryTemplate(TpmtPublic area) {
+        if (!(area.parameters() instanceof TpmuPublicParms.Ecc)) {
+            return false;
+        }
+        TpmtPublic template = new TpmtPublic(area.nameAlg(), area.objectAttributes(), area.authPolicy(),
+                area.parameters(), new TpmuPublicId.Ecc(TpmsEccPoint.EMPTY));
+        return Arrays.equals(TpmWriter.marshal(template::marshal),
+                TpmWriter.marshal(KeyTemplates.storagePrimaryEcc()::marshal));
     }
 
     private static TpmException loadFailure(int parent, TpmResponseException e) {

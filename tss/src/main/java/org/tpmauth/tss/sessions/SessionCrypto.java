@@ -18,7 +18,7 @@ import org.tpmauth.tss.types.TpmCc;
  * thread: looking them up costs more than the few bytes a command hashes (an AES cipher ~50 us).
  */
 final class SessionCrypto {
-    private static final SecureRandom RANDOM = new SecureRandom();
+    static final SecureRandom RANDOM = new SecureRandom();
     private static final ThreadLocal<Map<String, Object>> INSTANCES = ThreadLocal.withInitial(HashMap::new);
     /** HMAC pads its key with zeros, so one zero byte stands for the empty key the JCA refuses. */
     private static final byte[] EMPTY_KEY = new byte[1];

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.TpmResponseException;
+import org.tpmauth.tss.commands.CreatePrimary;
+import org.tpmauth.tss.commands.EvictControl;
+import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.PcrExtend;
 import org.tpmauth.tss.policy.PcrPolicy;
 import org.tpmauth.tss.policy.PolicyDigest;
@@ -23,9 +28,11 @@ import org.tpmauth.tss.types.TpmAlg;
 import org.tpmauth.tss.types.TpmCc;
 import org.tpmauth.tss.types.TpmHandles;
 import org.tpmauth.tss.types.TpmaObject;
+import org.tpmauth.tss.types.TpmsEccPoint;
 import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmtHa;
 import org.tpmauth.tss.types.TpmtPublic;
+import org.tpmauth.tss.types.TpmuPublicId;
 import org.tpmauth.tss.wire.TpmReader;
 
 /** Sealing and unsealing on swtpm: password, PCR policy, both; wrong password; PCR changed. */
@@ -138,6 +145,67 @@ class SealingTest {
             assertArrayEquals(SECRET, sealing.unseal(sealed, NONE));
             shared.sign(key, new byte[32], TpmAlg.SHA256, SigningScheme.ECDSA);
             assertEquals(2, counting.count(TpmCc.CreatePrimary), "created again once after the power cycle");
+        } finally {
+            SWTPM.disconnect();
+        }
+    }
+
+    /**
+     * A machine that persists its SRK (0x81000001, the standard template) spares each fresh TpmKeys (`wireguard
+     * up`) the CreatePrimary: the unseal's Load and salted session use the persistent key. A key there with the
+     * same template but another unique value is another key: its Load fails once, then the primary is created
+     * and used for the rest of that TpmKeys. A signing key there is not tried at all. Nothing is persisted by
+     * the unseal.
+     */
+    @Test
+    void unsealUsesAPersistedSrkAndCreatesThePrimaryWhenTheKeyThereIsAnother() {
+        Tss2KeyFile sealed = sealing.seal(SECRET, NONE, List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 16)));
+        TpmtPublic srk = KeyTemplates.storagePrimaryEcc();
+        byte[] ones = new byte[32];
+        Arrays.fill(ones, (byte) 1);
+        TpmtPublic otherUnique = new TpmtPublic(srk.nameAlg(), srk.objectAttributes(), srk.authPolicy(),
+                srk.parameters(), new TpmuPublicId.Ecc(new TpmsEccPoint(ones, ones)));
+        keys.close();
+        try {
+            persistAtSrkHandle(srk);
+            assertEquals(Map.of(TpmCc.CreatePrimary, 0, TpmCc.Load, 2), primariesAndLoadsForTwoUnseals(sealed));
+            evictSrkHandle();
+            persistAtSrkHandle(otherUnique);
+            assertTrue(TpmKeys.isStoragePrimaryTemplate(tpm.publicOf(TpmKeys.PERSISTENT_SRK)));
+            assertEquals(Map.of(TpmCc.CreatePrimary, 1, TpmCc.Load, 3), primariesAndLoadsForTwoUnseals(sealed));
+            evictSrkHandle();
+            persistAtSrkHandle(KeyTemplates.signingKey(KeyAlgorithm.EC_P256, false));
+            assertEquals(Map.of(TpmCc.CreatePrimary, 1, TpmCc.Load, 2), primariesAndLoadsForTwoUnseals(sealed));
+        } finally {
+            evictSrkHandle();
+        }
+    }
+
+    private void persistAtSrkHandle(TpmtPublic template) {
+        int key = tpm.execute(new CreatePrimary(TpmHandles.RH_OWNER, template)).objectHandle();
+        try {
+            tpm.execute(new EvictControl(TpmHandles.RH_OWNER, key, TpmKeys.PERSISTENT_SRK));
+        } finally {
+            tpm.execute(new FlushContext(key));
+        }
+    }
+
+    private void evictSrkHandle() {
+        try {
+            tpm.execute(EvictControl.evict(TpmHandles.RH_OWNER, TpmKeys.PERSISTENT_SRK));
+        } catch (TpmResponseException nothingThere) {
+            // already evicted
+        }
+    }
+
+    private static Map<Integer, Integer> primariesAndLoadsForTwoUnseals(Tss2KeyFile sealed) {
+        CountingTcti counting = new CountingTcti(SWTPM.openTpm().tcti());
+        try (Tpm managed = new Tpm(counting, true); TpmKeys fresh = new TpmKeys(managed)) {
+            Sealing sealing = new Sealing(fresh);
+            assertArrayEquals(SECRET, sealing.unseal(sealed, NONE));
+            assertArrayEquals(SECRET, sealing.unseal(sealed, NONE));
+            return Map.of(TpmCc.CreatePrimary, counting.count(TpmCc.CreatePrimary), TpmCc.Load,
+                    counting.count(TpmCc.Load));
         } finally {
             SWTPM.disconnect();
         }
