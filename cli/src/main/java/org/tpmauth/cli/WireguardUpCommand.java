@@ -22,7 +22,10 @@ import picocli.CommandLine.Spec;
             + "private-key /dev/stdin`, then set the link up and check its public key. The interface must exist "
             + "(wg-quick, `ip link add IFACE type wireguard`, or wireguard-go) with its peers configured. On any "
             + "failure (a PCR changed, wrong password, no such interface) the interface is left with no private "
-            + "key and down, and the message names what failed. For wg-quick: PostUp = tpmauth wireguard up "
+            + "key and down, and the message names what failed. Nothing is created or persisted in the TPM: the key "
+            + "is loaded under the storage key persisted at 0x81000001 when the machine has one with the standard "
+            + "SRK template (e.g. provisioned by systemd), which saves creating the storage primary, else under the "
+            + "storage primary created for this run and flushed. For wg-quick: PostUp = tpmauth wireguard up "
             + "--sealed /etc/wireguard/%%i.sealed --interface %%i"})
 final class WireguardUpCommand implements Callable<Integer> {
     @Option(names = "--sealed", required = true, paramLabel = "wg.sealed", description = "The sealed key file.")
