@@ -181,7 +181,7 @@ final class TcpLink implements AutoCloseable {
      * after {@link #PROBE_AFTER_IDLE_NANOS} of idleness.
      */
     boolean isDeadWhileIdle() {
-        if (pending.hasRemaining()) {
+        if (pending.hasRemaining() || expired) { // expired: the watchdog closed it as the answer came
             return true;
         }
         if (System.nanoTime() - idleSince < PROBE_AFTER_IDLE_NANOS) {
