@@ -15,16 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long now(clockid_t clock) {
-    struct timespec t;
-    clock_gettime(clock, &t);
-    return t.tv_sec * 1000000000LL + t.tv_nsec;
-}
+#include "bench_time.h"
 
-static int by_value(const void *a, const void *b) {
-    long long x = *(const long long *) a, y = *(const long long *) b;
-    return (x > y) - (x < y);
-}
 
 /* Reads until at least `want` bytes are in buf; returns what arrived, or -1. */
 static int read_at_least(int s, unsigned char *buf, int have, int want, int size) {
@@ -72,8 +64,6 @@ int main(int argc, char **argv) {
             wall[i] = now(CLOCK_MONOTONIC) - wall0;
         }
     }
-    qsort(wall, (size_t) n, sizeof *wall, by_value);
-    qsort(cpu, (size_t) n, sizeof *cpu, by_value);
-    printf("floor_getrandom32 %.1f %.1f\n", wall[n / 2] / 1000.0, cpu[n / 2] / 1000.0);
+    printf("floor_getrandom32 %.1f %.1f\n", median_us(wall, n), median_us(cpu, n));
     return 0;
 }
