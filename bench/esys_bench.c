@@ -15,6 +15,8 @@
 #include <tss2/tss2_rc.h>
 #include <tss2/tss2_tctildr.h>
 
+#include "bench_time.h"
+
 #define MAX_WARMUP 50
 
 static ESYS_CONTEXT *ctx;
@@ -53,21 +55,6 @@ static void check(TSS2_RC rc, const char *what) {
     }
 }
 
-static long long now(clockid_t clock) {
-    struct timespec t;
-    clock_gettime(clock, &t);
-    return t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-static int compare(const void *a, const void *b) {
-    long long x = *(const long long *)a, y = *(const long long *)b;
-    return (x > y) - (x < y);
-}
-
-static double median_us(long long *v, int n) {
-    qsort(v, n, sizeof *v, compare);
-    return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0) / 1000.0;
-}
 
 /* What CreatePrimary and Create take and return besides the key: empty inputs, creation evidence freed. */
 static const TPM2B_SENSITIVE_CREATE no_sensitive;

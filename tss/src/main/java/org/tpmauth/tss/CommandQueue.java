@@ -1,7 +1,9 @@
 package org.tpmauth.tss;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntPredicate;
@@ -144,7 +146,12 @@ final class CommandQueue {
         return w;
     }
 
-    /** The oldest command passed over too often, else the oldest whose objects are loaded, else the oldest. */
+    /**
+     * The oldest command passed over too often, else the oldest whose objects are loaded, else the
+     * oldest of those that name the objects most waiting commands name: the objects it loads then serve
+     * the others too (threads working through the same keys line up behind one swap instead of one swap
+     * each).
+     */
     private Waiter next() {
         int chosen = -1;
         for (int i = 0; i < waiting.size() && chosen < 0; i++) {
@@ -157,10 +164,27 @@ final class CommandQueue {
                 chosen = i;
             }
         }
-        chosen = Math.max(chosen, 0);
+        if (chosen < 0) {
+            chosen = mostWanted();
+        }
         for (int i = 0; i < chosen; i++) {
             waiting.get(i).bypassed++;
         }
         return waiting.get(chosen);
+    }
+
+    /** The index of the oldest waiter whose handles the most waiters name. */
+    private int mostWanted() {
+        Map<List<Integer>, Integer> wanted = new HashMap<>();
+        for (Waiter w : waiting) {
+            wanted.merge(w.handles, 1, Integer::sum);
+        }
+        int chosen = 0;
+        for (int i = 1; i < waiting.size(); i++) {
+            if (wanted.get(waiting.get(i).handles) > wanted.get(waiting.get(chosen).handles)) {
+                chosen = i;
+            }
+        }
+        return chosen;
     }
 }

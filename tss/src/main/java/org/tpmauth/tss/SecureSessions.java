@@ -59,13 +59,17 @@ final class SecureSessions {
      * else (for secret parameters) the first handle or an extra session; -1 to run unchanged.
      */
     private static int slotFor(TpmCommand<?> command, List<Session> sessions) {
-        if (!sessions.stream().allMatch(s -> s instanceof PasswordSession)) {
-            return -1;
-        }
-        for (int i = 0; i < sessions.size(); i++) {
-            if (!((PasswordSession) sessions.get(i)).isEmpty()) {
-                return i;
+        int withPassword = -1;
+        for (int i = sessions.size() - 1; i >= 0; i--) { // a loop, not a stream: this runs per command
+            if (!(sessions.get(i) instanceof PasswordSession p)) {
+                return -1;
             }
+            if (!p.isEmpty()) {
+                withPassword = i;
+            }
+        }
+        if (withPassword >= 0) {
+            return withPassword;
         }
         if (!command.carriesSecret()) {
             return -1;

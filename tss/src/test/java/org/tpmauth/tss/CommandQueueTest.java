@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The order of commands among threads: loaded objects first, bounded overtaking, timeouts, reentrancy. */
+/**
+ * The order of commands among threads: loaded objects first, else the most wanted ones, bounded overtaking,
+ * timeouts, reentrancy.
+ */
 class CommandQueueTest {
     private final Set<Integer> loaded = ConcurrentHashMap.newKeySet();
     private final CommandQueue queue = new CommandQueue(loaded::contains);
@@ -46,6 +49,36 @@ class CommandQueueTest {
             t.join(5000);
         }
         assertEquals(List.of("b", "a", "c"), order);
+    }
+
+    @Test
+    void withNothingLoadedTheObjectMostCommandsWaitForGoesFirst() throws Exception {
+        queue.acquire();
+        List<Thread> threads = new ArrayList<>();
+        int before = 0;
+        // one object slot: a command's turn loads its object in place of the one before
+        for (String name : List.of("a1", "b2", "c2", "d3", "e2")) {
+            int handle = name.charAt(1) - '0';
+            Thread t = new Thread(() -> {
+                queue.acquire(List.of(handle));
+                order.add(name);
+                loaded.clear();
+                loaded.add(handle);
+                queue.release();
+            }, name);
+            t.start();
+            threads.add(t);
+            while (queue.waiting() == before) {
+                Thread.sleep(1);
+            }
+            before++;
+        }
+        queue.release();
+        for (Thread t : threads) {
+            t.join(5000);
+        }
+        // object 2 is loaded once for its three commands, then the oldest of the rest
+        assertEquals(List.of("b2", "c2", "e2", "a1", "d3"), order);
     }
 
     @Test

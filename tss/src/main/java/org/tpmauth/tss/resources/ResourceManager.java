@@ -156,18 +156,26 @@ public final class ResourceManager implements Tcti {
                 loadSession(handle, used);
             }
         }
-        layout.sessions.forEach(s -> loadSession(s.handle(), used));
+        for (CommandLayout.AuthSession s : layout.sessions) { // loops, not streams: this runs per command
+            loadSession(s.handle(), used);
+        }
         if (returnsHandle) {
             makeRoom(createsSession(original, layout), used);
         }
         byte[] response = send(command, used);
         int rc = responseCode(response);
-        used.forEach(r -> r.lastUse = ++clock);
+        for (Resident r : used) {
+            r.lastUse = ++clock;
+        }
         if (rc != TpmRc.SUCCESS) {
             noticeLoss(rc, original, layout);
             return response;
         }
-        layout.sessions.stream().filter(s -> !s.continueSession()).forEach(s -> sessions.remove(s.handle()));
+        for (CommandLayout.AuthSession s : layout.sessions) {
+            if (!s.continueSession()) {
+                sessions.remove(s.handle());
+            }
+        }
         if (layout.commandCode == TpmCc.ContextSave) {
             sessions.remove(CommandLayout.u32(original, CommandLayout.handleOffset(0))); // the session left the TPM
         }

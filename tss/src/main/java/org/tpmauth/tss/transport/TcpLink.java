@@ -8,33 +8,43 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One TCP connection to a TPM simulator port: connects with a message naming host:port, sends whole
  * buffers, reads exact byte counts with a timeout, and can tell whether an idle connection is still
  * open without sending anything.
+ *
+ * <p>The channel blocks: a command is one write and (usually) one read system call. The timeout is the
+ * shared {@link TcpWatchdog}'s job, which closes the connection of a command past its deadline.
  */
 final class TcpLink implements AutoCloseable {
+    /**
+     * An idle connection is checked for a peer that went away (a restarted simulator) before the next
+     * command only after this long: commands back to back need no check, and no simulator restarts in
+     * this time.
+     */
+    static final long PROBE_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private final SocketChannel channel;
-    /** Waits for readability / writability: the channel stays non-blocking, never switched per command. */
-    private final Selector selector;
-    private final SelectionKey key;
-    private final long timeoutMillis;
+    private final long timeoutNanos;
     /** Bytes that arrived but were not asked for yet: a response usually comes in one read. */
-    private final ByteBuffer pending = ByteBuffer.allocate(8192).flip();
+    private final ByteBuffer pending = ByteBuffer.allocateDirect(8192).flip();
     private final ByteBuffer probe = ByteBuffer.allocate(1);
     private long received;
+    /** When the running exchange is given up (System.nanoTime), 0 while idle; read by the watchdog. */
+    private volatile long deadline;
+    /** Set by the watchdog when it closed the connection for a late answer. */
+    private volatile boolean expired;
+    private long idleSince = System.nanoTime();
 
-    private TcpLink(SocketChannel channel, Duration timeout) throws IOException {
+    private TcpLink(SocketChannel channel, Duration timeout) {
         this.channel = channel;
-        this.timeoutMillis = millis(timeout);
-        channel.configureBlocking(false);
-        this.selector = Selector.open();
-        this.key = channel.register(selector, 0);
+        this.timeoutNanos = Math.max(1, timeout.toNanos());
+        TcpWatchdog.SHARED.watch(this);
     }
 
     /**
@@ -72,23 +82,33 @@ final class TcpLink implements AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
     }
 
-    /** Sends the buffers in order and resets the received-byte count. */
+    /**
+     * Sends the buffers in order, resets the received-byte count and starts the exchange's timeout,
+     * which runs until {@link #finished}.
+     */
     void send(byte[]... parts) throws IOException {
         received = 0;
-        ByteBuffer[] buffers = new ByteBuffer[parts.length];
-        long total = 0;
-        for (int i = 0; i < parts.length; i++) {
-            buffers[i] = ByteBuffer.wrap(parts[i]);
-            total += parts[i].length;
-        }
-        // one gathering write keeps small framed requests in one segment (swtpm reads each in one read)
-        while (total > 0) {
-            long n = channel.write(buffers);
-            if (n == 0) {
-                await(SelectionKey.OP_WRITE);
+        deadline = System.nanoTime() + timeoutNanos | 1; // never 0, which means idle
+        try {
+            if (parts.length == 1) {
+                channel.write(ByteBuffer.wrap(parts[0])); // a blocking channel writes all of it
+                return;
             }
-            total -= n;
+            ByteBuffer[] buffers = new ByteBuffer[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                buffers[i] = ByteBuffer.wrap(parts[i]);
+            }
+            // one gathering write keeps small framed requests in one segment (swtpm reads each in one read)
+            channel.write(buffers);
+        } catch (ClosedChannelException e) {
+            throw lateOr(e);
         }
+    }
+
+    /** Ends the exchange's timeout: the connection is idle. */
+    void finished() {
+        deadline = 0;
+        idleSince = System.nanoTime();
     }
 
     /**
@@ -112,38 +132,41 @@ final class TcpLink implements AutoCloseable {
         return out;
     }
 
-    /**
-     * Reads what has arrived into {@link #pending}, waiting up to the timeout for the first byte. The
-     * first read after a send waits first: the TPM has not answered yet, and a read that finds nothing
-     * would be a system call for nothing.
-     */
+    /** Reads what has arrived into {@link #pending}, waiting for at least one byte. */
     private void fill() throws IOException {
         pending.clear();
         try {
-            if (received == 0) {
-                await(SelectionKey.OP_READ);
-            }
-            int r;
-            while ((r = channel.read(pending)) == 0) {
-                await(SelectionKey.OP_READ);
-            }
-            if (r < 0) {
+            if (channel.read(pending) < 0) {
                 throw new EOFException("the peer closed the connection after " + received + " response bytes");
             }
+        } catch (ClosedChannelException e) {
+            throw lateOr(e);
         } finally {
             pending.flip();
         }
     }
 
-    private void await(int operation) throws IOException {
-        key.interestOps(operation);
-        try {
-            if (selector.select(timeoutMillis) == 0) {
-                throw new SocketTimeoutException("no answer within " + timeoutMillis + " ms");
-            }
-        } finally {
-            selector.selectedKeys().clear();
-            key.interestOps(0);
+    /** A timeout when the watchdog closed the channel, else what closed it. */
+    private IOException lateOr(ClosedChannelException e) {
+        if (!expired) {
+            return e;
+        }
+        SocketTimeoutException late = new SocketTimeoutException("no answer within "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        late.initCause(e);
+        return late;
+    }
+
+    long timeoutNanos() {
+        return timeoutNanos;
+    }
+
+    /** Closes the connection when its exchange is past the deadline (the watchdog's tick). */
+    void expireIfLate(long now) {
+        long d = deadline;
+        if (d != 0 && now - d > 0) {
+            expired = true;
+            close();
         }
     }
 
@@ -154,15 +177,22 @@ final class TcpLink implements AutoCloseable {
 
     /**
      * True when the idle connection is closed or reset by the peer, or holds bytes nobody asked for
-     * (either way it is of no more use). Does not block and sends nothing.
+     * (either way it is of no more use). Does not block and sends nothing. Looks at the socket only
+     * after {@link #PROBE_AFTER_IDLE_NANOS} of idleness.
      */
     boolean isDeadWhileIdle() {
-        if (pending.hasRemaining()) {
+        if (pending.hasRemaining() || expired) { // expired: the watchdog closed it as the answer came
             return true;
         }
+        if (System.nanoTime() - idleSince < PROBE_AFTER_IDLE_NANOS) {
+            return false;
+        }
         try {
+            channel.configureBlocking(false);
             probe.clear();
-            return channel.read(probe) != 0;
+            boolean dead = channel.read(probe) != 0;
+            channel.configureBlocking(true);
+            return dead;
         } catch (IOException e) {
             return true;
         }
@@ -170,7 +200,7 @@ final class TcpLink implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(selector);
+        TcpWatchdog.SHARED.forget(this);
         closeQuietly(channel);
     }
 

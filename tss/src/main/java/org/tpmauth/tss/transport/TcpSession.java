@@ -3,6 +3,7 @@ package org.tpmauth.tss.transport;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -67,8 +68,9 @@ final class TcpSession {
         try {
             return run(exchange, command, name);
         } catch (IOException e) {
+            // a reset, not an end, a timeout or an interrupt, before any answer byte
             boolean neverRan = reused && link.received() == 0 && !(e instanceof EOFException)
-                    && !(e instanceof SocketTimeoutException);
+                    && !(e instanceof SocketTimeoutException) && !(e instanceof ClosedChannelException);
             drop();
             if (!neverRan) {
                 throw broken(name, e);
@@ -90,7 +92,9 @@ final class TcpSession {
 
     private byte[] run(Exchange exchange, byte[] command, String name) throws IOException {
         try {
-            return exchange.run(link, command, name);
+            byte[] response = exchange.run(link, command, name);
+            link.finished();
+            return response;
         } catch (TpmTransportException e) {
             drop(); // the stream is out of step; the next command starts on a fresh connection
             throw e;

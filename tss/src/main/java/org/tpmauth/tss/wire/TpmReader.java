@@ -13,8 +13,9 @@ public final class TpmReader {
     private final byte[] buf;
     private int pos;
     private int limit;
-    private final Deque<String> context = new ArrayDeque<>();
-    private final Deque<Integer> limits = new ArrayDeque<>();
+    // small: readers are made per command and rarely nest deeper than a few structures
+    private final Deque<String> context = new ArrayDeque<>(4);
+    private final Deque<Integer> limits = new ArrayDeque<>(4);
 
     public TpmReader(byte[] data) {
         this(data, 0, data.length);

@@ -85,6 +85,22 @@ class SwtpmTctiFaultTest {
     }
 
     @Test
+    void anIdleConnectionOutlivesTheTimeout() throws Exception {
+        // the timeout covers a command's exchange only: the watchdog leaves an idle connection alone
+        try (FakeTpmServer server = new FakeTpmServer((n, s) -> {
+            for (int i = 1; i <= 2; i++) {
+                FakeTpmServer.readCommand(s);
+                FakeTpmServer.write(s, FakeTpmServer.randomResponse(i));
+            }
+        }); SwtpmTcti tcti = new SwtpmTcti("127.0.0.1", server.port(), Duration.ofMillis(100))) {
+            assertArrayEquals(FakeTpmServer.randomResponse(1), tcti.transmit(GET_RANDOM_8));
+            Thread.sleep(400);
+            assertArrayEquals(FakeTpmServer.randomResponse(2), tcti.transmit(GET_RANDOM_8));
+            assertEquals(1, server.connections());
+        }
+    }
+
+    @Test
     void theConnectionAfterABadFrameIsFresh() throws Exception {
         try (FakeTpmServer server = new FakeTpmServer((n, s) -> {
             FakeTpmServer.readCommand(s);
@@ -145,6 +161,8 @@ class SwtpmTctiFaultTest {
             for (int n = 1; n <= 3; n++) {
                 assertArrayEquals(FakeTpmServer.randomResponse(n), tcti.transmit(GET_RANDOM_8));
                 assertTrue(closed.tryAcquire(5, TimeUnit.SECONDS));
+                // commands back to back skip the check; a restarted simulator has been idle longer
+                TimeUnit.NANOSECONDS.sleep(2 * TcpLink.PROBE_AFTER_IDLE_NANOS);
             }
             assertEquals(3, server.connections());
         }
