@@ -155,7 +155,8 @@ public final class Pkcs11Server implements AutoCloseable {
      * {@value #WARM_UP_ROUNDS} rounds of a program's calls, with up to {@value #WARM_UP_SIGNATURES} real
      * signatures within {@link #WARM_UP_SIGNING_BUDGET} (about 0.3 s on swtpm; a hardware TPM stops at the
      * budget). {@code tpmauth pkcs11 serve} runs it once it listens; programs may connect meanwhile. A call
-     * that fails (a TPM that refuses the key, for one) stops the warm-up, never the service, and is logged.
+     * that fails (a TPM that refuses the key, for one) stops the warm-up, never the service, and is logged;
+     * closing the server ends it too.
      */
     public Optional<WarmUp.Result> warmUp() {
         return warmUp(WARM_UP_ROUNDS, WARM_UP_SIGNATURES, WARM_UP_SIGNING_BUDGET);
@@ -163,8 +164,8 @@ public final class Pkcs11Server implements AutoCloseable {
 
     Optional<WarmUp.Result> warmUp(int rounds, int maxSignatures, Duration signingBudget) {
         try {
-            return Optional.of(WarmUp.run(token, (application, request) -> respond(application, request, 0), rounds,
-                    maxSignatures, signingBudget));
+            return Optional.of(WarmUp.run(token, (application, request) -> respond(application, request, 0),
+                    () -> !closing, rounds, maxSignatures, signingBudget));
         } catch (WarmUp.Stopped e) {
             log.println("pkcs11: warm-up stopped: " + e.getMessage());
             return Optional.empty();

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.tpmauth.pkcs11.RpcMessage.AttributeQuery;
 import org.tpmauth.pkcs11.RpcMessage.ByteArray;
 import org.tpmauth.pkcs11.RpcMessage.Capacity;
@@ -63,16 +64,18 @@ public final class WarmUp {
     /**
      * {@code rounds} rounds of a program's calls (slot, token and mechanism information, a session, an
      * object search, attribute reads, a signature per key: a size query, then while {@code maxSignatures} and
-     * {@code signingBudget} allow, the signature).
+     * {@code signingBudget} allow, the signature), while {@code serving} holds: a server closed meanwhile
+     * ends it after the round.
      */
-    static Result run(Token token, Exchange exchange, int rounds, int maxSignatures, Duration signingBudget)
-            throws Stopped {
+    static Result run(Token token, Exchange exchange, BooleanSupplier serving, int rounds, int maxSignatures,
+            Duration signingBudget) throws Stopped {
         WarmUp w = new WarmUp(token, exchange);
         long start = System.nanoTime();
         int signatures = 0;
+        int round = 0;
         try {
             w.call(RpcCall.C_INITIALIZE, ByteArray.of(Application.HANDSHAKE), 0, ByteArray.of(new byte[1]));
-            for (int round = 0; round < rounds; round++) {
+            for (; round < rounds && serving.getAsBoolean(); round++) {
                 boolean sign = signatures < maxSignatures && System.nanoTime() - start < signingBudget.toNanos();
                 signatures += w.round(round, sign);
             }
@@ -80,7 +83,7 @@ public final class WarmUp {
         } finally {
             w.application.close();
         }
-        return new Result(rounds, w.calls, signatures, Duration.ofNanos(System.nanoTime() - start));
+        return new Result(round, w.calls, signatures, Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** One program's calls; the number of signatures made. */

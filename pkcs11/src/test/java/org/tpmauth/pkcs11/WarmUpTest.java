@@ -80,6 +80,15 @@ class WarmUpTest {
     }
 
     @Test
+    void aClosedServerIsNotWarmedUp() throws Exception {
+        Pkcs11Server server = server("closed", null);
+        server.close();
+        WarmUp.Result r = server.warmUp(5, 5, Duration.ofSeconds(30)).orElseThrow();
+        assertEquals(0, r.rounds(), r.toString());
+        assertEquals(0, r.signatures());
+    }
+
+    @Test
     void aSigningBudgetOfNothingMeansNoSignatures() throws Exception {
         try (Pkcs11Server server = server("budget", null)) {
             assertEquals(0, server.warmUp(2, 100, Duration.ZERO).orElseThrow().signatures());
