@@ -52,42 +52,47 @@ public final class WarmUp {
     private final Token token;
     private final Exchange exchange;
     private final Application application;
+    private final int maxSignatures;
+    private final int signaturesPerKeyAndRound;
+    private final long signingDeadline;
     private long code = 1;
     private int calls;
+    private int signatures;
 
-    private WarmUp(Token token, Exchange exchange) {
+    private WarmUp(Token token, Exchange exchange, int rounds, int maxSignatures, long signingDeadline) {
         this.token = token;
         this.exchange = exchange;
         this.application = new Application(token);
+        this.maxSignatures = maxSignatures;
+        this.signaturesPerKeyAndRound = Math.max(1, (maxSignatures + rounds - 1) / Math.max(1, rounds));
+        this.signingDeadline = signingDeadline;
     }
 
     /**
      * {@code rounds} rounds of a program's calls (slot, token and mechanism information, a session, an
-     * object search, attribute reads, a signature per key: a size query, then while {@code maxSignatures} and
-     * {@code signingBudget} allow, the signature), while {@code serving} holds: a server closed meanwhile
-     * ends it after the round.
+     * object search, attribute reads, and per key a session with C_SignInit, a size query and, while
+     * {@code maxSignatures} and {@code signingBudget} allow, the signature, spread evenly over the rounds),
+     * while {@code serving} holds: a server closed meanwhile ends it after the round.
      */
     static Result run(Token token, Exchange exchange, BooleanSupplier serving, int rounds, int maxSignatures,
             Duration signingBudget) throws Stopped {
-        WarmUp w = new WarmUp(token, exchange);
         long start = System.nanoTime();
-        int signatures = 0;
+        WarmUp w = new WarmUp(token, exchange, rounds, maxSignatures, start + signingBudget.toNanos());
         int round = 0;
         try {
             w.call(RpcCall.C_INITIALIZE, ByteArray.of(Application.HANDSHAKE), 0, ByteArray.of(new byte[1]));
             for (; round < rounds && serving.getAsBoolean(); round++) {
-                boolean sign = signatures < maxSignatures && System.nanoTime() - start < signingBudget.toNanos();
-                signatures += w.round(round, sign);
+                w.round(round);
             }
             w.call(RpcCall.C_FINALIZE);
         } finally {
             w.application.close();
         }
-        return new Result(round, w.calls, signatures, Duration.ofNanos(System.nanoTime() - start));
+        return new Result(round, w.calls, w.signatures, Duration.ofNanos(System.nanoTime() - start));
     }
 
-    /** One program's calls; the number of signatures made. */
-    private int round(int round, boolean sign) throws Stopped {
+    /** One program's calls. */
+    private void round(int round) throws Stopped {
         call(RpcCall.C_GET_INFO);
         call(RpcCall.C_GET_SLOT_LIST, 1, new Capacity(0));
         call(RpcCall.C_GET_SLOT_LIST, 1, new Capacity(8));
@@ -105,29 +110,33 @@ public final class WarmUp {
             call(RpcCall.C_GET_ATTRIBUTE_VALUE, session, handle, queries(4096));
         }
         call(RpcCall.C_CLOSE_SESSION, session);
-        int signatures = 0;
         for (long handle : handles) {
             TokenObject key = token.object(handle).orElseThrow();
             if (key.isPrivateKey()) {
-                signatures += signWith(key, sign) ? 1 : 0;
+                signWith(key);
             }
         }
-        return signatures;
     }
 
-    /** C_SignInit and a size query in a session of its own, then the signature or the session's end. */
-    private boolean signWith(TokenObject key, boolean sign) throws Stopped {
+    /**
+     * In a session of its own: C_SignInit and a size query, then the signature while the count and the
+     * budget allow (a few times per round), else the session's end.
+     */
+    private void signWith(TokenObject key) throws Stopped {
         long session = openSession();
         boolean rsa = ((Attribute.UlongValue) key.attributes().get(Pkcs11.CKA_KEY_TYPE).value()).value() == Pkcs11.CKK_RSA;
         Mechanism mechanism = rsa ? new Mechanism(Pkcs11.CKM_RSA_PKCS_PSS, new Mechanism.PssParameter(Pkcs11.CKM_SHA256,
                 Pkcs11.CKG_MGF1_SHA256, DIGEST.length)) : Mechanism.of(Pkcs11.CKM_ECDSA);
-        call(RpcCall.C_SIGN_INIT, session, mechanism, key.handle());
-        call(RpcCall.C_SIGN, session, ByteArray.of(DIGEST), new Capacity(0));
-        if (sign) {
+        for (int i = 0; i < signaturesPerKeyAndRound; i++) {
+            call(RpcCall.C_SIGN_INIT, session, mechanism, key.handle());
+            call(RpcCall.C_SIGN, session, ByteArray.of(DIGEST), new Capacity(0));
+            if (signatures >= maxSignatures || System.nanoTime() >= signingDeadline) {
+                break;
+            }
             call(RpcCall.C_SIGN, session, ByteArray.of(DIGEST), new Capacity(1024));
+            signatures++;
         }
         call(RpcCall.C_CLOSE_SESSION, session); // ends a sign operation left after the size query too
-        return sign;
     }
 
     private long openSession() throws Stopped {
