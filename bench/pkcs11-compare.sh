@@ -18,6 +18,11 @@
 # re-authentication; eap_tls13_ec_work_ms_per_auth leaves that pause out (the goals use it).
 # eap_tls13_ec_overhead_ms is a route's time per authentication minus the software key's in the same
 # round: what the key's route costs. On a loaded machine it is noise below a few ms; run it twice.
+# eap_tls13_ec_process_ms_per_auth: one eapol_test process per authentication (module load, C_Initialize,
+# object search, login, signature, TLS: what a machine pays at each connect, the reading of the issue's
+# baseline figures); eap_tls13_ec_process_overhead_ms the same minus the software key's (which loads no
+# PKCS#11 engine or module at all). Not for tpm2-pkcs11 behind p11-kit server: its one module instance keeps
+# the previous process's login. The token is warmed up as `tpmauth pkcs11 serve` warms it.
 # Needs scripts/install-deps.sh (swtpm, freeradius, eapoltest, opensc, p11-kit-modules, libengine-pkcs11-openssl,
 # libtpm2-pkcs11-1, libtpm2-pkcs11-tools, tpm2-abrmd, dbus-daemon) and Maven's offline repository. Root:
 # FreeRADIUS and tpm2-abrmd run as the caller. Takes about five minutes.

@@ -66,6 +66,7 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("tpmauth pkcs11: serving token '" + label + "' ("
                         + token.aliases().size() + " keys: " + String.join(", ", token.aliases()) + ") on "
                         + P11KitModuleConfig.address(server.socket().toAbsolutePath()));
+                warmUpInBackground(server);
                 Thread hook = stopOnShutdown(server, Thread.currentThread());
                 server.awaitClose();
                 try {
@@ -83,6 +84,18 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The token's request path run in-process before programs come (Pkcs11Server#warmUp), so that the
+     * first programs are not served by interpreted code; they may connect meanwhile.
+     */
+    private static void warmUpInBackground(Pkcs11Server server) {
+        Thread warmUp = new Thread(() -> server.warmUp().ifPresent(r -> System.err.println("tpmauth pkcs11: warmed up ("
+                + r.calls() + " calls, " + r.signatures() + " signatures, " + r.took().toMillis() + " ms)")),
+                "pkcs11-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     /** On SIGTERM (systemctl stop): stop serving, and let the command close the TPM before the JVM exits. */

@@ -70,6 +70,7 @@ class StrongswanCliTest {
         keys = new TpmKeys(tpm);
         token = Pkcs11Server.start(Token.open(keys, keystore, "tpmauth", null), dir.resolve("p11.sock"),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        token.warmUp(); // as `tpmauth pkcs11 serve` does once it listens
         configure(keystore.resolve("ec.crt.pem"), "ec");
         lab = StrongswanLab.start(dir, " pkcs11", Map.of("P11_KIT_SERVER_ADDRESS",
                 P11KitModuleConfig.address(token.socket())));

@@ -20,7 +20,7 @@ import org.tpmauth.pkcs11.RpcMessage.Version;
 final class Application implements AutoCloseable {
     private static final Version CRYPTOKI = new Version(2, 40);
     private static final Version TOKEN_VERSION = new Version(0, 1);
-    private static final byte[] HANDSHAKE = "PRIVATE-GNOME-KEYRING-PKCS11-PROTOCOL-V-1".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] HANDSHAKE = "PRIVATE-GNOME-KEYRING-PKCS11-PROTOCOL-V-1".getBytes(StandardCharsets.US_ASCII);
     private static final long EC_FLAGS = 0x100000 | 0x800000 | 0x2000000; // CKF_EC_F_P | NAMEDCURVE | UNCOMPRESS
 
     private final Token token;
@@ -63,7 +63,7 @@ final class Application implements AutoCloseable {
             case C_GET_TOKEN_INFO -> tokenInfo(request);
             case C_GET_MECHANISM_LIST -> {
                 slot(request.ulong(0));
-                yield List.of(ulongs(request.capacity(1), token.mechanisms().stream().mapToLong(Long::longValue).toArray()));
+                yield List.of(ulongs(request.capacity(1), token.mechanismList()));
             }
             case C_GET_MECHANISM_INFO -> mechanismInfo(request);
             case C_OPEN_SESSION -> openSession(request);

@@ -5,16 +5,17 @@ import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SignatureException;
-import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import org.bouncycastle.asn1.x509.DigestInfo;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 import org.tpmauth.tls.TpmPrivateKey;
+import org.tpmauth.tls.TpmRsaPrivateKey;
 import org.tpmauth.tls.TpmSigner;
 import org.tpmauth.tss.TpmResponseException;
 import org.tpmauth.tss.TpmRc;
 import org.tpmauth.tss.keys.PasswordRequiredException;
 import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmuPublicParms;
 
 /**
  * One active C_SignInit .. C_Sign / C_SignFinal: collects the data (hashing it for the CKM_SHAxxx forms)
@@ -41,16 +42,14 @@ final class SignOperation {
         this.pssMgfHash = pssMgfHash;
         this.pssSalt = pssSalt;
         this.digest = mechanism.hash == null ? null : messageDigest(mechanism.hash);
-        this.signatureLength = key.publicKey() instanceof RSAPublicKey rsa ? (rsa.getModulus().bitLength() + 7) / 8
-                : 2 * ((((ECPublicKey) key.publicKey()).getParams().getCurve().getField().getFieldSize() + 7) / 8);
+        this.signatureLength = signatureLength(key);
     }
 
     /** Checks the mechanism against the key and its parameters (C_SignInit). */
     static SignOperation start(Mechanism requested, TpmPrivateKey key) throws Pkcs11Exception {
         SignMechanism mechanism = SignMechanism.of(requested.type()).orElseThrow(() -> new Pkcs11Exception(
                 Pkcs11.CKR_MECHANISM_INVALID, "mechanism 0x" + Long.toHexString(requested.type()) + " cannot sign"));
-        boolean rsaKey = key.publicKey() instanceof RSAPublicKey;
-        if (mechanism.rsa != rsaKey) {
+        if (mechanism.rsa != key instanceof TpmRsaPrivateKey) {
             throw new Pkcs11Exception(Pkcs11.CKR_KEY_TYPE_INCONSISTENT, mechanism + " does not fit a "
                     + key.getAlgorithm() + " key");
         }
@@ -75,6 +74,18 @@ final class SignOperation {
             throw new Pkcs11Exception(Pkcs11.CKR_KEY_TYPE_INCONSISTENT, e.getMessage(), e);
         }
         return new SignOperation(mechanism, key, hash, mgfHash, (int) p.saltLength());
+    }
+
+    /**
+     * Modulus or two coordinates' size, from the key's TPM public area: a JCA public key built per
+     * C_SignInit costs a provider lookup and a key factory each time.
+     */
+    private static int signatureLength(TpmPrivateKey key) {
+        TpmuPublicParms parameters = key.key().publicArea().parameters();
+        if (parameters instanceof TpmuPublicParms.Rsa rsa) {
+            return (rsa.keyBits() + 7) / 8;
+        }
+        return 2 * ((TpmuPublicParms.Ecc) parameters).curveId().coordinateSize();
     }
 
     /** C_SignUpdate, and the data of C_Sign. */

@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +50,8 @@ public final class Token {
     private final String manufacturer;
     private final String serial;
     private final List<TokenObject> objects;
+    private final Map<Long, TokenObject> byHandle;
+    private final long[] mechanismList;
     private final Map<String, Boolean> hasPassword;
     private final Set<Long> mechanisms;
     private final byte[] tokenPin;
@@ -62,6 +65,10 @@ public final class Token {
         this.manufacturer = manufacturer;
         this.serial = serial;
         this.objects = objects;
+        Map<Long, TokenObject> handles = new HashMap<>();
+        objects.forEach(o -> handles.put(o.handle(), o));
+        this.byHandle = Map.copyOf(handles);
+        this.mechanismList = mechanisms.stream().mapToLong(Long::longValue).toArray();
         this.hasPassword = hasPassword;
         this.mechanisms = mechanisms;
         this.tokenPin = tokenPin;
@@ -173,7 +180,12 @@ public final class Token {
     }
 
     Optional<TokenObject> object(long handle) {
-        return objects.stream().filter(o -> o.handle() == handle).findFirst();
+        return Optional.ofNullable(byHandle.get(handle));
+    }
+
+    /** The mechanisms in C_GetMechanismList's order (a copy). */
+    long[] mechanismList() {
+        return mechanismList.clone();
     }
 
     /** C_Login: checks the PIN against the token PIN or, by a TPM signature, against the keys' password. */

@@ -37,6 +37,11 @@ import org.tpmauth.tss.types.TpmCc;
  * through tpm2-pkcs11 loaded directly, through tpm2-pkcs11 behind {@code p11-kit server} (the same RPC
  * route as tpmauth's), and with a software key file; pkcs11-tool sign latency (a process per signature)
  * through the tpmauth token and directly through tpm2-pkcs11; C_SignInit + C_Sign over tpmauth's socket.
+ * The EAP-TLS routes run twice: {@value #AUTHS} re-authentications in one eapol_test process (a connected
+ * machine re-authenticating: module and session already set up) and {@value #PROCESSES} eapol_test
+ * processes of one authentication each (what a machine pays at each connect: module load, C_Initialize,
+ * object search, login, signature; the reading of the issue's baseline figures), this one without the
+ * p11-kit server route (its one module instance keeps the previous process's login).
  * The routes take turns for {@value #ROUNDS} rounds after a warm-up round (swtpm serves one connection at
  * a time, so only one route holds it); each figure is the median over the rounds.
  *
@@ -63,6 +68,9 @@ class TokenBenchmarkTest {
     private static final double REAUTH_PAUSE_MS = 100;
     private static final String EAP = "eap_tls13_ec_ms_per_auth";
     private static final String EAP_WORK = "eap_tls13_ec_work_ms_per_auth";
+    /** One eapol_test process per authentication, as a machine pays at each connect (the baseline). */
+    private static final String EAP_PROCESS = "eap_tls13_ec_process_ms_per_auth";
+    private static final int PROCESSES = 10;
 
     @RegisterExtension
     static final SwtpmExtension SWTPM = new SwtpmExtension();
@@ -89,8 +97,10 @@ class TokenBenchmarkTest {
                 boolean measured = round > 0;
                 tpmauthToken(store, radius, measured);
                 tpm2Pkcs11(t2p, radius, store.caPem, measured);
-                recordEap(measured, "software_key", eapMillis(radius, "software", "",
-                        WpaSupplicant.fileCredentials(Path.of("soft.pem"), Path.of("soft.key")), store.caPem, Map.of()));
+                String soft = WpaSupplicant.fileCredentials(Path.of("soft.pem"), Path.of("soft.key"));
+                recordEap(measured, "software_key", eapMillis(radius, "software", "", soft, store.caPem, Map.of()));
+                record(measured, EAP_PROCESS, "software_key", eapProcessMillis(radius, "software", "", soft, store.caPem,
+                        Map.of(), () -> { }));
             }
             report();
             tpmauthCalls(store, radius);
@@ -100,10 +110,15 @@ class TokenBenchmarkTest {
         }
     }
 
-    /** The token served over the keystore as {@code tpmauth pkcs11 serve} serves it, its log discarded. */
+    /**
+     * The token served over the keystore as {@code tpmauth pkcs11 serve} serves it (warmed up once it
+     * listens), its log discarded.
+     */
     private Pkcs11Server tokenServer(TpmKeys keys, TestKeystore store) throws Exception {
-        return Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null), work.resolve("p11.sock"),
+        Pkcs11Server server = Pkcs11Server.start(Token.open(keys, store.dir, "tpmauth", null), work.resolve("p11.sock"),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        server.warmUp();
+        return server;
     }
 
     /** The tpmauth route once more, untimed, through a tap: p11-kit calls and TPM commands per authentication. */
@@ -168,8 +183,11 @@ class TokenBenchmarkTest {
             record(measured, "rpc_c_sign_ecdsa_p256_ms", "tpmauth", rpcSignMillis(server));
             record(measured, "pkcs11_tool_sign_ecdsa_p256_ms", "tpmauth", toolSignMillis(Map.of(
                     "P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket()), Programs.CLIENT_MODULE));
+            Map<String, String> env = Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket());
             recordEap(measured, "tpmauth", eapMillis(radius, "device-ec", Radius.TOKEN_GLOBALS,
-                    Radius.tokenCredentials("ec"), store.caPem, Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + server.socket())));
+                    Radius.tokenCredentials("ec"), store.caPem, env));
+            record(measured, EAP_PROCESS, "tpmauth", eapProcessMillis(radius, "device-ec", Radius.TOKEN_GLOBALS,
+                    Radius.tokenCredentials("ec"), store.caPem, env, () -> { }));
         } finally {
             SWTPM.disconnect();
         }
@@ -183,11 +201,17 @@ class TokenBenchmarkTest {
         try {
             recordEap(measured, "tpm2_pkcs11", eapMillis(radius, "device-t2p", direct,
                     Tpm2Pkcs11Store.eapolCredentials(), ca, t2p.env()));
+            // eapol_test exits without C_Finalize, and tpm2-pkcs11 on a TPM without a resource manager leaves
+            // its objects loaded: flushed after each process, untimed (tpm2-abrmd would do it)
+            record(measured, EAP_PROCESS, "tpm2_pkcs11", eapProcessMillis(radius, "device-t2p", direct,
+                    Tpm2Pkcs11Store.eapolCredentials(), ca, t2p.env(), t2p::flushLeftovers));
         } finally {
             t2p.flushLeftovers();
         }
         Path socket = work.resolve("p11-kit-server.sock");
         try (LoggedProcess server = t2p.p11KitServer(socket)) {
+            // no process-per-authentication run here: p11-kit server keeps one module instance for all its
+            // clients, so the first eapol_test's login (it exits without C_Logout) makes the next one's fail
             recordEap(measured, "tpm2_pkcs11_p11kit_server", eapMillis(radius, "device-t2p",
                     Radius.TOKEN_GLOBALS, Tpm2Pkcs11Store.eapolCredentials(), ca,
                     Map.of("P11_KIT_SERVER_ADDRESS", "unix:path=" + socket)));
@@ -242,6 +266,24 @@ class TokenBenchmarkTest {
     }
 
     /**
+     * Median milliseconds of one EAP-TLS 1.3 authentication in an eapol_test process of its own ({@value
+     * #PROCESSES} processes): module load, C_Initialize, object search, login, signature and TLS, as at each
+     * connect of a machine. {@code afterEach} runs untimed after each process.
+     */
+    private static double eapProcessMillis(Radius radius, String name, String globals, String credentials, Path ca,
+            Map<String, String> env, Runnable afterEach) throws Exception {
+        double[] millis = new double[PROCESSES];
+        for (int i = 0; i < millis.length; i++) {
+            long t = System.nanoTime();
+            Tools.Output r = radius.eapol(name, globals, credentials, "1.3", ca, 0, env);
+            millis[i] = (System.nanoTime() - t) / 1e6;
+            afterEach.run();
+            assertEquals(0, r.code(), () -> LoggedProcess.tail(r.out()) + r.err());
+        }
+        return median(millis);
+    }
+
+    /**
      * One route's EAP-TLS time per authentication, as measured ({@code eap_tls13_ec_ms_per_auth}) and without
      * eapol_test's pause before each re-authentication ({@code eap_tls13_ec_work_ms_per_auth}).
      */
@@ -278,6 +320,17 @@ class TokenBenchmarkTest {
                     .mapToObj(i -> with.get(i) - without.get(i)).toList());
             System.out.printf(Locale.ROOT, "bench %s %s %.2f ms%n", overhead, route, result(overhead, route));
         }
+        String processOverhead = "eap_tls13_ec_process_overhead_ms";
+        for (String route : List.of("tpmauth", "tpm2_pkcs11")) {
+            List<Double> with = results.get(EAP_PROCESS + " " + route);
+            List<Double> without = results.get(EAP_PROCESS + " software_key");
+            results.put(processOverhead + " " + route, IntStream.range(0, with.size())
+                    .mapToObj(i -> with.get(i) - without.get(i)).toList());
+            System.out.printf(Locale.ROOT, "bench %s %s %.2f ms%n", processOverhead, route, result(processOverhead, route));
+        }
+        ratio(EAP_PROCESS, "tpm2_pkcs11", "tpmauth");
+        ratio(EAP_PROCESS, "tpmauth", "software_key");
+        ratio(processOverhead, "tpm2_pkcs11", "tpmauth");
         ratio(eap, "tpm2_pkcs11", "tpmauth");
         ratio(eap, "tpm2_pkcs11_p11kit_server", "tpmauth");
         ratio(eap, "tpmauth", "software_key");
@@ -295,6 +348,18 @@ class TokenBenchmarkTest {
                 + " %.2f ms, eapol_test's re-authentication pause left out)%n",
                 2 * result(EAP_WORK, "tpmauth") <= result(EAP_WORK, "tpm2_pkcs11") ? "met" : "missed",
                 result(EAP_WORK, "tpmauth"), result(EAP_WORK, "tpm2_pkcs11"));
+        // the baseline figures (software ~20, tpm2-pkcs11 ~49, behind p11-kit server ~65 ms) are a
+        // process per authentication: the same goals in that reading
+        System.out.printf(Locale.ROOT, "goal eap_process_overhead_within_two_signs %s (%.2f ms vs %.2f ms)%n",
+                result(processOverhead, "tpmauth") <= 2 * sign ? "met" : "missed", result(processOverhead, "tpmauth"),
+                2 * sign);
+        System.out.printf(Locale.ROOT, "goal eap_process_2x_faster_than_tpm2_pkcs11 %s (%.2f vs %.2f ms per"
+                + " authentication, an eapol_test process each)%n",
+                2 * result(EAP_PROCESS, "tpmauth") <= result(EAP_PROCESS, "tpm2_pkcs11") ? "met" : "missed",
+                result(EAP_PROCESS, "tpmauth"), result(EAP_PROCESS, "tpm2_pkcs11"));
+        System.out.printf(Locale.ROOT, "goal eap_process_overhead_2x_below_tpm2_pkcs11 %s (%.2f vs %.2f ms over the"
+                + " software key)%n", 2 * result(processOverhead, "tpmauth") <= result(processOverhead, "tpm2_pkcs11")
+                ? "met" : "missed", result(processOverhead, "tpmauth"), result(processOverhead, "tpm2_pkcs11"));
     }
 
     private void ratio(String name, String a, String b) {
