@@ -102,9 +102,10 @@ public record KeyEvidence(Evidence evidence, TpmtPublic keyPublic, KeyCertificat
     private static KeyEvidence read(JsonFactory format, byte[] source, String form) {
         boolean cbor = format instanceof CBORFactory;
         JsonToken bytes = cbor ? JsonToken.VALUE_EMBEDDED_OBJECT : JsonToken.VALUE_STRING;
+        String object = cbor ? "map" : "object";
         try (JsonParser in = format.createParser(source)) {
             if (in.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("the key evidence is not a " + form + (cbor ? " map" : " object"));
+                throw new IllegalArgumentException("the key evidence is not a " + form + " " + object);
             }
             Evidence evidence = null;
             Map<String, byte[]> values = new HashMap<>();
@@ -119,11 +120,10 @@ public record KeyEvidence(Evidence evidence, TpmtPublic keyPublic, KeyCertificat
                 }
             }
             if (in.nextToken() != null) {
-                throw new IllegalArgumentException("the key evidence has data after its " + form + (cbor ? " map" : " object"));
+                throw new IllegalArgumentException("the key evidence has data after its " + form + " " + object);
             }
             if (evidence == null) {
-                throw new IllegalArgumentException("the key evidence has no \"evidence\" " + (cbor ? "map" : "object")
-                        + " (the quote)");
+                throw new IllegalArgumentException("the key evidence has no \"evidence\" " + object + " (the quote)");
             }
             return of(evidence, field -> {
                 byte[] b = values.get(field);
