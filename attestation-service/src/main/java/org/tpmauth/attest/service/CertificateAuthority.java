@@ -3,6 +3,7 @@ package org.tpmauth.attest.service;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
@@ -16,13 +17,20 @@ import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1UTCTime;
+import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -34,6 +42,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -64,16 +73,29 @@ public final class CertificateAuthority {
     /** Issued certificates start a little in the past, for machines whose clocks run slightly behind. */
     private static final Duration BACKDATE = Duration.ofMinutes(5);
 
+    /** UTCTime's text (RFC 5280 4.1.2.5.1: seconds, Z) and GeneralizedTime's (4.1.2.5.2). */
+    private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'");
+    private static final DateTimeFormatter GENERALIZED_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'");
+
     private final PrivateKey key;
     private final X509Certificate certificate;
     private final Duration lifetime;
     private final String crlUrl;
+    /** The CA's name and key identifier, as every certificate and CRL names them: read once. */
+    private final X500Name issuer;
+    private final AuthorityKeyIdentifier authorityKeyId;
 
     public CertificateAuthority(PrivateKey key, X509Certificate certificate, Duration lifetime, String crlUrl) {
         this.key = key;
         this.certificate = certificate;
         this.lifetime = lifetime;
         this.crlUrl = crlUrl;
+        this.issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        try {
+            this.authorityKeyId = extensions().createAuthorityKeyIdentifier(certificate);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalArgumentException("the CA certificate cannot be encoded", e);
+        }
     }
 
     /** A new one per certificate: its SHA-1 calculator keeps one MessageDigest, which threads must not share. */
@@ -190,16 +212,14 @@ public final class CertificateAuthority {
     /** The CRL of the revoked serials, valid for one certificate lifetime (at most a day). */
     public X509CRL crl(List<Database.RevokedSerial> revoked) {
         Instant now = Instant.now();
-        X509v2CRLBuilder b = new X509v2CRLBuilder(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
-                Date.from(now));
+        X509v2CRLBuilder b = new X509v2CRLBuilder(issuer, Date.from(now));
         Duration validity = lifetime.compareTo(Duration.ofDays(1)) < 0 ? lifetime : Duration.ofDays(1);
         b.setNextUpdate(Date.from(now.plus(validity)));
         for (Database.RevokedSerial r : revoked) {
             b.addCRLEntry(r.serial(), Date.from(r.revoked()), CRLReason.privilegeWithdrawn);
         }
         try {
-            b.addExtension(Extension.authorityKeyIdentifier, false,
-                    extensions().createAuthorityKeyIdentifier(certificate));
+            b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId);
             b.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(
                     BigInteger.valueOf(now.toEpochMilli())));
             synchronized (this) {
@@ -216,17 +236,31 @@ public final class CertificateAuthority {
 
     private X509v3CertificateBuilder builder(X500Name subject, PublicKey key, Instant from, Instant to) {
         BigInteger serial = new BigInteger(127, RANDOM).add(BigInteger.ONE);
-        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial, Date.from(from), Date.from(to),
-                subject, key);
+        X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial, time(from), time(to), subject, key);
         try {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            JcaX509ExtensionUtils extensions = extensions();
-            b.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
-            b.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key));
-        } catch (IOException | java.security.cert.CertificateEncodingException e) {
+            b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId);
+            b.addExtension(Extension.subjectKeyIdentifier, false, extensions().createSubjectKeyIdentifier(key));
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         return b;
+    }
+
+    /**
+     * A validity time as RFC 5280 4.1.2.5 has it: UTCTime for the years 1950 to 2049, else GeneralizedTime,
+     * to the second. Made from its DER: Bouncy Castle's constructors from a Date or a String each build a
+     * SimpleDateFormat, a tenth of the cost of issuing a certificate.
+     */
+    static Time time(Instant at) {
+        ZonedDateTime t = at.atZone(ZoneOffset.UTC);
+        boolean utc = t.getYear() >= 1950 && t.getYear() < 2050;
+        byte[] text = (utc ? UTC_TIME : GENERALIZED_TIME).format(t).getBytes(StandardCharsets.US_ASCII);
+        byte[] der = new byte[2 + text.length];
+        der[0] = (byte) (utc ? BERTags.UTC_TIME : BERTags.GENERALIZED_TIME);
+        der[1] = (byte) text.length;
+        System.arraycopy(text, 0, der, 2, text.length);
+        return Time.getInstance(utc ? ASN1UTCTime.getInstance(der) : ASN1GeneralizedTime.getInstance(der));
     }
 
     private X509Certificate sign(X509v3CertificateBuilder b) {

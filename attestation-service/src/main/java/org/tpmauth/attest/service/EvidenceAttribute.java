@@ -1,7 +1,6 @@
 package org.tpmauth.attest.service;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -109,8 +108,7 @@ public final class EvidenceAttribute {
                 if (STATEMENT_TYPE_CBOR.equals(type)) {
                     evidence = KeyEvidence.fromCbor(ASN1OctetString.getInstance(statement.getObjectAt(1)).getOctets());
                 } else if (STATEMENT_TYPE.equals(type)) {
-                    byte[] json = ASN1OctetString.getInstance(statement.getObjectAt(1)).getOctets();
-                    evidence = KeyEvidence.fromJson(new String(json, StandardCharsets.UTF_8));
+                    evidence = KeyEvidence.fromJson(ASN1OctetString.getInstance(statement.getObjectAt(1)).getOctets());
                 }
             }
             if (evidence == null) {

@@ -1,5 +1,6 @@
 package org.tpmauth.attest.service;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -84,37 +85,55 @@ public record KeyEvidence(Evidence evidence, TpmtPublic keyPublic, KeyCertificat
      * @throws IllegalArgumentException naming what is missing or malformed
      */
     public static KeyEvidence fromCbor(byte[] cbor) {
-        try (JsonParser in = CBOR.createParser(cbor)) {
+        return read(CBOR, cbor, "CBOR");
+    }
+
+    /**
+     * Reads the JSON form from its UTF-8 bytes, as a renewal request carries it: the boot log's base64 is
+     * decoded straight out of these bytes ({@link Evidence#read}), with no string or tree of the whole.
+     *
+     * @throws IllegalArgumentException naming what is missing or malformed
+     */
+    public static KeyEvidence fromJson(byte[] json) {
+        return read(JSON.getFactory(), json, "JSON");
+    }
+
+    /** The CBOR form (byte strings) or the JSON form (hex strings) from {@code source}. */
+    private static KeyEvidence read(JsonFactory format, byte[] source, String form) {
+        boolean cbor = format instanceof CBORFactory;
+        JsonToken bytes = cbor ? JsonToken.VALUE_EMBEDDED_OBJECT : JsonToken.VALUE_STRING;
+        String object = cbor ? "map" : "object";
+        try (JsonParser in = format.createParser(source)) {
             if (in.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("the key evidence is not a CBOR map");
+                throw new IllegalArgumentException("the key evidence is not a " + form + " " + object);
             }
             Evidence evidence = null;
             Map<String, byte[]> values = new HashMap<>();
             for (String field = in.nextFieldName(); field != null; field = in.nextFieldName()) {
                 JsonToken value = in.nextToken();
                 if (field.equals("evidence") && value == JsonToken.START_OBJECT) {
-                    evidence = Evidence.read(in, cbor);
-                } else if (value == JsonToken.VALUE_EMBEDDED_OBJECT) {
-                    values.put(field, in.getBinaryValue());
+                    evidence = Evidence.read(in, source);
+                } else if (value == bytes) {
+                    values.put(field, cbor ? in.getBinaryValue() : hex(in.getText(), field));
                 } else {
                     in.skipChildren(); // a field a newer machine added
                 }
             }
             if (in.nextToken() != null) {
-                throw new IllegalArgumentException("the key evidence has data after its CBOR map");
+                throw new IllegalArgumentException("the key evidence has data after its " + form + " " + object);
             }
             if (evidence == null) {
-                throw new IllegalArgumentException("the key evidence has no \"evidence\" map (the quote)");
+                throw new IllegalArgumentException("the key evidence has no \"evidence\" " + object + " (the quote)");
             }
             return of(evidence, field -> {
                 byte[] b = values.get(field);
                 if (b == null) {
-                    throw new IllegalArgumentException("no \"" + field + "\" byte string");
+                    throw new IllegalArgumentException("no \"" + field + "\" " + (cbor ? "byte string" : "string"));
                 }
                 return b;
             });
         } catch (IOException e) {
-            throw new IllegalArgumentException("the key evidence is not CBOR: "
+            throw new IllegalArgumentException("the key evidence is not " + form + ": "
                     + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
     }
@@ -148,21 +167,17 @@ public record KeyEvidence(Evidence evidence, TpmtPublic keyPublic, KeyCertificat
         return of(Evidence.fromJson(evidence.toString()), field -> hex(root, field));
     }
 
-    public static KeyEvidence fromJson(String json) {
-        try {
-            return fromJson(JSON.readTree(json));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the key evidence is not JSON: " + e.getOriginalMessage());
-        }
-    }
-
     static byte[] hex(JsonNode root, String field) {
         JsonNode n = root.get(field);
         if (n == null || !n.isTextual()) {
             throw new IllegalArgumentException("no \"" + field + "\" string");
         }
+        return hex(n.asText(), field);
+    }
+
+    private static byte[] hex(String text, String field) {
         try {
-            return HEX.parseHex(n.asText());
+            return HEX.parseHex(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("\"" + field + "\" is not hex: " + e.getMessage());
         }

@@ -7,12 +7,10 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.tpmauth.attestation.Failure;
-import org.tpmauth.attestation.SignatureProviders;
 import org.tpmauth.attestation.quote.ChannelBinding;
 import org.tpmauth.tss.types.TpmtPublic;
 
@@ -45,11 +43,7 @@ public final class Renewal {
         PublicKey key;
         try {
             key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
-            JcaContentVerifierProviderBuilder verifiers = new JcaContentVerifierProviderBuilder();
-            if (SignatureProviders.forKey(key) != null) {
-                verifiers.setProvider(SignatureProviders.forKey(key));
-            }
-            if (!csr.isSignatureValid(verifiers.build(key))) {
+            if (!csr.isSignatureValid(EstMessages.verifiers(key))) {
                 throw Refusal.badRequest("csr", "the certificate request's signature does not verify");
             }
         } catch (GeneralSecurityException | OperatorCreationException | PKCSException e) {

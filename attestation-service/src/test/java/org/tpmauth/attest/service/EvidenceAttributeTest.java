@@ -92,6 +92,20 @@ class EvidenceAttributeTest {
     }
 
     @Test
+    void keyEvidenceJsonBytesRoundTripAndRefuseTruncationAndMissingFields() {
+        KeyEvidence e = TestEvidence.keyEvidence();
+        byte[] json = e.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(e.toJson(), KeyEvidence.fromJson(json).toJson());
+        assertThrows(IllegalArgumentException.class, () -> KeyEvidence.fromJson(java.util.Arrays.copyOf(json,
+                json.length - 1)));
+        com.fasterxml.jackson.databind.node.ObjectNode noKey = e.toJsonNode();
+        noKey.remove("keyPublic");
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> KeyEvidence.fromJson(
+                noKey.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertTrue(missing.getMessage().contains("\"keyPublic\""), missing.getMessage());
+    }
+
+    @Test
     void tokenRoundTripsAndRefusesExpiryAndAnotherKey() throws Exception {
         SecretKey key = randomKey();
         var ak = AttestationKeys.template(KeyAlgorithm.EC_P256);
