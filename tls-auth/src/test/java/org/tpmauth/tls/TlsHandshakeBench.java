@@ -9,9 +9,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,11 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.tpmauth.tls.TpmSslContexts.Engine;
@@ -207,20 +203,12 @@ public final class TlsHandshakeBench {
         return sent;
     }
 
-    /** The software key with the engine's own PKIX key manager. */
+    /** The software key with the engine's in-memory key manager, as {@link TpmSslContexts} builds it. */
     private static KeyManager softwareKeyManager(Engine engine, Path keyPem, Path certPem) throws Exception {
         PrivateKey key;
         try (Reader r = Files.newBufferedReader(keyPem); PEMParser parser = new PEMParser(r)) {
             key = new JcaPEMKeyConverter().getPrivateKey((PrivateKeyInfo) parser.readObject());
         }
-        List<X509Certificate> chain = Certificates.read(certPem);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("k", key, new char[0], chain.toArray(new X509Certificate[0]));
-        KeyManagerFactory kmf = engine == Engine.BC_JSSE
-                ? KeyManagerFactory.getInstance("PKIX", new BouncyCastleJsseProvider())
-                : KeyManagerFactory.getInstance("PKIX");
-        kmf.init(ks, new char[0]);
-        return kmf.getKeyManagers()[0];
+        return TpmSslContexts.softwareKeyManager(engine, key, Certificates.read(certPem));
     }
 }
