@@ -41,9 +41,7 @@ public final class TpmSslContexts {
         static final Provider PROVIDER = create();
 
         private static Provider create() {
-            Provider tpm2 = TpmProvider.install();
-            Provider bc = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
-            return new BouncyCastleJsseProvider(false, new TpmKeyRouting(bc, tpm2));
+            return new BouncyCastleJsseProvider(false, new TpmKeyRouting(bouncyCastle(), TpmProvider.install()));
         }
     }
 
@@ -54,7 +52,7 @@ public final class TpmSslContexts {
     public static SSLContext create(Engine engine, KeyManager keyManager, Collection<X509Certificate> trustAnchors)
             throws GeneralSecurityException {
         TpmProvider.install();
-        KeyStore anchors = emptyPkcs12();
+        KeyStore anchors = empty(KeyStore.getInstance("PKCS12"));
         int i = 0;
         for (X509Certificate ca : trustAnchors) {
             anchors.setCertificateEntry("ca" + i++, ca);
@@ -84,7 +82,8 @@ public final class TpmSslContexts {
      */
     public static KeyManager softwareKeyManager(Engine engine, PrivateKey key, List<X509Certificate> chain)
             throws GeneralSecurityException {
-        KeyStore store = emptyPkcs12();
+        // Bouncy Castle's PKCS12 keeps the key object; the JDK's encrypts it and makes a SunEC key of it again
+        KeyStore store = empty(KeyStore.getInstance("PKCS12", bouncyCastle()));
         store.setKeyEntry("key", nativeKey(engine, key), new char[0], chain.toArray(new X509Certificate[0]));
         KeyManagerFactory kmf = engine == Engine.BC_JSSE ? KeyManagerFactory.getInstance("PKIX", BcJsse.PROVIDER)
                 : KeyManagerFactory.getInstance("SunX509");
@@ -98,13 +97,18 @@ public final class TpmSslContexts {
         }
         String algorithm = key instanceof ECKey ? "EC" : key.getAlgorithm();
         KeyFactory factory = engine == Engine.BC_JSSE
-                ? KeyFactory.getInstance(algorithm, Security.getProvider(BouncyCastleProvider.PROVIDER_NAME))
+                ? KeyFactory.getInstance(algorithm, bouncyCastle())
                 : KeyFactory.getInstance(algorithm);
         return factory.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
     }
 
-    private static KeyStore emptyPkcs12() throws GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
+    /** Bouncy Castle's provider, which {@link TpmProvider#install()} installs when missing. */
+    private static Provider bouncyCastle() {
+        TpmProvider.install();
+        return Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
+    }
+
+    private static KeyStore empty(KeyStore store) throws GeneralSecurityException {
         try {
             store.load(null, null);
         } catch (IOException e) {
