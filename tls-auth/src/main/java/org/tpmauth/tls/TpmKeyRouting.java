@@ -3,7 +3,6 @@ package org.tpmauth.tls;
 import java.security.AlgorithmParameters;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
-import java.security.InvalidParameterException;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Provider;
@@ -11,7 +10,6 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.SignatureException;
-import java.security.SignatureSpi;
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.HashMap;
 import java.util.Map;
@@ -91,7 +89,7 @@ final class TpmKeyRouting extends JcaTlsCryptoProvider {
     }
 
     /** Becomes the software provider's or TPM2's signature at initSign / initVerify. */
-    private static final class RoutedSignature extends SignatureSpi {
+    private static final class RoutedSignature extends NamedParameterlessSignatureSpi {
         private final String algorithm;
         private final Provider software;
         private final Provider tpm2;
@@ -176,18 +174,6 @@ final class TpmKeyRouting extends JcaTlsCryptoProvider {
                 throw new SignatureException("not initialized");
             }
             return delegate;
-        }
-
-        @Override
-        @Deprecated
-        protected void engineSetParameter(String param, Object value) {
-            throw new InvalidParameterException("no such parameter: " + param);
-        }
-
-        @Override
-        @Deprecated
-        protected Object engineGetParameter(String param) {
-            throw new InvalidParameterException("no such parameter: " + param);
         }
     }
 }
