@@ -2,15 +2,16 @@
 # TLS 1.3 handshakes per second with mutual auth (ECDSA P-256 client key), in one run on one swtpm,
 # against one `openssl s_server -Verify 1 -verify_return_error -www -tls1_3 -num_tickets 0` on 127.0.0.1:
 #   tpmauth_tpm_key       tpmauth (BC-JSSE) signing with a TPM key in the swtpm, new full handshakes
-#   tpmauth_software_key  the same code with a software key (the engine's own PKIX key manager)
+#   tpmauth_software_key  the same code with a software key (TpmSslContexts.softwareKeyManager)
 #   ..._sunjsse, ..._threads2, ..._sunjsse_threads2: the same on the JDK's SunJSSE, with 2 client threads
 #   openssl_tpm2          `openssl s_time -new` with the tpm2-openssl provider and the same TPM key,
 #                         through tpm2-abrmd (which the provider needs for TLS) on a private D-Bus
 #
 #   bench/tls-handshakes.sh [--seconds S] [--rounds R]     (defaults: 6 s per measurement, 3 rounds)
 #
-# Each round runs one JVM that measures the eight tpmauth variants in turn (TPM and software key
-# alternating), then openssl; each figure is the median over the rounds. A handshake counts only when the
+# Each round runs one JVM that measures the eight tpmauth variants (per engine S s of warm-up, then TPM and
+# software key taking turns in 250 ms slices), then openssl; each figure is the median over the rounds.
+# Both keys go through the same SSLContext builder, engine and crypto provider. A handshake counts only when the
 # server accepted the client certificate: tpmauth checks for "HTTP/1.0 200" after every handshake, and
 # the openssl run is refused (the script fails) unless s_time fetched the page every time.
 # tpm2-abrmd holds swtpm's only connection, so it runs only during the openssl measurement.
@@ -30,7 +31,7 @@ while (($#)); do
   case "$1" in
     --seconds) seconds=${2:?}; shift 2 ;;
     --rounds) rounds=${2:?}; shift 2 ;;
-    -h | --help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,23s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "usage: $0 [--seconds S] [--rounds R]" >&2; exit 2 ;;
   esac
 done

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLEngine;
@@ -29,7 +30,38 @@ import org.tpmauth.tss.keys.TpmKeys;
  * the TPM and checked against its certificate when the manager is built, before any handshake.
  */
 public final class TpmKeyManager extends X509ExtendedKeyManager {
-    private record Identity(TpmPrivateKey key, X509Certificate[] chain) {
+    /** A key and its chain; which key types fit it is worked out once per type name, not per handshake. */
+    private record Identity(TpmPrivateKey key, X509Certificate[] chain, Map<String, Boolean> fits) {
+        /** The engines ask with a small fixed set of names; more than this are not remembered. */
+        private static final int MAX_REMEMBERED = 64;
+
+        Identity(TpmPrivateKey key, X509Certificate[] chain) {
+            this(key, chain, new ConcurrentHashMap<>());
+        }
+
+        boolean fits(String keyType) {
+            if (keyType == null) {
+                return false;
+            }
+            Boolean known = fits.get(keyType);
+            if (known != null) {
+                return known;
+            }
+            boolean fit = typeFits(key, keyType);
+            if (fits.size() < MAX_REMEMBERED) {
+                fits.put(keyType, fit);
+            }
+            return fit;
+        }
+
+        boolean fitsAny(String[] keyTypes) {
+            for (String t : keyTypes) {
+                if (fits(t)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** BC-JSSE's TLS 1.3 key type for an ECDSA scheme bound to a NIST curve. */
@@ -83,8 +115,7 @@ public final class TpmKeyManager extends X509ExtendedKeyManager {
         }
         for (Map.Entry<String, Identity> e : identities.entrySet()) {
             Identity id = e.getValue();
-            boolean typeFits = Arrays.stream(keyTypes).anyMatch(t -> typeFits(id.key(), t));
-            if (typeFits && issuedByOneOf(id.chain(), issuers)) {
+            if (id.fitsAny(keyTypes) && issuedByOneOf(id.chain(), issuers)) {
                 return e.getKey();
             }
         }
@@ -170,7 +201,7 @@ public final class TpmKeyManager extends X509ExtendedKeyManager {
 
     private String[] aliases(String keyType, Principal[] issuers) {
         String[] matching = identities.entrySet().stream()
-                .filter(e -> typeFits(e.getValue().key(), keyType)
+                .filter(e -> e.getValue().fits(keyType)
                         && issuedByOneOf(e.getValue().chain(), issuers))
                 .map(Map.Entry::getKey).toArray(String[]::new);
         return matching.length == 0 ? null : matching;

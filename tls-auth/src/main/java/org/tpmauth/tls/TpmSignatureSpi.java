@@ -5,14 +5,12 @@ import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
-import java.security.InvalidParameterException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.ProviderException;
 import java.security.PublicKey;
 import java.security.SignatureException;
-import java.security.SignatureSpi;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
@@ -28,7 +26,7 @@ import org.tpmauth.tss.types.TpmAlg;
  * key is refused with an InvalidKeyException, so JCA hands software keys to the next provider, and it
  * never verifies.
  */
-final class TpmSignatureSpi extends SignatureSpi {
+final class TpmSignatureSpi extends NamedParameterlessSignatureSpi {
     /** Hashes a NONEwithECDSA input may come from, by digest length. */
     private static final List<TpmAlg> ECDSA_PREHASHES = List.of(TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512);
     /** The last signature this thread made, as a TLS SignatureScheme name (a handshake runs in one thread). */
@@ -188,18 +186,6 @@ final class TpmSignatureSpi extends SignatureSpi {
         } catch (GeneralSecurityException e) {
             throw new ProviderException("cannot encode PSS parameters", e);
         }
-    }
-
-    @Override
-    @Deprecated
-    protected void engineSetParameter(String param, Object value) {
-        throw new InvalidParameterException("no such parameter: " + param);
-    }
-
-    @Override
-    @Deprecated
-    protected Object engineGetParameter(String param) {
-        throw new InvalidParameterException("no such parameter: " + param);
     }
 
     /**

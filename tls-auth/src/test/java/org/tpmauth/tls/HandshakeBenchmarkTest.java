@@ -6,17 +6,14 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -127,11 +124,6 @@ class HandshakeBenchmarkTest {
     }
 
     private static KeyManager softwareKeyManager(KeyPair key, X509Certificate cert) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("k", key.getPrivate(), new char[0], new X509Certificate[] {cert});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", new BouncyCastleJsseProvider());
-        kmf.init(ks, new char[0]);
-        return kmf.getKeyManagers()[0];
+        return TpmSslContexts.softwareKeyManager(Engine.BC_JSSE, key.getPrivate(), List.of(cert));
     }
 }

@@ -9,9 +9,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,11 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.tpmauth.tls.TpmSslContexts.Engine;
@@ -43,26 +39,29 @@ import org.tpmauth.tss.types.TpmCc;
  * handshake counts only when the server answered {@code GET /} with "HTTP/1.0 200", i.e. accepted our
  * certificate and signature.
  *
- * <p>One run measures eight variants in turn, each for SECONDS after a warm-up: the client key in the TPM
- * or in software (a PKCS#8 PEM key with the engine's own PKIX key manager), on BC-JSSE or the JDK's
- * SunJSSE, with one or two client threads (each thread its own connections; the TPM signs one at a time,
- * the rest of a handshake runs in parallel). The TPM is opened as {@code Tpm.open} opens it (resource
- * manager on), through a TCTI that counts the commands it passes on, so the TPM commands of each variant's
- * handshakes are counted below the resource manager: what the TPM really ran.
+ * <p>One run measures eight variants, each for SECONDS after a warm-up of SECONDS per engine: the client key
+ * in the TPM or in software (a PKCS#8 PEM key, {@link TpmSslContexts#softwareKeyManager}: the same context
+ * builder, engine and crypto provider), on BC-JSSE or the JDK's SunJSSE, with one or two client threads (each
+ * thread its own connections; the TPM signs one at a time, the rest of a handshake runs in parallel). The
+ * TPM and the software key take turns in slices of 250 ms (ABBA), so neither profits from the JIT compiling
+ * more of the shared code, or suffers from load, while the other is measured. The TPM is opened as
+ * {@code Tpm.open} opens it (resource manager on), through a TCTI that counts the commands it passes on, so
+ * the TPM commands of each variant's handshakes are counted below the resource manager: what the TPM
+ * really ran.
  *
  * <p>Arguments: {@code TCTI TPMKEYFILE TPMCERT SOFTKEY SOFTCERT CA PORT SECONDS SERVER_PID}. Prints per
  * variant {@code NAME handshakes_per_s} (NAME = tpmauth_{tpm,software}_key, then _sunjsse for SunJSSE and
  * _threads2 for two threads; BC-JSSE with one thread has no suffix) and
  * {@code cost NAME median_ms process_cpu_us thread_cpu_us server_cpu_us tpm_commands tpm_signs suite} (per
  * handshake: median wall time of one handshake, the whole JVM's CPU time and the handshaking threads' CPU
- * time, the server process's CPU time (from /proc, 10 ms ticks), TPM commands and TPM2_Sign commands, and
+ * time, the server process's CPU time (from /proc, 10 ms ticks, summed over the slices), TPM commands and TPM2_Sign commands, and
  * the cipher suite), then {@code tpm_command NAME COMMAND per_handshake} for each kind of TPM command a TPM
  * variant sent.
  */
 public final class TlsHandshakeBench {
     private static final byte[] REQUEST = "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** Per engine and key before its first measurement (at most SECONDS): BC-JSSE's JIT needs a few hundred. */
-    private static final int WARM_UP_HANDSHAKES = 200;
+    /** The TPM and the software key take turns in slices this long. */
+    private static final long SLICE_NANOS = 250_000_000;
     private static final long CLOCK_TICK_NANOS = 10_000_000;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
@@ -76,9 +75,33 @@ public final class TlsHandshakeBench {
         }
     }
 
-    /** What one variant's measured handshakes took. */
-    private record Result(int handshakes, double seconds, List<Long> nanos, long processCpuNanos, long threadCpuNanos,
-            String suite) {
+    /** What one variant's measured handshakes took, summed over its slices. */
+    private static final class Tally {
+        final Variant variant;
+        final List<Long> nanos = new ArrayList<>();
+        double seconds;
+        long processCpuNanos;
+        long threadCpuNanos;
+        long serverCpuNanos;
+        final Map<Integer, Integer> commands = new TreeMap<>();
+        String suite;
+
+        Tally(Variant variant) {
+            this.variant = variant;
+        }
+
+        void print() {
+            int n = nanos.size();
+            int all = commands.values().stream().mapToInt(Integer::intValue).sum();
+            Collections.sort(nanos);
+            System.out.printf(Locale.ROOT, "%s %.1f%n", variant.name(), n / seconds);
+            System.out.printf(Locale.ROOT, "cost %s %.2f %.0f %.0f %.0f %.2f %.2f %s%n", variant.name(),
+                    nanos.get(n / 2) / 1e6, processCpuNanos / 1e3 / n, threadCpuNanos / 1e3 / n,
+                    serverCpuNanos / 1e3 / n, (double) all / n, (double) commands.getOrDefault(TpmCc.Sign, 0) / n,
+                    suite);
+            commands.forEach((code, c) -> System.out.printf(Locale.ROOT, "tpm_command %s %s %.2f%n", variant.name(),
+                    TpmCc.nameOf(code), (double) c / n));
+        }
     }
 
     private TlsHandshakeBench() {
@@ -96,6 +119,7 @@ public final class TlsHandshakeBench {
         Path serverStat = Path.of("/proc", args[8], "stat");
         Tcti transport = TctiConfig.resolve(args[0]).open();
         CountingTcti counting = new CountingTcti(transport);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try (transport; Tpm tpm = new Tpm(counting, true); TpmKeys keys = new TpmKeys(tpm)) {
             KeyManager tpmKeyManager = TpmKeyManager.fromFiles(keys, Path.of(args[1]), Path.of(args[2]), null);
             for (Engine engine : Engine.values()) {
@@ -103,72 +127,62 @@ public final class TlsHandshakeBench {
                 SSLContext softwareKey = TpmSslContexts.create(engine,
                         softwareKeyManager(engine, Path.of(args[3]), Path.of(args[4])), ca);
                 long warmUpEnd = System.nanoTime() + (long) (seconds * 1e9);
-                for (int i = 0; i < WARM_UP_HANDSHAKES && System.nanoTime() < warmUpEnd; i++) { // JIT, the key's load
+                while (System.nanoTime() < warmUpEnd) { // JIT, the key's load
                     handshake(tpmKey, port);
                     handshake(softwareKey, port);
                 }
                 for (int threads : new int[] {1, 2}) {
-                    // the TPM and the software key take turns, so load that drifts hits both alike
-                    measure(new Variant(true, engine, threads), tpmKey, port, seconds, counting, serverStat);
-                    measure(new Variant(false, engine, threads), softwareKey, port, seconds, counting, serverStat);
+                    Tally tpmTally = new Tally(new Variant(true, engine, threads));
+                    Tally softwareTally = new Tally(new Variant(false, engine, threads));
+                    // slices taking turns (ABBA), so the JIT's progress and drifting load hit both alike
+                    int slices = Math.max(1, (int) Math.round(seconds * 1e9 / SLICE_NANOS));
+                    for (int i = 0; i < 2 * slices; i++) {
+                        boolean tpmFirst = (i / 2) % 2 == 0;
+                        boolean tpmNow = (i % 2 == 0) == tpmFirst;
+                        slice(pool, threads, tpmNow ? tpmKey : softwareKey, port, tpmNow ? tpmTally : softwareTally,
+                                counting, serverStat);
+                    }
+                    tpmTally.print();
+                    softwareTally.print();
                 }
             }
-        }
-    }
-
-    private static void measure(Variant variant, SSLContext client, int port, double seconds, CountingTcti counting,
-            Path serverStat) throws Exception {
-        Map<Integer, Integer> before = counting.counts();
-        long serverCpu = cpuNanos(serverStat);
-        Result r = run(client, port, variant.threads, (long) (seconds * 1e9));
-        serverCpu = cpuNanos(serverStat) - serverCpu;
-        Map<Integer, Integer> sent = difference(counting.counts(), before);
-        int commands = sent.values().stream().mapToInt(Integer::intValue).sum();
-        int signs = sent.getOrDefault(TpmCc.Sign, 0);
-        Collections.sort(r.nanos);
-        System.out.printf(Locale.ROOT, "%s %.1f%n", variant.name(), r.handshakes / r.seconds);
-        System.out.printf(Locale.ROOT, "cost %s %.2f %.0f %.0f %.0f %.2f %.2f %s%n", variant.name(),
-                r.nanos.get(r.nanos.size() / 2) / 1e6, r.processCpuNanos / 1e3 / r.handshakes,
-                r.threadCpuNanos / 1e3 / r.handshakes, serverCpu / 1e3 / r.handshakes,
-                (double) commands / r.handshakes, (double) signs / r.handshakes, r.suite);
-        sent.forEach((code, n) -> System.out.printf(Locale.ROOT, "tpm_command %s %s %.2f%n", variant.name(),
-                TpmCc.nameOf(code), (double) n / r.handshakes));
-    }
-
-    /** {@code threads} threads making handshakes for {@code nanos}; their times and CPU. */
-    private static Result run(SSLContext client, int port, int threads, long nanos) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            long processCpu = PROCESS.getProcessCpuTime();
-            long start = System.nanoTime();
-            List<Future<Result>> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                workers.add(pool.submit(() -> {
-                    long cpu = THREADS.getCurrentThreadCpuTime();
-                    List<Long> times = new ArrayList<>();
-                    String suite = null;
-                    while (System.nanoTime() - start < nanos) {
-                        long t0 = System.nanoTime();
-                        suite = handshake(client, port);
-                        times.add(System.nanoTime() - t0);
-                    }
-                    return new Result(times.size(), 0, times, 0, THREADS.getCurrentThreadCpuTime() - cpu, suite);
-                }));
-            }
-            List<Long> times = new ArrayList<>();
-            long threadCpu = 0;
-            String suite = null;
-            for (Future<Result> w : workers) {
-                Result r = w.get();
-                times.addAll(r.nanos);
-                threadCpu += r.threadCpuNanos;
-                suite = r.suite;
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new Result(times.size(), seconds, times, PROCESS.getProcessCpuTime() - processCpu, threadCpu, suite);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** {@code threads} threads making handshakes for one slice, added to {@code tally}. */
+    private static void slice(ExecutorService pool, int threads, SSLContext client, int port, Tally tally,
+            CountingTcti counting, Path serverStat) throws Exception {
+        Map<Integer, Integer> before = counting.counts();
+        long serverCpu = cpuNanos(serverStat);
+        long processCpu = PROCESS.getProcessCpuTime();
+        long start = System.nanoTime();
+        List<Future<Long>> workers = new ArrayList<>();
+        List<List<Long>> times = new ArrayList<>();
+        String[] suite = new String[1];
+        for (int t = 0; t < threads; t++) {
+            List<Long> own = new ArrayList<>();
+            times.add(own);
+            workers.add(pool.submit(() -> {
+                long cpu = THREADS.getCurrentThreadCpuTime();
+                while (System.nanoTime() - start < SLICE_NANOS) {
+                    long t0 = System.nanoTime();
+                    suite[0] = handshake(client, port);
+                    own.add(System.nanoTime() - t0);
+                }
+                return THREADS.getCurrentThreadCpuTime() - cpu;
+            }));
+        }
+        for (Future<Long> w : workers) {
+            tally.threadCpuNanos += w.get();
+        }
+        tally.seconds += (System.nanoTime() - start) / 1e9;
+        tally.processCpuNanos += PROCESS.getProcessCpuTime() - processCpu;
+        tally.serverCpuNanos += cpuNanos(serverStat) - serverCpu;
+        times.forEach(tally.nanos::addAll);
+        difference(counting.counts(), before).forEach((code, n) -> tally.commands.merge(code, n, Integer::sum));
+        tally.suite = suite[0];
     }
 
     /** One new handshake and {@code GET /}; the negotiated cipher suite. */
@@ -207,20 +221,12 @@ public final class TlsHandshakeBench {
         return sent;
     }
 
-    /** The software key with the engine's own PKIX key manager. */
+    /** The software key with the engine's in-memory key manager, as {@link TpmSslContexts} builds it. */
     private static KeyManager softwareKeyManager(Engine engine, Path keyPem, Path certPem) throws Exception {
         PrivateKey key;
         try (Reader r = Files.newBufferedReader(keyPem); PEMParser parser = new PEMParser(r)) {
             key = new JcaPEMKeyConverter().getPrivateKey((PrivateKeyInfo) parser.readObject());
         }
-        List<X509Certificate> chain = Certificates.read(certPem);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("k", key, new char[0], chain.toArray(new X509Certificate[0]));
-        KeyManagerFactory kmf = engine == Engine.BC_JSSE
-                ? KeyManagerFactory.getInstance("PKIX", new BouncyCastleJsseProvider())
-                : KeyManagerFactory.getInstance("PKIX");
-        kmf.init(ks, new char[0]);
-        return kmf.getKeyManagers()[0];
+        return TpmSslContexts.softwareKeyManager(engine, key, Certificates.read(certPem));
     }
 }

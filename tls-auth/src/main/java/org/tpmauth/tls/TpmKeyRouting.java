@@ -1,0 +1,179 @@
+package org.tpmauth.tls;
+
+import java.security.AlgorithmParameters;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.spec.AlgorithmParameterSpec;
+import java.util.HashMap;
+import java.util.Map;
+import org.bouncycastle.jcajce.util.JcaJceHelper;
+import org.bouncycastle.jcajce.util.ProviderJcaJceHelper;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+
+/**
+ * BC-JSSE's crypto on one software provider (Bouncy Castle's) while TPM keys still sign in TPM2: a
+ * {@link JcaTlsCryptoProvider} whose helper hands out, for every signature algorithm TPM2 knows, a
+ * signature that picks its provider when it learns the key — TPM2 for a {@link TpmPrivateKey}, the
+ * software provider for any other key and for verification. Bouncy Castle's own "alternate provider"
+ * does not do this: it is tried only after the first provider threw (an exception per handshake), and
+ * not at all for the raw RSA signature of TLS 1.2's PKCS#1 CertificateVerify.
+ */
+final class TpmKeyRouting extends JcaTlsCryptoProvider {
+    private final JcaJceHelper helper;
+
+    /** Crypto on {@code software}; TPM keys sign in {@code tpm2}. */
+    TpmKeyRouting(Provider software, Provider tpm2) {
+        setProvider(software);
+        helper = new Helper(software, new Router(software, tpm2));
+    }
+
+    @Override
+    public JcaJceHelper getHelper() {
+        return helper;
+    }
+
+    /** {@code software}'s helper whose signatures TPM2 knows come from the router. */
+    private static final class Helper extends ProviderJcaJceHelper {
+        private final Router router;
+
+        Helper(Provider software, Router router) {
+            super(software);
+            this.router = router;
+        }
+
+        @Override
+        public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
+            return router.getService("Signature", algorithm) != null ? Signature.getInstance(algorithm, router)
+                    : super.createSignature(algorithm);
+        }
+    }
+
+    /**
+     * A provider (never installed) with TPM2's signature algorithms and aliases, each a
+     * {@link RoutedSignature}.
+     */
+    private static final class Router extends Provider {
+        private final transient Provider tpm2;
+        private final transient Map<String, Service> services = new HashMap<>();
+
+        Router(Provider software, Provider tpm2) {
+            super("TPM2-routing", "1.0", "TPM keys to " + tpm2.getName() + ", other keys to " + software.getName());
+            this.tpm2 = tpm2;
+            for (Service s : tpm2.getServices()) {
+                if (s.getType().equals("Signature")) {
+                    String algorithm = s.getAlgorithm();
+                    services.put(algorithm, new Service(this, "Signature", algorithm, RoutedSignature.class.getName(),
+                            null, null) {
+                        @Override
+                        public Object newInstance(Object constructorParameter) {
+                            return new RoutedSignature(algorithm, software, tpm2);
+                        }
+                    });
+                }
+            }
+        }
+
+        /** TPM2 resolves the name (aliases, case) to one of its algorithms. */
+        @Override
+        public Service getService(String type, String algorithm) {
+            Service s = tpm2.getService(type, algorithm);
+            return s == null ? null : services.get(s.getAlgorithm());
+        }
+    }
+
+    /** Becomes the software provider's or TPM2's signature at initSign / initVerify. */
+    private static final class RoutedSignature extends NamedParameterlessSignatureSpi {
+        private final String algorithm;
+        private final Provider software;
+        private final Provider tpm2;
+        /** Parameters set before the key was known (BC-JSSE sets PSS parameters first). */
+        private AlgorithmParameterSpec parameters;
+        private Signature delegate;
+
+        RoutedSignature(String algorithm, Provider software, Provider tpm2) {
+            this.algorithm = algorithm;
+            this.software = software;
+            this.tpm2 = tpm2;
+        }
+
+        @Override
+        protected void engineInitSign(PrivateKey key) throws InvalidKeyException {
+            engineInitSign(key, null);
+        }
+
+        @Override
+        protected void engineInitSign(PrivateKey key, SecureRandom random) throws InvalidKeyException {
+            Signature s = choose(key instanceof TpmPrivateKey ? tpm2 : software);
+            if (random == null) {
+                s.initSign(key);
+            } else {
+                s.initSign(key, random);
+            }
+        }
+
+        @Override
+        protected void engineInitVerify(PublicKey key) throws InvalidKeyException {
+            choose(software).initVerify(key);
+        }
+
+        private Signature choose(Provider provider) throws InvalidKeyException {
+            try {
+                Signature s = Signature.getInstance(algorithm, provider);
+                if (parameters != null) {
+                    s.setParameter(parameters);
+                }
+                delegate = s;
+                return s;
+            } catch (NoSuchAlgorithmException | InvalidAlgorithmParameterException e) {
+                throw new InvalidKeyException(provider.getName() + " cannot do " + algorithm + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        protected void engineSetParameter(AlgorithmParameterSpec params) throws InvalidAlgorithmParameterException {
+            if (delegate != null) {
+                delegate.setParameter(params);
+            }
+            parameters = params;
+        }
+
+        @Override
+        protected AlgorithmParameters engineGetParameters() {
+            return delegate == null ? null : delegate.getParameters();
+        }
+
+        @Override
+        protected void engineUpdate(byte b) throws SignatureException {
+            initialized().update(b);
+        }
+
+        @Override
+        protected void engineUpdate(byte[] b, int off, int len) throws SignatureException {
+            initialized().update(b, off, len);
+        }
+
+        @Override
+        protected byte[] engineSign() throws SignatureException {
+            return initialized().sign();
+        }
+
+        @Override
+        protected boolean engineVerify(byte[] signature) throws SignatureException {
+            return initialized().verify(signature);
+        }
+
+        private Signature initialized() throws SignatureException {
+            if (delegate == null) {
+                throw new SignatureException("not initialized");
+            }
+            return delegate;
+        }
+    }
+}

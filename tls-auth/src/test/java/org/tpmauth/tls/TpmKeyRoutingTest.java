@@ -1,0 +1,141 @@
+package org.tpmauth.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.Security;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.DigestInfo;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tpmauth.tss.keys.KeyAlgorithm;
+import org.tpmauth.tss.keys.TpmKeys;
+import org.tpmauth.tss.keys.Tss2KeyFile;
+
+/**
+ * The signatures BC-JSSE gets from {@link TpmKeyRouting}: a TPM key signs in TPM2, a software key and
+ * every verification on Bouncy Castle, whatever the order of setParameter and initSign.
+ */
+class TpmKeyRoutingTest {
+    private static final byte[] MESSAGE = "routed by the key".getBytes(StandardCharsets.UTF_8);
+    private static TpmKeys keys;
+    private static TpmPrivateKey ec;
+    private static TpmPrivateKey rsa;
+    private static TpmKeyRouting routing;
+
+    @BeforeAll
+    static void load() throws Exception {
+        Provider tpm2 = TpmProvider.install();
+        routing = new TpmKeyRouting(Security.getProvider(BouncyCastleProvider.PROVIDER_NAME), tpm2);
+        TestKeys t = TestKeys.get();
+        keys = new TpmKeys(TestKeys.tpm());
+        ec = TpmPrivateKey.of(keys, keys.load(Tss2KeyFile.read(t.keyFile(KeyAlgorithm.EC_P256)), new byte[0]));
+        rsa = TpmPrivateKey.of(keys, keys.load(Tss2KeyFile.read(t.keyFile(KeyAlgorithm.RSA_2048)), new byte[0]));
+    }
+
+    @AfterAll
+    static void unload() {
+        keys.close();
+    }
+
+    @Test
+    void tpmKeysSignInTheTpmSoftwareKeysOnBouncyCastle() throws Exception {
+        KeyPair soft = TestPki.ecKey();
+        for (String algorithm : new String[] {"SHA256withECDSA", "NoneWithECDSA"}) {
+            byte[] input = algorithm.startsWith("SHA") ? MESSAGE : new byte[32];
+            TpmProvider.clearLastSignatureScheme();
+            assertVerifies(algorithm, soft.getPrivate(), soft.getPublic(), input);
+            assertNull(TpmProvider.lastSignatureScheme(), "a software key never reaches the TPM");
+            assertVerifies(algorithm, ec, ec.publicKey(), input); // TPM2 never verifies: the check ran on BC
+            assertEquals("ecdsa_secp256r1_sha256", TpmProvider.lastSignatureScheme());
+        }
+    }
+
+    /** TLS 1.2's PKCS#1 CertificateVerify: a raw signature of a DigestInfo, which BC's alternate provider misses. */
+    @Test
+    void rawRsaWithATpmKey() throws Exception {
+        byte[] digestInfo = new DigestInfo(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE),
+                MessageDigest.getInstance("SHA-256").digest(MESSAGE)).getEncoded();
+        TpmProvider.clearLastSignatureScheme();
+        assertVerifies("NoneWithRSA", rsa, rsa.publicKey(), digestInfo);
+        assertEquals("rsa_pkcs1_sha256", TpmProvider.lastSignatureScheme());
+        Signature verifier = Signature.getInstance("SHA256withRSA");
+        verifier.initVerify(rsa.publicKey());
+        verifier.update(MESSAGE);
+        assertTrue(verifier.verify(sign("NoneWithRSA", rsa, digestInfo)), "a PKCS#1 signature of MESSAGE");
+    }
+
+    /** BC-JSSE sets the PSS parameters on a signature before it knows the key. */
+    @Test
+    void pssParametersBeforeTheKey() throws Exception {
+        PSSParameterSpec pss = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
+        for (PrivateKey key : new PrivateKey[] {rsa, TestPki.rsaKey().getPrivate()}) {
+            Signature signer = routing.getHelper().createSignature("RSASSA-PSS");
+            signer.setParameter(pss);
+            signer.initSign(key);
+            signer.update(MESSAGE);
+            byte[] signature = signer.sign();
+            assertEquals(pss.toString(), signer.getParameters().getParameterSpec(PSSParameterSpec.class).toString());
+            if (key == rsa) {
+                Signature verifier = routing.getHelper().createSignature("RSASSA-PSS");
+                verifier.setParameter(pss);
+                verifier.initVerify(rsa.publicKey());
+                verifier.update(MESSAGE);
+                assertTrue(verifier.verify(signature));
+            }
+        }
+        Signature wrongSalt = routing.getHelper().createSignature("RSASSA-PSS");
+        wrongSalt.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 20, 1));
+        assertThrows(InvalidKeyException.class, () -> wrongSalt.initSign(rsa), "TPM2 refuses a salt other than the hash length");
+    }
+
+    @Test
+    void otherAlgorithmsAndMisuse() throws Exception {
+        assertEquals("BC", routing.getHelper().createSignature("Ed25519").getProvider().getName());
+        assertEquals("BC", routing.getHelper().createMessageDigest("SHA-256").getProvider().getName());
+        Signature unused = routing.getHelper().createSignature("SHA256withECDSA");
+        assertThrows(SignatureException.class, () -> unused.update(MESSAGE));
+        Signature tampered = routing.getHelper().createSignature("SHA256withECDSA");
+        tampered.initSign(ec);
+        tampered.update(MESSAGE);
+        byte[] signature = tampered.sign();
+        Signature verifier = routing.getHelper().createSignature("SHA256withECDSA");
+        verifier.initVerify(ec.publicKey());
+        verifier.update("another message".getBytes(StandardCharsets.UTF_8));
+        assertFalse(verifier.verify(signature));
+    }
+
+    private static void assertVerifies(String algorithm, PrivateKey key, PublicKey publicKey, byte[] input)
+            throws Exception {
+        byte[] signature = sign(algorithm, key, input);
+        Signature verifier = routing.getHelper().createSignature(algorithm);
+        verifier.initVerify(publicKey);
+        verifier.update(input);
+        assertTrue(verifier.verify(signature), algorithm);
+    }
+
+    private static byte[] sign(String algorithm, PrivateKey key, byte[] input) throws Exception {
+        Signature signer = routing.getHelper().createSignature(algorithm);
+        signer.initSign(key);
+        signer.update(input);
+        return signer.sign();
+    }
+}
