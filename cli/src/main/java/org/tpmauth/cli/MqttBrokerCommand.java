@@ -10,10 +10,10 @@ import org.tpmauth.attest.mqtt.AttestedMqttBroker;
 import org.tpmauth.attest.mqtt.MqttAuthData;
 import org.tpmauth.attestation.refstate.RefState;
 import org.tpmauth.demo.TempFolder;
-import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.bound.CertificateCheck;
 import org.tpmauth.tls.bound.TlsIdentity;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,20 +34,18 @@ final class MqttBrokerCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDR", description = "Address (default ${DEFAULT-VALUE}).")
     String bind;
 
-    @Option(names = "--ca", required = true, paramLabel = "ca.pem",
-            description = "CA certificates for client (and AK) certificates.")
-    Path ca;
-
     @Option(names = "--tls-key", required = true, paramLabel = "KEY",
             description = "Broker key: PEM, a TSS2 key file, a persistent handle or keystore:PATH (TSS2_FAPICONF).")
     Path tlsKey;
 
+    @Mixin
+    KeystoreKeyOptions keystore = new KeystoreKeyOptions();
+
     @Option(names = "--tls-cert", required = true, paramLabel = "cert.pem", description = "Broker certificate (chain).")
     Path tlsCert;
 
-    @Option(names = "--require-attestation", paramLabel = "ref.json",
-            description = "Admit only clients whose connection-bound evidence passes this reference state.")
-    Path requireAttestation;
+    @Mixin
+    ClientAdmissionOptions admission = new ClientAdmissionOptions();
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "HiveMQ's configuration and data folder (default: a temporary one, removed on exit).")
@@ -58,10 +56,10 @@ final class MqttBrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RefState ref = requireAttestation == null ? null : RefState.fromJson(Files.readString(requireAttestation));
-        CertificateCheck clients = new CertificateCheck(Certificates.read(ca));
+        RefState ref = admission.referenceState();
+        CertificateCheck clients = admission.clients();
         PrintWriter out = spec.commandLine().getOut();
-        try (ServerKeys keys = ServerKeys.open(spec, new KeystoreKeyOptions(), tlsKey);
+        try (ServerKeys keys = ServerKeys.open(spec, keystore, tlsKey);
                 TempFolder temp = data == null ? new TempFolder(Files.createTempDirectory("tpmauth-broker")) : null) {
             TlsIdentity identity = keys.identity(tlsKey, tlsCert);
             Path folder = data != null ? data : temp.path();

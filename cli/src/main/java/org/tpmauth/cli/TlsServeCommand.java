@@ -8,13 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tpmauth.attest.service.AttestedTls;
 import org.tpmauth.attest.service.Refusal;
 import org.tpmauth.attestation.refstate.RefState;
-import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.bound.BoundConnection;
 import org.tpmauth.tls.bound.BoundTls;
 import org.tpmauth.tls.bound.CertificateCheck;
@@ -49,20 +47,16 @@ final class TlsServeCommand implements Callable<Integer> {
     @Option(names = "--cert", required = true, paramLabel = "cert.pem", description = "Server certificate (chain).")
     Path cert;
 
-    @Option(names = "--ca", required = true, paramLabel = "ca.pem", description = "CA certificates for client (and AK) certificates.")
-    Path ca;
-
-    @Option(names = "--require-attestation", paramLabel = "ref.json",
-            description = "Let in only clients whose connection-bound evidence passes this reference state.")
-    Path requireAttestation;
+    @Mixin
+    ClientAdmissionOptions admission = new ClientAdmissionOptions();
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        RefState ref = requireAttestation == null ? null : RefState.fromJson(Files.readString(requireAttestation));
-        CertificateCheck clients = new CertificateCheck(Certificates.read(ca));
+        RefState ref = admission.referenceState();
+        CertificateCheck clients = admission.clients();
         PrintWriter out = spec.commandLine().getOut();
         try (ServerKeys keys = ServerKeys.open(spec, keystore, key); ServerSocket listener = new ServerSocket()) {
             TlsIdentity identity = keys.identity(key, cert);
