@@ -209,9 +209,25 @@ public final class CertificateAuthority {
         return rdns.length == 0 ? null : rdns[0].getFirst().getValue().toString();
     }
 
-    /** The CRL of the revoked serials, valid for one certificate lifetime (at most a day). */
+    /**
+     * The CRL of the revoked serials, valid for one certificate lifetime (at most a day). Its thisUpdate falls in a
+     * later second than the newest revocation, waiting up to two seconds for it: OpenSSL (FreeRADIUS, hostapd,
+     * ocserv) keeps every CRL it has read and, between two of the same second, trusts the first, so a CRL issued
+     * just before a revocation would otherwise hide it.
+     */
     public X509CRL crl(List<Database.RevokedSerial> revoked) {
+        long newest = revoked.stream().mapToLong(r -> r.revoked().getEpochSecond()).max().orElse(Long.MIN_VALUE);
         Instant now = Instant.now();
+        // a revocation dated further ahead comes from another instance's skewed clock: do not stall on it
+        if (newest >= now.getEpochSecond() && newest - now.getEpochSecond() <= 1) {
+            try {
+                Thread.sleep(Instant.ofEpochSecond(newest + 1).toEpochMilli() - now.toEpochMilli());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to date a CRL after a revocation", e);
+            }
+            now = Instant.now();
+        }
         X509v2CRLBuilder b = new X509v2CRLBuilder(issuer, Date.from(now));
         Duration validity = lifetime.compareTo(Duration.ofDays(1)) < 0 ? lifetime : Duration.ofDays(1);
         b.setNextUpdate(Date.from(now.plus(validity)));
