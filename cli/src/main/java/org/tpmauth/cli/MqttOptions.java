@@ -93,6 +93,12 @@ final class MqttOptions {
      * cause's toString().
      */
     private static final Pattern CLASS_PREFIX = Pattern.compile("^(?:(?:[\\w$]+\\.)+[\\w$]+: |[\\w$]*(?:Exception|Error): )+");
+    /**
+     * A message that is only a class name: Paho's MqttException around a cause says "MqttException" (v3) or
+     * "Untranslated MqttException - RC: 0" (v5).
+     */
+    private static final Pattern CLASS_NAME_ONLY =
+            Pattern.compile("(?:Untranslated )?(?:[\\w$]+\\.)*[\\w$]*(?:Exception|Error)(?: - RC: \\d+)?");
     /** What the socket says when the broker hung up, e.g. after refusing our certificate. */
     private static final Pattern HUNG_UP = Pattern.compile("(?i)broken pipe|connection reset|connection lost");
 
@@ -104,7 +110,8 @@ final class MqttOptions {
         List<String> messages = new ArrayList<>();
         for (Throwable c = e; c != null && messages.size() < 4; c = c.getCause()) {
             String m = c.getMessage() == null ? null : CLASS_PREFIX.matcher(c.getMessage()).replaceAll("").strip();
-            if (m != null && !m.isBlank() && messages.stream().noneMatch(m::contains)) {
+            if (m != null && !m.isBlank() && !CLASS_NAME_ONLY.matcher(m).matches()
+                    && messages.stream().noneMatch(m::contains)) {
                 messages.add(m);
             }
         }

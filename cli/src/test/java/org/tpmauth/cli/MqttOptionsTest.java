@@ -19,6 +19,13 @@ class MqttOptionsTest {
         // Paho's own wrapping repeats the simple class name
         assertEquals("Broken pipe; the broker closed the connection (did it refuse the certificate?)",
                 MqttOptions.reasons(new Exception("MqttException: Broken pipe")));
+        // and Paho's exception around a socket error says only its class name
+        assertEquals("Broken pipe; the broker closed the connection (did it refuse the certificate?)",
+                MqttOptions.reasons(new org.eclipse.paho.client.mqttv3.MqttException(
+                        new java.net.SocketException("Broken pipe"))));
+        assertEquals("Broken pipe; the broker closed the connection (did it refuse the certificate?)",
+                MqttOptions.reasons(new org.eclipse.paho.mqttv5.common.MqttException(
+                        new java.net.SocketException("Broken pipe"))));
     }
 
     @Test
