@@ -47,10 +47,10 @@ class Pkcs11CliTest {
                 socket.toString(), "--keystore", keystore.toString())));
         service.start();
         try {
-            for (int i = 0; i < 200 && !Files.exists(socket); i++) {
+            for (int i = 0; i < 1200 && !Files.exists(socket); i++) {
                 Thread.sleep(50);
             }
-            assertTrue(Files.exists(socket), "the service did not create its socket");
+            assertTrue(Files.exists(socket), "the service did not create its socket within 60 s");
             assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(socket)));
             assertTrue(pkcs11Tool(socket, "-L").succeeded().out().contains("login required"));
