@@ -61,6 +61,7 @@ class AttestationServiceBenchmark {
     private static final int CLIENTS = 4;
     private static final int TLS_RENEWALS = 200;
     private static final int TLS_ROUNDS = 3;
+    private static final int TLS_WARMUP_ROUNDS = 2;
     @RegisterExtension
     static final SwtpmExtension SWTPM = new SwtpmExtension();
     @TempDir
@@ -190,17 +191,19 @@ class AttestationServiceBenchmark {
     private static void throughTls(String name, ServiceFixture fixture, AttestationServer server,
             Renewer renewer, TpmKeys keys, TpmKey key, TpmKey ak, X509Certificate akCert, List<X509Certificate> current)
             throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS, r -> new Thread(r, "bench-client"));
         ThreadMXBean threadCpu = ManagementFactory.getThreadMXBean();
+        Map<String, List<Double>> parts = new LinkedHashMap<>();
         AtomicReference<List<X509Certificate>> latest = new AtomicReference<>(current);
         List<Double> serviceCpu = new ArrayList<>();
         List<Double> clientCpu = new ArrayList<>();
         List<Double> rates = new ArrayList<>();
         List<Double> jitMs = new ArrayList<>();
-        for (int round = -1; round < TLS_ROUNDS; round++) { // round -1 warms up
+        for (int round = -TLS_WARMUP_ROUNDS; round < TLS_ROUNDS; round++) { // rounds below 0 warm up
             AtomicLong clientNanos = new AtomicLong();
             long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             long cpu = processCpuNanos();
+            Map<String, Long> before = cpuByThreadKind();
             long s = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < TLS_RENEWALS; i++) {
@@ -220,6 +223,9 @@ class AttestationServiceBenchmark {
                 long all = processCpuNanos() - cpu;
                 serviceCpu.add((all - clientNanos.get()) / 1e6 / TLS_RENEWALS);
                 clientCpu.add(clientNanos.get() / 1e6 / TLS_RENEWALS);
+                Map<String, Long> after = cpuByThreadKind();
+                after.forEach((kind, ticks) -> parts.computeIfAbsent(kind, k -> new ArrayList<>())
+                        .add((ticks - before.getOrDefault(kind, 0L)) * 1000.0 / CLOCK_TICKS / TLS_RENEWALS));
                 jitMs.add((ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit) / (double) TLS_RENEWALS);
             }
         }
@@ -230,6 +236,10 @@ class AttestationServiceBenchmark {
                 + "service_capacity_per_s_on_%d_cores %.0f client_threads_cpu_ms_per_renewal %.2f jit_elapsed_ms_per_renewal %.2f wall_renewals_per_s %.0f%n",
                 name.startsWith("PostgreSQL") ? "postgresql" : "h2", fixture.parsedLog.events().size(), CLIENTS, cpuMs,
                 cores, cores * 1000 / cpuMs, medianOf(clientCpu), medianOf(jitMs), medianOf(rates));
+        StringBuilder breakdown = new StringBuilder("tls_renewal_cpu_ms_by_thread db=" + (name.startsWith("PostgreSQL")
+                ? "postgresql" : "h2"));
+        parts.forEach((kind, ms) -> breakdown.append(' ').append(kind).append(String.format(" %.2f", medianOf(ms))));
+        System.out.println(breakdown);
         System.out.println("# tls_renewal: service_cpu = JVM CPU minus the client threads' CPU, per renewal: the TLS 1.3"
                 + " handshake authenticated by the current certificate, the EST body through TlsFrontend, the loopback"
                 + " relay and the HTTP server, CSR + evidence + log replay + reference state, signing, the database write,"
@@ -240,6 +250,40 @@ class AttestationServiceBenchmark {
 
     private static byte[] estBody(PKCS10CertificationRequest csr) throws java.io.IOException {
         return Base64.getMimeEncoder().encode(csr.getEncoded());
+    }
+
+    /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+    private static final long CLOCK_TICKS = 100;
+
+    /**
+     * CPU time (clock ticks) of this JVM's threads by kind, from /proc/self/task: the service's TLS front end,
+     * its HTTP server and workers, the benchmark's clients, the garbage collector, the JIT compilers, the rest.
+     */
+    private static Map<String, Long> cpuByThreadKind() throws java.io.IOException {
+        Map<String, Long> kinds = new LinkedHashMap<>();
+        for (String k : List.of("tls_frontend", "http", "client", "gc", "jit", "other")) {
+            kinds.put(k, 0L);
+        }
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = java.nio.file.Files.readString(task.resolve("stat"));
+                } catch (java.io.IOException ended) {
+                    continue; // the thread ended
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                String kind = comm.startsWith("attest-tls") ? "tls_frontend"
+                        : comm.startsWith("pool-") || comm.startsWith("HTTP-") ? "http"
+                        : comm.startsWith("bench-client") ? "client"
+                        : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "gc"
+                        : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? "jit" : "other";
+                kinds.merge(kind, ticks, Long::sum);
+            }
+        }
+        return kinds;
     }
 
     /** The CPU time of the whole JVM (every thread, the garbage collector's too). */
