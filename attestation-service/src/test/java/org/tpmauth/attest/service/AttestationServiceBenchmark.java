@@ -44,7 +44,9 @@ import org.tpmauth.tss.types.TpmHandles;
  * work per renewal (EST body and CSR decoded and checked, evidence judged, signing, the database write)
  * on the server's worker pool, which is what bounds a server whose machines each bring their own TPM,
  * with the evidence statement in CBOR and in JSON taking turns; (3) median enrollment time of a fresh
- * key and AK. A measurement,
+ * key and AK; (4) renewals as the issue counts them, several machines at once, TLS handshake and the body
+ * through the service's TLS front end included, with the service's CPU per renewal ({@link #throughTls}).
+ * A measurement,
  * not a test. Run with {@code mvn -pl attestation-service -am test -Dtpmauth.bench=true
  * -Dtest=AttestationServiceBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
