@@ -1,6 +1,7 @@
 package org.tpmauth.attest.service;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -41,7 +44,9 @@ import org.tpmauth.tss.types.TpmHandles;
  * work per renewal (EST body and CSR decoded and checked, evidence judged, signing, the database write)
  * on the server's worker pool, which is what bounds a server whose machines each bring their own TPM,
  * with the evidence statement in CBOR and in JSON taking turns; (3) median enrollment time of a fresh
- * key and AK. A measurement,
+ * key and AK; (4) renewals as the issue counts them, several machines at once, TLS handshake and the body
+ * through the service's TLS front end included, with the service's CPU per renewal ({@link #throughTls}).
+ * A measurement,
  * not a test. Run with {@code mvn -pl attestation-service -am test -Dtpmauth.bench=true
  * -Dtest=AttestationServiceBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
@@ -54,6 +59,11 @@ class AttestationServiceBenchmark {
     /** The issue's 1,000-event log; -Dtpmauth.bench.events=0 takes the real 106-event log instead (earlier figures). */
     private static final int EVENTS = Integer.getInteger("tpmauth.bench.events", 1000);
     private static final int ENROLLMENTS = 20;
+    /** Machines renewing at once through TLS, renewals per timed round, rounds. */
+    private static final int CLIENTS = 4;
+    private static final int TLS_RENEWALS = 200;
+    private static final int TLS_ROUNDS = 3;
+    private static final int TLS_WARMUP_ROUNDS = 2;
     @RegisterExtension
     static final SwtpmExtension SWTPM = new SwtpmExtension();
     @TempDir
@@ -156,6 +166,8 @@ class AttestationServiceBenchmark {
             }
         }
         pool.shutdown();
+        // last, when the service's code is compiled (the JIT's time counts against the service)
+        throughTls(name, fixture, server, renewer, keys, key, ak, akCert, chain);
         String db = name.startsWith("PostgreSQL") ? "postgresql" : "h2";
         for (String statement : bodies.keySet()) {
             System.out.printf("service_renewal db=%s statement=%s events=%d threads=%d est_body_bytes=%d renewals_per_s %.0f "
@@ -169,8 +181,111 @@ class AttestationServiceBenchmark {
                 medianOf(rates.get("cbor")));
     }
 
+    /**
+     * Renewals as the issue counts them, on {@link #CLIENTS} machines at once: each a TLS handshake with the
+     * current certificate (its key signing in swtpm), the evidence made for that connection's exporter (certify
+     * + quote in swtpm), the 1.1 MB EST body through the service's TLS front end, its loopback relay and HTTP
+     * server, the renewal, the database write and the answer back. The service's CPU is the JVM's minus what
+     * the client threads used (measured in each one), so GC and JIT caused by the clients' allocations count
+     * against the service; swtpm is another process and does not count. The clients and swtpm share the cores
+     * with the service, so the wall-clock rate is lower than what the service alone sustains.
+     */
+    private static void throughTls(String name, ServiceFixture fixture, AttestationServer server,
+            Renewer renewer, TpmKeys keys, TpmKey key, TpmKey ak, X509Certificate akCert, List<X509Certificate> current)
+            throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS, r -> new Thread(r, "bench-client"));
+        ThreadMXBean threadCpu = ManagementFactory.getThreadMXBean();
+        Map<String, List<Double>> parts = new LinkedHashMap<>();
+        AtomicReference<List<X509Certificate>> latest = new AtomicReference<>(current);
+        List<Double> serviceCpu = new ArrayList<>();
+        List<Double> clientCpu = new ArrayList<>();
+        List<Double> rates = new ArrayList<>();
+        List<Double> jitMs = new ArrayList<>();
+        for (int round = -TLS_WARMUP_ROUNDS; round < TLS_ROUNDS; round++) { // rounds below 0 warm up
+            AtomicLong clientNanos = new AtomicLong();
+            long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long cpu = processCpuNanos();
+            Map<String, Long> before = cpuByThreadKind();
+            long s = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < TLS_RENEWALS; i++) {
+                done.add(clients.submit(() -> {
+                    long t = threadCpu.getCurrentThreadCpuTime();
+                    latest.set(List.of(renewer.renew(keys, key, latest.get(), ak, akCert, MachineEvidence.DEFAULT_PCRS,
+                            fixture.log)));
+                    clientNanos.addAndGet(threadCpu.getCurrentThreadCpuTime() - t);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            if (round >= 0) {
+                rates.add(TLS_RENEWALS / ((System.nanoTime() - s) / 1e9));
+                long all = processCpuNanos() - cpu;
+                serviceCpu.add((all - clientNanos.get()) / 1e6 / TLS_RENEWALS);
+                clientCpu.add(clientNanos.get() / 1e6 / TLS_RENEWALS);
+                Map<String, Long> after = cpuByThreadKind();
+                after.forEach((kind, ticks) -> parts.computeIfAbsent(kind, k -> new ArrayList<>())
+                        .add((ticks - before.getOrDefault(kind, 0L)) * 1000.0 / CLOCK_TICKS / TLS_RENEWALS));
+                jitMs.add((ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit) / (double) TLS_RENEWALS);
+            }
+        }
+        clients.shutdown();
+        int cores = Runtime.getRuntime().availableProcessors();
+        double cpuMs = medianOf(serviceCpu);
+        System.out.printf("tls_renewal db=%s events=%d clients=%d service_cpu_ms_per_renewal %.2f "
+                + "service_capacity_per_s_on_%d_cores %.0f client_threads_cpu_ms_per_renewal %.2f jit_elapsed_ms_per_renewal %.2f wall_renewals_per_s %.0f%n",
+                name.startsWith("PostgreSQL") ? "postgresql" : "h2", fixture.parsedLog.events().size(), CLIENTS, cpuMs,
+                cores, cores * 1000 / cpuMs, medianOf(clientCpu), medianOf(jitMs), medianOf(rates));
+        StringBuilder breakdown = new StringBuilder("tls_renewal_cpu_ms_by_thread db=" + (name.startsWith("PostgreSQL")
+                ? "postgresql" : "h2"));
+        parts.forEach((kind, ms) -> breakdown.append(' ').append(kind).append(String.format(" %.2f", medianOf(ms))));
+        System.out.println(breakdown);
+        System.out.println("# tls_renewal: service_cpu = JVM CPU minus the client threads' CPU, per renewal: the TLS 1.3"
+                + " handshake authenticated by the current certificate, the EST body through TlsFrontend, the loopback"
+                + " relay and the HTTP server, CSR + evidence + log replay + reference state, signing, the database write,"
+                + " the answer; GC and JIT of both sides included (jit_elapsed: the compiler threads' elapsed time, a sign of warm-up). Not included: swtpm (the machine's TPM: TLS signature,"
+                + " certify, quote, CSR signature), the client's TLS, CSR and base64 work. capacity = cores / service_cpu;"
+                + " wall rate = renewals/s with clients and swtpm sharing the cores");
+    }
+
     private static byte[] estBody(PKCS10CertificationRequest csr) throws java.io.IOException {
         return Base64.getMimeEncoder().encode(csr.getEncoded());
+    }
+
+    /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+    private static final long CLOCK_TICKS = 100;
+
+    /**
+     * CPU time (clock ticks) of this JVM's threads by kind, from /proc/self/task: the service's TLS front end,
+     * its HTTP server and workers, the benchmark's clients, the garbage collector, the JIT compilers, the rest.
+     */
+    private static Map<String, Long> cpuByThreadKind() throws java.io.IOException {
+        Map<String, Long> kinds = new LinkedHashMap<>();
+        for (String k : List.of("tls_frontend", "http", "client", "gc", "jit", "other")) {
+            kinds.put(k, 0L);
+        }
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = java.nio.file.Files.readString(task.resolve("stat"));
+                } catch (java.io.IOException ended) {
+                    continue; // the thread ended
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                String kind = comm.startsWith("attest-tls") ? "tls_frontend"
+                        : comm.startsWith("pool-") || comm.startsWith("HTTP-") ? "http"
+                        : comm.startsWith("bench-client") ? "client"
+                        : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "gc"
+                        : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? "jit" : "other";
+                kinds.merge(kind, ticks, Long::sum);
+            }
+        }
+        return kinds;
     }
 
     /** The CPU time of the whole JVM (every thread, the garbage collector's too). */

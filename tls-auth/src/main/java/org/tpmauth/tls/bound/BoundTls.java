@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.ChannelBinding;
 import org.bouncycastle.tls.DefaultTlsClient;
@@ -34,6 +35,14 @@ public final class BoundTls {
     /** Whether the server requires, accepts or does not ask for a client certificate. */
     public enum ClientAuth { REQUIRED, OPTIONAL }
 
+    /**
+     * AES-GCM before ChaCha20-Poly1305 (Bouncy Castle's default order is the other way round): through the
+     * JDK, AES-GCM runs on the processor's AES and carry-less multiply instructions, where ChaCha20-Poly1305
+     * comes from Bouncy Castle's Java code, several times slower for a megabyte of evidence.
+     */
+    private static final int[] PREFERRED_CIPHER_SUITES = {CipherSuite.TLS_AES_128_GCM_SHA256,
+        CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256};
+
     private BoundTls() {
     }
 
@@ -51,6 +60,11 @@ public final class BoundTls {
             @Override
             protected ProtocolVersion[] getSupportedVersions() {
                 return ProtocolVersion.TLSv13.only();
+            }
+
+            @Override
+            protected int[] getSupportedCipherSuites() {
+                return TlsUtils.getSupportedCipherSuites(getCrypto(), PREFERRED_CIPHER_SUITES);
             }
 
             @Override
@@ -91,6 +105,16 @@ public final class BoundTls {
             @Override
             protected ProtocolVersion[] getSupportedVersions() {
                 return ProtocolVersion.TLSv13.only();
+            }
+
+            @Override
+            protected int[] getSupportedCipherSuites() {
+                return TlsUtils.getSupportedCipherSuites(getCrypto(), PREFERRED_CIPHER_SUITES);
+            }
+
+            @Override
+            protected boolean preferLocalCipherSuites() {
+                return true;
             }
 
             @Override
