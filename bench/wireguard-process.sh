@@ -22,11 +22,26 @@ b=${TPMAUTH_B:-}
 work=$(mktemp -d)
 ns=tpmauth-wgp-$$
 iface=wgp$$
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(python3 -c '
+import socket
+while True:  # a free port whose successor (swtpm control channel) is free too
+    a, b = socket.socket(), socket.socket()
+    try:
+        a.bind(("127.0.0.1", 0))
+        b.bind(("127.0.0.1", a.getsockname()[1] + 1))
+        print(a.getsockname()[1])
+        break
+    except OSError:
+        pass
+    finally:
+        a.close()
+        b.close()
+')
 tcti=swtpm:host=127.0.0.1,port=$port
 
 cleanup() {
-  ip netns del "$ns" 2>/dev/null || true # deleting the namespace removes the interface; wireguard-go exits
+  ip -n "$ns" link del "$iface" 2>/dev/null || true # wireguard-go exits with its interface (not with the netns)
+  ip netns del "$ns" 2>/dev/null || true
   [[ -f $work/swtpm.pid ]] && kill "$(cat "$work/swtpm.pid")" 2>/dev/null || true
   rm -rf "$work"
 }
