@@ -7,7 +7,8 @@
 #   StrongswanTpmPluginCliTest  strongswan_initiate route=tpm-plugin: RSA key through charon's tpm plugin
 #                               (tpm2-abrmd in front of swtpm) vs a software EC key
 #   WireguardCliTest            wireguard_up: bring-up with the sealed key (cold = a Tpm opened per bring-up, as
-#                               `tpmauth wireguard up` does, JVM start excluded; warm = kept open) vs a key file
+#                               `tpmauth wireguard up` does, JVM start excluded; warm = kept open) vs a key file;
+#                               bench/wireguard-process.sh times the whole `tpmauth wireguard up` process
 #
 #   bench/vpn-speed.sh [REPEATS] [ROUNDS] [RUNS]     (defaults 3, 5, 10)
 #

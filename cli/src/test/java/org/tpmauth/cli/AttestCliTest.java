@@ -55,7 +55,7 @@ class AttestCliTest {
                 "eventlog show", java.util.List.of("--json"),
                 "ima show", java.util.List.of("--json"),
                 "refstate create", java.util.List.of("--from-log", "--pin", "--out"));
-        picocli.CommandLine attest = new picocli.CommandLine(new Main()).getSubcommands().get("attest");
+        picocli.CommandLine attest = Main.commandLine(new Main()).getSubcommands().get("attest");
         spelled.forEach((command, options) -> {
             picocli.CommandLine c = attest;
             for (String part : command.split(" ")) {

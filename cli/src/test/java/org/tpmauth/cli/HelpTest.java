@@ -46,7 +46,7 @@ class HelpTest {
     /** Every command below the root, by its path ("key sign"), in tree order. */
     private static Map<String, CommandLine> commandTree() {
         Map<String, CommandLine> all = new LinkedHashMap<>();
-        walk(new CommandLine(new Main()), "", all);
+        walk(Main.commandLine(new Main()), "", all);
         return all;
     }
 
@@ -110,7 +110,7 @@ class HelpTest {
         List<String> lines = r.outLines();
         int commands = lines.indexOf("Commands:");
         assertTrue(commands > 0, "a Commands: section");
-        for (String name : new CommandLine(new Main()).getSubcommands().keySet()) {
+        for (String name : Main.commandLine(new Main()).getSubcommands().keySet()) {
             assertTrue(lines.subList(commands + 1, lines.size()).stream().anyMatch(l -> l.startsWith("  " + name + " ")),
                     () -> name + " is listed: " + r);
         }
@@ -128,6 +128,21 @@ class HelpTest {
     void helpSubcommandShowsACommandsHelp() {
         Cli.Result r = Cli.tpmauth("help", "random").ok();
         assertEquals(Cli.tpmauth("random", "--help").out(), r.out());
+    }
+
+    @Test
+    void aNamedCommandGetsOnlyItsBranchAndAnythingElseTheWholeTree() {
+        int all = Main.commandLine(new Main()).getSubcommands().size();
+        assertEquals(List.of("wireguard"), List.copyOf(Main.commandLine(new Main(), "--tcti", "swtpm:port=1", "--debug",
+                "wireguard", "up", "--sealed", "f").getSubcommands().keySet()));
+        assertEquals(List.of("key"), List.copyOf(Main.commandLine(new Main(), "--tcti=x", "key", "--help")
+                .getSubcommands().keySet()));
+        for (String[] args : new String[][] {{}, {"--help"}, {"--tcti", "x"}, {"help", "key"}, {"wiregard", "up"},
+            {"@args.txt"}, {"-V"}}) {
+            assertEquals(all, Main.commandLine(new Main(), args).getSubcommands().size(), Arrays.toString(args));
+        }
+        assertEquals(2, Cli.tpmauth("wiregard").code(), "a misspelt command is still a usage error");
+        assertTrue(Cli.tpmauth("wiregard").err().contains("Did you mean: tpmauth wireguard"), "with a suggestion");
     }
 
     @Test

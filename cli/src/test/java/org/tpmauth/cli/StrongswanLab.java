@@ -127,7 +127,8 @@ final class StrongswanLab implements AutoCloseable {
      * pairs' differences (the TPM's run minus the neighbouring software run, so load that drifts cancels) with
      * its 95% confidence interval (sign test: order statistics of the sorted differences). The same again
      * ({@code charon_} fields) for the time charon itself logs from "initiating IKE_SA" to "IKE_SA ...
-     * established" (millisecond timestamps): without swanctl's process start and vici, which only add noise.
+     * established" (millisecond timestamps): without swanctl's process start and vici, which only add noise;
+     * for these whole milliseconds the paired differences' trimmed mean resolves what their median cannot.
      * {@code tpmId} is the TPM certificate's identity in swanctl.conf.
      */
     void benchAgainstSoftwareKey(String route, String tpmId, int rounds, int runs) throws IOException {
@@ -187,7 +188,7 @@ final class StrongswanLab implements AutoCloseable {
             differences.add(tpm.get(i) - software.get(i));
         }
         line.median(prefix + "paired_diff", differences);
-        line.confidence95(prefix + "paired_diff", differences);
+        line.confidence95(prefix + "paired_diff", differences).trimmedMean95(prefix + "paired_diff", differences);
     }
 
     /** One initiate: swanctl's wall time, and charon's own time from initiating to established (ns). */

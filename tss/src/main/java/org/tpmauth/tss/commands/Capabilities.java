@@ -45,10 +45,23 @@ public final class Capabilities {
 
     /** One TPM property, or empty when the TPM does not report it. */
     public static OptionalInt property(Tpm tpm, int property) {
-        GetCapability.Response r = tpm.execute(new GetCapability(TpmCap.TPM_PROPERTIES, property, 1));
-        List<TpmsTaggedProperty> got = member(r, TpmuCapabilities.TpmProperties.class).properties();
-        return got.isEmpty() || got.get(0).property() != property ? OptionalInt.empty()
-                : OptionalInt.of(got.get(0).value());
+        Integer value = properties(tpm, property, property).get(property);
+        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
+    }
+
+    /**
+     * The TPM properties {@code first} to {@code last} (inclusive) that the TPM reports, in one command: one
+     * round trip for neighbours such as TPM_PT_HR_TRANSIENT_MIN and TPM_PT_HR_LOADED_MIN instead of one each.
+     */
+    public static SortedMap<Integer, Integer> properties(Tpm tpm, int first, int last) {
+        GetCapability.Response r = tpm.execute(new GetCapability(TpmCap.TPM_PROPERTIES, first, last - first + 1));
+        SortedMap<Integer, Integer> out = new TreeMap<>();
+        for (TpmsTaggedProperty p : member(r, TpmuCapabilities.TpmProperties.class).properties()) {
+            if (Integer.compareUnsigned(p.property(), first) >= 0 && Integer.compareUnsigned(p.property(), last) <= 0) {
+                out.put(p.property(), p.value());
+            }
+        }
+        return out;
     }
 
     /** The implemented algorithms. */

@@ -448,10 +448,10 @@ public final class ResourceManager implements Tcti {
             for (int tpmaCc : Capabilities.commands(direct)) {
                 byCode.put(TpmaCc.commandCode(tpmaCc), tpmaCc);
             }
-            objectSlots = Math.min(MAX_SLOTS, Capabilities.property(direct, TpmPt.HR_TRANSIENT_MIN).orElse(MAX_SLOTS));
+            Map<Integer, Integer> slots = Capabilities.properties(direct, TpmPt.HR_TRANSIENT_MIN, TpmPt.HR_LOADED_MIN);
+            objectSlots = Math.min(MAX_SLOTS, slots.getOrDefault(TpmPt.HR_TRANSIENT_MIN, MAX_SLOTS));
             // one session slot stays free, for regap()
-            sessionSlots = Math.max(1, Math.min(MAX_SLOTS, Capabilities.property(direct, TpmPt.HR_LOADED_MIN)
-                    .orElse(MAX_SLOTS)) - 1);
+            sessionSlots = Math.max(1, Math.min(MAX_SLOTS, slots.getOrDefault(TpmPt.HR_LOADED_MIN, MAX_SLOTS)) - 1);
             attributes = byCode;
         }
         return attributes;

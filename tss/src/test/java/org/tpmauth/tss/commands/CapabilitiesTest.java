@@ -86,6 +86,9 @@ class CapabilitiesTest {
         assertTrue(props.containsKey(TpmPt.FIRMWARE_VERSION_1) && props.containsKey(TpmPt.LOCKOUT_RECOVERY));
         assertEquals(props.get(TpmPt.MAX_COMMAND_SIZE), Capabilities.property(tpm, TpmPt.MAX_COMMAND_SIZE).orElseThrow());
         assertFalse(Capabilities.property(tpm, 0x115).isPresent(), "0x115 is reserved");
+        assertEquals(props.subMap(TpmPt.HR_TRANSIENT_MIN, TpmPt.HR_LOADED_MIN + 1),
+                Capabilities.properties(tpm, TpmPt.HR_TRANSIENT_MIN, TpmPt.HR_LOADED_MIN), "a range in one command");
+        assertTrue(Capabilities.properties(tpm, 0x115, 0x115).isEmpty(), "the next property the TPM returns is left out");
     }
 
     @Test
