@@ -71,6 +71,11 @@ final class TestKeys {
         return file;
     }
 
+    /** The key of {@link #keyFile}, loaded through {@code keys}. */
+    TpmPrivateKey privateKey(TpmKeys keys, KeyAlgorithm algorithm) throws Exception {
+        return TpmPrivateKey.of(keys, keys.load(Tss2KeyFile.read(keyFile(algorithm)), new byte[0]));
+    }
+
     /** The certificate of {@link #keyFile}. */
     synchronized Path certFile(KeyAlgorithm algorithm) throws Exception {
         keyFile(algorithm);

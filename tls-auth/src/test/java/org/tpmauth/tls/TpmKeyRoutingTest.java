@@ -28,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.keys.TpmKeys;
-import org.tpmauth.tss.keys.Tss2KeyFile;
 
 /**
  * The signatures BC-JSSE gets from {@link TpmKeyRouting}: a TPM key signs in TPM2, a software key and
@@ -47,8 +46,8 @@ class TpmKeyRoutingTest {
         routing = new TpmKeyRouting(Security.getProvider(BouncyCastleProvider.PROVIDER_NAME), tpm2);
         TestKeys t = TestKeys.get();
         keys = new TpmKeys(TestKeys.tpm());
-        ec = TpmPrivateKey.of(keys, keys.load(Tss2KeyFile.read(t.keyFile(KeyAlgorithm.EC_P256)), new byte[0]));
-        rsa = TpmPrivateKey.of(keys, keys.load(Tss2KeyFile.read(t.keyFile(KeyAlgorithm.RSA_2048)), new byte[0]));
+        ec = t.privateKey(keys, KeyAlgorithm.EC_P256);
+        rsa = t.privateKey(keys, KeyAlgorithm.RSA_2048);
     }
 
     @AfterAll

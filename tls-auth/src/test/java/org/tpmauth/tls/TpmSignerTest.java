@@ -28,7 +28,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tpmauth.tss.keys.KeyAlgorithm;
 import org.tpmauth.tss.keys.SignatureEncoding;
 import org.tpmauth.tss.keys.TpmKeys;
-import org.tpmauth.tss.keys.Tss2KeyFile;
 import org.tpmauth.tss.types.TpmAlg;
 
 /** The prepared-input signer that OpenVPN, PKCS#11 and the NONEwith signatures share; every result checked in software. */
@@ -44,9 +43,9 @@ class TpmSignerTest {
         TpmProvider.install();
         TestKeys t = TestKeys.get();
         keys = new TpmKeys(TestKeys.tpm());
-        ec = TpmPrivateKey.of(keys, keys.load(Tss2KeyFile.read(t.keyFile(KeyAlgorithm.EC_P256)), new byte[0]));
-        ec384 = TpmPrivateKey.of(keys, keys.load(Tss2KeyFile.read(t.keyFile(KeyAlgorithm.EC_P384)), new byte[0]));
-        rsa = TpmPrivateKey.of(keys, keys.load(Tss2KeyFile.read(t.keyFile(KeyAlgorithm.RSA_2048)), new byte[0]));
+        ec = t.privateKey(keys, KeyAlgorithm.EC_P256);
+        ec384 = t.privateKey(keys, KeyAlgorithm.EC_P384);
+        rsa = t.privateKey(keys, KeyAlgorithm.RSA_2048);
     }
 
     @AfterAll
