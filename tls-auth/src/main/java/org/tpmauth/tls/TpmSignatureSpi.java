@@ -14,8 +14,10 @@ import java.security.SignatureException;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.tpmauth.tss.TpmException;
 import org.tpmauth.tss.keys.SigningScheme;
 import org.tpmauth.tss.types.TpmAlg;
@@ -31,6 +33,19 @@ final class TpmSignatureSpi extends NamedParameterlessSignatureSpi {
     private static final List<TpmAlg> ECDSA_PREHASHES = List.of(TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512);
     /** The last signature this thread made, as a TLS SignatureScheme name (a handshake runs in one thread). */
     static final ThreadLocal<String> LAST_SCHEME = new ThreadLocal<>();
+    /** {@link #tlsName} of every scheme with the hashes a TPM signs. */
+    private static final Map<SigningScheme, Map<TpmAlg, String>> TLS_NAMES = new EnumMap<>(SigningScheme.class);
+
+    static {
+        for (SigningScheme scheme : SigningScheme.values()) {
+            Map<TpmAlg, String> names = new EnumMap<>(TpmAlg.class);
+            for (TpmAlg hash : List.of(TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512)) {
+                names.put(hash, spell(scheme, hash));
+            }
+            TLS_NAMES.put(scheme, names);
+        }
+    }
+
     /** A prehashed input larger than this is no digest (or DigestInfo). */
     private static final int MAX_PREHASHED = 128;
 
@@ -104,8 +119,12 @@ final class TpmSignatureSpi extends NamedParameterlessSignatureSpi {
             if (prehashed) {
                 byte[] in = input.toByteArray();
                 byte[] signature = scheme == SigningScheme.ECDSA ? TpmSigner.ecdsa(key, in) : TpmSigner.pkcs1(key, in);
-                TpmSigner.hashOfPrepared(scheme, in).ifPresentOrElse(h -> LAST_SCHEME.set(tlsName(scheme, h)),
-                        LAST_SCHEME::remove);
+                TpmAlg h = TpmSigner.hashOfPrepared(scheme, in).orElse(null);
+                if (h == null) {
+                    LAST_SCHEME.remove();
+                } else {
+                    LAST_SCHEME.set(tlsName(scheme, h));
+                }
                 return signature;
             }
             byte[] toSign = messageDigest().digest();
@@ -194,6 +213,11 @@ final class TpmSignatureSpi extends NamedParameterlessSignatureSpi {
      * with secp521r1); only ecdsa_sha1 has none.
      */
     static String tlsName(SigningScheme scheme, TpmAlg hash) {
+        String known = TLS_NAMES.get(scheme).get(hash); // spelled once: every handshake's signature sets one
+        return known != null ? known : spell(scheme, hash);
+    }
+
+    private static String spell(SigningScheme scheme, TpmAlg hash) {
         String h = hash.jcaDigestName().replace("-", "").toLowerCase(Locale.ROOT);
         return switch (scheme) {
             case ECDSA -> "ecdsa_" + switch (h) {

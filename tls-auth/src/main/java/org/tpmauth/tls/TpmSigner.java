@@ -34,6 +34,8 @@ public final class TpmSigner {
             NISTObjectIdentifiers.id_sha256, TpmAlg.SHA256,
             NISTObjectIdentifiers.id_sha384, TpmAlg.SHA384,
             NISTObjectIdentifiers.id_sha512, TpmAlg.SHA512);
+    /** The hashes the TPM signs digests of, smallest first. */
+    private static final TpmAlg[] TPM_HASHES = {TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512};
     /** PKCS#1 v1.5 type 1 padding needs at least 11 bytes (RFC 8017 9.2). */
     private static final int PKCS1_OVERHEAD = 11;
 
@@ -166,7 +168,7 @@ public final class TpmSigner {
     }
 
     private static TpmAlg hashOfSize(int size) {
-        for (TpmAlg h : new TpmAlg[] {TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512}) {
+        for (TpmAlg h : TPM_HASHES) {
             if (h.digestSize() == size) {
                 return h;
             }
@@ -175,8 +177,8 @@ public final class TpmSigner {
     }
 
     private static TpmAlg smallestHashOfAtLeast(int size) {
-        for (TpmAlg h : new TpmAlg[] {TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512}) {
-            if (h.digestSize() >= size) {
+        for (TpmAlg h : TPM_HASHES) {
+            if (h != TpmAlg.SHA1 && h.digestSize() >= size) {
                 return h;
             }
         }

@@ -207,8 +207,7 @@ public final class Tpm implements AutoCloseable {
 
     private <R> R run(TpmCommand<R> command, List<Session> used) {
         byte[] parameters = TpmWriter.marshal(command::marshalParameters);
-        List<byte[]> handleNames = used.stream().anyMatch(Session::needsNames)
-                ? command.handles().stream().map(this::nameOf).toList() : List.of();
+        List<byte[]> handleNames = needNames(used) ? command.handles().stream().map(this::nameOf).toList() : List.of();
         boolean startedUp = false;
         for (int attempt = 0; ; attempt++) {
             byte[] request = buildCommand(command, used, handleNames, parameters);
@@ -235,6 +234,15 @@ public final class Tpm implements AutoCloseable {
             }
             return result;
         }
+    }
+
+    private static boolean needNames(List<Session> sessions) {
+        for (Session s : sessions) { // a loop, not a stream: this runs per command
+            if (s.needsNames()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void forgetNames(TpmCommand<?> command) {

@@ -39,12 +39,14 @@ final class Tss2Rc {
             this.tpmFormat = tpmFormat;
         }
 
+        private static final Layer[] ALL = values();
+
         static Layer of(int rc) {
             if ((rc >>> 24) != 0) {
                 return null;
             }
             int number = rc >>> LAYER_SHIFT;
-            for (Layer l : values()) {
+            for (Layer l : ALL) { // every TPM response code asks (TpmRc.base): no values() copy each time
                 if (l.number == number) {
                     return l;
                 }

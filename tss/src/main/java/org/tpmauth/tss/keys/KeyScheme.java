@@ -18,6 +18,7 @@ import org.tpmauth.tss.types.TpmuPublicParms;
 public record KeyScheme(SigningScheme scheme, TpmAlg hash) {
     /** The hashes offered for new keys. */
     private static final List<TpmAlg> HASHES = List.of(TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512);
+    private static final List<SigningScheme> SCHEMES = List.of(SigningScheme.values());
 
     public KeyScheme {
         if (hash == TpmAlg.NULL || hash.digestSize() == 0) {
@@ -38,7 +39,7 @@ public record KeyScheme(SigningScheme scheme, TpmAlg hash) {
     }
 
     private static Stream<KeyScheme> all() {
-        return Stream.of(SigningScheme.values()).flatMap(s -> HASHES.stream().map(h -> new KeyScheme(s, h)));
+        return SCHEMES.stream().flatMap(s -> HASHES.stream().map(h -> new KeyScheme(s, h)));
     }
 
     /** The scheme fixed in a key's public area; empty for a NULL scheme (or an object that is no RSA/EC key). */
@@ -51,8 +52,12 @@ public record KeyScheme(SigningScheme scheme, TpmAlg hash) {
         } else {
             return Optional.empty();
         }
-        return Stream.of(SigningScheme.values()).filter(s -> s.tpmScheme() == asym.scheme()).findFirst()
-                .map(s -> new KeyScheme(s, asym.hash()));
+        for (SigningScheme s : SCHEMES) { // a loop, not a stream: every signature checks its key's scheme
+            if (s.tpmScheme() == asym.scheme()) {
+                return Optional.of(new KeyScheme(s, asym.hash()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Refuses a scheme that the key type cannot use: ECDSA needs an EC key, RSASSA and RSAPSS an RSA key. */

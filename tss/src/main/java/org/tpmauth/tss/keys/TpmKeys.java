@@ -576,14 +576,13 @@ public final class TpmKeys implements AutoCloseable {
             throw new IllegalArgumentException("scheme " + scheme + " does not fit " + (key.type() == TpmAlg.RSA
                     ? "an RSA" : "an EC") + " key; use " + SigningScheme.defaultFor(key.type()));
         }
-        KeyScheme.of(key.publicArea()).ifPresent(fixed -> {
-            if (fixed.scheme() != scheme || fixed.hash() != hash) {
-                throw new IllegalArgumentException("this key signs with " + fixed + " only (its public area fixes "
-                        + "the scheme), not " + scheme.tpmScheme().name().toLowerCase() + " with " + hash.name()
-                        .toLowerCase() + "; sign with " + fixed.scheme() + " and " + fixed.hash().name().toLowerCase()
-                        + ", or use a key created without a fixed scheme");
-            }
-        });
+        KeyScheme fixed = KeyScheme.of(key.publicArea()).orElse(null);
+        if (fixed != null && (fixed.scheme() != scheme || fixed.hash() != hash)) {
+            throw new IllegalArgumentException("this key signs with " + fixed + " only (its public area fixes "
+                    + "the scheme), not " + scheme.tpmScheme().name().toLowerCase() + " with " + hash.name()
+                    .toLowerCase() + "; sign with " + fixed.scheme() + " and " + fixed.hash().name().toLowerCase()
+                    + ", or use a key created without a fixed scheme");
+        }
     }
 
     private static PasswordSession session(byte[] password) {
