@@ -2,6 +2,7 @@ package org.tpmauth.cli.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,6 +63,32 @@ final class Sampler {
         }
         return Measurement.of(name, micros(median(wall)), micros(median(cpu)),
                 tally.counts().perOperation(before, iterations));
+    }
+
+    /**
+     * {@code threads} threads run {@code op}, unmeasured, until {@code time} has passed: the warm-up of a
+     * {@link #threaded} run, as the serial runs have theirs. The paths only contention takes (the queue's
+     * waits, swaps between keys) get compiled; measured cold, the JIT's compilations and deoptimizations
+     * cost the run several times its own CPU, next to the TPM on a small machine.
+     */
+    void warmUp(int threads, Duration time, ThreadedOp op) {
+        long until = System.nanoTime() + time.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; System.nanoTime() - until < 0; i++) {
+                        op.run(thread, i);
+                    }
+                    return null;
+                }));
+            }
+            done.forEach(Sampler::await);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**
