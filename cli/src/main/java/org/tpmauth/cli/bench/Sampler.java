@@ -75,20 +75,32 @@ final class Sampler {
         long until = System.nanoTime() + time.toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; System.nanoTime() - until < 0; i++) {
-                        op.run(thread, i);
-                    }
-                    return null;
-                }));
-            }
-            done.forEach(Sampler::await);
+            submitEach(pool, threads, thread -> {
+                for (int i = 0; System.nanoTime() - until < 0; i++) {
+                    op.run(thread, i);
+                }
+            }).forEach(Sampler::await);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** What one of the threads does. */
+    private interface ThreadBody {
+        void run(int thread) throws InterruptedException;
+    }
+
+    /** Submits {@code body} once per thread number 0 .. threads-1. */
+    private static List<Future<?>> submitEach(ExecutorService pool, int threads, ThreadBody body) {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                body.run(thread);
+                return null;
+            }));
+        }
+        return done;
     }
 
     /**
@@ -101,19 +113,14 @@ final class Sampler {
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < iterations; i++) {
-                        long wall0 = System.nanoTime();
-                        op.run(thread, i);
-                        wall[thread][i] = System.nanoTime() - wall0;
-                    }
-                    return null;
-                }));
-            }
+            List<Future<?>> done = submitEach(pool, threads, thread -> {
+                start.await();
+                for (int i = 0; i < iterations; i++) {
+                    long wall0 = System.nanoTime();
+                    op.run(thread, i);
+                    wall[thread][i] = System.nanoTime() - wall0;
+                }
+            });
             CommandTally.Counts before = tally.counts();
             long cpu0 = OS.getProcessCpuTime();
             long wall0 = System.nanoTime();
