@@ -2,7 +2,6 @@ package org.tpmauth.cli.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,17 +65,16 @@ final class Sampler {
     }
 
     /**
-     * {@code threads} threads run {@code op}, unmeasured, until {@code time} has passed: the warm-up of a
-     * {@link #threaded} run, as the serial runs have theirs. The paths only contention takes (the queue's
-     * waits, swaps between keys) get compiled; measured cold, the JIT's compilations and deoptimizations
-     * cost the run several times its own CPU, next to the TPM on a small machine.
+     * The warm-up of a {@link #threaded} run, as the serial runs have theirs: the same run, unmeasured
+     * ({@code threads} threads, {@code op} {@code iterations} times each). The paths only contention takes
+     * (the queue's waits, swaps between keys) get compiled; measured cold, the JIT's compilations cost
+     * the run several times its own CPU, taken from the TPM's process on a small machine.
      */
-    void warmUp(int threads, Duration time, ThreadedOp op) {
-        long until = System.nanoTime() + time.toNanos();
+    void warmUp(int threads, ThreadedOp op) {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             submitEach(pool, threads, thread -> {
-                for (int i = 0; System.nanoTime() - until < 0; i++) {
+                for (int i = 0; i < iterations; i++) {
                     op.run(thread, i);
                 }
             }).forEach(Sampler::await);

@@ -175,8 +175,8 @@ public final class TpmBench {
         }
         int n = loaded.size();
         Sampler.ThreadedOp op = (thread, i) -> sign(keys, loaded.get((thread + i) % n), SigningScheme.ECDSA);
-        progress.accept("warming up the threaded run (" + WARMUP.toMillis() + " ms)");
-        sampler.warmUp(threads, WARMUP, op);
+        progress.accept("warming up the threaded run (" + (long) threads * iterations + " signatures)");
+        sampler.warmUp(threads, op);
         progress.accept(threadedName(threads, n) + " (" + (long) threads * iterations + " signatures)");
         long swapsBefore = tpm.resourceManager().map(ResourceManager::swapIns).orElse(0L);
         Measurement m = sampler.threaded(threadedName(threads, n), threads, op);
