@@ -65,6 +65,43 @@ final class Sampler {
     }
 
     /**
+     * The warm-up of a {@link #threaded} run, as the serial runs have theirs: the same run, unmeasured
+     * ({@code threads} threads, {@code op} {@code iterations} times each). The paths only contention takes
+     * (the queue's waits, swaps between keys) get compiled; measured cold, the JIT's compilations cost
+     * the run several times its own CPU, taken from the TPM's process on a small machine.
+     */
+    void warmUp(int threads, ThreadedOp op) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            submitEach(pool, threads, thread -> {
+                for (int i = 0; i < iterations; i++) {
+                    op.run(thread, i);
+                }
+            }).forEach(Sampler::await);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** What one of the threads does. */
+    private interface ThreadBody {
+        void run(int thread) throws InterruptedException;
+    }
+
+    /** Submits {@code body} once per thread number 0 .. threads-1. */
+    private static List<Future<?>> submitEach(ExecutorService pool, int threads, ThreadBody body) {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                body.run(thread);
+                return null;
+            }));
+        }
+        return done;
+    }
+
+    /**
      * {@code threads} threads each run {@code op} {@code iterations} times, all starting together.
      * Latency is the median per run (waiting for the TPM included); CPU is the process's CPU time over
      * the run divided by the number of runs.
@@ -74,19 +111,14 @@ final class Sampler {
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < iterations; i++) {
-                        long wall0 = System.nanoTime();
-                        op.run(thread, i);
-                        wall[thread][i] = System.nanoTime() - wall0;
-                    }
-                    return null;
-                }));
-            }
+            List<Future<?>> done = submitEach(pool, threads, thread -> {
+                start.await();
+                for (int i = 0; i < iterations; i++) {
+                    long wall0 = System.nanoTime();
+                    op.run(thread, i);
+                    wall[thread][i] = System.nanoTime() - wall0;
+                }
+            });
             CommandTally.Counts before = tally.counts();
             long cpu0 = OS.getProcessCpuTime();
             long wall0 = System.nanoTime();

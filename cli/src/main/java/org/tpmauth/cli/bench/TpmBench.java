@@ -174,10 +174,12 @@ public final class TpmBench {
             }
         }
         int n = loaded.size();
+        Sampler.ThreadedOp op = (thread, i) -> sign(keys, loaded.get((thread + i) % n), SigningScheme.ECDSA);
+        progress.accept("warming up the threaded run (" + (long) threads * iterations + " signatures)");
+        sampler.warmUp(threads, op);
         progress.accept(threadedName(threads, n) + " (" + (long) threads * iterations + " signatures)");
         long swapsBefore = tpm.resourceManager().map(ResourceManager::swapIns).orElse(0L);
-        Measurement m = sampler.threaded(threadedName(threads, n), threads,
-                (thread, i) -> sign(keys, loaded.get((thread + i) % n), SigningScheme.ECDSA));
+        Measurement m = sampler.threaded(threadedName(threads, n), threads, op);
         tpm.resourceManager().ifPresent(rm -> progress.accept(String.format("%.2f keys loaded back (ContextLoad) per "
                 + "signature in the threaded run", (rm.swapIns() - swapsBefore) / (double) ((long) threads * iterations))));
         return m;

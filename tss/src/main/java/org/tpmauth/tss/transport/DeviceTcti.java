@@ -20,6 +20,8 @@ public final class DeviceTcti implements Tcti {
 
     private final Path path;
     private final FileChannel device;
+    /** Kept across commands (transmit is synchronized): a fresh 8 KiB per command is two new heap pages. */
+    private final ByteBuffer response = ByteBuffer.allocate(READ_BUFFER);
 
     /** Opens the device for reading and writing. */
     public DeviceTcti(Path path) {
@@ -50,8 +52,7 @@ public final class DeviceTcti implements Tcti {
 
     @Override
     public synchronized byte[] transmit(byte[] command) {
-        String name = TpmFrames.commandName(command);
-        ByteBuffer response = ByteBuffer.allocate(READ_BUFFER);
+        response.clear();
         int n;
         try {
             ByteBuffer out = ByteBuffer.wrap(command);
@@ -60,17 +61,17 @@ public final class DeviceTcti implements Tcti {
             }
             n = device.read(response);
         } catch (IOException e) {
-            throw new TpmTransportException("TPM device " + path + " failed during " + name + ": " + e.getMessage(),
+            throw new TpmTransportException("TPM device " + path + " failed during " + TpmFrames.commandName(command) + ": " + e.getMessage(),
                     e);
         }
         if (n < TpmFrames.HEADER) {
             throw new TpmTransportException("TPM device " + path + " returned " + Math.max(n, 0) + " bytes for "
-                    + name + ", less than a response header: is " + path + " a TPM?");
+                    + TpmFrames.commandName(command) + ", less than a response header: is " + path + " a TPM?");
         }
         byte[] bytes = Arrays.copyOf(response.array(), n);
-        int size = TpmFrames.responseSize(bytes, "TPM device " + path, name);
+        int size = TpmFrames.responseSize(bytes, "TPM device " + path, command);
         if (size != n) {
-            throw new TpmTransportException("TPM device " + path + " returned " + n + " bytes for " + name
+            throw new TpmTransportException("TPM device " + path + " returned " + n + " bytes for " + TpmFrames.commandName(command)
                     + " but the response header declares " + size);
         }
         return bytes;

@@ -144,22 +144,22 @@ public final class LibtpmsTcti implements Tcti {
 
     /** Runs one command; the caller holds LOCK. */
     private byte[] process(byte[] command) {
-        String name = TpmFrames.commandName(command);
         // a copy: libtpms may decrypt parameters in place
         int rc = lib.TPMLIB_Process(response, responseSize, responseCapacity, command.clone(), command.length);
         Throwable failure = nvram.takeFailure();
         if (failure != null) {
-            throw new TpmTransportException("libtpms could not save its state in " + state.dir() + " during " + name
+            throw new TpmTransportException("libtpms could not save its state in " + state.dir() + " during "
+                    + TpmFrames.commandName(command)
                     + " (" + failure.getMessage() + "); the command's effect is not saved and the TPM is in failure "
                     + "mode until it is closed and opened again, which reloads the last saved state", failure);
         }
         if (rc != 0) {
             throw new TpmTransportException(String.format("libtpms failed to run %s: TPMLIB_Process returned 0x%x "
-                    + "(out of memory?)", name, rc));
+                    + "(out of memory?)", TpmFrames.commandName(command), rc));
         }
         int size = responseSize.getValue();
         if (size < TpmFrames.HEADER || size > responseCapacity.getValue()) {
-            throw new TpmTransportException("libtpms returned " + size + " bytes for " + name
+            throw new TpmTransportException("libtpms returned " + size + " bytes for " + TpmFrames.commandName(command)
                     + ", not a TPM response (is the TPM initialised?)");
         }
         return response.getValue().getByteArray(0, size);

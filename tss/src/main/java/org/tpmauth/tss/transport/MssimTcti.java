@@ -62,15 +62,16 @@ public final class MssimTcti implements Tcti {
         return response;
     }
 
-    private byte[] exchange(TcpLink link, byte[] command, String name) throws IOException {
+    private byte[] exchange(TcpLink link, byte[] command) throws IOException {
         // locality 0: the reference simulator's default and what tpm2-tss sends
         link.send(new TpmWriter().u32(TPM_SEND_COMMAND).u8(0).u32(command.length).toByteArray(), command);
-        int size = new TpmReader(link.receive(4)).u32();
-        TpmFrames.checkSize(size, tpm.where(), name);
+        int size = TpmFrames.u32(link.receive(4), 0);
+        TpmFrames.checkSize(size, tpm.where(), command);
         byte[] response = link.receive(size);
-        int ack = new TpmReader(link.receive(4)).u32();
+        int ack = TpmFrames.u32(link.receive(4), 0);
         if (ack != 0) {
-            throw new TpmTransportException(tpm.where() + " ended its answer to " + name + " with "
+            throw new TpmTransportException(tpm.where() + " ended its answer to " + TpmFrames.commandName(command)
+                    + " with "
                     + Integer.toUnsignedString(ack) + " instead of the acknowledgement 0: is that port a TPM "
                     + "simulator's command port?");
         }

@@ -2,6 +2,7 @@ package org.tpmauth.tss.transport;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * swtpm's TCP interface: raw TPM commands on the data port (no framing: the command, then a response
@@ -48,11 +49,12 @@ public final class SwtpmTcti implements Tcti {
         return data.transmit(command, this::exchange);
     }
 
-    private byte[] exchange(TcpLink link, byte[] command, String name) throws IOException {
+    private byte[] exchange(TcpLink link, byte[] command) throws IOException {
         link.send(command);
         byte[] header = link.receive(TpmFrames.HEADER);
-        int size = TpmFrames.responseSize(header, data.where(), name);
-        return TpmFrames.concat(header, link.receive(size - TpmFrames.HEADER));
+        byte[] response = Arrays.copyOf(header, TpmFrames.responseSize(header, data.where(), command));
+        link.receive(response, TpmFrames.HEADER, response.length - TpmFrames.HEADER);
+        return response;
     }
 
     /**

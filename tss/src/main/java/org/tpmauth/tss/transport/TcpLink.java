@@ -123,17 +123,22 @@ final class TcpLink implements AutoCloseable {
      */
     byte[] receive(int n) throws IOException {
         byte[] out = new byte[n];
+        receive(out, 0, n);
+        return out;
+    }
+
+    /** Reads exactly {@code n} bytes into {@code out} from {@code offset} on, as {@link #receive(int)}. */
+    void receive(byte[] out, int offset, int n) throws IOException {
         int done = 0;
         while (done < n) {
             if (!pending.hasRemaining()) {
                 fill();
             }
             int chunk = Math.min(n - done, pending.remaining());
-            pending.get(out, done, chunk);
+            pending.get(out, offset + done, chunk);
             done += chunk;
             received += chunk;
         }
-        return out;
     }
 
     /** Reads what has arrived into {@link #pending}, waiting for at least one byte. */

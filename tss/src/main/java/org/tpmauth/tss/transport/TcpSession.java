@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 final class TcpSession {
     /** One request/response on the connection, in the transport's framing. */
     interface Exchange {
-        byte[] run(TcpLink link, byte[] command, String name) throws IOException;
+        byte[] run(TcpLink link, byte[] command) throws IOException;
     }
 
     private final String host;
@@ -56,7 +56,6 @@ final class TcpSession {
     }
 
     synchronized byte[] transmit(byte[] command, Exchange exchange) {
-        String name = TpmFrames.commandName(command);
         boolean reused = link != null;
         if (reused && link.isDeadWhileIdle()) {
             drop();
@@ -66,33 +65,34 @@ final class TcpSession {
             link = connect();
         }
         try {
-            return run(exchange, command, name);
+            return run(exchange, command);
         } catch (IOException e) {
             // a reset, not an end, a timeout or an interrupt, before any answer byte
             boolean neverRan = reused && link.received() == 0 && !(e instanceof EOFException)
                     && !(e instanceof SocketTimeoutException) && !(e instanceof ClosedChannelException);
             drop();
             if (!neverRan) {
-                throw broken(name, e);
+                throw broken(command, e);
             }
         }
         try {
             link = connect();
         } catch (TpmTransportException unreachable) {
-            throw new TpmTransportException(where() + " closed the connection during " + name + ", and reconnecting "
+            throw new TpmTransportException(where() + " closed the connection during " + TpmFrames.commandName(command)
+                    + ", and reconnecting "
                     + "failed: " + unreachable.getMessage(), unreachable);
         }
         try {
-            return run(exchange, command, name);
+            return run(exchange, command);
         } catch (IOException e) {
             drop();
-            throw broken(name, e);
+            throw broken(command, e);
         }
     }
 
-    private byte[] run(Exchange exchange, byte[] command, String name) throws IOException {
+    private byte[] run(Exchange exchange, byte[] command) throws IOException {
         try {
-            byte[] response = exchange.run(link, command, name);
+            byte[] response = exchange.run(link, command);
             link.finished();
             return response;
         } catch (TpmTransportException e) {
@@ -101,7 +101,8 @@ final class TcpSession {
         }
     }
 
-    private TpmTransportException broken(String name, IOException e) {
+    private TpmTransportException broken(byte[] command, IOException e) {
+        String name = TpmFrames.commandName(command);
         if (e instanceof SocketTimeoutException) {
             return new TpmTransportException(where() + " did not answer " + name + " within " + timeout.toSeconds()
                     + " s; the connection was dropped and the next command opens a new one", e);

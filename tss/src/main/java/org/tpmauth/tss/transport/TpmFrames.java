@@ -1,7 +1,6 @@
 package org.tpmauth.tss.transport;
 
 import org.tpmauth.tss.types.TpmCc;
-import org.tpmauth.tss.wire.TpmReader;
 
 /** What every transport checks about command and response buffers, with the words for its messages. */
 final class TpmFrames {
@@ -25,13 +24,13 @@ final class TpmFrames {
 
     /** The response code (bytes 6..9) of a response of at least 10 bytes. */
     static int responseCode(byte[] response) {
-        return new TpmReader(response, 6, 4).u32();
+        return u32(response, 6);
     }
 
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+    /** The big-endian u32 at {@code offset}, which the caller knows to be inside the buffer. */
+    static int u32(byte[] buffer, int offset) {
+        return (buffer[offset] & 0xff) << 24 | (buffer[offset + 1] & 0xff) << 16 | (buffer[offset + 2] & 0xff) << 8
+                | buffer[offset + 3] & 0xff;
     }
 
     /** "TPM2_GetRandom" from the command code at bytes 6..9, for messages. */
@@ -39,7 +38,7 @@ final class TpmFrames {
         if (command == null || command.length < HEADER) {
             return "a command shorter than a TPM header";
         }
-        return TpmCc.nameOf(new TpmReader(command, 6, 4).u32());
+        return TpmCc.nameOf(u32(command, 6));
     }
 
     /**
@@ -47,19 +46,23 @@ final class TpmFrames {
      *
      * @param header at least the 10 header bytes
      * @param source who sent it, e.g. "swtpm at 127.0.0.1:2321"
-     * @param command what was sent, for the message
+     * @param command what was sent, named in the message
      */
-    static int responseSize(byte[] header, String source, String command) {
-        int size = new TpmReader(header, 2, 4).u32();
+    static int responseSize(byte[] header, String source, byte[] command) {
+        int size = u32(header, 2);
         checkSize(size, source, command);
         return size;
     }
 
-    /** Fails unless {@code size} (an unsigned u32) is a possible TPM response size. */
-    static void checkSize(int size, String source, String command) {
+    /**
+     * Fails unless {@code size} (an unsigned u32) is a possible TPM response size.
+     *
+     * @param command what was sent, named in the message (only then: naming costs an allocation)
+     */
+    static void checkSize(int size, String source, byte[] command) {
         if (Integer.compareUnsigned(size, HEADER) < 0 || Integer.compareUnsigned(size, MAX_RESPONSE) > 0) {
             throw new TpmTransportException(source + " sent a response of " + Integer.toUnsignedString(size)
-                    + " bytes to " + command + ", but a TPM response has " + HEADER + " to " + MAX_RESPONSE
+                    + " bytes to " + commandName(command) + ", but a TPM response has " + HEADER + " to " + MAX_RESPONSE
                     + " bytes: is that really a TPM (check the host, port or device)?");
         }
     }

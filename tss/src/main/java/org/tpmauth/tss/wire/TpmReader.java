@@ -1,8 +1,6 @@
 package org.tpmauth.tss.wire;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 
 /**
  * Bounds-checked big-endian reader for TPM 2.0 marshalled data. Every read that would pass the end
@@ -13,9 +11,13 @@ public final class TpmReader {
     private final byte[] buf;
     private int pos;
     private int limit;
-    // small: readers are made per command and rarely nest deeper than a few structures
-    private final Deque<String> context = new ArrayDeque<>(4);
-    private final Deque<Integer> limits = new ArrayDeque<>(4);
+    /**
+     * The names of the structures being read, innermost last; made by the first {@link #enter}: most
+     * readers (a header field, a response code) never name one, and every allocation on the per-command
+     * path is a page of new heap now and then, which a guest VM pays dearly for.
+     */
+    private String[] context;
+    private int depth;
 
     public TpmReader(byte[] data) {
         this(data, 0, data.length);
@@ -32,17 +34,22 @@ public final class TpmReader {
 
     /** Name of the structure being read, for error messages; pair with {@link #leave()}. */
     public TpmReader enter(String structure) {
-        context.push(structure);
+        if (context == null) {
+            context = new String[4];
+        } else if (depth == context.length) {
+            context = Arrays.copyOf(context, depth * 2);
+        }
+        context[depth++] = structure;
         return this;
     }
 
     public void leave() {
-        context.pop();
+        context[--depth] = null;
     }
 
     /** The innermost structure being read, or "data". */
     public String structure() {
-        return context.isEmpty() ? "data" : context.peek();
+        return depth == 0 ? "data" : context[depth - 1];
     }
 
     public TpmFormatException error(String problem) {
@@ -135,7 +142,7 @@ public final class TpmReader {
             int n = u16();
             need(n);
             int end = pos + n;
-            limits.push(limit);
+            int outer = limit;
             limit = end;
             try {
                 T value = body.read(this);
@@ -145,7 +152,7 @@ public final class TpmReader {
                 }
                 return value;
             } finally {
-                limit = limits.pop();
+                limit = outer;
             }
         } finally {
             leave();
