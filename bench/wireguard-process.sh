@@ -11,7 +11,8 @@
 #
 # TPMAUTH is the command to time (default: this repository's launcher, ./tpmauth); TPMAUTH_B, when set,
 # a second one timed in the same alternation (e.g. TPMAUTH_B="java -jar /tmp/old.jar" for before / after);
-# PROCESS=0 leaves the `wireguard up` processes out (key file and agent only). The agent runs on a second
+# PROCESS=0 leaves the `wireguard up` processes out (key file and agent only); AGENT_LOG=FILE keeps the agent's
+# log (one line per request with the time it spent on it). The agent runs on a second
 # swtpm started from a copy of the first one's state (the same seeds, so the same sealed file opens in
 # both): swtpm serves one connection at a time, and the agent keeps its own open (/dev/tpmrm0 serves many).
 # Before the timed runs the agent serves WARMUP (default 20) untimed requests, the first of them timed
@@ -59,6 +60,7 @@ cleanup() {
   ip -n "$ns" link del "$iface" 2>/dev/null || true # wireguard-go exits with its interface (not with the netns)
   ip netns del "$ns" 2>/dev/null || true
   [[ -n ${agent_pid:-} ]] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
+  [[ -z ${AGENT_LOG:-} ]] || cp "$work/agent.log" "$AGENT_LOG" 2>/dev/null || true
   for pid in "$work"/*.swtpm.pid; do [[ -f $pid ]] && kill "$(cat "$pid")" 2>/dev/null || true; done
   rm -rf "$work"
 }

@@ -196,6 +196,19 @@ class WireguardAgentCliTest {
         assertTrue(Files.readString(dir.resolve("agent.log")).contains("ok " + publicA), "the scan saw the agent's log");
     }
 
+    @Test
+    @Order(8)
+    void theAgentWarmsUpWithoutTouchingTheInterface() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // one round at least, started with the agent
+        String log;
+        while (!(log = Files.readString(dir.resolve("agent.log"))).contains("tpmauth wireguard agent: warmed up (")) {
+            assertTrue(System.nanoTime() < deadline && !log.contains("warm-up stopped"), log);
+            Thread.sleep(50);
+        }
+        assertTrue(pair.keylessA(), "no private key");
+        assertFalse(pair.linkUpA(), "link is down");
+    }
+
     /** The shell client, as wg-quick's PostUp runs it. */
     private static Tools.Output client(String... args) {
         List<String> command = new ArrayList<>(List.of(CLIENT.toString()));

@@ -115,6 +115,11 @@ public final class WireGuardAgent implements Closeable {
         return socket;
     }
 
+    /** Whether a client has connected yet. */
+    public boolean hasServed() {
+        return served.get() > 0;
+    }
+
     /** Blocks until the agent is closed. */
     public void awaitClose() throws InterruptedException {
         acceptor.join();
