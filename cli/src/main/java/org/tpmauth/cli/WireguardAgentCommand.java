@@ -37,6 +37,7 @@ final class WireguardAgentCommand implements Callable<Integer> {
     static final String DEFAULT_SOCKET = "/run/tpmauth/wireguard.sock";
     /** Unseals of the warm-up at most (about 0.1 s of TPM time each at most on swtpm under load). */
     static final int WARM_UP_ROUNDS = 30;
+    private static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
 
     @Option(names = "--socket", defaultValue = DEFAULT_SOCKET, paramLabel = "PATH",
             description = "Unix socket to serve (default: ${DEFAULT-VALUE}).")
@@ -51,6 +52,7 @@ final class WireguardAgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        launchToolsByVfork();
         Optional<ServerSocketChannel> passed = SystemdSocket.listener(System.getenv());
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
             WireGuardBringUp bringUp = new WireGuardBringUp(new Sealing(keys), new WgControl(Optional.ofNullable(netns)));
@@ -64,6 +66,19 @@ final class WireguardAgentCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * `wg` and `ip` started by vfork and exec instead of posix_spawn of the JDK's jspawnhelper, which then execs
+     * them: one exec less per tool run, 11-17 ms less of the agent's CPU per bring-up at load 25 (two tools;
+     * bench/README.md, issue 11, session 7). JDK 17 to 21 offer it; left alone when the user chose a mechanism
+     * (-Djdk.lang.Process.launchMechanism) or on later JDKs. Read when this JVM starts its first process, which
+     * the agent has not yet done here.
+     */
+    private static void launchToolsByVfork() {
+        if (System.getProperty(LAUNCH_MECHANISM) == null && Runtime.version().feature() <= 21) {
+            System.setProperty(LAUNCH_MECHANISM, "VFORK");
+        }
     }
 
     /**
