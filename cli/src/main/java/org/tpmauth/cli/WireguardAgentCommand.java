@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
                 + "'ok PUBLIC_KEY' or 'error MESSAGE', the message `tpmauth wireguard up` would print; on any failure "
                 + "the interface is left with no private key and down. From a shell (wg-quick's PostUp): "
                 + "printf 'up %%s %%s\\n' wg0 /etc/wireguard/wg0.sealed | nc -U -N " + WireguardAgentCommand.DEFAULT_SOCKET
-                + ", or contrib/wireguard/tpmauth-wg-up; from tpmauth: wireguard up --agent.",
+                + " (check that the answer starts with 'ok': nc's exit status only says it connected), or "
+                + "contrib/wireguard/tpmauth-wg-up, which does; from tpmauth: wireguard up --agent.",
             "The socket is made with mode 0600: only its owner (root, who may set interface keys anyway) can use it. "
                 + "Started by systemd's socket activation, it serves the socket it was given and ignores --socket; "
                 + "units in contrib/systemd/system. Keys sealed with a password cannot go through the agent."})
