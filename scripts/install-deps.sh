@@ -8,7 +8,7 @@
 #                                      and tpm2-abrmd for bench/tls-handshakes.sh
 set -euo pipefail
 
-FULL=(openjdk-17-jdk-headless maven swtpm swtpm-tools libtpms0 tpm2-tools libtss2-fapi1 libtss2-tcti-swtpm0 tpm2-openssl openssl procps iproute2 mosquitto mosquitto-clients
+FULL=(openjdk-17-jdk-headless maven netcat-openbsd swtpm swtpm-tools libtpms0 tpm2-tools libtss2-fapi1 libtss2-tcti-swtpm0 tpm2-openssl openssl procps iproute2 mosquitto mosquitto-clients
       iputils-ping wireguard-go wireguard-tools openvpn ocserv openconnect tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon
       charon-systemd strongswan-swanctl libstrongswan-extra-plugins libcharon-extra-plugins
       p11-kit p11-kit-modules opensc openssh-server openssh-client libengine-pkcs11-openssl freeradius eapoltest

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wireguard", mixinStandardHelpOptions = true,
         description = {"WireGuard private keys sealed in the TPM: released only to this machine, with the PCR "
             + "values (boot state) it was sealed to, straight into the interface."},
-        subcommands = {WireguardSealCommand.class, WireguardUpCommand.class, WireguardPubkeyCommand.class})
+        subcommands = {WireguardSealCommand.class, WireguardUpCommand.class, WireguardPubkeyCommand.class,
+            WireguardAgentCommand.class})
 final class WireguardCommand {
 }

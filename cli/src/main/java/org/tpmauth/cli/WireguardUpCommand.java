@@ -2,13 +2,16 @@ package org.tpmauth.cli;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
+import org.tpmauth.vpn.wireguard.AgentRequest;
 import org.tpmauth.vpn.wireguard.WgControl;
+import org.tpmauth.vpn.wireguard.WireGuardAgent;
 import org.tpmauth.vpn.wireguard.WireGuardBringUp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,21 +44,40 @@ final class WireguardUpCommand implements Callable<Integer> {
             description = "The interface lives in this network namespace (runs wg and ip through `ip netns exec NS`).")
     String netns;
 
+    @Option(names = "--agent", arity = "0..1", fallbackValue = WireguardAgentCommand.DEFAULT_SOCKET, paramLabel = "PATH",
+            description = "Ask the running `tpmauth wireguard agent` on this socket (default "
+                + WireguardAgentCommand.DEFAULT_SOCKET + ") to bring the interface up instead of unsealing here: "
+                + "its warm TPM connection saves this process's TPM work; the interface is the agent's (no --netns), "
+                + "and keys with a password cannot go through it.")
+    Path agent;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        String pub = agent == null ? unsealHere() : throughAgent();
+        spec.commandLine().getOut().println(iface + " is up with public key " + pub);
+        return 0;
+    }
+
+    private String throughAgent() throws Exception {
+        if (unsealing.passwordFile != null || netns != null) {
+            throw new IllegalArgumentException("--agent takes neither --password-file nor --netns (the agent unseals "
+                    + "without a password, in the namespace it was started for); leave out --agent to unseal here");
+        }
+        List<Path> signatures = unsealing.policySignatures.stream().map(Path::toAbsolutePath).toList();
+        return WireGuardAgent.request(agent, new AgentRequest(iface, sealed.toAbsolutePath(), signatures));
+    }
+
+    private String unsealHere() throws Exception {
         Tss2KeyFile file = unsealing.read(sealed);
         byte[] password = unsealing.password();
-        String pub;
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
-            pub = new WireGuardBringUp(new Sealing(keys), new WgControl(Optional.ofNullable(netns)))
+            return new WireGuardBringUp(new Sealing(keys), new WgControl(Optional.ofNullable(netns)))
                     .up(file, password, iface);
         } finally {
             Arrays.fill(password, (byte) 0);
         }
-        spec.commandLine().getOut().println(iface + " is up with public key " + pub);
-        return 0;
     }
 }

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +24,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.tpmauth.tls.LoggedProcess;
-import org.tpmauth.tls.testing.NetNamespace;
-import org.tpmauth.tls.testing.VethPair;
 import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.commands.CreatePrimary;
 import org.tpmauth.tss.commands.EvictControl;
@@ -60,51 +54,30 @@ class WireguardCliTest {
     @TempDir
     static Path dir;
 
-    private static final String ID = HexFormat.of().formatHex(SecureRandom.getSeed(3));
-    private static final String WG_A = "wga" + ID;
-    private static final String WG_B = "wgb" + ID;
-    private static final List<LoggedProcess> daemons = new ArrayList<>();
     private static final int PERSISTENT_SRK = 0x81000001;
-    private static VethPair veth;
+    private static WireguardPair pair;
     private static String nsA;
-    private static String nsB;
+    private static String WG_A;
     private static Path sealed;
     private static String publicA;
 
     @BeforeAll
     static void network() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
-        veth = VethPair.create();
-        nsA = veth.a;
-        nsB = veth.b;
-        sh("ip", "-n", nsA, "addr", "add", "10.231.7.1/30", "dev", VethPair.A_IF);
-        sh("ip", "-n", nsB, "addr", "add", "10.231.7.2/30", "dev", VethPair.B_IF);
-        startWireguardGo(nsA, WG_A);
-        startWireguardGo(nsB, WG_B);
-
-        // B: a software key, peer A
-        Path keyB = dir.resolve("b.key");
-        Files.writeString(keyB, sh("wg", "genkey").strip() + "\n");
-        String publicB = shIn(keyB, "wg", "pubkey").strip();
+        pair = WireguardPair.start(dir);
+        nsA = pair.nsA;
+        WG_A = pair.wgA;
         sealed = dir.resolve("a.sealed");
         publicA = tpmauth("wireguard", "seal", "--out", sealed.toString(), "--pcr-policy", "sha256:16").succeeded()
                 .out().strip();
         assertEquals(publicA, tpmauth("wireguard", "pubkey", "--sealed", sealed.toString()).ok().out().strip());
-        sh("ip", "netns", "exec", nsB, "wg", "set", WG_B, "listen-port", "51821", "private-key", keyB.toString(),
-                "peer", publicA, "allowed-ips", "10.232.7.1/32", "endpoint", "10.231.7.1:51820");
-        sh("ip", "-n", nsB, "addr", "add", "10.232.7.2/24", "dev", WG_B);
-        sh("ip", "-n", nsB, "link", "set", WG_B, "up");
-        // A: peer B, no private key yet, link down
-        sh("ip", "netns", "exec", nsA, "wg", "set", WG_A, "listen-port", "51820", "peer", publicB, "allowed-ips",
-                "10.232.7.2/32", "endpoint", "10.231.7.2:51821", "persistent-keepalive", "1");
-        sh("ip", "-n", nsA, "addr", "add", "10.232.7.1/24", "dev", WG_A);
+        pair.connect(publicA);
     }
 
     @AfterAll
     static void teardown() {
-        daemons.forEach(LoggedProcess::close);
-        if (veth != null) {
-            veth.close();
+        if (pair != null) {
+            pair.close();
         }
     }
 
@@ -114,7 +87,7 @@ class WireguardCliTest {
         Cli.Result up = tpmauth("wireguard", "up", "--sealed", sealed.toString(), "--interface", WG_A, "--netns", nsA)
                 .ok();
         assertEquals(WG_A + " is up with public key " + publicA, up.out().strip());
-        assertEquals(publicA, sh("ip", "netns", "exec", nsA, "wg", "show", WG_A, "public-key").strip());
+        assertEquals(publicA, pair.publicKeyA());
         assertTrue(ping(), "ping through the tunnel");
     }
 
@@ -147,8 +120,8 @@ class WireguardCliTest {
         String error = tpmauth("wireguard", "up", "--sealed", sealed.toString(), "--interface", WG_A, "--netns", nsA)
                 .fails();
         assertTrue(error.contains("stays sealed") && error.contains("PCR"), error);
-        assertEquals("(none)", sh("ip", "netns", "exec", nsA, "wg", "show", WG_A, "private-key").strip());
-        assertFalse(sh("ip", "-n", nsA, "-o", "link", "show", "dev", WG_A).contains(",UP"), "link is down");
+        assertTrue(pair.keylessA(), "no private key");
+        assertFalse(pair.linkUpA(), "link is down");
         assertFalse(ping());
     }
 
@@ -156,9 +129,9 @@ class WireguardCliTest {
     @Test
     @Order(3)
     void aMissingInterfaceIsNamed() {
-        String error = tpmauth("wireguard", "up", "--sealed", sealed.toString(), "--interface", "nowg" + ID,
+        String error = tpmauth("wireguard", "up", "--sealed", sealed.toString(), "--interface", "no" + WG_A,
                 "--netns", nsA).fails();
-        assertTrue(error.contains("no WireGuard interface 'nowg" + ID + "'"), error);
+        assertTrue(error.contains("no WireGuard interface 'no" + WG_A + "'"), error);
     }
 
     /**
@@ -176,8 +149,7 @@ class WireguardCliTest {
         Path authorized = dir.resolve("authorized.sealed");
         String publicKey = tpmauth("wireguard", "seal", "--out", authorized.toString(), "--authorized-by",
                 signerPub.toString()).succeeded().out().strip();
-        sh("ip", "netns", "exec", nsB, "wg", "set", WG_B, "peer", publicA, "remove", "peer", publicKey, "allowed-ips",
-                "10.232.7.1/32", "endpoint", "10.231.7.1:51820");
+        pair.peerB(publicKey);
         Path before = dir.resolve("before.sig");
         tpmauth("policy", "sign", "--signer", signer.toString(), "--pcrs", "sha256:16", "--out", before.toString()).ok();
         tpmauth("wireguard", "up", "--sealed", authorized.toString(), "--interface", WG_A, "--netns", nsA,
@@ -188,7 +160,7 @@ class WireguardCliTest {
         String error = tpmauth("wireguard", "up", "--sealed", authorized.toString(), "--interface", WG_A, "--netns",
                 nsA, "--policy-signature", before.toString()).fails();
         assertTrue(error.contains("stays sealed") && error.contains("PolicyPCR"), error);
-        assertEquals("(none)", sh("ip", "netns", "exec", nsA, "wg", "show", WG_A, "private-key").strip());
+        assertTrue(pair.keylessA(), "no private key");
         assertFalse(ping());
 
         Path after = dir.resolve("after.sig");
@@ -223,14 +195,14 @@ class WireguardCliTest {
         SWTPM.disconnect();
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < perRound; i++) {
-                resetA(wg);
+                pair.resetA();
                 long start = System.nanoTime();
                 sh("ip", "netns", "exec", nsA, "wg", "set", WG_A, "private-key", keyFile.toString());
                 sh("ip", "-n", nsA, "link", "set", "dev", WG_A, "up");
                 times.computeIfAbsent("keyfile", k -> new ArrayList<>()).add(System.nanoTime() - start);
             }
             for (int i = 0; i < perRound; i++) { // what WgControl adds: the key through a pipe
-                resetA(wg);
+                pair.resetA();
                 long start = System.nanoTime();
                 WireGuardKey key = WireGuardKey.fromBase64(Files.readAllBytes(keyFile));
                 wg.setPrivateKey(WG_A, key);
@@ -256,15 +228,15 @@ class WireguardCliTest {
             try (Tpm tpm = Tpm.open(SWTPM.tcti()); TpmKeys keys = new TpmKeys(tpm)) {
                 Sealing sealing = new Sealing(keys);
                 WireGuardBringUp up = new WireGuardBringUp(sealing, wg);
-                resetA(wg);
+                pair.resetA();
                 up.up(benchSealed, new byte[0], WG_A); // untimed: makes the primary
                 for (int i = 0; i < perRound; i++) {
-                    resetA(wg);
+                    pair.resetA();
                     long start = System.nanoTime();
                     up.up(benchSealed, new byte[0], WG_A);
                     times.computeIfAbsent("sealed_warm", k -> new ArrayList<>()).add(System.nanoTime() - start);
                     // the same, step by step
-                    resetA(wg);
+                    pair.resetA();
                     long t0 = System.nanoTime();
                     WireGuardKey key = SealedWireGuardKey.unseal(sealing, benchSealed, new byte[0]);
                     long t1 = System.nanoTime();
@@ -295,7 +267,7 @@ class WireguardCliTest {
 
     /** One bring-up as `tpmauth wireguard up` does it, with a Tpm of its own; returns its nanoseconds. */
     private static long coldBringUp(WgControl wg, Tss2KeyFile sealed) {
-        resetA(wg);
+        pair.resetA();
         long start = System.nanoTime();
         try (Tpm tpm = Tpm.open(SWTPM.tcti()); TpmKeys keys = new TpmKeys(tpm)) {
             new WireGuardBringUp(new Sealing(keys), wg).up(sealed, new byte[0], WG_A);
@@ -317,47 +289,15 @@ class WireguardCliTest {
         }
     }
 
-    /** A keyless and down, untimed. */
-    private static void resetA(WgControl wg) {
-        wg.clearPrivateKey(WG_A);
-        wg.linkDown(WG_A);
-    }
-
     private static boolean ping() {
-        for (int attempt = 0; attempt < 5; attempt++) { // the first handshake may take a moment
-            if (Cli.tool(dir, "ip", "netns", "exec", nsA, "ping", "-c", "1", "-W", "1", "10.232.7.2").code() == 0) {
-                return true;
-            }
-        }
-        return false;
+        return pair.ping();
     }
 
     private static Cli.Result tpmauth(String... args) {
         return Cli.tpmauthOn(SWTPM.tcti(), args);
     }
 
-    private static void startWireguardGo(String ns, String iface) throws Exception {
-        LoggedProcess daemon = new LoggedProcess(NetNamespace.inNamespace(ns, "wireguard-go", "-f", iface),
-                dir.resolve(iface + ".log"));
-        daemons.add(daemon);
-        for (int i = 0; i < 100; i++) {
-            if (Cli.tool(dir, "ip", "netns", "exec", ns, "wg", "show", iface).code() == 0) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("wireguard-go did not create " + iface + ": " + daemon.log());
-    }
-
     private static String sh(String... command) {
-        return Cli.tool(dir, command).succeeded().out();
-    }
-
-    /** Runs a command with a file as its standard input. */
-    private static String shIn(Path stdin, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectInput(stdin.toFile()).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", command));
-        return out;
+        return pair.sh(command);
     }
 }

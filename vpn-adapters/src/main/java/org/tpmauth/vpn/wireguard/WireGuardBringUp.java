@@ -1,8 +1,14 @@
 package org.tpmauth.vpn.wireguard;
 
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.tpmauth.tss.TpmException;
 import org.tpmauth.tss.keys.Sealing;
 import org.tpmauth.tss.keys.Tss2KeyFile;
+import org.tpmauth.tss.types.TpmAlg;
+import org.tpmauth.tss.types.TpmsPcrSelection;
 
 /**
  * Brings a WireGuard interface up with its sealed key: unseal (through the TPM's encrypted session; the
@@ -35,6 +41,34 @@ public final class WireGuardBringUp {
             closeDoor(iface, e);
             throw e;
         }
+    }
+
+    /**
+     * Runs the bring-up's code once or more without touching an interface, so that a resident service's first
+     * request finds it loaded and compiled: seals a random throwaway secret to PCR 16's current value (the same
+     * policy-session unseal as a sealed key), unseals it, and runs read-only {@code ip} and {@code wg} queries.
+     * After the first round it goes on while {@code more} says so (stop it when requests come: they share the TPM).
+     * Nothing is persisted; the throwaway object lives in the TPM only while it is unsealed.
+     *
+     * @return the rounds run
+     */
+    public int warmUp(int maxRounds, BooleanSupplier more) {
+        byte[] secret = new byte[WireGuardKey.SIZE];
+        new SecureRandom().nextBytes(secret);
+        Tss2KeyFile probe;
+        try {
+            probe = sealing.seal(secret, new byte[0], List.of(TpmsPcrSelection.of(TpmAlg.SHA256, 16)));
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+        int rounds = 0;
+        do {
+            Arrays.fill(sealing.unseal(probe, new byte[0]), (byte) 0);
+            wg.isUp("lo");
+            wg.publicKey("lo");
+            rounds++;
+        } while (rounds < maxRounds && more.getAsBoolean());
+        return rounds;
     }
 
     private WireGuardKey unseal(Tss2KeyFile sealed, byte[] password, String iface) {
