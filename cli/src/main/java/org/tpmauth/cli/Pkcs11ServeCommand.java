@@ -87,8 +87,8 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * The token's request path run in-process before programs come (Pkcs11Server#warmUp), so that the
-     * first programs are not served by interpreted code; they may connect meanwhile.
+     * A program's calls run through the token's own socket before programs come (Pkcs11Server#warmUp), so
+     * that the first programs are not served by interpreted code; they may connect meanwhile.
      */
     private static void warmUpInBackground(Pkcs11Server server) {
         Thread warmUp = new Thread(() -> server.warmUp().ifPresent(r -> System.err.println("tpmauth pkcs11: warmed up ("

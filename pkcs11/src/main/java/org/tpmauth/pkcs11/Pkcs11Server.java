@@ -152,23 +152,34 @@ public final class Pkcs11Server implements AutoCloseable {
     }
 
     /**
-     * Runs the calls programs make through this server's request path before they come ({@link WarmUp}):
+     * Runs the calls programs make through this server before they come ({@link WarmUp}), over a
+     * connection to its own socket, so that the whole path of a program's call is compiled:
      * {@value #WARM_UP_ROUNDS} rounds of a program's calls, with up to {@value #WARM_UP_SIGNATURES} real
-     * signatures within {@link #WARM_UP_SIGNING_BUDGET} (0.5-0.7 s on a quiet swtpm; a hardware TPM stops at the
-     * budget). {@code tpmauth pkcs11 serve} runs it once it listens; programs may connect meanwhile. A call
-     * that fails (a TPM that refuses the key, for one) stops the warm-up, never the service, and is logged;
-     * closing the server ends it too.
+     * signatures while they have taken less than {@link #WARM_UP_SIGNING_BUDGET} (0.5-0.7 s on a quiet
+     * swtpm; a hardware TPM stops at the budget). {@code tpmauth pkcs11 serve} runs it once it listens;
+     * programs may connect meanwhile. A call that fails (a TPM that refuses the key, for one) stops the
+     * warm-up, never the service, and is logged; closing the server ends it too.
      */
     public Optional<WarmUp.Result> warmUp() {
         return warmUp(WARM_UP_ROUNDS, WARM_UP_SIGNATURES, WARM_UP_SIGNING_BUDGET);
     }
 
     Optional<WarmUp.Result> warmUp(int rounds, int maxSignatures, Duration signingBudget) {
-        try {
-            return Optional.of(WarmUp.run(token, (application, request) -> respond(application, request, 0),
-                    () -> !closing, rounds, maxSignatures, signingBudget));
-        } catch (WarmUp.Stopped e) {
-            log.println("pkcs11: warm-up stopped: " + e.getMessage());
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            InputStream in = new BufferedInputStream(Channels.newInputStream(channel));
+            OutputStream out = Channels.newOutputStream(channel);
+            out.write(PROTOCOL_VERSION);
+            if (in.read() != PROTOCOL_VERSION) {
+                throw new IOException("the server did not answer the protocol version");
+            }
+            return Optional.of(WarmUp.run(token, request -> {
+                out.write(request.encode());
+                return RpcFrame.read(in);
+            }, () -> !closing, rounds, maxSignatures, signingBudget));
+        } catch (WarmUp.Stopped | IOException e) {
+            if (!closing) {
+                log.println("pkcs11: warm-up stopped: " + e.getMessage());
+            }
             return Optional.empty();
         }
     }

@@ -1,6 +1,6 @@
 package org.tpmauth.pkcs11;
 
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,9 +12,10 @@ import org.tpmauth.pkcs11.RpcMessage.Capacity;
 import org.tpmauth.pkcs11.RpcMessage.UlongArray;
 
 /**
- * Runs the calls programs make through the server's own request path, in this process and before they
- * come: request frames are parsed, answered by a PKCS#11 application on the token and encoded exactly as
- * for a connection, only without the socket. A JVM interprets a method for its first few hundred calls
+ * Runs the calls programs make, before they come, as a program of this process connected to the server's
+ * own socket: request frames cross the socket, are read, parsed, answered by the connection's PKCS#11
+ * application on the token, encoded and written back exactly as for any program, so the socket reads and
+ * writes are compiled too. A JVM interprets a method for its first few hundred calls
  * and compiles it fully only after thousands, and a program makes a handful of calls per connection (six
  * per IKE_SA for strongSwan), so without this the token would serve its first programs from interpreted
  * code: several hundred microseconds of CPU per call instead of tens.
@@ -29,10 +30,10 @@ public final class WarmUp {
     public record Result(int rounds, int calls, int signatures, Duration took) {
     }
 
-    /** One request frame in, the encoded response frame out: the server's path for a connection. */
+    /** Sends one request frame over a connection to the server and reads its response frame. */
     @FunctionalInterface
     interface Exchange {
-        byte[] respond(Application application, RpcFrame request) throws RpcFormatException;
+        RpcFrame send(RpcFrame request) throws IOException, RpcFormatException;
     }
 
     /** Thrown when a call does not succeed as a program's would: the warm-up stops there. */
@@ -51,21 +52,21 @@ public final class WarmUp {
 
     private final Token token;
     private final Exchange exchange;
-    private final Application application;
     private final int maxSignatures;
     private final int signaturesPerKeyAndRound;
-    private final long signingDeadline;
+    /** The TPM time the signatures may take: their own calls' time, not the rounds' other calls. */
+    private final long signingBudgetNanos;
+    private long signingNanos;
     private long code = 1;
     private int calls;
     private int signatures;
 
-    private WarmUp(Token token, Exchange exchange, int rounds, int maxSignatures, long signingDeadline) {
+    private WarmUp(Token token, Exchange exchange, int rounds, int maxSignatures, Duration signingBudget) {
         this.token = token;
         this.exchange = exchange;
-        this.application = new Application(token);
         this.maxSignatures = maxSignatures;
         this.signaturesPerKeyAndRound = Math.max(1, (maxSignatures + rounds - 1) / Math.max(1, rounds));
-        this.signingDeadline = signingDeadline;
+        this.signingBudgetNanos = signingBudget.toNanos();
     }
 
     /**
@@ -77,17 +78,13 @@ public final class WarmUp {
     static Result run(Token token, Exchange exchange, BooleanSupplier serving, int rounds, int maxSignatures,
             Duration signingBudget) throws Stopped {
         long start = System.nanoTime();
-        WarmUp w = new WarmUp(token, exchange, rounds, maxSignatures, start + signingBudget.toNanos());
+        WarmUp w = new WarmUp(token, exchange, rounds, maxSignatures, signingBudget);
         int round = 0;
-        try {
-            w.call(RpcCall.C_INITIALIZE, ByteArray.of(Application.HANDSHAKE), 0, ByteArray.of(new byte[1]));
-            for (; round < rounds && serving.getAsBoolean(); round++) {
-                w.round(round);
-            }
-            w.call(RpcCall.C_FINALIZE);
-        } finally {
-            w.application.close();
+        w.call(RpcCall.C_INITIALIZE, ByteArray.of(Application.HANDSHAKE), 0, ByteArray.of(new byte[1]));
+        for (; round < rounds && serving.getAsBoolean(); round++) {
+            w.round(round);
         }
+        w.call(RpcCall.C_FINALIZE);
         return new Result(round, w.calls, w.signatures, Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -130,10 +127,12 @@ public final class WarmUp {
         for (int i = 0; i < signaturesPerKeyAndRound; i++) {
             call(RpcCall.C_SIGN_INIT, session, mechanism, key.handle());
             call(RpcCall.C_SIGN, session, ByteArray.of(DIGEST), new Capacity(0));
-            if (signatures >= maxSignatures || System.nanoTime() >= signingDeadline) {
+            if (signatures >= maxSignatures || signingNanos >= signingBudgetNanos) {
                 break;
             }
+            long start = System.nanoTime();
             call(RpcCall.C_SIGN, session, ByteArray.of(DIGEST), new Capacity(1024));
+            signingNanos += System.nanoTime() - start;
             signatures++;
         }
         call(RpcCall.C_CLOSE_SESSION, session); // ends a sign operation left after the size query too
@@ -160,16 +159,18 @@ public final class WarmUp {
     /** One call through the server's path, as a program's client module would frame it. */
     private RpcMessage call(RpcCall call, Object... values) throws Stopped {
         try {
-            byte[] request = new RpcFrame(code++, OPTIONS, new RpcMessage(call.id, call.request, List.of(values))
-                    .encode()).encode();
-            byte[] response = exchange.respond(application, RpcFrame.read(new ByteArrayInputStream(request)));
-            RpcMessage answer = RpcMessage.parse(RpcFrame.read(new ByteArrayInputStream(response)).body());
+            RpcFrame response = exchange.send(new RpcFrame(code++, OPTIONS,
+                    new RpcMessage(call.id, call.request, List.of(values)).encode()));
+            if (response == null) {
+                throw new Stopped(call.displayName() + ": the server closed the connection");
+            }
+            RpcMessage answer = RpcMessage.parse(response.body());
             calls++;
             if (answer.callId() != call.id) {
                 throw new Stopped(call.displayName() + " failed (CKR 0x" + Long.toHexString(answer.ulong(0)) + ")");
             }
             return answer;
-        } catch (java.io.IOException | RpcFormatException e) {
+        } catch (IOException | RpcFormatException e) {
             throw new Stopped(call.displayName() + ": " + e.getMessage());
         }
     }

@@ -92,9 +92,8 @@ class WarmUpTest {
     void aClosedServerIsNotWarmedUp() throws Exception {
         Pkcs11Server server = server("closed", null);
         server.close();
-        WarmUp.Result r = server.warmUp(5, 5, Duration.ofSeconds(30)).orElseThrow();
-        assertEquals(0, r.rounds(), r.toString());
-        assertEquals(0, r.signatures());
+        assertTrue(server.warmUp(5, 5, Duration.ofSeconds(30)).isEmpty(), "nothing to connect to");
+        assertEquals("", LOG.toString(StandardCharsets.UTF_8), "a closed server's warm-up is no failure to log");
     }
 
     @Test
