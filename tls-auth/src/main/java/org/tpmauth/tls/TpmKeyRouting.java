@@ -3,6 +3,7 @@ package org.tpmauth.tls;
 import java.security.AlgorithmParameters;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
+import java.security.Key;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Provider;
@@ -10,49 +11,67 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.SignatureException;
+import java.security.interfaces.ECKey;
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
+import org.bouncycastle.jcajce.util.DefaultJcaJceHelper;
 import org.bouncycastle.jcajce.util.JcaJceHelper;
 import org.bouncycastle.jcajce.util.ProviderJcaJceHelper;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
 /**
- * BC-JSSE's crypto on one software provider (Bouncy Castle's) while TPM keys still sign in TPM2: a
- * {@link JcaTlsCryptoProvider} whose helper hands out, for every signature algorithm TPM2 knows, a
- * signature that picks its provider when it learns the key — TPM2 for a {@link TpmPrivateKey}, the
- * software provider for any other key and for verification. Bouncy Castle's own "alternate provider"
- * does not do this: it is tried only after the first provider threw (an exception per handshake), and
- * not at all for the raw RSA signature of TLS 1.2's PKCS#1 CertificateVerify.
+ * Bouncy Castle's TLS crypto with TPM keys signing in TPM2: a {@link JcaTlsCryptoProvider} whose helper
+ * hands out, for every signature algorithm TPM2 knows, a signature that picks its provider when it learns
+ * the key — TPM2 for a {@link TpmPrivateKey}, a software provider for any other key and for verification.
+ * Bouncy Castle's own "alternate provider" does not do this: it is tried only after the first provider
+ * threw (an exception per handshake), and not at all for the raw RSA signature of TLS 1.2's PKCS#1
+ * CertificateVerify. Two layouts: everything on one software provider (BC-JSSE on Bouncy Castle), or
+ * the installed providers with EC signatures on Bouncy Castle ({@link #ecSignaturesOn}).
  */
-final class TpmKeyRouting extends JcaTlsCryptoProvider {
+public final class TpmKeyRouting extends JcaTlsCryptoProvider {
     private final JcaJceHelper helper;
 
     /** Crypto on {@code software}; TPM keys sign in {@code tpm2}. */
     TpmKeyRouting(Provider software, Provider tpm2) {
-        setProvider(software);
-        helper = new Helper(software, new Router(software, tpm2));
+        this(software, new Router(tpm2, key -> software, software.getName()));
+    }
+
+    /** @param software the provider of everything but the routed signatures; null: the installed providers */
+    private TpmKeyRouting(Provider software, Router router) {
+        if (software != null) {
+            setProvider(software);
+        }
+        helper = software != null ? new ProviderJcaJceHelper(software) {
+            @Override
+            public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
+                Signature routed = router.signature(algorithm);
+                return routed != null ? routed : super.createSignature(algorithm);
+            }
+        } : new DefaultJcaJceHelper() {
+            @Override
+            public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
+                Signature routed = router.signature(algorithm);
+                return routed != null ? routed : super.createSignature(algorithm);
+            }
+        };
+    }
+
+    /**
+     * Crypto on the installed providers — the JDK's AES-GCM (on the processor's AES and carry-less multiply
+     * instructions), hashes and key agreement — with the signatures of EC keys and their verification on
+     * {@code ec} (Bouncy Castle's P-256 ECDSA verifies about 4x and signs about 2x faster than JDK 17's
+     * SunEC), and TPM keys signing in {@code tpm2}.
+     */
+    public static JcaTlsCryptoProvider ecSignaturesOn(Provider ec, Provider tpm2) {
+        return new TpmKeyRouting(null, new Router(tpm2, key -> key instanceof ECKey ? ec : null,
+                ec.getName() + " for EC keys, the installed providers for others"));
     }
 
     @Override
     public JcaJceHelper getHelper() {
         return helper;
-    }
-
-    /** {@code software}'s helper whose signatures TPM2 knows come from the router. */
-    private static final class Helper extends ProviderJcaJceHelper {
-        private final Router router;
-
-        Helper(Provider software, Router router) {
-            super(software);
-            this.router = router;
-        }
-
-        @Override
-        public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
-            return router.getService("Signature", algorithm) != null ? Signature.getInstance(algorithm, router)
-                    : super.createSignature(algorithm);
-        }
     }
 
     /**
@@ -63,8 +82,9 @@ final class TpmKeyRouting extends JcaTlsCryptoProvider {
         private final transient Provider tpm2;
         private final transient Map<String, Service> services = new HashMap<>();
 
-        Router(Provider software, Provider tpm2) {
-            super("TPM2-routing", "1.0", "TPM keys to " + tpm2.getName() + ", other keys to " + software.getName());
+        /** @param software the provider for a key that is not a TPM key (null: the installed providers' choice) */
+        Router(Provider tpm2, Function<Key, Provider> software, String softwareName) {
+            super("TPM2-routing", "1.0", "TPM keys to " + tpm2.getName() + ", other keys to " + softwareName);
             this.tpm2 = tpm2;
             for (Service s : tpm2.getServices()) {
                 if (s.getType().equals("Signature")) {
@@ -86,18 +106,23 @@ final class TpmKeyRouting extends JcaTlsCryptoProvider {
             Service s = tpm2.getService(type, algorithm);
             return s == null ? null : services.get(s.getAlgorithm());
         }
+
+        /** A routed signature of {@code algorithm}, or null where TPM2 does not know it. */
+        Signature signature(String algorithm) throws NoSuchAlgorithmException {
+            return getService("Signature", algorithm) != null ? Signature.getInstance(algorithm, this) : null;
+        }
     }
 
     /** Becomes the software provider's or TPM2's signature at initSign / initVerify. */
     private static final class RoutedSignature extends NamedParameterlessSignatureSpi {
         private final String algorithm;
-        private final Provider software;
+        private final Function<Key, Provider> software;
         private final Provider tpm2;
         /** Parameters set before the key was known (BC-JSSE sets PSS parameters first). */
         private AlgorithmParameterSpec parameters;
         private Signature delegate;
 
-        RoutedSignature(String algorithm, Provider software, Provider tpm2) {
+        RoutedSignature(String algorithm, Function<Key, Provider> software, Provider tpm2) {
             this.algorithm = algorithm;
             this.software = software;
             this.tpm2 = tpm2;
@@ -110,7 +135,7 @@ final class TpmKeyRouting extends JcaTlsCryptoProvider {
 
         @Override
         protected void engineInitSign(PrivateKey key, SecureRandom random) throws InvalidKeyException {
-            Signature s = choose(key instanceof TpmPrivateKey ? tpm2 : software);
+            Signature s = choose(key instanceof TpmPrivateKey ? tpm2 : software.apply(key));
             if (random == null) {
                 s.initSign(key);
             } else {
@@ -120,19 +145,21 @@ final class TpmKeyRouting extends JcaTlsCryptoProvider {
 
         @Override
         protected void engineInitVerify(PublicKey key) throws InvalidKeyException {
-            choose(software).initVerify(key);
+            choose(software.apply(key)).initVerify(key);
         }
 
+        /** {@code provider}'s signature (null: the installed providers'), with the parameters set so far. */
         private Signature choose(Provider provider) throws InvalidKeyException {
             try {
-                Signature s = Signature.getInstance(algorithm, provider);
+                Signature s = provider == null ? Signature.getInstance(algorithm) : Signature.getInstance(algorithm, provider);
                 if (parameters != null) {
                     s.setParameter(parameters);
                 }
                 delegate = s;
                 return s;
             } catch (NoSuchAlgorithmException | InvalidAlgorithmParameterException e) {
-                throw new InvalidKeyException(provider.getName() + " cannot do " + algorithm + ": " + e.getMessage(), e);
+                throw new InvalidKeyException((provider == null ? "no installed provider" : provider.getName())
+                        + " cannot do " + algorithm + ": " + e.getMessage(), e);
             }
         }
 

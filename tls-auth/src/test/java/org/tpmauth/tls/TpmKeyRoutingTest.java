@@ -18,10 +18,13 @@ import java.security.Signature;
 import java.security.SignatureException;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import java.util.ArrayList;
+import java.util.List;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.DigestInfo;
+import org.bouncycastle.jcajce.util.JcaJceHelper;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +82,7 @@ class TpmKeyRoutingTest {
         Signature verifier = Signature.getInstance("SHA256withRSA");
         verifier.initVerify(rsa.publicKey());
         verifier.update(MESSAGE);
-        assertTrue(verifier.verify(sign("NoneWithRSA", rsa, digestInfo)), "a PKCS#1 signature of MESSAGE");
+        assertTrue(verifier.verify(sign(routing.getHelper(), "NoneWithRSA", rsa, digestInfo)), "a PKCS#1 signature of MESSAGE");
     }
 
     /** BC-JSSE sets the PSS parameters on a signature before it knows the key. */
@@ -122,19 +125,64 @@ class TpmKeyRoutingTest {
         assertFalse(verifier.verify(signature));
     }
 
-    private static void assertVerifies(String algorithm, PrivateKey key, PublicKey publicKey, byte[] input)
-            throws Exception {
-        byte[] signature = sign(algorithm, key, input);
-        Signature verifier = routing.getHelper().createSignature(algorithm);
-        verifier.initVerify(publicKey);
-        verifier.update(input);
-        assertTrue(verifier.verify(signature), algorithm);
+    /** BoundTls's layout: the JDK's ciphers and hashes, EC signatures on Bouncy Castle, TPM keys in TPM2. */
+    @Test
+    void ecSignaturesOnBouncyCastleTheRestOnTheInstalledProviders() throws Exception {
+        List<String> asked = new ArrayList<>();
+        Provider bc = Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
+        Provider ecProvider = new Provider("BC-recorded", "1.0", "Bouncy Castle, each use recorded") {
+            @Override
+            public Service getService(String type, String algorithm) {
+                asked.add(type + "." + algorithm);
+                return bc.getService(type, algorithm);
+            }
+        };
+        JcaJceHelper helper = TpmKeyRouting.ecSignaturesOn(ecProvider, TpmProvider.install()).getHelper();
+        assertEquals("SunJCE", helper.createCipher("AES/GCM/NoPadding").getProvider().getName());
+        assertEquals("SUN", helper.createMessageDigest("SHA-256").getProvider().getName());
+        KeyPair soft = TestPki.ecKey();
+        byte[] signature = sign(helper, "SHA256withECDSA", soft.getPrivate(), MESSAGE);
+        assertEquals(List.of("Signature.SHA256withECDSA"), asked, "a software EC key signs on Bouncy Castle");
+        assertTrue(verifies(helper, "SHA256withECDSA", soft.getPublic(), MESSAGE, signature));
+        assertEquals(2, asked.size(), "EC signatures are checked on Bouncy Castle");
+        Signature jdk = Signature.getInstance("SHA256withECDSA", "SunEC");
+        jdk.initVerify(soft.getPublic());
+        jdk.update(MESSAGE);
+        assertTrue(jdk.verify(signature), "the same ECDSA as the JDK's");
+        assertFalse(verifies(helper, "SHA256withECDSA", soft.getPublic(), "another".getBytes(StandardCharsets.UTF_8),
+                signature));
+        assertEquals(3, asked.size());
+
+        TpmProvider.clearLastSignatureScheme();
+        assertTrue(verifies(helper, "SHA256withECDSA", ec.publicKey(), MESSAGE, sign(helper, "SHA256withECDSA", ec,
+                MESSAGE)));
+        assertEquals("ecdsa_secp256r1_sha256", TpmProvider.lastSignatureScheme(), "a TPM key signs in TPM2");
+        assertEquals(4, asked.size(), "only its check ran on Bouncy Castle");
+
+        KeyPair rsaSoft = TestPki.rsaKey();
+        assertTrue(verifies(helper, "SHA256withRSA", rsaSoft.getPublic(), MESSAGE, sign(helper, "SHA256withRSA",
+                rsaSoft.getPrivate(), MESSAGE)));
+        assertEquals(4, asked.size(), "other software keys sign and verify on the installed providers");
     }
 
-    private static byte[] sign(String algorithm, PrivateKey key, byte[] input) throws Exception {
-        Signature signer = routing.getHelper().createSignature(algorithm);
+    private static byte[] sign(JcaJceHelper helper, String algorithm, PrivateKey key, byte[] input) throws Exception {
+        Signature signer = helper.createSignature(algorithm);
         signer.initSign(key);
         signer.update(input);
         return signer.sign();
+    }
+
+    private static boolean verifies(JcaJceHelper helper, String algorithm, PublicKey key, byte[] input, byte[] signature)
+            throws Exception {
+        Signature verifier = helper.createSignature(algorithm);
+        verifier.initVerify(key);
+        verifier.update(input);
+        return verifier.verify(signature);
+    }
+
+    private static void assertVerifies(String algorithm, PrivateKey key, PublicKey publicKey, byte[] input)
+            throws Exception {
+        JcaJceHelper helper = routing.getHelper();
+        assertTrue(verifies(helper, algorithm, publicKey, input, sign(helper, algorithm, key, input)), algorithm);
     }
 }

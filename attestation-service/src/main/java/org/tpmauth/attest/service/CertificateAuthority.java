@@ -54,6 +54,7 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.tpmauth.attestation.SignatureProviders;
+import org.tpmauth.tls.BouncyCastleKeys;
 import org.tpmauth.tls.TpmContentSigner;
 import org.tpmauth.tls.TpmPrivateKey;
 import org.tpmauth.attestation.credential.AttestationKeys;
@@ -86,7 +87,7 @@ public final class CertificateAuthority {
     private final AuthorityKeyIdentifier authorityKeyId;
 
     public CertificateAuthority(PrivateKey key, X509Certificate certificate, Duration lifetime, String crlUrl) {
-        this.key = key;
+        this.key = BouncyCastleKeys.ecSigningKey(key); // a software EC key signs on Bouncy Castle
         this.certificate = certificate;
         this.lifetime = lifetime;
         this.crlUrl = crlUrl;

@@ -206,28 +206,33 @@ public final class EstMessages {
     }
 
     /**
-     * {@code body} without a line break (CRLF or LF) after every line as long as the first one: a break
+     * {@code body} without a line break (CRLF or LF) after every line as long as the first one, nor the
+     * breaks that end the body (Bouncy Castle's EST client ends its last, shorter line with one): a break
      * elsewhere stays (and sends the body to the MIME decoder).
      */
-    private static ByteBuffer joinLines(byte[] body) {
+    static ByteBuffer joinLines(byte[] body) {
         int width = 0;
         while (width < body.length && body[width] != '\r' && body[width] != '\n') {
             width++;
         }
+        int end = body.length;
+        while (end > width && (body[end - 1] == '\r' || body[end - 1] == '\n')) {
+            end--;
+        }
         if (width == 0 || width == body.length) {
             return ByteBuffer.wrap(body);
         }
-        byte[] joined = new byte[body.length];
+        byte[] joined = new byte[end];
         int n = 0;
-        for (int i = 0; i < body.length; ) {
-            int line = Math.min(width, body.length - i);
+        for (int i = 0; i < end; ) {
+            int line = Math.min(width, end - i);
             System.arraycopy(body, i, joined, n, line);
             n += line;
             i += line;
-            if (i < body.length && body[i] == '\r') {
+            if (i < end && body[i] == '\r') {
                 i++;
             }
-            if (i < body.length && body[i] == '\n') {
+            if (i < end && body[i] == '\n') {
                 i++;
             }
         }

@@ -46,6 +46,25 @@ class EstMessagesTest {
         assertArrayEquals(new byte[0], EstMessages.base64(new byte[0]));
     }
 
+    /**
+     * Even lines join to plain base64 for the JDK's fast decoder, also when the body ends with a break after
+     * its last, shorter line (Bouncy Castle's EST client: 64 characters and LF).
+     */
+    @Test
+    void evenLinesJoinWhateverBreakEndsTheBody() {
+        String plain = Base64.getEncoder().encodeToString(DATA);
+        for (String body : new String[] {
+            Base64.getMimeEncoder().encodeToString(DATA),
+            Base64.getMimeEncoder().encodeToString(DATA) + "\r\n",
+            Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(DATA) + "\n",
+            plain.substring(0, 64) + "\n",
+        }) {
+            java.nio.ByteBuffer joined = EstMessages.joinLines(body.getBytes(StandardCharsets.US_ASCII));
+            String text = new String(joined.array(), joined.position(), joined.remaining(), StandardCharsets.US_ASCII);
+            assertEquals(body.length() < 100 ? plain.substring(0, 64) : plain, text);
+        }
+    }
+
     @Test
     void bodyThatIsNotBase64IsRefused() {
         String body = Base64.getMimeEncoder().encodeToString(DATA).replace('Q', '%').substring(0, 1001);

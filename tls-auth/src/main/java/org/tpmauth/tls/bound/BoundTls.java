@@ -2,9 +2,12 @@ package org.tpmauth.tls.bound;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CipherSuite;
@@ -23,6 +26,7 @@ import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import org.tpmauth.tls.TpmKeyRouting;
 import org.tpmauth.tls.TpmProvider;
 
 /**
@@ -42,6 +46,8 @@ public final class BoundTls {
      */
     private static final int[] PREFERRED_CIPHER_SUITES = {CipherSuite.TLS_AES_128_GCM_SHA256,
         CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256};
+
+    private static final JcaTlsCryptoProvider CRYPTO = cryptoProvider();
 
     private BoundTls() {
     }
@@ -148,10 +154,18 @@ public final class BoundTls {
         return new BoundConnection(socket, protocol, captured.exporter, captured.peerChain);
     }
 
-    /** JCA crypto through the installed providers: TPM keys reach the TPM2 provider by their key class. */
+    /**
+     * JCA crypto through the installed providers (AES-GCM, hashes and key agreement from the JDK), EC
+     * signatures and their checks on Bouncy Castle (faster P-256 than JDK 17's SunEC: the handshake's
+     * CertificateVerify made and checked), TPM keys signing in TPM2 ({@link TpmKeyRouting}).
+     */
     public static JcaTlsCrypto crypto() {
-        TpmProvider.install();
-        return new JcaTlsCryptoProvider().create(new SecureRandom());
+        return CRYPTO.create(new SecureRandom());
+    }
+
+    private static JcaTlsCryptoProvider cryptoProvider() {
+        Provider tpm2 = TpmProvider.install(); // installs Bouncy Castle too where it is missing
+        return TpmKeyRouting.ecSignaturesOn(Security.getProvider(BouncyCastleProvider.PROVIDER_NAME), tpm2);
     }
 
     /** What the handshake callbacks learn, for the connection object made after it. */

@@ -19,12 +19,15 @@ import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.tpmauth.tls.BouncyCastleKeys;
 import org.tpmauth.tls.Certificates;
 import org.tpmauth.tls.TpmPrivateKey;
 
 /**
  * A private key (a {@link TpmPrivateKey}, or a software key) and its certificate chain, leaf first. The
- * signatures go through JCA, so a TPM key signs inside the TPM by the TPM2 provider.
+ * signatures go through JCA, so a TPM key signs inside the TPM by the TPM2 provider; a software EC key
+ * signs on Bouncy Castle ({@link BoundTls#crypto()}), so it is kept as Bouncy Castle's key object
+ * ({@link BouncyCastleKeys#ecSigningKey}).
  */
 public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
     public TlsIdentity {
@@ -35,6 +38,7 @@ public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
         if (key instanceof TpmPrivateKey tpmKey) {
             Certificates.requireMatch("TLS", tpmKey.publicKey(), chain.get(0));
         }
+        key = BouncyCastleKeys.ecSigningKey(key);
     }
 
     /** EC keys: the JDK's and the TPM's say "EC", Bouncy Castle's "ECDSA"; all are ECKeys. */
