@@ -67,16 +67,7 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
                         + token.aliases().size() + " keys: " + String.join(", ", token.aliases()) + ") on "
                         + P11KitModuleConfig.address(server.socket().toAbsolutePath()));
                 warmUpInBackground(server);
-                Thread hook = stopOnShutdown(server, Thread.currentThread());
-                server.awaitClose();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // SIGTERM: the hook closed the server and waits for this thread to close the TPM
-                }
-            } catch (InterruptedException stopped) {
-                // stopped (a test or an embedding thread): the command ends normally, and the TPM must
-                // still be closed cleanly, which an interrupted thread cannot do
+                Services.serveUntilStopped(server, server::awaitClose);
             }
         } finally {
             if (pin != null) {
@@ -96,20 +87,6 @@ final class Pkcs11ServeCommand implements Callable<Integer> {
                 "pkcs11-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
-    }
-
-    /** On SIGTERM (systemctl stop): stop serving, and let the command close the TPM before the JVM exits. */
-    private static Thread stopOnShutdown(Pkcs11Server server, Thread command) {
-        Thread hook = new Thread(() -> {
-            try {
-                server.close();
-                command.join(5000);
-            } catch (IOException | InterruptedException e) {
-                // exiting anyway
-            }
-        }, "pkcs11-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return hook;
     }
 
     /** Serves the socket systemd handed over (LISTEN_FDS, or on stdin), else a new one at --socket. */

@@ -1,6 +1,7 @@
 package org.tpmauth.pkcs11;
 
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +30,7 @@ import jdk.net.UnixDomainPrincipal;
  * message ends only its own connection; an unsupported call gets CKR_FUNCTION_NOT_SUPPORTED; the end of
  * a connection (C_Finalize, exit, crash) frees its sessions and login.
  */
-public final class Pkcs11Server implements AutoCloseable {
+public final class Pkcs11Server implements Closeable {
     /** The protocol version spoken: 0, which every p11-kit client accepts (P11KIT.md section 2). */
     private static final int PROTOCOL_VERSION = 0;
     /**
