@@ -15,7 +15,7 @@
 # server accepted the client certificate: tpmauth checks for "HTTP/1.0 200" after every handshake, and
 # the openssl run is refused (the script fails) unless s_time fetched the page every time.
 # tpm2-abrmd holds swtpm's only connection, so it runs only during the openssl measurement.
-# Prints `name handshakes_per_s` lines, the ratios, then `cost name median_ms process_cpu_us thread_cpu_us
+# Prints `name handshakes_per_s` lines, the ratios (`..._paired_median`: the median of the rounds' own ratios), then `cost name median_ms process_cpu_us thread_cpu_us
 # server_cpu_us tpm_commands tpm_signs suite` lines (per handshake; openssl's median_ms is a mean, its CPU
 # s_time's user+sys; its TPM commands are read from swtpm's own log in a last, untimed pass:
 # `tpm_cost openssl_tpm2 tpm_commands tpm_signs suite`) and `tpm_command name COMMAND per_handshake`.
@@ -249,6 +249,13 @@ awk '
     for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
     return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
   }
+  function paired(tpm, software,   i, name) {
+    name = "ratio_" substr(tpm, 9) "_over_" substr(software, 9) "_paired"
+    for (i = 1; i <= count[tpm] && i <= count[software]; i++) { values[name, i] = values[tpm, i] / values[software, i]; count[name] = i }
+    printf "%s_median %.2f", name, median(name)
+    for (i = 1; i <= count[name]; i++) printf "%s%.2f", (i == 1 ? " (rounds: " : ", "), values[name, i]
+    printf ")\n"
+  }
   /^#/ { next }
   $1 == "cost" || $1 == "tpm_command" || $1 == "tpm_cost" {
     key = $1 " " $2 (($1 == "tpm_command") ? " " $3 : "")
@@ -264,6 +271,9 @@ awk '
     printf "ratio_tpm_key_over_openssl_tpm2 %.2f\nratio_tpm_key_over_software_key %.2f\n", a / c, a / b
     printf "ratio_tpm_key_sunjsse_over_openssl_tpm2 %.2f\n", r["tpmauth_tpm_key_sunjsse"] / c
     printf "ratio_tpm_key_sunjsse_over_software_key_sunjsse %.2f\n", r["tpmauth_tpm_key_sunjsse"] / r["tpmauth_software_key_sunjsse"]
+    # the rounds drift; the TPM and the software key of one round share its slices: their ratio, per round
+    paired("tpmauth_tpm_key", "tpmauth_software_key")
+    paired("tpmauth_tpm_key_sunjsse", "tpmauth_software_key_sunjsse")
     printf "ratio_tpm_key_threads2_over_tpm_key %.2f\n", r["tpmauth_tpm_key_threads2"] / a
     printf "ratio_tpm_key_sunjsse_threads2_over_tpm_key_sunjsse %.2f\n", r["tpmauth_tpm_key_sunjsse_threads2"] / r["tpmauth_tpm_key_sunjsse"]
     printf "# goals: ratio_tpm_key_over_openssl_tpm2 >= 20 and ratio_tpm_key_over_software_key >= 0.85\n"
