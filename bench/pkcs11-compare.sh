@@ -23,7 +23,8 @@
 # baseline figures); eap_tls13_ec_process_overhead_ms the same minus the software key's (which loads no
 # PKCS#11 engine or module at all). Not for tpm2-pkcs11 behind p11-kit server: its one module instance keeps
 # the previous process's login. The token is warmed up as `tpmauth pkcs11 serve` warms it, and its JVM (the
-# test's) runs with the service's options (contrib/pkcs11-serve.jvm-options, as the launcher runs it).
+# test's) runs with the service's options (contrib/tpmauth.jvm-options and contrib/pkcs11-serve.jvm-options, as
+# the launcher runs it).
 # Needs scripts/install-deps.sh (swtpm, freeradius, eapoltest, opensc, p11-kit-modules, libengine-pkcs11-openssl,
 # libtpm2-pkcs11-1, libtpm2-pkcs11-tools, tpm2-abrmd, dbus-daemon) and Maven's offline repository. Root:
 # FreeRADIUS and tpm2-abrmd run as the caller. Takes about five minutes.
@@ -35,7 +36,7 @@ done
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if ! mvn -B -o -pl pkcs11 -am test -Dtest=TokenBenchmarkTest -Dbenchmark=true -Dsurefire.failIfNoSpecifiedTests=false \
-    -DargLine="@$PWD/contrib/pkcs11-serve.jvm-options" >"$log" 2>&1; then
+    -DargLine="@$PWD/contrib/tpmauth.jvm-options @$PWD/contrib/pkcs11-serve.jvm-options" >"$log" 2>&1; then
   tail -n 60 "$log" >&2
   echo "pkcs11-compare: the benchmark failed (Maven's output above)" >&2
   exit 1
