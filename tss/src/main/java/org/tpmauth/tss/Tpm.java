@@ -230,7 +230,7 @@ public final class Tpm implements AutoCloseable {
             forgetNames(command);
             byte[] created = command.createdName(result);
             if (created != null) {
-                names.put(new TpmReader(response, HEADER, 4).u32(), created);
+                names.put(TpmReader.u32At(response, HEADER), created);
             }
             return result;
         }

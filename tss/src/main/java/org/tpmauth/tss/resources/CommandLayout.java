@@ -78,15 +78,6 @@ final class CommandLayout {
         return HEADER + 4 * index;
     }
 
-    /** The u32 at {@code offset}; outside the buffer it fails as a {@link TpmReader} over that range does. */
-    static int u32(byte[] buffer, int offset) {
-        if (offset < 0 || offset > buffer.length - 4) {
-            return new TpmReader(buffer, offset, 4).u32(); // throws
-        }
-        return (buffer[offset] & 0xff) << 24 | (buffer[offset + 1] & 0xff) << 16 | (buffer[offset + 2] & 0xff) << 8
-                | buffer[offset + 3] & 0xff;
-    }
-
     static void putU32(byte[] buffer, int offset, int value) {
         buffer[offset] = (byte) (value >>> 24);
         buffer[offset + 1] = (byte) (value >>> 16);

@@ -21,6 +21,7 @@ import org.tpmauth.tss.types.TpmPt;
 import org.tpmauth.tss.types.TpmSt;
 import org.tpmauth.tss.types.TpmaCc;
 import org.tpmauth.tss.types.TpmsContext;
+import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
 
 /**
@@ -144,7 +145,7 @@ public final class ResourceManager implements Tcti {
         byte[] command = original.clone();
         List<Resident> used = new ArrayList<>();
         for (int i = 0; i < layout.handleCount; i++) {
-            int handle = CommandLayout.u32(original, CommandLayout.handleOffset(i));
+            int handle = TpmReader.u32At(original, CommandLayout.handleOffset(i));
             if (isObject(handle)) {
                 Resident r = objects.get(handle);
                 if (r == null || r.stale) {
@@ -177,7 +178,7 @@ public final class ResourceManager implements Tcti {
             }
         }
         if (layout.commandCode == TpmCc.ContextSave) {
-            sessions.remove(CommandLayout.u32(original, CommandLayout.handleOffset(0))); // the session left the TPM
+            sessions.remove(TpmReader.u32At(original, CommandLayout.handleOffset(0))); // the session left the TPM
         }
         return returnsHandle ? adopt(response) : response;
     }
@@ -200,14 +201,14 @@ public final class ResourceManager implements Tcti {
     private boolean createsSession(byte[] command, CommandLayout layout) {
         if (layout.commandCode == TpmCc.ContextLoad) {
             // TPMS_CONTEXT: sequence (u64), then savedHandle
-            return isSession(CommandLayout.u32(command, layout.parameters + 8));
+            return isSession(TpmReader.u32At(command, layout.parameters + 8));
         }
         return layout.commandCode == TpmCc.StartAuthSession;
     }
 
     /** Records the object or session a command created, giving an object its virtual handle. */
     private byte[] adopt(byte[] response) {
-        int handle = CommandLayout.u32(response, CommandLayout.HEADER);
+        int handle = TpmReader.u32At(response, CommandLayout.HEADER);
         Map<Integer, Resident> held = isObject(handle) ? objects : isSession(handle) ? sessions : null;
         if (held == null) {
             return response;
@@ -251,7 +252,7 @@ public final class ResourceManager implements Tcti {
         }
         int h = base - TpmRc.REFERENCE_H0;
         if (h >= 0 && h < layout.handleCount) {
-            int handle = CommandLayout.u32(original, CommandLayout.handleOffset(h));
+            int handle = TpmReader.u32At(original, CommandLayout.handleOffset(h));
             if (objects.containsKey(handle) || sessions.containsKey(handle)) {
                 forgetAll();
             }
@@ -263,7 +264,7 @@ public final class ResourceManager implements Tcti {
     }
 
     private byte[] flush(byte[] command, CommandLayout layout) {
-        int handle = CommandLayout.u32(command, layout.parameters);
+        int handle = TpmReader.u32At(command, layout.parameters);
         if (isSession(handle)) {
             sessions.remove(handle); // a saved session is flushed by its handle too
             return inner.transmit(command);
@@ -286,14 +287,14 @@ public final class ResourceManager implements Tcti {
     }
 
     private static boolean asksForTransientHandles(byte[] command, CommandLayout layout) {
-        return CommandLayout.u32(command, layout.parameters) == TpmCap.HANDLES
-                && isObject(CommandLayout.u32(command, layout.parameters + 4));
+        return TpmReader.u32At(command, layout.parameters) == TpmCap.HANDLES
+                && isObject(TpmReader.u32At(command, layout.parameters + 4));
     }
 
     /** TPM_CAP_HANDLES for transient objects lists the virtual handles held, as the TPM would list its own. */
     private byte[] transientHandles(byte[] command, CommandLayout layout) {
-        int first = CommandLayout.u32(command, layout.parameters + 4);
-        int count = CommandLayout.u32(command, layout.parameters + 8);
+        int first = TpmReader.u32At(command, layout.parameters + 4);
+        int count = TpmReader.u32At(command, layout.parameters + 8);
         List<Integer> held = objects.entrySet().stream().filter(e -> !e.getValue().stale).map(Map.Entry::getKey)
                 .filter(h -> Integer.compareUnsigned(h, first) >= 0).sorted(Integer::compareUnsigned).toList();
         int n = Math.min(held.size(), Math.min(Math.max(count, 0), MAX_CAP_HANDLES));
@@ -467,7 +468,7 @@ public final class ResourceManager implements Tcti {
     }
 
     private static int responseCode(byte[] response) {
-        return CommandLayout.u32(response, 6);
+        return TpmReader.u32At(response, 6);
     }
 
     private static byte[] error(int rc) {

@@ -65,10 +65,10 @@ public final class MssimTcti implements Tcti {
     private byte[] exchange(TcpLink link, byte[] command) throws IOException {
         // locality 0: the reference simulator's default and what tpm2-tss sends
         link.send(new TpmWriter().u32(TPM_SEND_COMMAND).u8(0).u32(command.length).toByteArray(), command);
-        int size = TpmFrames.u32(link.receive(4), 0);
+        int size = TpmReader.u32At(link.receive(4), 0);
         TpmFrames.checkSize(size, tpm.where(), command);
         byte[] response = link.receive(size);
-        int ack = TpmFrames.u32(link.receive(4), 0);
+        int ack = TpmReader.u32At(link.receive(4), 0);
         if (ack != 0) {
             throw new TpmTransportException(tpm.where() + " ended its answer to " + TpmFrames.commandName(command)
                     + " with "
@@ -102,7 +102,7 @@ public final class MssimTcti implements Tcti {
         try (TcpLink link = TcpLink.connect(host, platform, timeout, "the TPM simulator's platform port",
                 "The simulator takes platform signals on the command port + 1.")) {
             link.send(new TpmWriter().u32(signal).toByteArray());
-            int ack = new TpmReader(link.receive(4)).u32();
+            int ack = TpmReader.u32At(link.receive(4), 0);
             endSession(link);
             if (ack != 0) {
                 throw new TpmTransportException("the TPM simulator at " + host + ":" + platform + " answered signal "

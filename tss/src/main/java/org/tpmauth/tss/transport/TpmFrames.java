@@ -1,6 +1,7 @@
 package org.tpmauth.tss.transport;
 
 import org.tpmauth.tss.types.TpmCc;
+import org.tpmauth.tss.wire.TpmReader;
 
 /** What every transport checks about command and response buffers, with the words for its messages. */
 final class TpmFrames {
@@ -24,13 +25,7 @@ final class TpmFrames {
 
     /** The response code (bytes 6..9) of a response of at least 10 bytes. */
     static int responseCode(byte[] response) {
-        return u32(response, 6);
-    }
-
-    /** The big-endian u32 at {@code offset}, which the caller knows to be inside the buffer. */
-    static int u32(byte[] buffer, int offset) {
-        return (buffer[offset] & 0xff) << 24 | (buffer[offset + 1] & 0xff) << 16 | (buffer[offset + 2] & 0xff) << 8
-                | buffer[offset + 3] & 0xff;
+        return TpmReader.u32At(response, 6);
     }
 
     /** "TPM2_GetRandom" from the command code at bytes 6..9, for messages. */
@@ -38,7 +33,7 @@ final class TpmFrames {
         if (command == null || command.length < HEADER) {
             return "a command shorter than a TPM header";
         }
-        return TpmCc.nameOf(u32(command, 6));
+        return TpmCc.nameOf(TpmReader.u32At(command, 6));
     }
 
     /**
@@ -49,7 +44,7 @@ final class TpmFrames {
      * @param command what was sent, named in the message
      */
     static int responseSize(byte[] header, String source, byte[] command) {
-        int size = u32(header, 2);
+        int size = TpmReader.u32At(header, 2);
         checkSize(size, source, command);
         return size;
     }

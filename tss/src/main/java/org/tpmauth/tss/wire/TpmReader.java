@@ -24,12 +24,24 @@ public final class TpmReader {
     }
 
     public TpmReader(byte[] data, int offset, int length) {
-        if (offset < 0 || length < 0 || offset + length > data.length) {
+        if (offset < 0 || length < 0 || offset > data.length - length) { // no int overflow of offset + length
             throw new IllegalArgumentException("range outside the array");
         }
         this.buf = data;
         this.pos = offset;
         this.limit = offset + length;
+    }
+
+    /**
+     * The big-endian u32 at {@code offset}, without a reader: for header fields and handles read on every
+     * command. Outside the array it fails as a reader over that range does.
+     */
+    public static int u32At(byte[] data, int offset) {
+        if (offset < 0 || offset > data.length - 4) {
+            throw new IllegalArgumentException("range outside the array");
+        }
+        return (data[offset] & 0xff) << 24 | (data[offset + 1] & 0xff) << 16 | (data[offset + 2] & 0xff) << 8
+                | data[offset + 3] & 0xff;
     }
 
     /** Name of the structure being read, for error messages; pair with {@link #leave()}. */

@@ -50,6 +50,7 @@ import org.tpmauth.tss.types.TpmuPublicId;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.transport.Tcti;
 import org.tpmauth.tss.wire.TpmFormatException;
+import org.tpmauth.tss.wire.TpmReader;
 
 /** The resource manager on real TPMs: swtpm (3 object and 3 session slots) and libtpms. */
 class ResourceManagerTest {
@@ -200,8 +201,8 @@ class ResourceManagerTest {
     private static int startSession(Tcti tpm, int type) {
         byte[] response = tpm.transmit(HexFormat.of().parseHex("80010000002b00000176" + "40000007" + "40000007"
                 + "0010" + "00".repeat(16) + "0000" + String.format("%02x", type) + "0010" + "000b"));
-        assertEquals(TpmRc.SUCCESS, CommandLayout.u32(response, 6), HexFormat.of().formatHex(response));
-        return CommandLayout.u32(response, 10);
+        assertEquals(TpmRc.SUCCESS, TpmReader.u32At(response, 6), HexFormat.of().formatHex(response));
+        return TpmReader.u32At(response, 10);
     }
 
     private static List<Integer> startSessions(ResourceManager rm, int count, int type) {
@@ -217,7 +218,7 @@ class ResourceManagerTest {
         byte[] command = HexFormat.of().parseHex("80010000000e00000189" + "00000000");
         CommandLayout.putU32(command, 10, session);
         byte[] response = rm.transmit(command);
-        assertEquals(TpmRc.SUCCESS, CommandLayout.u32(response, 6), HexFormat.of().formatHex(response));
+        assertEquals(TpmRc.SUCCESS, TpmReader.u32At(response, 6), HexFormat.of().formatHex(response));
         return java.util.Arrays.copyOfRange(response, 12, response.length);
     }
 
@@ -239,24 +240,24 @@ class ResourceManagerTest {
         while (true) { // the TPM refuses the save, or the load of anything but the oldest, at the gap
             CommandLayout.putU32(save, 10, other);
             byte[] saved = inner.transmit(save);
-            if (CommandLayout.u32(saved, 6) == TpmRc.CONTEXT_GAP) {
+            if (TpmReader.u32At(saved, 6) == TpmRc.CONTEXT_GAP) {
                 break;
             }
-            assertEquals(TpmRc.SUCCESS, CommandLayout.u32(saved, 6), "ContextSave after " + saves + " saves");
+            assertEquals(TpmRc.SUCCESS, TpmReader.u32At(saved, 6), "ContextSave after " + saves + " saves");
             byte[] load = saved.clone(); // ContextSave's response body is ContextLoad's parameter
             CommandLayout.putU32(load, 6, TpmCc.ContextLoad);
             byte[] loaded = inner.transmit(load);
             saves++;
-            if (CommandLayout.u32(loaded, 6) == TpmRc.CONTEXT_GAP) {
+            if (TpmReader.u32At(loaded, 6) == TpmRc.CONTEXT_GAP) {
                 break;
             }
-            assertEquals(TpmRc.SUCCESS, CommandLayout.u32(loaded, 6));
+            assertEquals(TpmRc.SUCCESS, TpmReader.u32At(loaded, 6));
             assertTrue(saves <= 0x10000, "no CONTEXT_GAP after " + saves + " saves");
         }
         assertTrue(saves > 0xFF00, "the gap came after " + saves + " saves");
         byte[] flush = HexFormat.of().parseHex("80010000000e0000016500000000");
         CommandLayout.putU32(flush, 10, other);
-        assertEquals(TpmRc.SUCCESS, CommandLayout.u32(inner.transmit(flush), 6));
+        assertEquals(TpmRc.SUCCESS, TpmReader.u32At(inner.transmit(flush), 6));
         // every use below evicts a session, i.e. saves one: the first save meets the gap
         for (int round = 0; round < 3; round++) {
             for (int s : sessions) {
