@@ -3,6 +3,9 @@ package org.tpmauth.tls;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Security;
+import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPrivateKey;
@@ -20,19 +23,35 @@ public final class BouncyCastleKeys {
      * EC key on a curve Bouncy Castle does not read too (it then signs as before).
      */
     public static PrivateKey ecSigningKey(PrivateKey key) {
-        if (!(key instanceof ECPrivateKey) || key instanceof BCECPrivateKey || !"PKCS#8".equals(key.getFormat())) {
-            return key;
-        }
-        byte[] pkcs8 = key.getEncoded();
-        if (pkcs8 == null) {
+        if (!(key instanceof ECPrivateKey) || key instanceof BCECPrivateKey) {
             return key;
         }
         try {
-            TpmProvider.install(); // installs Bouncy Castle where it is missing
-            return KeyFactory.getInstance("EC", BouncyCastleProvider.PROVIDER_NAME)
-                    .generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            return readBy(key, bouncyCastle());
         } catch (GeneralSecurityException e) {
             return key;
         }
+    }
+
+    /**
+     * {@code key} read again from its PKCS#8 encoding by {@code provider} (null: the installed providers'
+     * choice), so that the provider signing with it gets its own key object; a key without an encoding (a
+     * TPM's, a token's) as it is.
+     */
+    static PrivateKey readBy(PrivateKey key, Provider provider) throws GeneralSecurityException {
+        byte[] pkcs8 = "PKCS#8".equals(key.getFormat()) ? key.getEncoded() : null;
+        if (pkcs8 == null) {
+            return key;
+        }
+        String algorithm = key instanceof ECKey ? "EC" : key.getAlgorithm();
+        KeyFactory factory = provider == null ? KeyFactory.getInstance(algorithm)
+                : KeyFactory.getInstance(algorithm, provider);
+        return factory.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+    }
+
+    /** Bouncy Castle's provider, which {@link TpmProvider#install()} installs when missing. */
+    static Provider bouncyCastle() {
+        TpmProvider.install();
+        return Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
     }
 }

@@ -46,14 +46,12 @@ public final class TpmKeyRouting extends JcaTlsCryptoProvider {
         helper = software != null ? new ProviderJcaJceHelper(software) {
             @Override
             public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
-                Signature routed = router.signature(algorithm);
-                return routed != null ? routed : super.createSignature(algorithm);
+                return router.signature(algorithm, super::createSignature);
             }
         } : new DefaultJcaJceHelper() {
             @Override
             public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
-                Signature routed = router.signature(algorithm);
-                return routed != null ? routed : super.createSignature(algorithm);
+                return router.signature(algorithm, super::createSignature);
             }
         };
     }
@@ -107,10 +105,17 @@ public final class TpmKeyRouting extends JcaTlsCryptoProvider {
             return s == null ? null : services.get(s.getAlgorithm());
         }
 
-        /** A routed signature of {@code algorithm}, or null where TPM2 does not know it. */
-        Signature signature(String algorithm) throws NoSuchAlgorithmException {
-            return getService("Signature", algorithm) != null ? Signature.getInstance(algorithm, this) : null;
+        /** A routed signature of {@code algorithm}; where TPM2 does not know it, the helper's own. */
+        Signature signature(String algorithm, SignatureSource fallback) throws NoSuchAlgorithmException {
+            return getService("Signature", algorithm) != null ? Signature.getInstance(algorithm, this)
+                    : fallback.createSignature(algorithm);
         }
+    }
+
+    /** A helper's own {@code createSignature}. */
+    @FunctionalInterface
+    private interface SignatureSource {
+        Signature createSignature(String algorithm) throws NoSuchAlgorithmException;
     }
 
     /** Becomes the software provider's or TPM2's signature at initSign / initVerify. */

@@ -3,22 +3,18 @@ package org.tpmauth.tls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.SecureRandom;
-import java.security.Security;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECKey;
-import java.security.spec.PKCS8EncodedKeySpec;
+
 import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 
 /**
@@ -41,7 +37,7 @@ public final class TpmSslContexts {
         static final Provider PROVIDER = create();
 
         private static Provider create() {
-            return new BouncyCastleJsseProvider(false, new TpmKeyRouting(bouncyCastle(), TpmProvider.install()));
+            return new BouncyCastleJsseProvider(false, new TpmKeyRouting(BouncyCastleKeys.bouncyCastle(), TpmProvider.install()));
         }
     }
 
@@ -83,29 +79,13 @@ public final class TpmSslContexts {
     public static KeyManager softwareKeyManager(Engine engine, PrivateKey key, List<X509Certificate> chain)
             throws GeneralSecurityException {
         // Bouncy Castle's PKCS12 keeps the key object; the JDK's encrypts it and makes a SunEC key of it again
-        KeyStore store = empty(KeyStore.getInstance("PKCS12", bouncyCastle()));
-        store.setKeyEntry("key", nativeKey(engine, key), new char[0], chain.toArray(new X509Certificate[0]));
+        KeyStore store = empty(KeyStore.getInstance("PKCS12", BouncyCastleKeys.bouncyCastle()));
+        PrivateKey own = BouncyCastleKeys.readBy(key, engine == Engine.BC_JSSE ? BouncyCastleKeys.bouncyCastle() : null);
+        store.setKeyEntry("key", own, new char[0], chain.toArray(new X509Certificate[0]));
         KeyManagerFactory kmf = engine == Engine.BC_JSSE ? KeyManagerFactory.getInstance("PKIX", BcJsse.PROVIDER)
                 : KeyManagerFactory.getInstance("SunX509");
         kmf.init(store, new char[0]);
         return kmf.getKeyManagers()[0];
-    }
-
-    private static PrivateKey nativeKey(Engine engine, PrivateKey key) throws GeneralSecurityException {
-        if (!"PKCS#8".equals(key.getFormat())) {
-            return key; // a key without an encoding (a token's) stays with its own provider
-        }
-        String algorithm = key instanceof ECKey ? "EC" : key.getAlgorithm();
-        KeyFactory factory = engine == Engine.BC_JSSE
-                ? KeyFactory.getInstance(algorithm, bouncyCastle())
-                : KeyFactory.getInstance(algorithm);
-        return factory.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
-    }
-
-    /** Bouncy Castle's provider, which {@link TpmProvider#install()} installs when missing. */
-    private static Provider bouncyCastle() {
-        TpmProvider.install();
-        return Security.getProvider(BouncyCastleProvider.PROVIDER_NAME);
     }
 
     private static KeyStore empty(KeyStore store) throws GeneralSecurityException {
