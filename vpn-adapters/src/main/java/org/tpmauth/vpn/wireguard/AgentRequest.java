@@ -23,8 +23,8 @@ public record AgentRequest(String iface, Path sealed, List<Path> policySignature
         if (!IFACE.matcher(iface).matches()) {
             throw new IllegalArgumentException("bad interface name '" + printable(iface) + "': 1-15 of a-z A-Z 0-9 _ = + . -");
         }
-        checkPath(sealed);
-        policySignatures.forEach(AgentRequest::checkPath);
+        checkPath(sealed.toString());
+        policySignatures.forEach(p -> checkPath(p.toString()));
         policySignatures = List.copyOf(policySignatures);
     }
 
@@ -58,17 +58,15 @@ public record AgentRequest(String iface, Path sealed, List<Path> policySignature
     }
 
     private static Path path(String word) {
-        if (!PATH.matcher(word).matches()) {
-            throw new IllegalArgumentException("'" + printable(word) + "' is not an absolute path; the agent needs "
-                    + "absolute paths (it does not run in the client's directory)");
-        }
+        checkPath(word);
         return Path.of(word);
     }
 
-    private static void checkPath(Path p) {
-        if (!PATH.matcher(p.toString()).matches()) {
-            throw new IllegalArgumentException("'" + printable(p.toString()) + "' is not an absolute path of printable "
-                    + "ASCII without spaces, which the agent's one-line requests need");
+    private static void checkPath(String path) {
+        if (!PATH.matcher(path).matches()) {
+            throw new IllegalArgumentException("'" + printable(path) + "' is not an absolute path of printable ASCII "
+                    + "without spaces; the agent needs them (it does not run in the client's directory, and a request "
+                    + "is one line)");
         }
     }
 
