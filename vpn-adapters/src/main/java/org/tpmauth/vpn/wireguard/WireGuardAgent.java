@@ -139,11 +139,25 @@ public final class WireGuardAgent implements Closeable {
                     + "`", e);
         }
         try (SocketChannel channel = connected) {
-            channel.write(ByteBuffer.wrap((request.toLine() + "\n").getBytes(StandardCharsets.US_ASCII)));
-            channel.shutdownOutput();
+            IOException unsent = null;
+            try {
+                channel.write(ByteBuffer.wrap((request.toLine() + "\n").getBytes(StandardCharsets.US_ASCII)));
+                channel.shutdownOutput();
+            } catch (IOException e) {
+                unsent = e; // a full agent answers and closes at once: its answer is there to read
+            }
             ByteBuffer answer = ByteBuffer.allocate(AgentRequest.MAX_LINE * 2);
-            while (answer.hasRemaining() && channel.read(answer) >= 0) {
-                // until the agent closes
+            try {
+                while (answer.hasRemaining() && channel.read(answer) >= 0) {
+                    // until the agent closes
+                }
+            } catch (IOException e) { // a reset after the answer: the agent closed before reading the request
+                if (answer.position() == 0) {
+                    if (unsent != null) {
+                        e.addSuppressed(unsent);
+                    }
+                    throw e;
+                }
             }
             String line = new String(answer.array(), 0, answer.position(), StandardCharsets.UTF_8).strip();
             if (line.startsWith("ok ")) {
@@ -170,6 +184,7 @@ public final class WireGuardAgent implements Closeable {
             } catch (RejectedExecutionException busy) {
                 try (channel) {
                     channel.write(encoded("error the agent is serving " + MAX_CONNECTIONS + " clients; try again"));
+                    channel.shutdownOutput();
                 } catch (IOException e) {
                     // the client is gone
                 }
