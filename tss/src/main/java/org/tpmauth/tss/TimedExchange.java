@@ -32,8 +32,12 @@ final class TimedExchange {
         this.channel = channel;
     }
 
-    /** Waits for a timed command's turn in the Tpm's queue, until the deadline at most. */
+    /** Waits for the command's turn in the Tpm's queue, until the deadline at most. */
     void lock(CommandQueue queue, TpmCommand<?> command, long deadline) {
+        if (deadline == 0) {
+            queue.acquire(command.handles());
+            return;
+        }
         try {
             if (!queue.acquire(command.handles(), deadline)) {
                 throw new TpmTimeoutException(command.commandCode(), "timed out waiting for the commands of other "

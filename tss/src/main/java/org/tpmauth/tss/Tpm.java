@@ -134,25 +134,14 @@ public final class Tpm implements AutoCloseable {
         while (used.size() < authCount) {
             used.add(PasswordSession.EMPTY);
         }
-        if (deadlineNanos == 0) {
-            // any thread holding the turn may run it (see CommandQueue.run): nothing below depends on the thread
-            return queue.run(command.handles(), () -> runInTurn(command, used, 0));
-        }
         timed.lock(queue, command, deadlineNanos);
-        try {
-            return runInTurn(command, used, deadlineNanos);
-        } finally {
-            queue.release();
-        }
-    }
-
-    private <R> R runInTurn(TpmCommand<R> command, List<Session> used, long deadlineNanos) {
         long outer = deadline;
         deadline = deadlineNanos;
         try {
             return secureSessions ? secure.execute(command, used, this::run) : run(command, used);
         } finally {
             deadline = outer;
+            queue.release();
         }
     }
 
