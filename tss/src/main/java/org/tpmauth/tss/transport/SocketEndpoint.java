@@ -23,20 +23,31 @@ sealed interface SocketEndpoint {
      */
     boolean closedPeerFailsWrites();
 
+    /** One way to connect a new channel. */
+    interface Connecting {
+        void connect(SocketChannel channel) throws IOException;
+    }
+
+    /** {@code channel} once {@code connecting} succeeded; closed when it failed. */
+    private static SocketChannel connected(SocketChannel channel, Connecting connecting) throws IOException {
+        try {
+            connecting.connect(channel);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
     /** A TCP port. */
     record Tcp(String host, int port) implements SocketEndpoint {
         @Override
         public SocketChannel connect(Duration timeout) throws IOException {
-            SocketChannel channel = SocketChannel.open();
-            try {
+            return connected(SocketChannel.open(), channel -> {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 channel.socket().connect(new InetSocketAddress(host, port),
                         (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
-                return channel;
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
+            });
         }
 
         @Override
@@ -54,14 +65,8 @@ sealed interface SocketEndpoint {
     record Unix(Path path) implements SocketEndpoint {
         @Override
         public SocketChannel connect(Duration timeout) throws IOException {
-            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            try {
-                channel.connect(UnixDomainSocketAddress.of(path));
-                return channel;
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
+            return connected(SocketChannel.open(StandardProtocolFamily.UNIX),
+                    channel -> channel.connect(UnixDomainSocketAddress.of(path)));
         }
 
         @Override

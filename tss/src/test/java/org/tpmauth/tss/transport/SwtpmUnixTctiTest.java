@@ -2,8 +2,6 @@ package org.tpmauth.tss.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,8 +14,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,53 +79,29 @@ class SwtpmUnixTctiTest {
 
     @Test
     void swtpmRestartedWhileIdleIsInvisible() {
-        Tpm tpm = SWTPM.tpm();
-        tpm.execute(new GetRandom(8));
-        SWTPM.restart();
         // no look before sending on UNIX sockets: the write to the closed connection fails unsent
-        assertEquals(8, tpm.execute(new GetRandom(8)).randomBytes().length);
-        SWTPM.restart();
-        assertEquals(8, tpm.execute(new GetRandom(8)).randomBytes().length, "and again");
+        SwtpmRestarts.restartedWhileIdleIsInvisible(SWTPM);
     }
 
     @Test
     void swtpmKilledBetweenCommandsThenRestarted() {
-        Tpm tpm = SWTPM.tpm();
-        tpm.execute(new GetRandom(8));
-        SWTPM.kill();
-        TpmTransportException e = assertThrows(TpmTransportException.class, () -> tpm.execute(new GetRandom(8)));
-        assertTrue(e.getMessage().contains("cannot connect to " + where() + " ("), e.getMessage());
-        assertTrue(e.getMessage().contains("is it running? Start it with: swtpm socket --tpm2 --tpmstate dir=STATE_DIR "
-                + "--server type=unixio,path=" + SWTPM.socket() + " --ctrl type=unixio,path=" + SWTPM.socket()
-                + ".ctrl --flags not-need-init,startup-clear"), e.getMessage());
-        SWTPM.restart();
-        assertEquals(8, tpm.execute(new GetRandom(8)).randomBytes().length, "the same Tpm reconnects");
+        // the write to the closed connection fails unsent: resent once, to a socket nobody listens on
+        SwtpmRestarts.killedBetweenCommandsThenRestarted(SWTPM, where(),
+                where() + " closed the connection during TPM2_GetRandom, and reconnecting failed: ");
     }
 
     @Test
     void swtpmKilledBeforeReadingTheCommand() throws Exception {
-        Tpm tpm = SWTPM.tpm();
-        tpm.execute(new GetRandom(8));
-        assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(SWTPM.pid())).start().waitFor());
-        CompletableFuture<byte[]> pending = CompletableFuture.supplyAsync(
-                () -> tpm.execute(new GetRandom(8)).randomBytes());
-        Thread.sleep(300);
-        assertFalse(pending.isDone(), "a stopped swtpm answers nothing");
-        SWTPM.kill();
-        ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
-        TpmTransportException t = assertInstanceOf(TpmTransportException.class, e.getCause());
-        // swtpm died with the command unread (a reset): resent once, which fails on the dead swtpm
-        assertTrue(t.getMessage().startsWith(where() + " closed the connection during TPM2_GetRandom"), t.getMessage());
-        SWTPM.restart();
-        assertEquals(8, tpm.execute(new GetRandom(8)).randomBytes().length);
+        SwtpmRestarts.killedBeforeReadingTheCommand(SWTPM, where());
     }
 
     @Test
     void aMissingSocketSaysSo(@TempDir Path dir) {
         Path socket = dir.resolve("no-swtpm");
         TpmTransportException e = assertThrows(TpmTransportException.class, () -> new SwtpmTcti(socket));
-        assertTrue(e.getMessage().startsWith("cannot connect to swtpm at " + socket + ": there is no socket file "
-                + socket + ": is it running? Start it with: swtpm socket --tpm2"), e.getMessage());
+        assertEquals("cannot connect to swtpm at " + socket + ": there is no socket file " + socket + ": is it running? "
+                + "Start it with: swtpm socket --tpm2 --tpmstate dir=STATE_DIR --server type=unixio,path=" + socket
+                + " --ctrl type=unixio,path=" + socket + ".ctrl --flags not-need-init,startup-clear", e.getMessage());
         IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
                 () -> TctiConfig.parse("swtpm:path=" + socket + ",port=2321"));
         assertTrue(both.getMessage().contains("needs either path=SOCKET (a UNIX socket) or host and port (TCP)"),
