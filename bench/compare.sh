@@ -2,10 +2,12 @@
 # Runs `tpmauth bench` and esys_bench (the same operations through tpm2-tss ESAPI) on one fresh swtpm
 # and prints, per operation, both medians and their ratio, for latency and for client CPU.
 #
-#   bench/compare.sh [--iterations N] [--threads T] [--rounds R]
+#   bench/compare.sh [--iterations N] [--threads T] [--rounds R] [--transport tcp|unix]
 #
 # The two run in turn R times (default 3); each figure is the median over the rounds of the
-# per-round medians, so that load changing on a shared machine hits both alike.
+# per-round medians, so that load changing on a shared machine hits both alike. --transport unix starts
+# swtpm on UNIX sockets (swtpm:path=P, control socket P.ctrl) instead of loopback TCP (the default);
+# both stacks then use the same sockets.
 # Needs swtpm and libtss2-dev + gcc + make (scripts/install-deps.sh --bench). TPMAUTH overrides the
 # tpmauth command (default: the repository's ./tpmauth, which builds the jar when it is stale).
 # Ratios are tpmauth / ESAPI: below 1 means tpmauth is faster or cheaper. Medians on a shared
@@ -16,15 +18,18 @@ here=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")
 iterations=200
 threads=16
 rounds=3
+transport=tcp
 while (($#)); do
   case "$1" in
     --iterations) iterations=${2:?}; shift 2 ;;
     --threads) threads=${2:?}; shift 2 ;;
     --rounds) rounds=${2:?}; shift 2 ;;
-    -h | --help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
-    *) echo "usage: $0 [--iterations N] [--threads T] [--rounds R]" >&2; exit 2 ;;
+    --transport) transport=${2:?}; shift 2 ;;
+    -h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "usage: $0 [--iterations N] [--threads T] [--rounds R] [--transport tcp|unix]" >&2; exit 2 ;;
   esac
 done
+[[ $transport == tcp || $transport == unix ]] || { echo "compare: --transport is tcp or unix" >&2; exit 2; }
 read -r -a tpmauth <<<"${TPMAUTH:-$here/../tpmauth}"
 
 for tool in swtpm make cc; do
@@ -41,21 +46,28 @@ cleanup() {
 trap cleanup EXIT
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# swtpm needs two free ports: data on P, control on P+1
-for attempt in 1 2 3 4 5 6 7 8 9 10; do
-  port=$((20000 + RANDOM % 40000))
-  listening "$port" || listening $((port + 1)) && continue
+start_swtpm() { # channel options: swtpm with its state in $work/state
   mkdir -p "$work/state"
-  if swtpm socket --tpm2 --tpmstate dir="$work/state" \
-      --server type=tcp,port="$port",bindaddr=127.0.0.1 --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
-      --flags not-need-init,startup-clear --daemon --pid file="$work/swtpm.pid" 2>"$work/swtpm.err"; then
-    break
-  fi
-  port=
-done
-[[ -n ${port:-} ]] || { cat "$work/swtpm.err" >&2; echo "compare: cannot start swtpm" >&2; exit 1; }
-tcti="swtpm:host=127.0.0.1,port=$port"
-echo "compare: swtpm on 127.0.0.1:$port, $iterations iterations" >&2
+  swtpm socket --tpm2 --tpmstate dir="$work/state" "$@" \
+    --flags not-need-init,startup-clear --daemon --pid file="$work/swtpm.pid" 2>"$work/swtpm.err"
+}
+if [[ $transport == unix ]]; then
+  start_swtpm --server type=unixio,path="$work/tpm" --ctrl type=unixio,path="$work/tpm.ctrl" \
+    || { cat "$work/swtpm.err" >&2; echo "compare: cannot start swtpm" >&2; exit 1; }
+  tcti="swtpm:path=$work/tpm"
+else
+  # swtpm needs two free ports: data on P, control on P+1
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    port=$((20000 + RANDOM % 40000))
+    listening "$port" || listening $((port + 1)) && continue
+    start_swtpm --server type=tcp,port="$port",bindaddr=127.0.0.1 --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
+      && break
+    port=
+  done
+  [[ -n ${port:-} ]] || { cat "$work/swtpm.err" >&2; echo "compare: cannot start swtpm" >&2; exit 1; }
+  tcti="swtpm:host=127.0.0.1,port=$port"
+fi
+echo "compare: swtpm at $tcti, $iterations iterations" >&2
 
 for ((round = 1; round <= rounds; round++)); do
   echo "compare: round $round of $rounds: tpmauth bench" >&2
@@ -65,7 +77,7 @@ for ((round = 1; round <= rounds; round++)); do
   "$here/esys_bench" "$tcti" "$iterations" | sed '/^#/d; s/^/esapi /' >>"$work/results.txt"
 done
 
-echo "# tpmauth bench and esys_bench on one swtpm, $iterations iterations, median of $rounds rounds"
+echo "# tpmauth bench and esys_bench on one swtpm ($transport), $iterations iterations, median of $rounds rounds"
 awk '
   function ratio(a, b) { return (a == "n/a" || b == "n/a" || b == 0) ? "n/a" : sprintf("%.2f", a / b) }
   function median(key,   n, i, j, v, t) {

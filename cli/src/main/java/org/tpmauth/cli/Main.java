@@ -12,7 +12,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "tpmauth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "TPM 2.0 machine identity: keys that never leave the TPM, for TLS, 802.1X, VPN and MQTT.",
         footer = {"", "The TPM is chosen by --tcti, else TPM2TOOLS_TCTI, else TSS2_TCTI, else /dev/tpmrm0.",
-            "TCTI forms: swtpm:host=127.0.0.1,port=2321 | mssim:host=H,port=P | device:/dev/tpmrm0 | libtpms:STATE_DIR"})
+            "TCTI forms: swtpm:host=127.0.0.1,port=2321 | swtpm:path=SOCKET | mssim:host=H,port=P | device:/dev/tpmrm0 | "
+                    + "libtpms:STATE_DIR"})
 public final class Main implements Runnable {
     /** The top-level commands, in help order (added by {@link #commandLine}, not by the annotation: see there). */
     private static final List<Class<?>> COMMANDS = List.of(TpmGroup.class, RandomCommand.class, PcrCommand.class,
@@ -23,7 +24,8 @@ public final class Main implements Runnable {
             CommandLine.HelpCommand.class);
 
     @Option(names = "--tcti", scope = ScopeType.INHERIT, paramLabel = "CONF",
-            description = "TPM to use, e.g. swtpm:host=127.0.0.1,port=2321 or libtpms:/var/lib/tpmauth/tpm")
+            description = "TPM to use, e.g. swtpm:host=127.0.0.1,port=2321, swtpm:path=/run/swtpm/sock (UNIX "
+                    + "sockets) or libtpms:/var/lib/tpmauth/tpm")
     String tcti;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces on errors.")

@@ -24,7 +24,7 @@ public final class MssimTcti implements Tcti {
     private final String host;
     private final int port;
     private final Duration timeout;
-    private final TcpSession tpm;
+    private final SocketSession tpm;
     private volatile boolean cancelled;
 
     /** Connects to the simulator's TPM port {@code port} and powers it on through {@code port + 1}. */
@@ -40,7 +40,7 @@ public final class MssimTcti implements Tcti {
         this.host = host;
         this.port = port;
         this.timeout = timeout;
-        this.tpm = new TcpSession(host, port, timeout, "the TPM simulator",
+        this.tpm = new SocketSession(new SocketEndpoint.Tcp(host, port), timeout, "the TPM simulator",
                 "The reference simulator (ms-tpm-20-ref's tpm2-simulator, IBM's tpm_server) listens on port " + port
                         + " for commands and " + (port + 1) + " for platform signals.",
                 MssimTcti::endSession);
@@ -62,7 +62,7 @@ public final class MssimTcti implements Tcti {
         return response;
     }
 
-    private byte[] exchange(TcpLink link, byte[] command) throws IOException {
+    private byte[] exchange(SocketLink link, byte[] command) throws IOException {
         // locality 0: the reference simulator's default and what tpm2-tss sends
         link.send(new TpmWriter().u32(TPM_SEND_COMMAND).u8(0).u32(command.length).toByteArray(), command);
         int size = TpmReader.u32At(link.receive(4), 0);
@@ -99,7 +99,7 @@ public final class MssimTcti implements Tcti {
     /** One platform signal on its own short connection, ended by TPM_SESSION_END. */
     private void signal(int signal, String name) {
         int platform = port + 1;
-        try (TcpLink link = TcpLink.connect(host, platform, timeout, "the TPM simulator's platform port",
+        try (SocketLink link = SocketLink.connect(new SocketEndpoint.Tcp(host, platform), timeout, "the TPM simulator's platform port",
                 "The simulator takes platform signals on the command port + 1.")) {
             link.send(new TpmWriter().u32(signal).toByteArray());
             int ack = TpmReader.u32At(link.receive(4), 0);
@@ -114,7 +114,7 @@ public final class MssimTcti implements Tcti {
         }
     }
 
-    private static void endSession(TcpLink link) {
+    private static void endSession(SocketLink link) {
         try {
             link.send(new TpmWriter().u32(TPM_SESSION_END).toByteArray());
         } catch (IOException ignored) {

@@ -6,7 +6,7 @@ import org.tpmauth.tss.wire.TpmReader;
 import org.tpmauth.tss.wire.TpmWriter;
 
 /**
- * swtpm's control channel over TCP (the socket form of swtpm's ioctls, man swtpm_ioctls): each request
+ * swtpm's control channel over TCP or a UNIX socket (the socket form of swtpm's ioctls, man swtpm_ioctls): each request
  * is a big-endian u32 command code plus its payload, sent in one segment because swtpm takes a request
  * from a single read; each answer starts with a u32 result (0 = success). One short connection per
  * request, as swtpm_ioctl does, so a busy data channel never blocks it.
@@ -19,13 +19,15 @@ final class SwtpmControl {
     static final int CMD_CANCEL_TPM_CMD = 0x09;
     static final int CMD_STOP = 0x0E;
 
-    private final String host;
-    private final int port;
+    private final SocketEndpoint endpoint;
     private final Duration timeout;
 
     SwtpmControl(String host, int port, Duration timeout) {
-        this.host = host;
-        this.port = port;
+        this(new SocketEndpoint.Tcp(host, port), timeout);
+    }
+
+    SwtpmControl(SocketEndpoint endpoint, Duration timeout) {
+        this.endpoint = endpoint;
         this.timeout = timeout;
     }
 
@@ -62,17 +64,19 @@ final class SwtpmControl {
     }
 
     private String where() {
-        return "swtpm's control channel at " + host + ":" + port;
+        return "swtpm's control channel at " + endpoint;
     }
 
     private TpmReader request(int code, byte[] payload, int answerSize, String name) {
-        try (TcpLink link = TcpLink.connect(host, port, timeout, "swtpm's control channel",
-                "swtpm must be started with --ctrl type=tcp,port=" + port + " (the data port + 1)")) {
+        String howToStart = endpoint instanceof SocketEndpoint.Tcp tcp
+                ? "swtpm must be started with --ctrl type=tcp,port=" + tcp.port() + " (the data port + 1)"
+                : "swtpm must be started with --ctrl type=unixio,path=" + endpoint + " (the data socket's path + .ctrl)";
+        try (SocketLink link = SocketLink.connect(endpoint, timeout, "swtpm's control channel", howToStart)) {
             link.send(new TpmWriter().u32(code).bytes(payload).toByteArray());
             return new TpmReader(link.receive(answerSize)).enter("swtpm CMD_" + name + " answer");
         } catch (IOException e) {
             throw new TpmTransportException(where() + " gave no complete answer to CMD_" + name + " (" + e.getMessage()
-                    + "): is that port swtpm's --ctrl port?", e);
+                    + "): is that " + (endpoint instanceof SocketEndpoint.Tcp ? "port swtpm's --ctrl port?" : "socket swtpm's --ctrl socket?"), e);
         }
     }
 

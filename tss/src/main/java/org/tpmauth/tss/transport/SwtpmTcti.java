@@ -1,15 +1,19 @@
 package org.tpmauth.tss.transport;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * swtpm's TCP interface: raw TPM commands on the data port (no framing: the command, then a response
- * read as its 10-byte header and the rest it declares), swtpm's control protocol on port + 1.
+ * swtpm's socket interface: raw TPM commands on the data channel (no framing: the command, then a
+ * response read as its 10-byte header and the rest it declares), swtpm's control protocol on a second
+ * channel. Over TCP the data port P and the control port P + 1; over UNIX sockets (tpm2-tss's
+ * {@code swtpm:path=P}) the data socket P and the control socket {@code P.ctrl}, which costs less CPU per
+ * command than loopback TCP and needs no look at the idle connection before a command.
  *
  * <p>The data connection stays open between commands and is reopened after swtpm restarts (see
- * {@link TcpSession}). swtpm serves one data connection at a time: while this transport holds it,
+ * {@link SocketSession}). swtpm serves one data connection at a time: while this transport holds it,
  * other clients (tpm2-tools ...) wait, so call {@link #disconnect()} to let them in.
  */
 public final class SwtpmTcti implements Tcti {
@@ -17,10 +21,9 @@ public final class SwtpmTcti implements Tcti {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(30);
 
-    private final String host;
-    private final int port;
+    private final String config;
     private final SwtpmControl control;
-    private final TcpSession data;
+    private final SocketSession data;
 
     /** Connects to swtpm's data channel at {@code host:port}; its control channel is {@code port + 1}. */
     public SwtpmTcti(String host, int port) {
@@ -29,19 +32,48 @@ public final class SwtpmTcti implements Tcti {
 
     /** As {@link #SwtpmTcti(String, int)}, giving up on a silent swtpm after {@code timeout}. */
     public SwtpmTcti(String host, int port, Duration timeout) {
+        this(new SocketEndpoint.Tcp(host, checkPort(port)), new SocketEndpoint.Tcp(host, port + 1), timeout,
+                "swtpm:host=" + host + ",port=" + port,
+                "--server type=tcp,port=" + port + ",bindaddr=127.0.0.1 --ctrl type=tcp,port=" + (port + 1)
+                        + ",bindaddr=127.0.0.1");
+    }
+
+    /**
+     * Connects to swtpm's data channel on the UNIX socket {@code socket}; its control channel is the socket
+     * beside it with ".ctrl" appended, as tpm2-tss's swtpm TCTI expects.
+     */
+    public SwtpmTcti(Path socket) {
+        this(socket, DEFAULT_TIMEOUT);
+    }
+
+    /** As {@link #SwtpmTcti(Path)}, giving up on a silent swtpm after {@code timeout}. */
+    public SwtpmTcti(Path socket, Duration timeout) {
+        this(new SocketEndpoint.Unix(socket), new SocketEndpoint.Unix(controlSocket(socket)), timeout,
+                "swtpm:path=" + socket,
+                "--server type=unixio,path=" + socket + " --ctrl type=unixio,path=" + controlSocket(socket));
+    }
+
+    private SwtpmTcti(SocketEndpoint data, SocketEndpoint control, Duration timeout, String config, String channels) {
+        this.config = config;
+        // control requests are quick; a short wait keeps a wrong --ctrl port from hanging the caller
+        Duration controlTimeout = timeout.compareTo(CONTROL_TIMEOUT) < 0 ? timeout : CONTROL_TIMEOUT;
+        this.control = new SwtpmControl(control, controlTimeout);
+        this.data = new SocketSession(data, timeout, "swtpm",
+                "Start it with: swtpm socket --tpm2 --tpmstate dir=STATE_DIR " + channels
+                        + " --flags not-need-init,startup-clear",
+                link -> { });
+    }
+
+    /** swtpm's control socket for the data socket {@code socket}: the same path with ".ctrl" appended. */
+    public static Path controlSocket(Path socket) {
+        return socket.resolveSibling(socket.getFileName() + ".ctrl");
+    }
+
+    private static int checkPort(int port) {
         if (port <= 0 || port >= 65535) {
             throw new IllegalArgumentException("port " + port + " is not a TCP port with a control port after it");
         }
-        this.host = host;
-        this.port = port;
-        // control requests are quick; a short wait keeps a wrong --ctrl port from hanging the caller
-        Duration controlTimeout = timeout.compareTo(CONTROL_TIMEOUT) < 0 ? timeout : CONTROL_TIMEOUT;
-        this.control = new SwtpmControl(host, port + 1, controlTimeout);
-        this.data = new TcpSession(host, port, timeout, "swtpm",
-                "Start it with: swtpm socket --tpm2 --tpmstate dir=STATE_DIR --server type=tcp,port=" + port
-                        + ",bindaddr=127.0.0.1 --ctrl type=tcp,port=" + (port + 1)
-                        + ",bindaddr=127.0.0.1 --flags not-need-init,startup-clear",
-                link -> { });
+        return port;
     }
 
     @Override
@@ -49,7 +81,7 @@ public final class SwtpmTcti implements Tcti {
         return data.transmit(command, this::exchange);
     }
 
-    private byte[] exchange(TcpLink link, byte[] command) throws IOException {
+    private byte[] exchange(SocketLink link, byte[] command) throws IOException {
         link.send(command);
         byte[] header = link.receive(TpmFrames.HEADER);
         byte[] response = Arrays.copyOf(header, TpmFrames.responseSize(header, data.where(), command));
@@ -106,7 +138,7 @@ public final class SwtpmTcti implements Tcti {
 
     @Override
     public String describe() {
-        return "swtpm:host=" + host + ",port=" + port;
+        return config;
     }
 
     @Override

@@ -6,11 +6,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A parsed tpm2-tss style TCTI config string: {@code swtpm:host=H,port=P}, {@code mssim:host=H,port=P},
- * {@code device:/dev/tpmrm0}, {@code libtpms:STATE_DIR}.
+ * A parsed tpm2-tss style TCTI config string: {@code swtpm:host=H,port=P}, {@code swtpm:path=SOCKET},
+ * {@code mssim:host=H,port=P}, {@code device:/dev/tpmrm0}, {@code libtpms:STATE_DIR}.
  */
 public sealed interface TctiConfig {
-    String FORMS = "valid forms: swtpm:host=127.0.0.1,port=2321 | mssim:host=127.0.0.1,port=2321 | "
+    String FORMS = "valid forms: swtpm:host=127.0.0.1,port=2321 | swtpm:path=/run/swtpm/sock | "
+            + "mssim:host=127.0.0.1,port=2321 | "
             + "device:/dev/tpmrm0 | libtpms:/path/to/state-dir";
     String DEFAULT_DEVICE = "/dev/tpmrm0";
 
@@ -27,6 +28,19 @@ public sealed interface TctiConfig {
         @Override
         public String toString() {
             return "swtpm:host=" + host + ",port=" + port;
+        }
+    }
+
+    /** swtpm's data channel on the UNIX socket {@code path}, its control channel on {@code path.ctrl}. */
+    record SwtpmUnix(Path path) implements TctiConfig {
+        @Override
+        public Tcti open() {
+            return new SwtpmTcti(path);
+        }
+
+        @Override
+        public String toString() {
+            return "swtpm:path=" + path;
         }
     }
 
@@ -80,7 +94,14 @@ public sealed interface TctiConfig {
         String conf = colon < 0 ? "" : text.substring(colon + 1);
         switch (name) {
             case "swtpm", "mssim" -> {
-                Map<String, String> kv = keyValues(text, conf);
+                Map<String, String> kv = keyValues(text, conf, name.equals("swtpm"));
+                if (kv.containsKey("path")) {
+                    if (kv.containsKey("host") || kv.containsKey("port") || kv.get("path").isEmpty()) {
+                        throw new IllegalArgumentException("'" + text + "' needs either path=SOCKET (a UNIX socket) "
+                                + "or host and port (TCP), not both; " + FORMS);
+                    }
+                    return new SwtpmUnix(Path.of(kv.get("path")));
+                }
                 String host = kv.getOrDefault("host", "127.0.0.1");
                 int port = port(text, kv.getOrDefault("port", "2321"));
                 return name.equals("swtpm") ? new Swtpm(host, port) : new Mssim(host, port);
@@ -98,7 +119,7 @@ public sealed interface TctiConfig {
         }
     }
 
-    private static Map<String, String> keyValues(String text, String conf) {
+    private static Map<String, String> keyValues(String text, String conf, boolean pathAllowed) {
         Map<String, String> kv = new HashMap<>();
         if (conf.isEmpty()) {
             return kv;
@@ -106,9 +127,9 @@ public sealed interface TctiConfig {
         for (String part : conf.split(",")) {
             int eq = part.indexOf('=');
             String key = eq < 0 ? "" : part.substring(0, eq).trim().toLowerCase();
-            if (!key.equals("host") && !key.equals("port")) {
-                throw new IllegalArgumentException("'" + part + "' in '" + text + "' is not host=... or port=...; "
-                        + FORMS);
+            if (!key.equals("host") && !key.equals("port") && !(pathAllowed && key.equals("path"))) {
+                throw new IllegalArgumentException("'" + part + "' in '" + text + "' is not host=... or port=..."
+                        + (pathAllowed ? " or path=..." : "") + "; " + FORMS);
             }
             kv.put(key, part.substring(eq + 1).trim());
         }

@@ -24,21 +24,36 @@ import org.tpmauth.tss.transport.SwtpmTcti;
  * </pre>
  *
  * or with {@code @ExtendWith(SwtpmExtension.class)} and a test parameter of type SwtpmExtension or
- * Tpm. swtpm serves ONE data connection at a time: use the class's shared {@link #tpm()}; before
+ * Tpm. {@link #onUnixSockets()} starts swtpm on UNIX sockets instead of TCP ports. swtpm serves ONE data connection at a time: use the class's shared {@link #tpm()}; before
  * another client (tpm2-tools, a second {@link #openTpm()}) talks to swtpm, call {@link #disconnect()}
  * or close your Tpm, or that client waits.
  */
 public final class SwtpmExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     private final List<SwtpmTcti> opened = new CopyOnWriteArrayList<>();
+    private final boolean unixSockets;
     private SwtpmProcess swtpm;
     private Tpm shared;
     private int depth;
+
+    /** swtpm on free 127.0.0.1 ports. */
+    public SwtpmExtension() {
+        this(false);
+    }
+
+    private SwtpmExtension(boolean unixSockets) {
+        this.unixSockets = unixSockets;
+    }
+
+    /** swtpm on UNIX sockets in its temporary directory ({@link #socket()} and its ".ctrl" sibling). */
+    public static SwtpmExtension onUnixSockets() {
+        return new SwtpmExtension(true);
+    }
 
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
         // nested test classes see the same extension: one swtpm for the outermost class
         if (depth++ == 0) {
-            swtpm = SwtpmProcess.start();
+            swtpm = SwtpmProcess.start(unixSockets);
         }
     }
 
@@ -61,14 +76,19 @@ public final class SwtpmExtension implements BeforeAllCallback, AfterAllCallback
         return swtpm;
     }
 
-    /** The TCTI config string, "swtpm:host=127.0.0.1,port=P". */
+    /** The TCTI config string, "swtpm:host=127.0.0.1,port=P" (or "swtpm:path=S" on UNIX sockets). */
     public String tcti() {
-        return "swtpm:host=127.0.0.1,port=" + port();
+        return unixSockets ? "swtpm:path=" + socket() : "swtpm:host=127.0.0.1,port=" + port();
     }
 
-    /** The data port; the control port is {@code port() + 1}. */
+    /** The data port; the control port is {@code port() + 1}. Not on UNIX sockets. */
     public int port() {
         return running().port();
+    }
+
+    /** The data socket of {@link #onUnixSockets()}; the control socket is beside it, ".ctrl" appended. */
+    public Path socket() {
+        return running().socket();
     }
 
     public Path stateDir() {
@@ -99,7 +119,7 @@ public final class SwtpmExtension implements BeforeAllCallback, AfterAllCallback
      */
     public Tpm openTpm() {
         disconnect();
-        SwtpmTcti tcti = new SwtpmTcti("127.0.0.1", port());
+        SwtpmTcti tcti = unixSockets ? new SwtpmTcti(socket()) : new SwtpmTcti("127.0.0.1", port());
         opened.add(tcti);
         return new Tpm(tcti);
     }
@@ -121,7 +141,8 @@ public final class SwtpmExtension implements BeforeAllCallback, AfterAllCallback
      */
     public void powerCycle() {
         disconnect();
-        Tools.exec(workDir(), Map.of(), "swtpm_ioctl", "--tcp", "127.0.0.1:" + (port() + 1), "-i");
+        Tools.exec(workDir(), Map.of(), "swtpm_ioctl", unixSockets ? "--unix" : "--tcp",
+                unixSockets ? SwtpmTcti.controlSocket(socket()).toString() : "127.0.0.1:" + (port() + 1), "-i");
     }
 
     /** Kills swtpm with SIGKILL and waits until it is gone. */
@@ -129,7 +150,7 @@ public final class SwtpmExtension implements BeforeAllCallback, AfterAllCallback
         running().kill();
     }
 
-    /** Kills swtpm if still running and starts it again with the same state directory and port. */
+    /** Kills swtpm if still running and starts it again with the same state directory and port or socket. */
     public void restart() {
         running().restart();
     }

@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -13,11 +15,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.tpmauth.tss.transport.SwtpmTcti;
 
 /**
- * One swtpm process on 127.0.0.1 (data port P, control port P + 1) with its own temporary state
- * directory, started with --flags not-need-init,startup-clear so it is ready for commands. Processes
- * still running when the JVM exits are killed by a shutdown hook.
+ * One swtpm process on 127.0.0.1 (data port P, control port P + 1), or on UNIX sockets in its temporary
+ * directory (data socket S, control socket S.ctrl), with its own temporary state directory, started
+ * with --flags not-need-init,startup-clear so it is ready for commands. Processes still running when
+ * the JVM exits are killed by a shutdown hook.
  */
 final class SwtpmProcess {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
@@ -32,22 +36,25 @@ final class SwtpmProcess {
     private final Path stateDir;
     private final Path workDir;
     private final Path log;
+    /** The data socket when swtpm serves UNIX sockets, else null (TCP). */
+    private final Path socket;
     private int port;
     private Process process;
 
-    private SwtpmProcess(Path root) {
+    private SwtpmProcess(Path root, boolean unixSockets) {
         this.root = root;
+        this.socket = unixSockets ? root.resolve("tpm.sock") : null;
         this.stateDir = root.resolve("state");
         this.workDir = root.resolve("work");
         this.log = root.resolve("swtpm.log");
     }
 
-    /** Starts swtpm on free ports with a fresh state directory. */
-    static SwtpmProcess start() {
+    /** Starts swtpm on free ports, or on UNIX sockets, with a fresh state directory. */
+    static SwtpmProcess start(boolean unixSockets) {
         SwtpmProcess swtpm;
         try {
             Path root = Files.createTempDirectory("swtpm-test-");
-            swtpm = new SwtpmProcess(root);
+            swtpm = new SwtpmProcess(root, unixSockets);
             Files.createDirectories(swtpm.stateDir);
             Files.createDirectories(swtpm.workDir);
         } catch (IOException e) {
@@ -56,7 +63,7 @@ final class SwtpmProcess {
         // another process may take the ports between the check and swtpm's bind: then try others
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            swtpm.port = freePortPair();
+            swtpm.port = unixSockets ? 0 : freePortPair();
             try {
                 swtpm.launch();
                 return swtpm;
@@ -69,7 +76,18 @@ final class SwtpmProcess {
     }
 
     int port() {
+        if (socket != null) {
+            throw new IllegalStateException("this swtpm serves UNIX sockets: use socket()");
+        }
         return port;
+    }
+
+    /** The data socket of a swtpm on UNIX sockets (the control socket is beside it, ".ctrl" appended). */
+    Path socket() {
+        if (socket == null) {
+            throw new IllegalStateException("this swtpm serves TCP: use port()");
+        }
+        return socket;
     }
 
     Path stateDir() {
@@ -135,8 +153,9 @@ final class SwtpmProcess {
 
     private void launch() {
         List<String> command = List.of("swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + stateDir,
-                "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-                "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
+                "--server", socket != null ? "type=unixio,path=" + socket : "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
+                "--ctrl", socket != null ? "type=unixio,path=" + SwtpmTcti.controlSocket(socket)
+                        : "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
                 "--flags", "not-need-init,startup-clear");
         try {
             Files.deleteIfExists(log);
@@ -148,12 +167,13 @@ final class SwtpmProcess {
         }
         RUNNING.add(process);
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-        while (!(accepts(port) && accepts(port + 1))) {
+        while (!listening()) {
             if (!process.isAlive() || System.currentTimeMillis() > deadline) {
                 process.destroyForcibly();
                 waitFor(process);
                 RUNNING.remove(process);
-                throw new IllegalStateException("swtpm did not start on 127.0.0.1:" + port + ": " + String.join(" ",
+                throw new IllegalStateException("swtpm did not start on " + (socket != null ? socket : "127.0.0.1:" + port)
+                        + ": " + String.join(" ",
                         command) + "\n" + readLog());
             }
             sleep(10);
@@ -165,6 +185,19 @@ final class SwtpmProcess {
             return Files.readString(log);
         } catch (IOException e) {
             return "(no log: " + e + ")";
+        }
+    }
+
+    private boolean listening() {
+        return socket != null ? accepts(socket) && accepts(SwtpmTcti.controlSocket(socket))
+                : accepts(port) && accepts(port + 1);
+    }
+
+    private static boolean accepts(Path socket) {
+        try (SocketChannel s = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -2,6 +2,7 @@ package org.tpmauth.tss.transport;
 
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -59,7 +60,12 @@ final class FakeTpmServer implements AutoCloseable {
 
     /** Reads one raw TPM command (header, then the rest). */
     static byte[] readCommand(Socket s) throws IOException {
-        DataInputStream in = new DataInputStream(s.getInputStream());
+        return readCommand(s.getInputStream());
+    }
+
+    /** Reads one raw TPM command from a stream. */
+    static byte[] readCommand(InputStream stream) throws IOException {
+        DataInputStream in = new DataInputStream(stream);
         byte[] header = new byte[10];
         in.readFully(header);
         int size = ByteBuffer.wrap(header, 2, 4).getInt();

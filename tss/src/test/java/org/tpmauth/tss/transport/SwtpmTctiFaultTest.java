@@ -162,7 +162,7 @@ class SwtpmTctiFaultTest {
                 assertArrayEquals(FakeTpmServer.randomResponse(n), tcti.transmit(GET_RANDOM_8));
                 assertTrue(closed.tryAcquire(5, TimeUnit.SECONDS));
                 // commands back to back skip the check; a restarted simulator has been idle longer
-                TimeUnit.NANOSECONDS.sleep(2 * TcpLink.PROBE_AFTER_IDLE_NANOS);
+                TimeUnit.NANOSECONDS.sleep(2 * SocketLink.PROBE_AFTER_IDLE_NANOS);
             }
             assertEquals(3, server.connections());
         }

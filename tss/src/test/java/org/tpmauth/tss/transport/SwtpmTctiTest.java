@@ -103,14 +103,8 @@ class SwtpmTctiTest {
 
     @Test
     void swtpmKilledBetweenCommandsThenRestarted() {
-        Tpm tpm = SWTPM.tpm();
-        tpm.execute(new GetRandom(8));
-        SWTPM.kill();
-        TpmTransportException e = assertThrows(TpmTransportException.class, () -> tpm.execute(new GetRandom(8)));
-        assertTrue(e.getMessage().startsWith("cannot connect to " + where() + " (Connection refused): is it running? "
-                + "Start it with: swtpm socket --tpm2"), e.getMessage());
-        SWTPM.restart();
-        assertEquals(8, tpm.execute(new GetRandom(8)).randomBytes().length, "the same Tpm reconnects");
+        // the look at the idle connection finds it closed: the command goes to a new one, which is refused
+        SwtpmRestarts.killedBetweenCommandsThenRestarted(SWTPM, where(), "cannot connect to " + where() + " (");
     }
 
     @Test
@@ -125,29 +119,12 @@ class SwtpmTctiTest {
 
     @Test
     void swtpmRestartedWhileIdleIsInvisible() {
-        Tpm tpm = SWTPM.tpm();
-        tpm.execute(new GetRandom(8));
-        SWTPM.restart();
-        assertEquals(8, tpm.execute(new GetRandom(8)).randomBytes().length);
+        SwtpmRestarts.restartedWhileIdleIsInvisible(SWTPM);
     }
 
     @Test
     void swtpmKilledBeforeReadingTheCommand() throws Exception {
-        Tpm tpm = SWTPM.tpm();
-        tpm.execute(new GetRandom(8));
-        signal("STOP", SWTPM.pid());
-        CompletableFuture<byte[]> pending = CompletableFuture.supplyAsync(
-                () -> tpm.execute(new GetRandom(8)).randomBytes());
-        Thread.sleep(300);
-        assertFalse(pending.isDone(), "a stopped swtpm answers nothing");
-        SWTPM.kill();
-        ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
-        TpmTransportException t = assertInstanceOf(TpmTransportException.class, e.getCause());
-        // the command never reached swtpm (reset): resent once, which fails on the dying or dead swtpm
-        assertTrue(t.getMessage().startsWith(where() + " closed the connection during TPM2_GetRandom"),
-                t.getMessage());
-        SWTPM.restart();
-        assertEquals(8, tpm.execute(new GetRandom(8)).randomBytes().length);
+        SwtpmRestarts.killedBeforeReadingTheCommand(SWTPM, where());
     }
 
     @Test
@@ -218,9 +195,5 @@ class SwtpmTctiTest {
                     + (data.port() + 1)), e.getMessage());
             tcti.close();
         }
-    }
-
-    private static void signal(String signal, long pid) throws IOException, InterruptedException {
-        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor());
     }
 }

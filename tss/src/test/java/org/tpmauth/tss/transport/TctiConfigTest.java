@@ -23,6 +23,15 @@ class TctiConfigTest {
     }
 
     @Test
+    void parsesSwtpmOnAUnixSocket() {
+        assertEquals(new TctiConfig.SwtpmUnix(Path.of("/run/swtpm/sock")), TctiConfig.parse("swtpm:path=/run/swtpm/sock"));
+        assertEquals("swtpm:path=/run/swtpm/sock", TctiConfig.parse(" swtpm:PATH=/run/swtpm/sock ").toString());
+        assertTrue(message("swtpm:path=/s,host=h").contains("needs either path=SOCKET"));
+        assertTrue(message("swtpm:path=").contains("needs either path=SOCKET"));
+        assertTrue(message("mssim:path=/s").startsWith("'path=/s' in 'mssim:path=/s' is not host=... or port=...;"));
+    }
+
+    @Test
     void parsesMssim() {
         assertEquals(new TctiConfig.Mssim("sim.example", 2321), TctiConfig.parse("mssim:host=sim.example,port=2321"));
         assertEquals(new TctiConfig.Mssim("127.0.0.1", 2321), TctiConfig.parse("mssim"));

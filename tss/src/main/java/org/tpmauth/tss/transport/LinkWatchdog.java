@@ -5,27 +5,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Enforces the command timeout of every {@link TcpLink}: one daemon thread looks at the links a few
+ * Enforces the command timeout of every {@link SocketLink}: one daemon thread looks at the links a few
  * times per timeout and closes the connection of a command that ran past its deadline, which ends its
  * blocked read. A command only stores its deadline in its link: nothing is scheduled or woken per
  * command, so a link's exchange stays one write and one read.
  */
-final class TcpWatchdog {
-    static final TcpWatchdog SHARED = new TcpWatchdog();
+final class LinkWatchdog {
+    static final LinkWatchdog SHARED = new LinkWatchdog();
 
     /** A command is given up at most 1/{@value} of its timeout late. */
     private static final int CHECKS_PER_TIMEOUT = 8;
     private static final long MIN_TICK = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long MAX_TICK = TimeUnit.SECONDS.toNanos(1);
 
-    private final Set<TcpLink> links = ConcurrentHashMap.newKeySet();
+    private final Set<SocketLink> links = ConcurrentHashMap.newKeySet();
     private boolean running;
 
-    private TcpWatchdog() {
+    private LinkWatchdog() {
     }
 
     /** Starts watching a link's deadlines until {@link #forget}. */
-    void watch(TcpLink link) {
+    void watch(SocketLink link) {
         links.add(link);
         synchronized (this) {
             if (!running) {
@@ -38,7 +38,7 @@ final class TcpWatchdog {
         }
     }
 
-    void forget(TcpLink link) {
+    void forget(SocketLink link) {
         links.remove(link);
     }
 
@@ -50,10 +50,10 @@ final class TcpWatchdog {
                         wait();
                     }
                 }
-                long tick = links.stream().mapToLong(TcpLink::timeoutNanos).min().orElse(MAX_TICK) / CHECKS_PER_TIMEOUT;
+                long tick = links.stream().mapToLong(SocketLink::timeoutNanos).min().orElse(MAX_TICK) / CHECKS_PER_TIMEOUT;
                 TimeUnit.NANOSECONDS.sleep(Math.max(MIN_TICK, Math.min(MAX_TICK, tick)));
                 long now = System.nanoTime();
-                for (TcpLink link : links) {
+                for (SocketLink link : links) {
                     link.expireIfLate(now);
                 }
             }

@@ -3,34 +3,35 @@ package org.tpmauth.tss.transport;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One TCP connection to a TPM simulator port: connects with a message naming host:port, sends whole
- * buffers, reads exact byte counts with a timeout, and can tell whether an idle connection is still
- * open without sending anything.
+ * One connection to a TPM simulator (TCP or a UNIX socket): connects with a message naming the peer,
+ * sends whole buffers, reads exact byte counts with a timeout, and can tell whether an idle TCP
+ * connection is still open without sending anything.
  *
  * <p>The channel blocks: a command is one write and (usually) one read system call. The timeout is the
- * shared {@link TcpWatchdog}'s job, which closes the connection of a command past its deadline.
+ * shared {@link LinkWatchdog}'s job, which closes the connection of a command past its deadline.
  */
-final class TcpLink implements AutoCloseable {
+final class SocketLink implements AutoCloseable {
     /**
-     * An idle connection is checked for a peer that went away (a restarted simulator) before the next
-     * command only after this long: commands back to back need no check, and no simulator restarts in
-     * this time.
+     * An idle TCP connection is checked for a peer that went away (a restarted simulator) before the
+     * next command only after this long: commands back to back need no check, and no simulator restarts
+     * in this time.
      */
     static final long PROBE_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final SocketChannel channel;
     private final long timeoutNanos;
+    /** UNIX sockets need no look before sending: a write to a closed peer fails unsent. */
+    private final boolean probeWhenIdle;
     /**
      * Bytes that arrived but were not asked for yet: a response usually comes in one read. On the heap: the
      * JDK reads through a direct buffer it keeps per thread, while a direct one here was a malloc, zeroing
@@ -45,45 +46,39 @@ final class TcpLink implements AutoCloseable {
     private volatile boolean expired;
     private long idleSince = System.nanoTime();
 
-    private TcpLink(SocketChannel channel, Duration timeout) {
+    private SocketLink(SocketChannel channel, Duration timeout, boolean probeWhenIdle) {
         this.channel = channel;
         this.timeoutNanos = Math.max(1, timeout.toNanos());
-        TcpWatchdog.SHARED.watch(this);
+        this.probeWhenIdle = probeWhenIdle;
+        LinkWatchdog.SHARED.watch(this);
     }
 
     /**
-     * Connects to {@code host:port}.
+     * Connects to {@code endpoint}.
      *
      * @param who the peer in messages, e.g. "swtpm"
      * @param howToStart advice appended when nothing listens there
      */
-    static TcpLink connect(String host, int port, Duration timeout, String who, String howToStart) {
-        String where = who + " at " + host + ":" + port;
-        SocketChannel channel = null;
+    static SocketLink connect(SocketEndpoint endpoint, Duration timeout, String who, String howToStart) {
+        String where = who + " at " + endpoint;
         try {
-            channel = SocketChannel.open();
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channel.socket().connect(new InetSocketAddress(host, port), millis(timeout));
-            return new TcpLink(channel, timeout);
+            return new SocketLink(endpoint.connect(timeout), timeout, !endpoint.closedPeerFailsWrites());
         } catch (ConnectException e) {
-            closeQuietly(channel);
             throw new TpmTransportException("cannot connect to " + where + " (" + e.getMessage() + "): is it running? "
                     + howToStart, e);
-        } catch (UnknownHostException e) {
-            closeQuietly(channel);
+        } catch (UnknownHostException e) { // only TCP resolves names
+            String host = endpoint instanceof SocketEndpoint.Tcp tcp ? tcp.host() : String.valueOf(e.getMessage());
             throw new TpmTransportException("cannot connect to " + where + ": unknown host '" + host + "'", e);
         } catch (SocketTimeoutException e) {
-            closeQuietly(channel);
             throw new TpmTransportException("cannot connect to " + where + ": no answer within "
                     + timeout.toSeconds() + " s (firewall, wrong host?)", e);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
+            if (endpoint instanceof SocketEndpoint.Unix unix && !Files.exists(unix.path())) {
+                throw new TpmTransportException("cannot connect to " + where + ": there is no socket file "
+                        + unix.path() + ": is it running? " + howToStart, e);
+            }
             throw new TpmTransportException("cannot connect to " + where + ": " + e, e);
         }
-    }
-
-    private static int millis(Duration d) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
     }
 
     /**
@@ -186,14 +181,16 @@ final class TcpLink implements AutoCloseable {
 
     /**
      * True when the idle connection is closed or reset by the peer, or holds bytes nobody asked for
-     * (either way it is of no more use). Does not block and sends nothing. Looks at the socket only
-     * after {@link #PROBE_AFTER_IDLE_NANOS} of idleness.
+     * (either way it is of no more use). Does not block and sends nothing. Looks at a TCP socket only
+     * after {@link #PROBE_AFTER_IDLE_NANOS} of idleness (four fcntl and a read), a UNIX socket never:
+     * there a closed peer makes the next write fail before anything is sent, which the session takes
+     * as the same answer.
      */
     boolean isDeadWhileIdle() {
         if (pending.hasRemaining() || expired) { // expired: the watchdog closed it as the answer came
             return true;
         }
-        if (System.nanoTime() - idleSince < PROBE_AFTER_IDLE_NANOS) {
+        if (!probeWhenIdle || System.nanoTime() - idleSince < PROBE_AFTER_IDLE_NANOS) {
             return false;
         }
         try {
@@ -209,17 +206,11 @@ final class TcpLink implements AutoCloseable {
 
     @Override
     public void close() {
-        TcpWatchdog.SHARED.forget(this);
-        closeQuietly(channel);
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // nothing left to release
-            }
+        LinkWatchdog.SHARED.forget(this);
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to release
         }
     }
 }

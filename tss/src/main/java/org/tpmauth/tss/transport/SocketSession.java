@@ -9,25 +9,25 @@ import java.util.function.Consumer;
 
 /**
  * A simulator's command connection that survives the simulator: kept open between commands, dropped
- * when it breaks, reopened by the next command. An idle connection the peer closed (the simulator
- * restarted) is noticed before sending and replaced. A command whose reused connection is reset before
- * any answer byte arrived never reached a live simulator, so it is resent once; a connection closed
- * after the command went out is reported, because the command may have run.
+ * when it breaks, reopened by the next command. A command goes to a new connection, once, only when the
+ * reused one provably never delivered it to a live simulator (see {@link #neverDelivered}): an idle TCP
+ * connection the peer closed (the simulator restarted) is noticed before sending and replaced; on a
+ * UNIX socket the same shows as a write that fails. A connection that ends in order after the command
+ * went out is reported, because the command may have run: sending it again could run it twice.
  */
-final class TcpSession {
+final class SocketSession {
     /** One request/response on the connection, in the transport's framing. */
     interface Exchange {
-        byte[] run(TcpLink link, byte[] command) throws IOException;
+        byte[] run(SocketLink link, byte[] command) throws IOException;
     }
 
-    private final String host;
-    private final int port;
+    private final SocketEndpoint endpoint;
     private final Duration timeout;
     private final String who;
     private final String howToStart;
-    private final Consumer<TcpLink> goodbye;
+    private final Consumer<SocketLink> goodbye;
     private final String where;
-    private TcpLink link;
+    private SocketLink link;
 
     /**
      * Connects now, so a wrong address fails at once.
@@ -36,14 +36,14 @@ final class TcpSession {
      * @param howToStart advice for when nothing listens
      * @param goodbye sends whatever the protocol wants before an orderly close
      */
-    TcpSession(String host, int port, Duration timeout, String who, String howToStart, Consumer<TcpLink> goodbye) {
-        this.host = host;
-        this.port = port;
+    SocketSession(SocketEndpoint endpoint, Duration timeout, String who, String howToStart,
+            Consumer<SocketLink> goodbye) {
+        this.endpoint = endpoint;
         this.timeout = timeout;
         this.who = who;
         this.howToStart = howToStart;
         this.goodbye = goodbye;
-        this.where = who + " at " + host + ":" + port;
+        this.where = who + " at " + endpoint;
         this.link = connect();
     }
 
@@ -51,8 +51,8 @@ final class TcpSession {
         return where;
     }
 
-    private TcpLink connect() {
-        return TcpLink.connect(host, port, timeout, who, howToStart);
+    private SocketLink connect() {
+        return SocketLink.connect(endpoint, timeout, who, howToStart);
     }
 
     synchronized byte[] transmit(byte[] command, Exchange exchange) {
@@ -67,9 +67,7 @@ final class TcpSession {
         try {
             return run(exchange, command);
         } catch (IOException e) {
-            // a reset, not an end, a timeout or an interrupt, before any answer byte
-            boolean neverRan = reused && link.received() == 0 && !(e instanceof EOFException)
-                    && !(e instanceof SocketTimeoutException) && !(e instanceof ClosedChannelException);
+            boolean neverRan = reused && neverDelivered(e);
             drop();
             if (!neverRan) {
                 throw broken(command, e);
@@ -88,6 +86,25 @@ final class TcpSession {
             drop();
             throw broken(command, e);
         }
+    }
+
+    /**
+     * Whether the failed exchange on the reused link cannot have reached a live simulator: an error
+     * (not an orderly end) before any answer byte. That is either
+     * <ul>
+     * <li>a failed write: on a UNIX socket the kernel refuses it (EPIPE), before queuing anything, once the
+     *     peer socket is closed, which is how a simulator that went away while the connection was idle
+     *     shows there; nothing reached a reader, and an earlier command cannot be pending because its
+     *     answer was read;
+     * <li>or a reset: the peer socket was closed with the command unread (TCP: a simulator that read the
+     *     whole command and then died leaves nothing unread, which ends the connection in order, an EOF).
+     * </ul>
+     * Never after a timeout or an interrupt (ClosedChannelException: the channel was closed under the
+     * exchange, whatever the simulator did), and never after an orderly end.
+     */
+    private boolean neverDelivered(IOException e) {
+        return link.received() == 0 && !(e instanceof EOFException) && !(e instanceof SocketTimeoutException)
+                && !(e instanceof ClosedChannelException);
     }
 
     private byte[] run(Exchange exchange, byte[] command) throws IOException {
