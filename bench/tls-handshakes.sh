@@ -7,8 +7,10 @@
 #   openssl_tpm2          `openssl s_time -new` with the tpm2-openssl provider and the same TPM key,
 #                         through tpm2-abrmd (which the provider needs for TLS) on a private D-Bus
 #
-#   bench/tls-handshakes.sh [--seconds S] [--rounds R]     (defaults: 6 s per measurement, 3 rounds)
+#   bench/tls-handshakes.sh [--seconds S] [--rounds R] [--transport tcp|unix]
+#                                     (defaults: 6 s per measurement, 3 rounds, swtpm on TCP)
 #
+# --transport unix serves swtpm on UNIX sockets (swtpm:path=...) to every stack, tpm2-abrmd included.
 # Each round runs one JVM that measures the eight tpmauth variants (per engine S s of warm-up, then TPM and
 # software key taking turns in 250 ms slices), then openssl; each figure is the median over the rounds.
 # Both keys go through the same SSLContext builder, engine and crypto provider. A handshake counts only when the
@@ -27,14 +29,17 @@ here=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")
 root=$here/..
 seconds=6
 rounds=3
+transport=tcp
 while (($#)); do
   case "$1" in
     --seconds) seconds=${2:?}; shift 2 ;;
     --rounds) rounds=${2:?}; shift 2 ;;
-    -h | --help) sed -n '2,23s/^# \{0,1\}//p' "$0"; exit 0 ;;
-    *) echo "usage: $0 [--seconds S] [--rounds R]" >&2; exit 2 ;;
+    --transport) transport=${2:?}; shift 2 ;;
+    -h | --help) sed -n '2,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "usage: $0 [--seconds S] [--rounds R] [--transport tcp|unix]" >&2; exit 2 ;;
   esac
 done
+[[ $transport == tcp || $transport == unix ]] || { echo "tls-handshakes: --transport is tcp or unix" >&2; exit 2; }
 for tool in swtpm openssl tpm2-abrmd dbus-daemon java mvn; do
   command -v "$tool" >/dev/null || { echo "tls-handshakes: $tool is missing; run scripts/install-deps.sh --bench" >&2; exit 1; }
 done
@@ -78,19 +83,27 @@ classpath=$root/tls-auth/target/test-classes:$root/tls-auth/target/classes:$root
 classpath=$classpath:$root/tss/target/classes:$(cat "$work/cp.txt")
 
 mkdir -p "$work/state"
-start_swtpm() { # [swtpm options]: swtpm on a free port, its state in $work/state; sets $port
+start_swtpm() { # [swtpm options]: swtpm with its state in $work/state on a free port or UNIX socket; sets $tcti
   local attempt
-  for attempt in 1 2 3 4 5; do # another process may take the port between the check and the bind
-    port=$(free_port)
+  if [[ $transport == unix ]]; then
+    rm -f "$work/tpm" "$work/tpm.ctrl"
     swtpm socket --tpm2 --tpmstate dir="$work/state" \
-      --server type=tcp,port="$port",bindaddr=127.0.0.1 --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
-      --flags not-need-init,startup-clear --daemon --pid file="$work/swtpm.pid" "$@" 2>"$work/swtpm.err" && return
-  done
+      --server type=unixio,path="$work/tpm" --ctrl type=unixio,path="$work/tpm.ctrl" \
+      --flags not-need-init,startup-clear --daemon --pid file="$work/swtpm.pid" "$@" 2>"$work/swtpm.err" \
+      && { tcti="swtpm:path=$work/tpm"; return; }
+  else
+    for attempt in 1 2 3 4 5; do # another process may take the port between the check and the bind
+      port=$(free_port)
+      swtpm socket --tpm2 --tpmstate dir="$work/state" \
+        --server type=tcp,port="$port",bindaddr=127.0.0.1 --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
+        --flags not-need-init,startup-clear --daemon --pid file="$work/swtpm.pid" "$@" 2>"$work/swtpm.err" \
+        && { tcti="swtpm:host=127.0.0.1,port=$port"; return; }
+    done
+  fi
   cat "$work/swtpm.err" >&2; log "cannot start swtpm"; exit 1
 }
 start_swtpm
-tcti="swtpm:host=127.0.0.1,port=$port"
-log "swtpm on 127.0.0.1:$port"
+log "swtpm at $tcti"
 
 # The PKI: a software CA, a software server key, the TPM client key (made by tpm2-openssl, straight on
 # swtpm: no TLS yet) and a software client key, each with a certificate from the CA.
@@ -199,7 +212,6 @@ commands_in_log() { # FIRST_LINE: "CODE COUNT" of the commands logged from line 
 openssl_tpm_commands() {
   stop "$(cat "$work/swtpm.pid")"
   start_swtpm --log file="$work/swtpm.log",level=20
-  tcti="swtpm:host=127.0.0.1,port=$port"
   start_abrmd
   TPM2OPENSSL_TCTI=tabrmd:bus_type=session openssl s_client "${tpm[@]}" -brief -tls1_3 -cert tpm.pem \
     -key tpmkey.pem -CAfile ca.pem -connect "127.0.0.1:$server_port" </dev/null >"$work/s_client.log" 2>&1 || true
