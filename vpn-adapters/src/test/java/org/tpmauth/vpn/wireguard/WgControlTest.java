@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +29,8 @@ import org.tpmauth.tls.testing.NetNamespace;
  * WgControl against a real wireguard-go interface in a network namespace of the test's: the key set over the
  * daemon's configuration socket is the one `wg show` reports and the all-zero key removes it; the link goes up
  * and down by SIOCSIFFLAGS in that namespace (as `ip` sees it); without the socket (an empty socket directory) the
- * same calls go through `wg`; a missing interface or namespace is a clear error. Checked with `wg` and `ip`.
+ * same calls go through `wg`; without a namespace named, the link is the calling thread's namespace's (an agent in
+ * `ip netns exec`); a missing interface or namespace is a clear error. Checked with `wg` and `ip`.
  */
 class WgControlTest {
     @TempDir
@@ -109,12 +115,37 @@ class WgControlTest {
         assertFalse(wg.isUp(iface));
     }
 
+    /** The libc calls with which a test thread enters the namespace, as `ip netns exec` does for a process. */
+    private interface Setns extends Library {
+        Setns C = Native.load("c", Setns.class);
+
+        int open(String path, int flags) throws LastErrorException;
+
+        int setns(int fd, int nstype) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+    }
+
     @Test
-    void withoutANamespaceTheLinkIsThisProcesssOwn() {
+    void withoutANamespaceTheLinkIsTheCallersOwn() throws Exception {
         WgControl wg = new WgControl(Optional.empty());
         assertTrue(wg.isUp("lo"));
         String missing = assertThrows(WireGuardException.class, () -> wg.isUp(iface)).getMessage();
         assertTrue(missing.startsWith("no interface '" + iface + "'; create it first"), missing);
+
+        FutureTask<Boolean> inNamespace = new FutureTask<>(() -> { // an agent started in `ip netns exec NS`
+            int fd = Setns.C.open("/run/netns/" + ns.name, 0);
+            try {
+                Setns.C.setns(fd, 0x40000000); // CLONE_NEWNET
+            } finally {
+                Setns.C.close(fd);
+            }
+            wg.linkUp(iface);
+            return wg.isUp(iface);
+        });
+        new Thread(inNamespace, "in " + ns.name).start();
+        assertTrue(inNamespace.get(60, TimeUnit.SECONDS));
+        assertTrue(upPerIp());
     }
 
     @Test
