@@ -46,15 +46,16 @@ public final class WireGuardBringUp {
 
     /**
      * Runs the bring-up's code once or more without touching an interface, so that a resident service's first
-     * request finds it loaded and compiled: seals a random throwaway secret to PCR 16's current value (the same
-     * policy-session unseal as a sealed key), unseals it, and reads the state of the loopback link (the native
-     * calls and, with a namespace, the thread that enters it).
+     * request finds it loaded and compiled: reads the state of the loopback link first (JNA's start, which the
+     * link needs: 0.6-2 s here under load), then seals a random throwaway secret to PCR 16's current value (the
+     * same policy-session unseal as a sealed key) and unseals it, reading the link's state again each round.
      * After the first round it goes on while {@code more} says so (stop it when requests come: they share the TPM).
      * Nothing is persisted; the throwaway object lives in the TPM only while it is unsealed.
      *
      * @return the rounds run
      */
     public int warmUp(int maxRounds, BooleanSupplier more) {
+        wg.isUp("lo");
         byte[] secret = new byte[WireGuardKey.SIZE];
         new SecureRandom().nextBytes(secret);
         Tss2KeyFile probe;
