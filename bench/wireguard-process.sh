@@ -2,7 +2,8 @@
 # What a user's sealed WireGuard bring-up costs: a fresh `tpmauth wireguard up` process (as wg-quick's
 # PostUp or a boot unit runs it: JVM start, class loading, the TPM, `wg set`, link up) and the resident
 # agent's route (contrib/wireguard/tpmauth-wg-up: a sh + nc process sending one line to a running
-# `tpmauth wireguard agent`, which unseals with its open Tpm, runs `wg set` and sets the link up) against
+# `tpmauth wireguard agent`, which unseals with its open Tpm, sets the key over wireguard-go's configuration
+# socket and the link up by SIOCSIFFLAGS, starting no process; a kernel interface would get `wg`) against
 # the key-file bring-up (`wg set IFACE private-key FILE` + `ip link set IFACE up`), alternated run by run,
 # on a wireguard-go interface in a network namespace of its own and a swtpm of its own. WireguardCliTest's
 # sealed_cold opens a Tpm per bring-up inside one warm JVM and leaves the process out; this is the rest.
@@ -24,8 +25,8 @@
 # agent_nc_client_cpu_mean_ms agent_nc_diff_ms agent_nc_paired_diff_median_ms`: wall medians;
 # a/b: the process's CPU time (user + system, its children included) from /usr/bin/time; agent_handler: the
 # agent's own time per request (its log); CPU means over the RUNS timed runs from /proc (10 ms ticks, summed):
-# keyfile: the two tools; agent_client: the sh + nc processes; agent_server: the agent (its threads and its
-# `wg` / `ip` children); agent_paired_diff: the median of agent run minus its neighbouring key-file run.
+# keyfile: the two tools; agent_client: the sh + nc processes; agent_server: the agent (its threads and any
+# waited children: none for wireguard-go since session 8); agent_paired_diff: the median of agent run minus its neighbouring key-file run.
 # agent_nc_*: the same request as a PostUp one-liner evaluated by this bash (printf | nc, the answer checked
 # with a builtin), without the script's sh; its server side is not counted separately. Needs root, swtpm, wireguard-go, wireguard-tools, time, netcat-openbsd.
 set -euo pipefail

@@ -24,7 +24,10 @@ import picocli.CommandLine.Spec;
 /** {@code tpmauth wireguard agent}: the resident bring-up service. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = {"Serve sealed WireGuard bring-ups on a unix socket, until stopped: one TPM connection kept open "
-            + "(resource manager, storage key), so a bring-up costs the unseal, `wg set` and the link, not a JVM start.",
+            + "(resource manager, storage key), so a bring-up costs the unseal, the key and the link, not a JVM start; "
+            + "for a userspace WireGuard (wireguard-go, boringtun) the key goes over its configuration socket "
+            + "(/var/run/wireguard/IFACE.sock) and the link up by SIOCSIFFLAGS, without starting a process; the kernel "
+            + "module's interfaces get the key through `wg set IFACE private-key /dev/stdin`.",
             "Requests are one line each, answered with one line: '" + AgentRequest.USAGE + "' (absolute paths) -> "
                 + "'ok PUBLIC_KEY' or 'error MESSAGE', the message `tpmauth wireguard up` would print; on any failure "
                 + "the interface is left with no private key and down. From a shell (wg-quick's PostUp): "
@@ -45,7 +48,8 @@ final class WireguardAgentCommand implements Callable<Integer> {
     Path socket;
 
     @Option(names = "--netns", paramLabel = "NS",
-            description = "The interfaces live in this network namespace (runs wg and ip through `ip netns exec NS`).")
+            description = "The interfaces live in this network namespace (/run/netns/NS, as `ip netns add` makes them): "
+                + "the link is set from there, wg runs in `ip netns exec NS`. Without it, the agent's own namespace.")
     String netns;
 
     @Spec
@@ -70,9 +74,8 @@ final class WireguardAgentCommand implements Callable<Integer> {
     }
 
     /**
-     * `wg` and `ip` started by vfork and exec instead of posix_spawn of the JDK's jspawnhelper, which then execs
-     * them: one exec less per tool run, 11-17 ms less of the agent's CPU per bring-up at load 25 (two tools;
-     * bench/README.md, issue 11, session 7). JDK 17 to 21 offer it; left alone when the user chose a mechanism
+     * `wg` (the kernel module's interfaces only) started by vfork and exec instead of posix_spawn of the JDK's
+     * jspawnhelper, which then execs it: one exec less per tool run (bench/README.md, issue 11, session 7). JDK 17 to 21 offer it; left alone when the user chose a mechanism
      * (-Djdk.lang.Process.launchMechanism) or on later JDKs. Read when this JVM starts its first process, which
      * the agent has not yet done here.
      */
@@ -84,7 +87,7 @@ final class WireguardAgentCommand implements Callable<Integer> {
 
     /**
      * The bring-up's code run before the first request (WireGuardBringUp#warmUp: a throwaway secret sealed and
-     * unsealed, read-only tool runs), so that the first wg-quick at boot is not served by cold code: the first
+     * unsealed, the loopback link's state read), so that the first wg-quick at boot is not served by cold code: the first
      * request after a start took 0.8-1 s against 0.1-0.3 s later (bench/README.md, issue 11, session 7). It stops
      * when the first client comes; a failure (the TPM busy, PCR 16 changing) only ends it.
      */

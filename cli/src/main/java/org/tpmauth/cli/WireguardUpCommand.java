@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code tpmauth wireguard up}: unseal into the interface, or leave it keyless and down. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Unseal a WireGuard key (through an encrypted TPM session) and hand it to `wg set IFACE "
-            + "private-key /dev/stdin`, then set the link up and check its public key. The interface must exist "
-            + "(wg-quick, `ip link add IFACE type wireguard`, or wireguard-go) with its peers configured. On any "
+        description = {"Unseal a WireGuard key (through an encrypted TPM session) and give it to the interface: over "
+            + "a userspace WireGuard's configuration socket (/var/run/wireguard/IFACE.sock: wireguard-go, boringtun), "
+            + "else (the kernel module) through `wg set IFACE private-key /dev/stdin`; then set the link up. The "
+            + "interface must exist (wg-quick, `ip link add IFACE type wireguard`, or wireguard-go) with its peers configured. On any "
             + "failure (a PCR changed, wrong password, no such interface) the interface is left with no private "
             + "key and down, and the message names what failed. Nothing is created or persisted in the TPM: the key "
             + "is loaded under the storage key persisted at 0x81000001 when the machine has one with the standard "
@@ -41,7 +42,8 @@ final class WireguardUpCommand implements Callable<Integer> {
     UnsealOptions unsealing;
 
     @Option(names = "--netns", paramLabel = "NS",
-            description = "The interface lives in this network namespace (runs wg and ip through `ip netns exec NS`).")
+            description = "The interface lives in this network namespace (/run/netns/NS, as `ip netns add` makes "
+                + "them): the link is set from there, wg runs in `ip netns exec NS`.")
     String netns;
 
     @Option(names = "--agent", arity = "0..1", fallbackValue = WireguardAgentCommand.DEFAULT_SOCKET, paramLabel = "PATH",

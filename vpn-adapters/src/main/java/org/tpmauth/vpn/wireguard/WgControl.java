@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,9 +14,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Drives an existing WireGuard interface with the standard tools: {@code wg} for the key, {@code ip}
- * for the link, optionally inside a network namespace ({@code ip netns exec NS}). The private key goes
- * to {@code wg set IFACE private-key /dev/stdin} through a pipe: never a file, never an argument.
+ * Drives an existing WireGuard interface, optionally inside a network namespace, without starting a process
+ * where it can: the private key over a userspace implementation's configuration socket ({@link UapiSocket},
+ * wireguard-go / boringtun), the link through SIOCSIFFLAGS ({@link LinkFlags}). The kernel module's interfaces
+ * have no such socket: their key goes to {@code wg set IFACE private-key /dev/stdin} (in {@code ip netns exec NS})
+ * through a pipe. Never a file, never an argument; the caller's and this class's copies of the key are wiped.
  */
 public final class WgControl {
     private static final long TIMEOUT_SECONDS = 10;
@@ -24,20 +27,35 @@ public final class WgControl {
 
     /** Before wg: {@code ip netns exec NS}. */
     private final List<String> wgPrefix;
-    /** ip itself: {@code ip -n NS}, which spares the mount namespace set-up of {@code ip netns exec}. */
-    private final List<String> ip;
+
+    private final UapiSocket uapi;
+    private final LinkFlags link;
 
     /** @param netns the network namespace the interface lives in, or empty for this one */
     public WgControl(Optional<String> netns) {
+        this(netns, UapiSocket.DEFAULT_DIRECTORY);
+    }
+
+    WgControl(Optional<String> netns, Path uapiDirectory) {
         this.wgPrefix = netns.map(ns -> List.of("ip", "netns", "exec", ns)).orElse(List.of());
-        this.ip = netns.map(ns -> List.of("ip", "-n", ns)).orElse(List.of("ip"));
+        this.uapi = new UapiSocket(uapiDirectory);
+        this.link = new LinkFlags(netns);
     }
 
     /**
-     * Gives the interface its private key, from memory through a pipe; fails with advice when there is no
-     * WireGuard interface of that name.
+     * Gives the interface its private key from memory: over its userspace daemon's socket, else (the kernel's
+     * interfaces) through a pipe to {@code wg}; fails with advice when there is no WireGuard interface of that name.
      */
     public void setPrivateKey(String iface, WireGuardKey key) {
+        checkName(iface);
+        byte[] raw = key.raw();
+        try {
+            if (uapi.setPrivateKey(iface, raw)) {
+                return;
+            }
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
         byte[] line = key.base64Line();
         try {
             Result r = wg(line, "set", iface, "private-key", "/dev/stdin");
@@ -55,8 +73,12 @@ public final class WgControl {
         }
     }
 
-    /** Removes the interface's private key (wg reads an empty file as "no key"). */
+    /** Removes the interface's private key (the protocol's all-zero key; wg reads an empty file as "no key"). */
     public void clearPrivateKey(String iface) {
+        checkName(iface);
+        if (uapi.setPrivateKey(iface, new byte[WireGuardKey.SIZE])) {
+            return;
+        }
         Result r = wg(null, "set", iface, "private-key", "/dev/null");
         if (r.status != 0) {
             throw new WireGuardException("could not remove the private key of " + iface + ": " + r.output.strip());
@@ -71,51 +93,46 @@ public final class WgControl {
     }
 
     public void linkUp(String iface) {
-        link(iface, "up");
+        checkName(iface);
+        link.setUp(iface, true);
     }
 
     public void linkDown(String iface) {
-        link(iface, "down");
+        checkName(iface);
+        link.setUp(iface, false);
     }
 
     /** Whether the link is administratively up. */
     public boolean isUp(String iface) {
-        Result r = ip("-o", "link", "show", "dev", iface);
-        return r.status == 0 && r.output.matches("(?s)[^<]*<[^>]*\\bUP\\b.*");
+        checkName(iface);
+        return link.isUp(iface);
     }
 
-    private void link(String iface, String state) {
-        Result r = ip("link", "set", "dev", iface, state);
-        if (r.status != 0) {
-            throw new WireGuardException("`ip link set dev " + iface + " " + state + "` failed: " + r.output.strip());
+    /**
+     * The kernel's rule for interface names (dev_valid_name): 1-15 bytes, not "." or "..", no '/', ':' or white
+     * space; checked before the name becomes a socket path or an ifreq.
+     */
+    private static void checkName(String iface) {
+        if (iface.isEmpty() || iface.length() > 15 || iface.equals(".") || iface.equals("..")
+                || !iface.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '/' && c != ':')) {
+            throw new IllegalArgumentException("bad interface name: 1-15 printable ASCII characters without '/', ':' "
+                    + "or spaces, not '.' or '..'");
         }
     }
 
     private record Result(int status, String output) {
     }
 
-    /** Runs wg with {@code stdin} written to it (then wiped by the caller). */
+    /** Runs wg, stdout and stderr merged, with {@code stdin} written to it (then wiped by the caller). */
     private Result wg(byte[] stdin, String... args) {
         List<String> argv = new ArrayList<>(wgPrefix);
         argv.add("wg");
         argv.addAll(List.of(args));
-        return run(stdin, "wg", argv);
-    }
-
-    private Result ip(String... args) {
-        List<String> argv = new ArrayList<>(ip);
-        argv.addAll(List.of(args));
-        return run(null, "ip", argv);
-    }
-
-    /** Runs a tool, stdout and stderr merged. */
-    private Result run(byte[] stdin, String tool, List<String> argv) {
         Process p;
         try {
             p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new WireGuardException("cannot run " + tool + " (" + e.getMessage() + "); install "
-                    + (tool.equals("wg") ? "wireguard-tools" : "iproute2"), e);
+            throw new WireGuardException("cannot run wg (" + e.getMessage() + "); install wireguard-tools", e);
         }
         try {
             try (OutputStream in = p.getOutputStream()) {
@@ -134,7 +151,7 @@ public final class WgControl {
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new WireGuardException("interrupted while running " + tool, e);
+            throw new WireGuardException("interrupted while running wg", e);
         }
     }
 

@@ -12,9 +12,10 @@ import org.tpmauth.tss.types.TpmsPcrSelection;
 
 /**
  * Brings a WireGuard interface up with its sealed key: unseal (through the TPM's encrypted session; the
- * key is checked against the public key recorded in the file), {@code wg set ... private-key /dev/stdin},
- * link up. Two tool runs, as many as with a key file. On any failure the interface is left with no private
- * key and down, so a machine that fails its policy is off the tunnel rather than on it with a stale key.
+ * key is checked against the public key recorded in the file), the key to the interface, link up, through
+ * {@link WgControl}: no process started for a userspace WireGuard (its configuration socket, SIOCSIFFLAGS), one
+ * ({@code wg}) for the kernel's. On any failure the interface is left with no private key and down, so a machine
+ * that fails its policy is off the tunnel rather than on it with a stale key.
  */
 public final class WireGuardBringUp {
     private final Sealing sealing;
@@ -45,14 +46,16 @@ public final class WireGuardBringUp {
 
     /**
      * Runs the bring-up's code once or more without touching an interface, so that a resident service's first
-     * request finds it loaded and compiled: seals a random throwaway secret to PCR 16's current value (the same
-     * policy-session unseal as a sealed key), unseals it, and runs read-only {@code ip} and {@code wg} queries.
+     * request finds it loaded and compiled: reads the state of the loopback link first (JNA's start, which the
+     * link needs: 0.6-2 s here under load), then seals a random throwaway secret to PCR 16's current value (the
+     * same policy-session unseal as a sealed key) and unseals it, reading the link's state again each round.
      * After the first round it goes on while {@code more} says so (stop it when requests come: they share the TPM).
      * Nothing is persisted; the throwaway object lives in the TPM only while it is unsealed.
      *
      * @return the rounds run
      */
     public int warmUp(int maxRounds, BooleanSupplier more) {
+        wg.isUp("lo");
         byte[] secret = new byte[WireGuardKey.SIZE];
         new SecureRandom().nextBytes(secret);
         Tss2KeyFile probe;
@@ -65,7 +68,6 @@ public final class WireGuardBringUp {
         do {
             Arrays.fill(sealing.unseal(probe, new byte[0]), (byte) 0);
             wg.isUp("lo");
-            wg.publicKey("lo");
             rounds++;
         } while (rounds < maxRounds && more.getAsBoolean());
         return rounds;
