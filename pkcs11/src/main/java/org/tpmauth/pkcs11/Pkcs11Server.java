@@ -156,8 +156,9 @@ public final class Pkcs11Server implements Closeable {
      * Runs the calls programs make through this server before they come ({@link WarmUp}), over a
      * connection to its own socket, so that the whole path of a program's call is compiled:
      * {@value #WARM_UP_ROUNDS} rounds of a program's calls, with up to {@value #WARM_UP_SIGNATURES} real
-     * signatures while they have taken less than {@link #WARM_UP_SIGNING_BUDGET} (0.5-0.7 s on a quiet
-     * swtpm; a hardware TPM stops at the budget). {@code tpmauth pkcs11 serve} runs it once it listens;
+     * signatures while they fit {@link #WARM_UP_SIGNING_BUDGET}, each counted at the fastest one's time
+     * (0.5-0.7 s on a quiet swtpm; a hardware TPM stops at the budget; a busy machine's stalls and the first,
+     * interpreted signatures do not spend it). {@code tpmauth pkcs11 serve} runs it once it listens;
      * programs may connect meanwhile. A call that fails (a TPM that refuses the key, for one) stops the
      * warm-up, never the service, and is logged; closing the server ends it too.
      */
