@@ -14,6 +14,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -67,13 +68,23 @@ public final class Pkcs11Server implements Closeable {
 
     /**
      * Binds {@code socket} (a stale socket file is replaced), makes it readable and writable by its owner
-     * and group only (0660: the group decides who may use the token), and starts serving.
+     * and group only (0660: the group decides who may use the token), and starts serving. The socket is
+     * bound under a temporary name and renamed into place once its mode is set, so a program (or a
+     * service manager) that waits for the path never finds it with the umask's mode.
      */
     public static Pkcs11Server start(Token token, Path socket, PrintStream log) throws IOException {
-        Files.deleteIfExists(socket);
+        Path bound = socket.resolveSibling(socket.getFileName() + ".new");
+        Files.deleteIfExists(bound);
         ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        listener.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        try {
+            listener.bind(UnixDomainSocketAddress.of(bound));
+            Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-rw----"));
+            Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            listener.close();
+            Files.deleteIfExists(bound);
+            throw e;
+        }
         return serve(new Pkcs11Server(token, listener, socket, log, true));
     }
 
@@ -156,8 +167,9 @@ public final class Pkcs11Server implements Closeable {
      * Runs the calls programs make through this server before they come ({@link WarmUp}), over a
      * connection to its own socket, so that the whole path of a program's call is compiled:
      * {@value #WARM_UP_ROUNDS} rounds of a program's calls, with up to {@value #WARM_UP_SIGNATURES} real
-     * signatures while they have taken less than {@link #WARM_UP_SIGNING_BUDGET} (0.5-0.7 s on a quiet
-     * swtpm; a hardware TPM stops at the budget). {@code tpmauth pkcs11 serve} runs it once it listens;
+     * signatures while they fit {@link #WARM_UP_SIGNING_BUDGET}, each counted at the fastest one's time
+     * (0.5-0.7 s on a quiet swtpm; a hardware TPM stops at the budget; a busy machine's stalls and the first,
+     * interpreted signatures do not spend it). {@code tpmauth pkcs11 serve} runs it once it listens;
      * programs may connect meanwhile. A call that fails (a TPM that refuses the key, for one) stops the
      * warm-up, never the service, and is logged; closing the server ends it too.
      */

@@ -2,6 +2,7 @@ package org.tpmauth.pkcs11;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -242,6 +246,27 @@ class ServerProtocolTest {
                 fresh.ok(RpcCall.C_SIGN_INIT, mine, Mechanism.of(Pkcs11.CKM_ECDSA), ecKey(fresh, mine));
             }
         }
+    }
+
+    @Test
+    void theSocketReplacesAStaleOneAndAppearsOnlyWithItsMode() throws Exception {
+        Path dir = Files.createDirectory(work.resolve("mode"));
+        Path socket = dir.resolve("p11.sock");
+        Files.writeString(socket, "a stale socket file");
+        Token token = Token.open(keys, TestKeystore.get().dir, "tpmauth", null);
+        try (Pkcs11Server server = Pkcs11Server.start(token, socket,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+            // bound under another name and renamed once its mode is set: a program waiting for the path
+            // never finds it with the umask's mode
+            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+            try (Stream<Path> files = Files.list(dir)) {
+                assertEquals(List.of(socket), files.toList(), "no temporary name left behind");
+            }
+            try (RpcClient c = RpcClient.initialized(socket)) {
+                session(c);
+            }
+        }
+        assertFalse(Files.exists(socket), "a closed server removes its socket");
     }
 
     @Test
