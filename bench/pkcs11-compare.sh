@@ -5,7 +5,8 @@
 # latency through the token and directly through tpm2-pkcs11; C_Sign over tpmauth's socket. The routes
 # take turns for 5 rounds after a warm-up round; each figure is the median over the rounds.
 #
-#   bench/pkcs11-compare.sh
+#   bench/pkcs11-compare.sh [--transport tcp|unix]     (swtpm on TCP, the default, or on UNIX sockets, for
+#                                                      every route)
 #
 # Runs pkcs11's TokenBenchmarkTest (-Dbenchmark=true; never part of the test run) and prints its lines:
 #   bench NAME ROUTE MEDIAN ms
@@ -33,9 +34,18 @@ cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.."
 for tool in swtpm freeradius eapol_test pkcs11-tool tpm2_ptool tpm2-abrmd dbus-daemon mvn; do
   command -v "$tool" >/dev/null || { echo "pkcs11-compare: $tool is missing; run scripts/install-deps.sh" >&2; exit 1; }
 done
+transport=tcp
+while (($#)); do
+  case "$1" in
+    --transport) transport=${2:?}; shift 2 ;;
+    -h | --help) sed -n '2,31s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "usage: $0 [--transport tcp|unix]" >&2; exit 2 ;;
+  esac
+done
+[[ $transport == tcp || $transport == unix ]] || { echo "pkcs11-compare: --transport is tcp or unix" >&2; exit 2; }
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! mvn -B -o -pl pkcs11 -am test -Dtest=TokenBenchmarkTest -Dbenchmark=true -Dsurefire.failIfNoSpecifiedTests=false \
+if ! mvn -B -o -pl pkcs11 -am test -Dtest=TokenBenchmarkTest -Dbenchmark=true -Dtransport="$transport" -Dsurefire.failIfNoSpecifiedTests=false \
     -DargLine="@$PWD/contrib/tpmauth.jvm-options @$PWD/contrib/pkcs11-serve.jvm-options" >"$log" 2>&1; then
   tail -n 60 "$log" >&2
   echo "pkcs11-compare: the benchmark failed (Maven's output above)" >&2

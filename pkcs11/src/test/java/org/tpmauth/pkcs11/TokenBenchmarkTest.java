@@ -72,8 +72,11 @@ class TokenBenchmarkTest {
     private static final String EAP_PROCESS = "eap_tls13_ec_process_ms_per_auth";
     private static final int PROCESSES = 10;
 
+    /** -Dtransport=unix: swtpm on UNIX sockets for every route (tpm2-pkcs11 and tpm2-abrmd take swtpm:path= too). */
+    private static final boolean UNIX_SOCKETS = "unix".equals(System.getProperty("transport"));
+
     @RegisterExtension
-    static final SwtpmExtension SWTPM = new SwtpmExtension();
+    static final SwtpmExtension SWTPM = UNIX_SOCKETS ? SwtpmExtension.onUnixSockets() : new SwtpmExtension();
 
     @TempDir
     Path work;
@@ -303,7 +306,8 @@ class TokenBenchmarkTest {
     }
 
     private void report() {
-        System.out.println("# tpmauth token vs tpm2-pkcs11 on one swtpm, EC P-256, median of " + ROUNDS + " rounds");
+        System.out.println("# tpmauth token vs tpm2-pkcs11 on one swtpm (" + (UNIX_SOCKETS ? "unix" : "tcp")
+                + "), EC P-256, median of " + ROUNDS + " rounds");
         results.keySet().forEach(k -> {
             String[] nameRoute = k.split(" ");
             System.out.printf(Locale.ROOT, "bench %s %s %.2f ms%n", nameRoute[0], nameRoute[1],
