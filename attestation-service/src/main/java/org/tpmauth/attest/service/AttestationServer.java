@@ -180,9 +180,7 @@ public final class AttestationServer implements AutoCloseable {
 
     /** The request's path, without its query. */
     private static String path(ClassicHttpRequest request) {
-        String path = request.getPath();
-        int query = path.indexOf('?');
-        return query < 0 ? path : path.substring(0, query);
+        return TlsHttpServer.withoutQuery(request.getPath());
     }
 
     /**

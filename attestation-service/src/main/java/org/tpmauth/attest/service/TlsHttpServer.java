@@ -19,7 +19,7 @@ import org.apache.hc.core5.http.impl.io.SocketHolder;
 import org.apache.hc.core5.http.io.HttpRequestHandler;
 import org.apache.hc.core5.http.protocol.BasicHttpContext;
 import org.apache.hc.core5.http.protocol.HttpContext;
-import org.apache.hc.core5.http.protocol.RequestHandlerRegistry;
+import org.apache.hc.core5.http.protocol.UriPatternMatcher;
 import org.apache.hc.core5.util.Timeout;
 import org.tpmauth.tls.bound.BoundConnection;
 
@@ -40,9 +40,10 @@ public final class TlsHttpServer implements TlsFrontend.Service {
         void handle(ClassicHttpRequest request, ClassicHttpResponse response, TlsFrontend.Peer peer) throws IOException;
     }
 
-    private final RequestHandlerRegistry<HttpRequestHandler> routes = new RequestHandlerRegistry<>();
-    private final HttpService http = new HttpService(HttpProcessors.server(), routes,
-            DefaultConnectionReuseStrategy.INSTANCE, DefaultClassicHttpResponseFactory.INSTANCE);
+    /** By path alone: the service answers whatever name the client used for it (HttpCore's registry would check it). */
+    private final UriPatternMatcher<HttpRequestHandler> routes = new UriPatternMatcher<>();
+    private final HttpService http = new HttpService(HttpProcessors.server(), (request, context) -> routes.lookup(
+            withoutQuery(request.getPath())), DefaultConnectionReuseStrategy.INSTANCE, DefaultClassicHttpResponseFactory.INSTANCE);
     private final Semaphore working;
 
     public TlsHttpServer(int concurrency) {
@@ -51,7 +52,7 @@ public final class TlsHttpServer implements TlsFrontend.Service {
 
     /** Sends requests whose path is {@code pattern} (or starts with it, for a pattern ending in *) to {@code handler}. */
     public TlsHttpServer route(String pattern, Handler handler) {
-        routes.register(null, pattern, (request, response, context) -> {
+        routes.register(pattern, (request, response, context) -> {
             try {
                 working.acquire();
             } catch (InterruptedException e) {
@@ -79,6 +80,12 @@ public final class TlsHttpServer implements TlsFrontend.Service {
         } catch (HttpException e) {
             throw new IOException("HTTP failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A request's path (as sent, not decoded) without its query. */
+    static String withoutQuery(String path) {
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
     }
 
     /** HttpCore's server connection on the TLS connection's streams; closing it ends TLS with a close_notify. */
