@@ -3,8 +3,6 @@ package org.tpmauth.attest.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,11 +18,13 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.crypto.SecretKey;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.tpmauth.attest.service.operator.OperatorAccess;
 import org.tpmauth.attest.service.operator.OperatorConsole;
@@ -36,9 +36,9 @@ import org.tpmauth.tls.bound.CertificateCheck;
 import org.tpmauth.tls.bound.TlsIdentity;
 
 /**
- * {@code tpmauth attest server}: HTTPS + JSON enrollment and EST renewal on the JDK's HTTP server,
- * behind a {@link TlsFrontend} that gives every request its connection's tls-exporter value and client
- * certificate. Endpoints:
+ * {@code tpmauth attest server}: HTTPS + JSON enrollment and EST renewal: a {@link TlsFrontend}
+ * terminates TLS and Apache HttpCore's server ({@link TlsHttpServer}) reads the requests from the decrypted
+ * stream, so every request comes with its connection's tls-exporter value and client certificate. Endpoints:
  * <ul>
  * <li>{@code POST /attest/v1/enroll}, {@code POST /attest/v1/activate}: {@link Enrollment}</li>
  * <li>{@code GET /.well-known/est/cacerts}: the CA certificate, PKCS#7 certs-only, base64 (RFC 7030 4.1)</li>
@@ -80,9 +80,7 @@ public final class AttestationServer implements AutoCloseable {
         }
     }
 
-    private final HttpServer http;
     private final TlsFrontend frontend;
-    private final ExecutorService workers;
     private final Verification verification;
     private final Enrollment enrollment;
     private final Renewal renewal;
@@ -91,11 +89,18 @@ public final class AttestationServer implements AutoCloseable {
     private AttestationServer(Settings s) throws IOException, SQLException {
         // before anything listens: an operator CA that is the machine CA is refused
         OperatorAccess operators = s.operatorCas().isEmpty() ? null : new OperatorAccess(s.operatorCas(), s.caCert());
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         // client certificates of machines and of operators; which one a request has decides what it may do
         List<X509Certificate> clientCas = new java.util.ArrayList<>(List.of(s.caCert()));
         clientCas.addAll(s.operatorCas());
-        frontend = new TlsFrontend(new InetSocketAddress(s.bind(), s.port()), http.getAddress(), s.tls(),
+        // a request may hold megabytes (an event log): a few at once, the others wait unread
+        TlsHttpServer http = new TlsHttpServer(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+        http.route("/attest/v1/enroll", (q, a, peer) -> handle(q, a, peer, "POST", this::enroll))
+                .route("/attest/v1/activate", (q, a, peer) -> handle(q, a, peer, "POST", this::activate))
+                .route("/.well-known/est/cacerts", (q, a, peer) -> handle(q, a, peer, "GET", this::caCerts))
+                .route("/.well-known/est/simplereenroll", (q, a, peer) -> handle(q, a, peer, "POST", this::simpleReenroll))
+                .route("/crl", (q, a, peer) -> handle(q, a, peer, "GET", this::crl))
+                .route("/operator*", this::operatorPage);
+        frontend = new TlsFrontend(new InetSocketAddress(s.bind(), s.port()), http, s.tls(),
                 new CertificateCheck(clientCas), BoundTls.ClientAuth.OPTIONAL);
         String crlUrl = s.crlUrl() != null ? s.crlUrl() : "https://" + urlHost(s.bind()) + ":" + frontend.port() + "/crl";
         verification = new Verification(new CertificateAuthority(s.caKey(), s.caCert(), s.certLifetime(), crlUrl),
@@ -104,18 +109,6 @@ public final class AttestationServer implements AutoCloseable {
         enrollment = new Enrollment(verification);
         renewal = new Renewal(verification);
         operator = new OperatorConsole(s.database(), operators, verification.tokenKey());
-        workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
-        http.setExecutor(workers);
-        http.createContext("/attest/v1/enroll", e -> handle(e, "POST", this::enroll));
-        http.createContext("/attest/v1/activate", e -> handle(e, "POST", this::activate));
-        http.createContext("/.well-known/est/cacerts", e -> handle(e, "GET", this::caCerts));
-        http.createContext("/.well-known/est/simplereenroll", e -> handle(e, "POST", this::simpleReenroll));
-        http.createContext("/crl", e -> handle(e, "GET", this::crl));
-        http.createContext("/operator", e -> {
-            TlsFrontend.Peer peer = frontend.connection(e.getRemoteAddress().getAddress());
-            operator.serve(e, peer == null ? null : peer.chain());
-        });
-        http.start();
     }
 
     /**
@@ -157,46 +150,50 @@ public final class AttestationServer implements AutoCloseable {
     }
 
     private interface Handler {
-        Answer handle(HttpExchange exchange, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException;
+        Answer handle(ClassicHttpRequest request, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException;
     }
 
-    private void handle(HttpExchange exchange, String method, Handler handler) throws IOException {
-        try (exchange) {
-            Answer answer;
-            TlsFrontend.Peer peer = frontend.connection(exchange.getRemoteAddress().getAddress());
-            try {
-                if (peer == null) {
-                    throw Refusal.forbidden("tls", "requests come through the service's TLS port only");
-                }
-                if (!exchange.getRequestMethod().equals(method)) {
-                    throw new Refusal(405, List.of(new org.tpmauth.attestation.Failure("method",
-                            exchange.getRequestURI().getPath() + " takes " + method)));
-                }
-                answer = handler.handle(exchange, peer);
-            } catch (Refusal r) {
-                answer = new Answer(r.status(), "text/plain; charset=utf-8", r.getMessage().getBytes(StandardCharsets.UTF_8),
-                        Map.of());
-            } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.WARNING, exchange.getRequestURI().getPath() + " failed", e);
-                answer = new Answer(500, "text/plain; charset=utf-8", ("the service failed: " + e.getMessage() + "\n")
-                        .getBytes(StandardCharsets.UTF_8), Map.of());
+    private static void handle(ClassicHttpRequest request, ClassicHttpResponse response, TlsFrontend.Peer peer,
+            String method, Handler handler) throws IOException {
+        Answer answer;
+        try {
+            if (!request.getMethod().equals(method)) {
+                throw new Refusal(405, List.of(new org.tpmauth.attestation.Failure("method",
+                        path(request) + " takes " + method)));
             }
-            exchange.getResponseHeaders().set("Content-Type", answer.contentType());
-            answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(answer.body());
-            }
+            answer = handler.handle(request, peer);
+        } catch (Refusal r) {
+            answer = new Answer(r.status(), "text/plain; charset=utf-8", r.getMessage().getBytes(StandardCharsets.UTF_8),
+                    Map.of());
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, path(request) + " failed", e);
+            answer = new Answer(500, "text/plain; charset=utf-8", ("the service failed: " + e.getMessage() + "\n")
+                    .getBytes(StandardCharsets.UTF_8), Map.of());
         }
+        response.setCode(answer.status());
+        response.setHeader("Content-Type", answer.contentType());
+        answer.headers().forEach(response::setHeader);
+        if (answer.body().length > 0) {
+            response.setEntity(new ByteArrayEntity(answer.body(), null));
+        }
+    }
+
+    /** The request's path, without its query. */
+    private static String path(ClassicHttpRequest request) {
+        return TlsHttpServer.withoutQuery(request.getPath());
     }
 
     /**
      * The request's body, into one array of the declared length where there is one (read in large pieces
-     * straight from the socket, no second copy of a megabyte EST body); else up to the limit.
+     * straight from the TLS stream, no second copy of a megabyte EST body); else up to the limit.
      */
-    private static byte[] body(HttpExchange exchange) throws IOException, Refusal {
-        try (InputStream in = exchange.getRequestBody()) {
-            long declared = declaredLength(exchange);
+    private static byte[] body(ClassicHttpRequest request) throws IOException, Refusal {
+        HttpEntity entity = request.getEntity();
+        if (entity == null) {
+            return new byte[0];
+        }
+        try (InputStream in = entity.getContent()) {
+            long declared = entity.getContentLength();
             byte[] data;
             if (declared >= 0 && declared <= MAX_BODY) {
                 data = new byte[(int) declared];
@@ -213,19 +210,9 @@ public final class AttestationServer implements AutoCloseable {
         }
     }
 
-    /** The Content-Length the request declares, or -1. */
-    private static long declaredLength(HttpExchange exchange) {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    private static JsonNode jsonBody(ClassicHttpRequest request) throws IOException, Refusal {
         try {
-            return length == null ? -1 : Long.parseLong(length.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private static JsonNode jsonBody(HttpExchange exchange) throws IOException, Refusal {
-        try {
-            JsonNode n = JSON.readTree(new String(body(exchange), StandardCharsets.UTF_8)); // UTF-8, not guessed
+            JsonNode n = JSON.readTree(new String(body(request), StandardCharsets.UTF_8)); // UTF-8, not guessed
             if (n == null || !n.isObject()) {
                 throw Refusal.badRequest("request", "the request is not a JSON object");
             }
@@ -235,12 +222,12 @@ public final class AttestationServer implements AutoCloseable {
         }
     }
 
-    private Answer enroll(HttpExchange exchange, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException {
-        return Answer.json(enrollment.begin(jsonBody(exchange), ChannelBinding.nonce(peer.exporter())).toJson());
+    private Answer enroll(ClassicHttpRequest request, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException {
+        return Answer.json(enrollment.begin(jsonBody(request), ChannelBinding.nonce(peer.exporter())).toJson());
     }
 
-    private Answer activate(HttpExchange exchange, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException {
-        Enrollment.Issued issued = enrollment.activate(jsonBody(exchange));
+    private Answer activate(ClassicHttpRequest request, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException {
+        Enrollment.Issued issued = enrollment.activate(jsonBody(request));
         ObjectNode n = JSON.createObjectNode();
         n.put("device", issued.device());
         n.put("akCertificate", Pem.encode(issued.akCertificate()));
@@ -249,16 +236,20 @@ public final class AttestationServer implements AutoCloseable {
         return Answer.json(n);
     }
 
-    private Answer caCerts(HttpExchange exchange, TlsFrontend.Peer peer) {
+    private Answer caCerts(ClassicHttpRequest request, TlsFrontend.Peer peer) {
         return Answer.pkcs7(List.of(verification.ca().certificate()));
     }
 
-    private Answer simpleReenroll(HttpExchange exchange, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException {
-        PKCS10CertificationRequest csr = EstMessages.readCsr(body(exchange));
+    private Answer simpleReenroll(ClassicHttpRequest request, TlsFrontend.Peer peer) throws Refusal, SQLException, IOException {
+        PKCS10CertificationRequest csr = EstMessages.readCsr(body(request));
         return Answer.pkcs7(List.of(renewal.reenroll(csr, peer.chain(), peer.exporter())));
     }
 
-    private Answer crl(HttpExchange exchange, TlsFrontend.Peer peer) throws SQLException {
+    private void operatorPage(ClassicHttpRequest request, ClassicHttpResponse response, TlsFrontend.Peer peer) {
+        operator.serve(request, response, peer.chain());
+    }
+
+    private Answer crl(ClassicHttpRequest request, TlsFrontend.Peer peer) throws SQLException {
         try {
             byte[] der = verification.ca().crl(verification.database().revokedSerials(Instant.now())).getEncoded();
             return new Answer(200, "application/pkix-crl", der, Map.of());
@@ -270,7 +261,5 @@ public final class AttestationServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         frontend.close();
-        http.stop(0);
-        workers.shutdownNow();
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.tpmauth.tls.bound.BoundConnection;
@@ -25,12 +26,14 @@ import org.tpmauth.tls.bound.CertificateCheck;
 import org.tpmauth.tls.bound.TlsIdentity;
 
 /**
- * Terminates TLS in front of a server bound to loopback (the service's HTTP server, the MQTT broker):
- * each connection's handshake runs on Bouncy Castle's low-level protocol, which is where the
- * tls-exporter value can be had, and then its bytes are relayed to the server. The relay of each
- * connection connects from an address of its own in 127.0.0.0/8 (Linux routes the whole block to the
- * loopback interface), so the server finds the connection's exporter and client chain by the client
- * address it sees ({@link #connection}), even where it learns no port (a HiveMQ extension).
+ * Terminates TLS in front of a server: each connection's handshake runs on Bouncy Castle's low-level
+ * protocol, which is where the tls-exporter value can be had, and then the connection goes to a
+ * {@link Service} in the front end's thread for it. Either the service reads the decrypted stream itself
+ * (the attestation service's HTTP), or the front end relays the bytes to a server bound to loopback (the
+ * MQTT broker): the relay of each connection connects from an address of its own in 127.0.0.0/8 (Linux
+ * routes the whole block to the loopback interface), so the server finds the connection's exporter and
+ * client chain by the client address it sees ({@link #connection}), even where it learns no port (a
+ * HiveMQ extension).
  */
 public final class TlsFrontend implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TlsFrontend.class.getName());
@@ -40,8 +43,14 @@ public final class TlsFrontend implements AutoCloseable {
     public record Peer(byte[] exporter, List<X509Certificate> chain) {
     }
 
+    /** What serves a connection whose handshake passed, in the front end's thread for that connection. */
+    public interface Service {
+        /** Serves {@code tls} until it ends; {@code peer} is what the handshake established. */
+        void serve(BoundConnection tls, Peer peer) throws IOException;
+    }
+
     private final ServerSocket listener;
-    private final InetSocketAddress backend;
+    private final Service service;
     private final TlsIdentity identity;
     private final CertificateCheck clientCheck;
     private final BoundTls.ClientAuth clientAuth;
@@ -60,13 +69,24 @@ public final class TlsFrontend implements AutoCloseable {
      */
     public TlsFrontend(InetSocketAddress bind, InetSocketAddress backend, TlsIdentity identity,
             CertificateCheck clientCheck, BoundTls.ClientAuth clientAuth) throws IOException {
+        this(bind, identity, clientCheck, clientAuth, front -> (tls, peer) -> front.relay(tls, peer, backend));
+    }
+
+    /** Listens on {@code bind} and hands each connection, once its handshake passed, to {@code service}. */
+    public TlsFrontend(InetSocketAddress bind, Service service, TlsIdentity identity, CertificateCheck clientCheck,
+            BoundTls.ClientAuth clientAuth) throws IOException {
+        this(bind, identity, clientCheck, clientAuth, front -> service);
+    }
+
+    private TlsFrontend(InetSocketAddress bind, TlsIdentity identity, CertificateCheck clientCheck,
+            BoundTls.ClientAuth clientAuth, Function<TlsFrontend, Service> service) throws IOException {
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(bind, 256);
-        this.backend = backend;
         this.identity = identity;
         this.clientCheck = clientCheck;
         this.clientAuth = clientAuth;
+        this.service = service.apply(this);
         threads.execute(this::acceptLoop);
     }
 
@@ -105,22 +125,29 @@ public final class TlsFrontend implements AutoCloseable {
             }
             socket.setSoTimeout(0);
             open.add(tls);
-            try (tls; Socket relay = new Socket()) {
-                relay.setTcpNoDelay(true);
-                InetAddress from = claimRelayAddress(new Peer(tls.exporter(), tls.peerChain()));
-                try {
-                    relay.bind(new InetSocketAddress(from, 0));
-                    relay.connect(backend);
-                    threads.execute(() -> pump(relay, tls.out(), tls));
-                    pump(tls.in(), relay.getOutputStream(), relay);
-                } finally {
-                    peers.remove(from);
-                }
+            try (tls) {
+                service.serve(tls, new Peer(tls.exporter(), tls.peerChain()));
             } finally {
                 open.remove(tls);
             }
         } catch (IOException e) {
             LOG.log(Level.FINE, "connection ended: " + e.getMessage());
+        }
+    }
+
+    /** Relays {@code tls} to {@code backend} from an address that names {@code peer} while the relay lasts. */
+    private void relay(BoundConnection tls, Peer peer, InetSocketAddress backend) throws IOException {
+        try (Socket relay = new Socket()) {
+            relay.setTcpNoDelay(true);
+            InetAddress from = claimRelayAddress(peer);
+            try {
+                relay.bind(new InetSocketAddress(from, 0));
+                relay.connect(backend);
+                threads.execute(() -> pump(relay, tls.out(), tls));
+                pump(tls.in(), relay.getOutputStream(), relay);
+            } finally {
+                peers.remove(from);
+            }
         }
     }
 

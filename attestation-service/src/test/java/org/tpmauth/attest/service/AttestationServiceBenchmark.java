@@ -192,8 +192,8 @@ class AttestationServiceBenchmark {
     /**
      * Renewals as the issue counts them, on {@link #CLIENTS} machines at once: each a TLS handshake with the
      * current certificate (its key signing in swtpm), the evidence made for that connection's exporter (certify
-     * + quote in swtpm), the 1.1 MB EST body through the service's TLS front end, its loopback relay and HTTP
-     * server, the renewal, the database write and the answer back. The service's CPU is the JVM's minus what
+     * + quote in swtpm), the 1.1 MB EST body through the service's TLS front end and its HTTP server, the
+     * renewal, the database write and the answer back. The service's CPU is the JVM's minus what
      * the client threads used (measured in each one), so GC and JIT caused by the clients' allocations count
      * against the service; swtpm is another process and does not count. The clients and swtpm share the cores
      * with the service, so the wall-clock rate is lower than what the service alone sustains.
@@ -260,8 +260,8 @@ class AttestationServiceBenchmark {
         parts.forEach((kind, ms) -> breakdown.append(' ').append(kind).append(String.format(" %.2f", medianOf(ms))));
         System.out.println(breakdown);
         System.out.println("# tls_renewal: service_cpu = JVM CPU minus the client threads' CPU, per renewal: the TLS 1.3"
-                + " handshake authenticated by the current certificate, the EST body through TlsFrontend, the loopback"
-                + " relay and the HTTP server, CSR + evidence + log replay + reference state, signing, the database write,"
+                + " handshake authenticated by the current certificate, the EST body through TlsFrontend and the HTTP"
+                + " server on its decrypted stream, CSR + evidence + log replay + reference state, signing, the database write,"
                 + " the answer; GC and JIT of both sides included (jit_elapsed: the compiler threads' elapsed time, a sign of warm-up). Not included: swtpm (the machine's TPM: TLS signature,"
                 + " certify, quote, CSR signature), the client's TLS, CSR and base64 work. capacity = cores / service_cpu;"
                 + " wall rate = renewals/s with clients and swtpm sharing the cores");
@@ -275,8 +275,9 @@ class AttestationServiceBenchmark {
     private static final long CLOCK_TICKS = 100;
 
     /**
-     * CPU time (clock ticks) of this JVM's threads by kind, from /proc/self/task: the service's TLS front end,
-     * its HTTP server and workers, the benchmark's clients, the garbage collector, the JIT compilers, the rest.
+     * CPU time (clock ticks) of this JVM's threads by kind, from /proc/self/task: the service's TLS front end
+     * (handshakes, and the HTTP requests and renewals it serves on their connections), the service-work rounds'
+     * worker pool, the benchmark's clients, the garbage collector, the JIT compilers, the rest.
      */
     private static Map<String, Long> cpuByThreadKind() throws java.io.IOException {
         Map<String, Long> kinds = new LinkedHashMap<>();

@@ -1,9 +1,9 @@
 package org.tpmauth.attest.service.operator;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -16,6 +16,11 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.crypto.SecretKey;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.tpmauth.attest.service.Database;
 
 /**
@@ -76,32 +81,26 @@ public final class OperatorConsole {
     /**
      * Serves one request under {@code /operator}.
      *
-     * @param chain the TLS client's validated chain (leaf first, empty without a certificate); null when
-     *              the request did not come through the service's TLS port
+     * @param chain the TLS client's validated chain (leaf first, empty without a certificate)
      */
-    public void serve(HttpExchange exchange, List<X509Certificate> chain) throws IOException {
-        try (exchange) {
-            Page page;
-            try {
-                page = route(exchange, operator(chain));
-            } catch (Refused r) {
-                page = Page.html(r.status, refusal(r));
-            } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.WARNING, exchange.getRequestURI().getPath() + " failed", e);
-                page = Page.html(500, refusalPage("The service failed", "The database could not be read or written: "
-                        + e.getMessage() + ". Try again; if it persists, look at the service's log."));
-            }
-            send(exchange, page);
+    public void serve(ClassicHttpRequest request, ClassicHttpResponse response, List<X509Certificate> chain) {
+        Page page;
+        try {
+            page = route(request, operator(chain));
+        } catch (Refused r) {
+            page = Page.html(r.status, refusal(r));
+        } catch (IOException | SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, request.getPath() + " failed", e);
+            page = Page.html(500, refusalPage("The service failed", "The database could not be read or written: "
+                    + e.getMessage() + ". Try again; if it persists, look at the service's log."));
         }
+        send(response, page);
     }
 
     private Operator operator(List<X509Certificate> chain) throws Refused {
         if (access == null) {
             throw new Refused(403, "The operator pages are off: this service was started without an operator CA. "
                     + "Start it with --operator-ca ca.pem (tpmauth attest server --help).");
-        }
-        if (chain == null) {
-            throw new Refused(403, "Requests come through the service's TLS port only.");
         }
         if (chain.isEmpty()) {
             throw new Refused(403, "The operator pages need an operator's client certificate, and this browser sent "
@@ -118,10 +117,16 @@ public final class OperatorConsole {
         return operator.get();
     }
 
-    private Page route(HttpExchange exchange, Operator operator) throws Refused, SQLException, IOException {
-        String path = exchange.getRequestURI().getPath();
-        String method = exchange.getRequestMethod();
-        Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+    private Page route(ClassicHttpRequest request, Operator operator) throws Refused, SQLException, IOException {
+        URI uri;
+        try {
+            uri = request.getUri();
+        } catch (URISyntaxException e) {
+            throw new Refused(400, "The address is not a valid URI: " + e.getMessage());
+        }
+        String path = uri.getPath();
+        String method = request.getMethod();
+        Map<String, String> query = form(uri.getRawQuery());
         Instant now = Instant.now();
         switch (path) {
             case "/operator", "/operator/" -> {
@@ -139,7 +144,7 @@ public final class OperatorConsole {
             }
             case "/operator/revoke" -> {
                 if (method.equals("POST")) {
-                    return revoke(exchange, operator, now);
+                    return revoke(request, operator, now);
                 }
                 requireMethod(method, "GET");
                 Database.Machine m = machine(query.get("device"));
@@ -152,9 +157,9 @@ public final class OperatorConsole {
         }
     }
 
-    private Page revoke(HttpExchange exchange, Operator operator, Instant now) throws Refused, SQLException, IOException {
-        sameOrigin(exchange);
-        Map<String, String> form = form(readForm(exchange));
+    private Page revoke(ClassicHttpRequest request, Operator operator, Instant now) throws Refused, SQLException, IOException {
+        sameOrigin(request);
+        Map<String, String> form = form(readForm(request));
         Database.Machine m = machine(form.get("device"));
         if (!tokens.valid(form.get("token"), operator, m.device(), now)) {
             throw new Refused(403, "This confirmation is not valid: it expired (after " + FormToken.LIFETIME.toMinutes()
@@ -173,10 +178,10 @@ public final class OperatorConsole {
     }
 
     /** Browsers say where a POST came from; one from another site is refused even before the token is checked. */
-    private static void sameOrigin(HttpExchange exchange) throws Refused {
-        String site = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
-        String origin = exchange.getRequestHeaders().getFirst("Origin");
-        String host = exchange.getRequestHeaders().getFirst("Host");
+    private static void sameOrigin(ClassicHttpRequest request) throws Refused {
+        String site = header(request, "Sec-Fetch-Site");
+        String origin = header(request, "Origin");
+        String host = header(request, "Host");
         if ((site != null && !site.equals("same-origin")) || (origin != null && !origin.equals("https://" + host))) {
             throw new Refused(403, "A revocation must come from this service's own page, not from another site.");
         }
@@ -200,8 +205,18 @@ public final class OperatorConsole {
         }
     }
 
-    private static String readForm(HttpExchange exchange) throws IOException, Refused {
-        try (InputStream in = exchange.getRequestBody()) {
+    /** The request's first header of that name, or null. */
+    private static String header(ClassicHttpRequest request, String name) {
+        Header h = request.getFirstHeader(name);
+        return h == null ? null : h.getValue();
+    }
+
+    private static String readForm(ClassicHttpRequest request) throws IOException, Refused {
+        HttpEntity entity = request.getEntity();
+        if (entity == null) {
+            return "";
+        }
+        try (InputStream in = entity.getContent()) {
             byte[] body = in.readNBytes(MAX_FORM + 1);
             if (body.length > MAX_FORM) {
                 throw new Refused(413, "The form is larger than " + MAX_FORM + " bytes.");
@@ -243,20 +258,19 @@ public final class OperatorConsole {
                 + "</p></body></html>\n";
     }
 
-    private static void send(HttpExchange exchange, Page page) throws IOException {
+    private static void send(ClassicHttpResponse response, Page page) {
         byte[] body = page.body().getBytes(StandardCharsets.UTF_8);
-        var h = exchange.getResponseHeaders();
-        h.set("Content-Type", page.contentType());
-        h.set("Content-Security-Policy", CSP);
-        h.set("X-Content-Type-Options", "nosniff");
-        h.set("Referrer-Policy", "same-origin"); // "no-referrer" would make the browser send "Origin: null"
-        h.set("Cache-Control", "no-store");
+        response.setCode(page.status());
+        response.setHeader("Content-Type", page.contentType());
+        response.setHeader("Content-Security-Policy", CSP);
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Referrer-Policy", "same-origin"); // "no-referrer" would make the browser send "Origin: null"
+        response.setHeader("Cache-Control", "no-store");
         if (page.location() != null) {
-            h.set("Location", page.location());
+            response.setHeader("Location", page.location());
         }
-        exchange.sendResponseHeaders(page.status(), body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+        if (body.length > 0) {
+            response.setEntity(new ByteArrayEntity(body, null));
         }
     }
 }
