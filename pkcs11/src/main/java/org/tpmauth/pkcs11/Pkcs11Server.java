@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
@@ -14,16 +13,13 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
+import org.tpmauth.tls.LocalSockets;
 
 /**
  * The server side of p11-kit's RPC protocol (version 0) on a unix socket: one thread per connection,
@@ -73,18 +69,7 @@ public final class Pkcs11Server implements Closeable {
      * service manager) that waits for the path never finds it with the umask's mode.
      */
     public static Pkcs11Server start(Token token, Path socket, PrintStream log) throws IOException {
-        Path bound = socket.resolveSibling(socket.getFileName() + ".new");
-        Files.deleteIfExists(bound);
-        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            listener.bind(UnixDomainSocketAddress.of(bound));
-            Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-rw----"));
-            Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            listener.close();
-            Files.deleteIfExists(bound);
-            throw e;
-        }
+        ServerSocketChannel listener = LocalSockets.bind(socket, "rw-rw----");
         return serve(new Pkcs11Server(token, listener, socket, log, true));
     }
 
@@ -227,12 +212,7 @@ public final class Pkcs11Server implements Closeable {
     }
 
     private static String peer(SocketChannel channel) {
-        try {
-            UnixDomainPrincipal p = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            return " (" + p.user().getName() + ")";
-        } catch (IOException | UnsupportedOperationException e) {
-            return "";
-        }
+        return LocalSockets.peerUser(channel).map(user -> " (" + user + ")").orElse("");
     }
 
     @Override

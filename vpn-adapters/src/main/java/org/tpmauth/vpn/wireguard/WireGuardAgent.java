@@ -2,7 +2,6 @@ package org.tpmauth.vpn.wireguard;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -13,8 +12,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -23,8 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
+import org.tpmauth.tls.LocalSockets;
 
 /**
  * A resident service that brings WireGuard interfaces up with sealed keys on request, over a unix socket:
@@ -81,18 +77,7 @@ public final class WireGuardAgent implements Closeable {
     public static WireGuardAgent start(Path socket, Handler handler, Function<Throwable, String> describe,
             Consumer<String> log) throws IOException {
         Path absolute = socket.toAbsolutePath();
-        Path temporary = absolute.resolveSibling("." + absolute.getFileName() + "." + ProcessHandle.current().pid());
-        Files.deleteIfExists(temporary);
-        ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            listener.bind(UnixDomainSocketAddress.of(temporary));
-            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            listener.close();
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
+        ServerSocketChannel listener = LocalSockets.bind(absolute, "rw-------");
         return serve(new WireGuardAgent(listener, absolute, true, handler, describe, log));
     }
 
@@ -309,12 +294,7 @@ public final class WireGuardAgent implements Closeable {
     }
 
     private static String peer(SocketChannel channel) {
-        try {
-            UnixDomainPrincipal p = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            return " from " + p.user().getName();
-        } catch (IOException | UnsupportedOperationException e) {
-            return "";
-        }
+        return LocalSockets.peerUser(channel).map(user -> " from " + user).orElse("");
     }
 
     private static Thread daemon(Runnable task, String name) {
