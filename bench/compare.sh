@@ -45,28 +45,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-start_swtpm() { # channel options: swtpm with its state in $work/state
-  mkdir -p "$work/state"
-  swtpm socket --tpm2 --tpmstate dir="$work/state" "$@" \
-    --flags not-need-init,startup-clear --daemon --pid file="$work/swtpm.pid" 2>"$work/swtpm.err"
-}
-if [[ $transport == unix ]]; then
-  start_swtpm --server type=unixio,path="$work/tpm" --ctrl type=unixio,path="$work/tpm.ctrl" \
-    || { cat "$work/swtpm.err" >&2; echo "compare: cannot start swtpm" >&2; exit 1; }
-  tcti="swtpm:path=$work/tpm"
-else
-  # swtpm needs two free ports: data on P, control on P+1
-  for attempt in 1 2 3 4 5 6 7 8 9 10; do
-    port=$((20000 + RANDOM % 40000))
-    listening "$port" || listening $((port + 1)) && continue
-    start_swtpm --server type=tcp,port="$port",bindaddr=127.0.0.1 --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
-      && break
-    port=
-  done
-  [[ -n ${port:-} ]] || { cat "$work/swtpm.err" >&2; echo "compare: cannot start swtpm" >&2; exit 1; }
-  tcti="swtpm:host=127.0.0.1,port=$port"
-fi
+# shellcheck source=swtpm.sh
+. "$here/swtpm.sh"
+start_swtpm "$transport" "$work"
 echo "compare: swtpm at $tcti, $iterations iterations" >&2
 
 for ((round = 1; round <= rounds; round++)); do

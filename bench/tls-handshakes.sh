@@ -62,14 +62,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 log() { echo "tls-handshakes: $*" >&2; }
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { # a free port P with P+1 free too (swtpm's control channel)
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000)) # below the ephemeral range, where outgoing connections bind
-    listening "$p" || listening $((p + 1)) || { echo "$p"; return; }
-  done
-}
+# shellcheck source=swtpm.sh
+. "$here/swtpm.sh" # listening, free_port, start_swtpm
 wait_listening() {
   local i
   for ((i = 0; i < 100; i++)); do listening "$1" && return; sleep 0.1; done
@@ -82,27 +76,7 @@ log "building the Java side"
 classpath=$root/tls-auth/target/test-classes:$root/tls-auth/target/classes:$root/tss/target/test-classes
 classpath=$classpath:$root/tss/target/classes:$(cat "$work/cp.txt")
 
-mkdir -p "$work/state"
-start_swtpm() { # [swtpm options]: swtpm with its state in $work/state on a free port or UNIX socket; sets $tcti
-  local attempt
-  if [[ $transport == unix ]]; then
-    rm -f "$work/tpm" "$work/tpm.ctrl"
-    swtpm socket --tpm2 --tpmstate dir="$work/state" \
-      --server type=unixio,path="$work/tpm" --ctrl type=unixio,path="$work/tpm.ctrl" \
-      --flags not-need-init,startup-clear --daemon --pid file="$work/swtpm.pid" "$@" 2>"$work/swtpm.err" \
-      && { tcti="swtpm:path=$work/tpm"; return; }
-  else
-    for attempt in 1 2 3 4 5; do # another process may take the port between the check and the bind
-      port=$(free_port)
-      swtpm socket --tpm2 --tpmstate dir="$work/state" \
-        --server type=tcp,port="$port",bindaddr=127.0.0.1 --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
-        --flags not-need-init,startup-clear --daemon --pid file="$work/swtpm.pid" "$@" 2>"$work/swtpm.err" \
-        && { tcti="swtpm:host=127.0.0.1,port=$port"; return; }
-    done
-  fi
-  cat "$work/swtpm.err" >&2; log "cannot start swtpm"; exit 1
-}
-start_swtpm
+start_swtpm "$transport" "$work"
 log "swtpm at $tcti"
 
 # The PKI: a software CA, a software server key, the TPM client key (made by tpm2-openssl, straight on
@@ -211,7 +185,7 @@ commands_in_log() { # FIRST_LINE: "CODE COUNT" of the commands logged from line 
 # swtpm down): s_time's start against a closed port is logged first and left out, then s_time runs.
 openssl_tpm_commands() {
   stop "$(cat "$work/swtpm.pid")"
-  start_swtpm --log file="$work/swtpm.log",level=20
+  start_swtpm "$transport" "$work" --log file="$work/swtpm.log",level=20
   start_abrmd
   TPM2OPENSSL_TCTI=tabrmd:bus_type=session openssl s_client "${tpm[@]}" -brief -tls1_3 -cert tpm.pem \
     -key tpmkey.pem -CAfile ca.pem -connect "127.0.0.1:$server_port" </dev/null >"$work/s_client.log" 2>&1 || true
