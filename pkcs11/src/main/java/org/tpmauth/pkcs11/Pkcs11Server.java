@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -100,22 +99,13 @@ public final class Pkcs11Server implements Closeable {
     }
 
     private void acceptLoop() {
-        while (listener.isOpen()) {
-            SocketChannel channel;
-            try {
-                channel = listener.accept();
-            } catch (ClosedChannelException closed) {
-                return;
-            } catch (IOException e) {
-                log.println("pkcs11: accept failed: " + e.getMessage());
-                continue;
-            }
+        LocalSockets.acceptUntilClosed(listener, channel -> {
             long id = connectionCount.incrementAndGet();
             connections.add(channel);
             Thread t = new Thread(() -> serve(channel, id), "pkcs11-connection-" + id);
             t.setDaemon(true);
             t.start();
-        }
+        }, e -> log.println("pkcs11: accept failed: " + e.getMessage()));
     }
 
     private void serve(SocketChannel channel, long id) {

@@ -3,6 +3,7 @@ package org.tpmauth.tls;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.function.Consumer;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
@@ -41,6 +43,26 @@ public final class LocalSockets {
             throw e;
         }
         return listener;
+    }
+
+    /**
+     * Accepts connections until {@code listener} is closed, handing each to {@code serve}; a failed accept is
+     * reported to {@code acceptFailed} and the loop goes on.
+     */
+    public static void acceptUntilClosed(ServerSocketChannel listener, Consumer<SocketChannel> serve,
+            Consumer<IOException> acceptFailed) {
+        while (listener.isOpen()) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (ClosedChannelException closed) {
+                return;
+            } catch (IOException e) {
+                acceptFailed.accept(e);
+                continue;
+            }
+            serve.accept(channel);
+        }
     }
 
     /** The connected program's user, for logs; empty where the platform does not tell. */

@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -154,25 +153,19 @@ public final class WireGuardAgent implements Closeable {
     }
 
     private void acceptLoop() {
-        while (listener.isOpen()) {
-            SocketChannel channel;
-            try {
-                channel = listener.accept();
-            } catch (ClosedChannelException closed) {
-                return;
+        LocalSockets.acceptUntilClosed(listener, this::dispatch,
+                e -> log.accept("tpmauth wireguard agent: accept failed: " + e.getMessage()));
+    }
+
+    private void dispatch(SocketChannel channel) {
+        try {
+            workers.execute(() -> serve(channel));
+        } catch (RejectedExecutionException busy) {
+            try (channel) {
+                channel.write(encoded("error the agent is serving " + MAX_CONNECTIONS + " clients; try again"));
+                channel.shutdownOutput();
             } catch (IOException e) {
-                log.accept("tpmauth wireguard agent: accept failed: " + e.getMessage());
-                continue;
-            }
-            try {
-                workers.execute(() -> serve(channel));
-            } catch (RejectedExecutionException busy) {
-                try (channel) {
-                    channel.write(encoded("error the agent is serving " + MAX_CONNECTIONS + " clients; try again"));
-                    channel.shutdownOutput();
-                } catch (IOException e) {
-                    // the client is gone
-                }
+                // the client is gone
             }
         }
     }
