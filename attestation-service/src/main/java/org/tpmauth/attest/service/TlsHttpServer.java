@@ -5,10 +5,13 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpStatus;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.DefaultConnectionReuseStrategy;
 import org.apache.hc.core5.http.impl.HttpProcessors;
@@ -17,6 +20,7 @@ import org.apache.hc.core5.http.impl.io.DefaultClassicHttpResponseFactory;
 import org.apache.hc.core5.http.impl.io.HttpService;
 import org.apache.hc.core5.http.impl.io.SocketHolder;
 import org.apache.hc.core5.http.io.HttpRequestHandler;
+import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.protocol.BasicHttpContext;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.protocol.UriPatternMatcher;
@@ -42,8 +46,14 @@ public final class TlsHttpServer implements TlsFrontend.Service {
 
     /** By path alone: the service answers whatever name the client used for it (HttpCore's registry would check it). */
     private final UriPatternMatcher<HttpRequestHandler> routes = new UriPatternMatcher<>();
-    private final HttpService http = new HttpService(HttpProcessors.server(), (request, context) -> routes.lookup(
-            withoutQuery(request.getPath())), DefaultConnectionReuseStrategy.INSTANCE, DefaultClassicHttpResponseFactory.INSTANCE);
+    /** HttpCore answers a path without a handler with 501; a path the service does not have is 404. */
+    private static final HttpRequestHandler NOT_FOUND = (request, response, context) -> {
+        response.setCode(HttpStatus.SC_NOT_FOUND);
+        response.setEntity(new StringEntity("no such path\n", ContentType.TEXT_PLAIN));
+    };
+    private final HttpService http = new HttpService(HttpProcessors.server(), (request, context) -> Objects.requireNonNullElse(
+            routes.lookup(withoutQuery(request.getPath())), NOT_FOUND), DefaultConnectionReuseStrategy.INSTANCE,
+            DefaultClassicHttpResponseFactory.INSTANCE);
     private final Semaphore working;
 
     public TlsHttpServer(int concurrency) {

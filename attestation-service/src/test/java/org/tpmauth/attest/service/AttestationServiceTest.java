@@ -186,6 +186,25 @@ class AttestationServiceTest {
     }
 
     @Test
+    @Order(7)
+    void anUnknownPathIsRefusedAndAQueryDoesNotChangeTheRoute() throws Exception {
+        String base = "https://localhost:" + server.port();
+        String[] curl = {"curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", fixture.caPem.toString(),
+                "--resolve", "localhost:" + server.port() + ":127.0.0.1"};
+        String unknown = run(Files.createTempFile(dir, "unknown", ".txt"), concat(curl, base + "/.well-known/est/nothing"));
+        assertEquals("404", unknown);
+        String withQuery = run(Files.createTempFile(dir, "query", ".txt"),
+                concat(curl, base + "/.well-known/est/cacerts?x=1"));
+        assertEquals("200", withQuery, "routed by path, the query left out");
+    }
+
+    private static String[] concat(String[] command, String last) {
+        String[] all = java.util.Arrays.copyOf(command, command.length + 1);
+        all[command.length] = last;
+        return all;
+    }
+
+    @Test
     @Order(8)
     void plainCsrWithoutEvidenceIsRefusedClearly() throws Exception {
         // a machine with a certificate of this CA, but a software key and a CSR without evidence
