@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * connection is still open without sending anything.
  *
  * <p>The channel blocks: a command is one write and (usually) one read system call. The timeout is the
- * shared {@link LinkWatchdog}'s job, which closes the connection of a command past its deadline.
+ * shared {@link LinkWatchdog}'s job, which closes the connection of a command past its deadline and
+ * sleeps while no command is in flight.
  */
 final class SocketLink implements AutoCloseable {
     /**
@@ -40,17 +41,23 @@ final class SocketLink implements AutoCloseable {
     private final ByteBuffer pending = ByteBuffer.allocate(8192).flip();
     private final ByteBuffer probe = ByteBuffer.allocate(1);
     private long received;
+    private final LinkWatchdog watchdog;
     /** When the running exchange is given up (System.nanoTime), 0 while idle; read by the watchdog. */
     private volatile long deadline;
+    /** Exchanges started; written before {@link #deadline}, so the watchdog sees it as new as that. */
+    private long started;
+    /** {@link #started} at the watchdog's last check (the watchdog's own). */
+    private long startedAtCheck;
     /** Set by the watchdog when it closed the connection for a late answer. */
     private volatile boolean expired;
     private long idleSince = System.nanoTime();
 
-    private SocketLink(SocketChannel channel, Duration timeout, boolean probeWhenIdle) {
+    private SocketLink(SocketChannel channel, Duration timeout, boolean probeWhenIdle, LinkWatchdog watchdog) {
         this.channel = channel;
         this.timeoutNanos = Math.max(1, timeout.toNanos());
         this.probeWhenIdle = probeWhenIdle;
-        LinkWatchdog.SHARED.watch(this);
+        this.watchdog = watchdog;
+        watchdog.watch(this);
     }
 
     /**
@@ -60,9 +67,15 @@ final class SocketLink implements AutoCloseable {
      * @param howToStart advice appended when nothing listens there
      */
     static SocketLink connect(SocketEndpoint endpoint, Duration timeout, String who, String howToStart) {
+        return connect(endpoint, timeout, who, howToStart, LinkWatchdog.SHARED);
+    }
+
+    /** As {@link #connect(SocketEndpoint, Duration, String, String)}, with its timeouts kept by {@code watchdog}. */
+    static SocketLink connect(SocketEndpoint endpoint, Duration timeout, String who, String howToStart,
+            LinkWatchdog watchdog) {
         String where = who + " at " + endpoint;
         try {
-            return new SocketLink(endpoint.connect(timeout), timeout, !endpoint.closedPeerFailsWrites());
+            return new SocketLink(endpoint.connect(timeout), timeout, !endpoint.closedPeerFailsWrites(), watchdog);
         } catch (ConnectException e) {
             throw new TpmTransportException("cannot connect to " + where + " (" + e.getMessage() + "): is it running? "
                     + howToStart, e);
@@ -87,7 +100,9 @@ final class SocketLink implements AutoCloseable {
      */
     void send(byte[]... parts) throws IOException {
         received = 0;
+        started++;
         deadline = System.nanoTime() + timeoutNanos | 1; // never 0, which means idle
+        watchdog.started();
         try {
             if (parts.length == 1) {
                 channel.write(ByteBuffer.wrap(parts[0])); // a blocking channel writes all of it
@@ -165,13 +180,23 @@ final class SocketLink implements AutoCloseable {
         return timeoutNanos;
     }
 
-    /** Closes the connection when its exchange is past the deadline (the watchdog's tick). */
-    void expireIfLate(long now) {
-        long d = deadline;
-        if (d != 0 && now - d > 0) {
-            expired = true;
-            close();
-        }
+    /** When the running exchange is given up, 0 while idle. */
+    long deadline() {
+        return deadline;
+    }
+
+    /** Whether an exchange started since the last call (the watchdog's, after reading {@link #deadline()}). */
+    boolean startedSinceLastCheck() {
+        long n = started;
+        boolean news = n != startedAtCheck;
+        startedAtCheck = n;
+        return news;
+    }
+
+    /** Closes the connection of an exchange past its deadline (the watchdog's verdict). */
+    void expire() {
+        expired = true;
+        close();
     }
 
     /** Bytes that arrived since the last {@link #send}. */
@@ -206,7 +231,7 @@ final class SocketLink implements AutoCloseable {
 
     @Override
     public void close() {
-        LinkWatchdog.SHARED.forget(this);
+        watchdog.forget(this);
         try {
             channel.close();
         } catch (IOException ignored) {
