@@ -325,16 +325,17 @@ public final class Tpm implements AutoCloseable {
                 a.marshal(auth);
             }
         }
-        TpmWriter out = new TpmWriter();
         boolean withSessions = !sessions.isEmpty();
         int size = HEADER + handles.size() + (withSessions ? 4 + auth.size() : 0) + parameters.length;
-        out.u16(withSessions ? TpmSt.SESSIONS : TpmSt.NO_SESSIONS).u32(size).u32(command.commandCode());
-        out.bytes(handles.toByteArray());
-        if (withSessions) {
-            out.u32(auth.size()).bytes(auth.toByteArray());
-        }
-        out.bytes(parameters);
-        return out.toByteArray();
+        byte[] finalParameters = parameters;
+        return TpmWriter.marshal(size, out -> { // sized exactly: the writer's buffer is the command
+            out.u16(withSessions ? TpmSt.SESSIONS : TpmSt.NO_SESSIONS).u32(size).u32(command.commandCode());
+            out.bytes(handles);
+            if (withSessions) {
+                out.u32(auth.size()).bytes(auth);
+            }
+            out.bytes(finalParameters);
+        });
     }
 
     private static int responseCode(TpmCommand<?> command, byte[] response) {

@@ -35,11 +35,9 @@ final class CommandLayout {
 
     /** The command code of a buffer (its header is read and checked by {@link #parse}). */
     static int commandCode(byte[] command) {
-        return new TpmReader(command).enter("command header").struct("command header", in -> {
-            in.u16();
-            in.u32();
-            return in.u32();
-        });
+        TpmReader in = new TpmReader(command).enter("command header");
+        in.skip(6); // tag, size
+        return in.u32();
     }
 
     /**
@@ -53,8 +51,8 @@ final class CommandLayout {
         int tag = in.u16();
         in.u32();
         int commandCode = in.u32();
-        in.bytes(4 * handleCount);
-        List<AuthSession> sessions = new ArrayList<>();
+        in.skip(4 * handleCount);
+        List<AuthSession> sessions = new ArrayList<>(3); // a command carries up to three
         if (tag == TpmSt.SESSIONS) {
             int authSize = in.u32();
             if (authSize < 0 || authSize > in.remaining()) {
@@ -64,12 +62,12 @@ final class CommandLayout {
             TpmReader auth = new TpmReader(command, in.position(), authSize).enter("TPMS_AUTH_COMMAND");
             while (auth.hasRemaining()) {
                 int handle = auth.u32();
-                auth.sized();
+                auth.skip(auth.u16()); // nonce
                 int attributes = auth.u8();
-                auth.sized();
+                auth.skip(auth.u16()); // hmac
                 sessions.add(new AuthSession(handle, (attributes & CONTINUE_SESSION) != 0));
             }
-            return new CommandLayout(commandCode, handleCount, List.copyOf(sessions), end);
+            return new CommandLayout(commandCode, handleCount, sessions, end);
         }
         return new CommandLayout(commandCode, handleCount, List.of(), in.position());
     }

@@ -12,11 +12,13 @@ public final class TpmReader {
     private int pos;
     private int limit;
     /**
-     * The names of the structures being read, innermost last; made by the first {@link #enter}: most
-     * readers (a header field, a response code) never name one, and every allocation on the per-command
-     * path is a page of new heap now and then, which a guest VM pays dearly for.
+     * The names of the structures being read: the outermost in a field, the ones inside it in an array
+     * made when the first is entered. Most readers name one structure (a header, a response) or none,
+     * and every allocation on the per-command path is a page of new heap now and then, which a guest VM
+     * pays dearly for.
      */
-    private String[] context;
+    private String outermost;
+    private String[] inner;
     private int depth;
 
     public TpmReader(byte[] data) {
@@ -46,22 +48,36 @@ public final class TpmReader {
 
     /** Name of the structure being read, for error messages; pair with {@link #leave()}. */
     public TpmReader enter(String structure) {
-        if (context == null) {
-            context = new String[4];
-        } else if (depth == context.length) {
-            context = Arrays.copyOf(context, depth * 2);
+        if (depth == 0) {
+            outermost = structure;
+        } else if (inner == null) {
+            inner = new String[4];
+            inner[0] = structure;
+        } else {
+            if (depth - 1 == inner.length) {
+                inner = Arrays.copyOf(inner, inner.length * 2);
+            }
+            inner[depth - 1] = structure;
         }
-        context[depth++] = structure;
+        depth++;
         return this;
     }
 
     public void leave() {
-        context[--depth] = null;
+        if (depth == 0) {
+            throw new IllegalStateException("leave() without enter()");
+        }
+        depth--;
+        if (depth == 0) {
+            outermost = null;
+        } else {
+            inner[depth - 1] = null;
+        }
     }
 
     /** The innermost structure being read, or "data". */
     public String structure() {
-        return depth == 0 ? "data" : context[depth - 1];
+        return depth == 0 ? "data" : depth == 1 ? outermost : inner[depth - 2];
     }
 
     public TpmFormatException error(String problem) {
@@ -119,6 +135,12 @@ public final class TpmReader {
             throw new TpmFormatException(structure(), pos - 1, "TPMI_YES_NO must be 0 or 1, got " + v);
         }
         return v == 1;
+    }
+
+    /** Passes over {@code n} bytes, checked as {@link #bytes} checks them, without copying them. */
+    public void skip(int n) {
+        need(n);
+        pos += n;
     }
 
     public byte[] bytes(int n) {
