@@ -143,7 +143,7 @@ public final class ResourceManager implements Tcti {
 
     private byte[] run(byte[] original, CommandLayout layout, boolean returnsHandle) {
         byte[] command = original.clone();
-        List<Resident> used = new ArrayList<>();
+        List<Resident> used = new ArrayList<>(4); // the objects and sessions of one command
         for (int i = 0; i < layout.handleCount; i++) {
             int handle = TpmReader.u32At(original, CommandLayout.handleOffset(i));
             if (isObject(handle)) {
