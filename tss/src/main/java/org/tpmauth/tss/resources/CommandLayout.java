@@ -1,8 +1,10 @@
 package org.tpmauth.tss.resources;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.tpmauth.tss.types.TpmSt;
+import org.tpmauth.tss.wire.TpmFormatException;
 import org.tpmauth.tss.wire.TpmReader;
 
 /**
@@ -14,6 +16,8 @@ import org.tpmauth.tss.wire.TpmReader;
 final class CommandLayout {
     static final int HEADER = 10;
     private static final int CONTINUE_SESSION = 0x01;
+    /** A command carries at most three sessions. */
+    private static final int MAX_SESSIONS = 3;
 
     final int commandCode;
     /** How many handles the handle area holds; handle i is at {@link #handleOffset}(i). */
@@ -33,13 +37,13 @@ final class CommandLayout {
         this.parameters = parameters;
     }
 
-    /** The command code of a buffer (its header is read and checked by {@link #parse}). */
+    /** The command code of a buffer (the rest of its header is read and checked by {@link #parse}). */
     static int commandCode(byte[] command) {
-        return new TpmReader(command).enter("command header").struct("command header", in -> {
-            in.u16();
-            in.u32();
-            return in.u32();
-        });
+        if (command.length < HEADER) { // read per command: no reader for three fields
+            throw new TpmFormatException("command header", 0, "needs " + HEADER + " bytes but only "
+                    + command.length + " remain");
+        }
+        return TpmReader.u32At(command, 6);
     }
 
     /**
@@ -53,8 +57,7 @@ final class CommandLayout {
         int tag = in.u16();
         in.u32();
         int commandCode = in.u32();
-        in.bytes(4 * handleCount);
-        List<AuthSession> sessions = new ArrayList<>();
+        in.skip(4 * handleCount);
         if (tag == TpmSt.SESSIONS) {
             int authSize = in.u32();
             if (authSize < 0 || authSize > in.remaining()) {
@@ -62,14 +65,15 @@ final class CommandLayout {
             }
             int end = in.position() + authSize;
             TpmReader auth = new TpmReader(command, in.position(), authSize).enter("TPMS_AUTH_COMMAND");
+            List<AuthSession> sessions = new ArrayList<>(MAX_SESSIONS);
             while (auth.hasRemaining()) {
                 int handle = auth.u32();
-                auth.sized();
+                auth.skip(auth.u16()); // nonceCaller
                 int attributes = auth.u8();
-                auth.sized();
+                auth.skip(auth.u16()); // hmac
                 sessions.add(new AuthSession(handle, (attributes & CONTINUE_SESSION) != 0));
             }
-            return new CommandLayout(commandCode, handleCount, List.copyOf(sessions), end);
+            return new CommandLayout(commandCode, handleCount, Collections.unmodifiableList(sessions), end);
         }
         return new CommandLayout(commandCode, handleCount, List.of(), in.position());
     }

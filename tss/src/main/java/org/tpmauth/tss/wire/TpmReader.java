@@ -128,6 +128,12 @@ public final class TpmReader {
         return out;
     }
 
+    /** Passes over {@code n} bytes (bounds-checked like {@link #bytes}, without copying them). */
+    public void skip(int n) {
+        need(n);
+        pos += n;
+    }
+
     /** A TPM2B: a UINT16 size followed by that many bytes. */
     public byte[] sized() {
         return bytes(u16());

@@ -1,16 +1,22 @@
 package org.tpmauth.tss.wire;
 
-import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
-/** Big-endian writer for TPM 2.0 marshalled data. */
+/**
+ * Big-endian writer for TPM 2.0 marshalled data. Its own buffer rather than a ByteArrayOutputStream, whose
+ * every write is synchronized: a command is some 50 single-byte writes, and the per-command path runs as
+ * profiled (C1) code for thousands of TLS signatures, where each of them takes and releases a lock.
+ */
 public final class TpmWriter {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    private byte[] buf = new byte[128];
+    private int count;
 
     public TpmWriter u8(int v) {
-        out.write(v);
+        ensure(1);
+        buf[count++] = (byte) v;
         return this;
     }
 
@@ -18,16 +24,18 @@ public final class TpmWriter {
         if ((v & ~0xffff) != 0) {
             throw new IllegalArgumentException("value does not fit a UINT16: " + v);
         }
-        out.write(v >>> 8);
-        out.write(v);
+        ensure(2);
+        buf[count++] = (byte) (v >>> 8);
+        buf[count++] = (byte) v;
         return this;
     }
 
     public TpmWriter u32(int v) {
-        out.write(v >>> 24);
-        out.write(v >>> 16);
-        out.write(v >>> 8);
-        out.write(v);
+        ensure(4);
+        buf[count++] = (byte) (v >>> 24);
+        buf[count++] = (byte) (v >>> 16);
+        buf[count++] = (byte) (v >>> 8);
+        buf[count++] = (byte) v;
         return this;
     }
 
@@ -41,7 +49,9 @@ public final class TpmWriter {
     }
 
     public TpmWriter bytes(byte[] b) {
-        out.write(b, 0, b.length);
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, count, b.length);
+        count += b.length;
         return this;
     }
 
@@ -68,11 +78,17 @@ public final class TpmWriter {
     }
 
     public int size() {
-        return out.size();
+        return count;
     }
 
     public byte[] toByteArray() {
-        return out.toByteArray();
+        return Arrays.copyOf(buf, count);
+    }
+
+    private void ensure(int more) {
+        if (more > buf.length - count) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, Math.addExact(count, more)));
+        }
     }
 
     /** Marshals one value on its own. */

@@ -26,4 +26,16 @@ class TpmReaderTest {
             assertEquals(reader.getMessage(), direct.getMessage());
         }
     }
+
+    @Test
+    void skipPassesOverBytesWithinTheLimitOnly() {
+        TpmReader in = new TpmReader(DATA, 2, 6);
+        in.skip(4);
+        assertEquals(0xfffe, in.u16());
+        assertThrows(TpmFormatException.class, () -> in.skip(1));
+        assertThrows(TpmFormatException.class, () -> new TpmReader(DATA).skip(-1));
+        TpmReader whole = new TpmReader(DATA);
+        whole.skip(DATA.length);
+        assertEquals(0, whole.remaining());
+    }
 }
