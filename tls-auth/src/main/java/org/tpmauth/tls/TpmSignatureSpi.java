@@ -14,10 +14,8 @@ import java.security.SignatureException;
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.tpmauth.tss.TpmException;
 import org.tpmauth.tss.keys.SigningScheme;
 import org.tpmauth.tss.types.TpmAlg;
@@ -33,16 +31,19 @@ final class TpmSignatureSpi extends NamedParameterlessSignatureSpi {
     private static final List<TpmAlg> ECDSA_PREHASHES = List.of(TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512);
     /** The last signature this thread made, as a TLS SignatureScheme name (a handshake runs in one thread). */
     static final ThreadLocal<String> LAST_SCHEME = new ThreadLocal<>();
-    /** {@link #tlsName} of every scheme with the hashes a TPM signs. */
-    private static final Map<SigningScheme, Map<TpmAlg, String>> TLS_NAMES = new EnumMap<>(SigningScheme.class);
+    /**
+     * {@link #tlsName} of every scheme with the hashes a TPM signs, by the scheme's and the hash's ordinal:
+     * every handshake's signature sets one, and two EnumMap look-ups cost more than the rest of this class
+     * while the signing path still runs as profiled (C1) code, as it does for the first thousands of
+     * handshakes.
+     */
+    private static final String[][] TLS_NAMES = new String[SigningScheme.values().length][TpmAlg.values().length];
 
     static {
         for (SigningScheme scheme : SigningScheme.values()) {
-            Map<TpmAlg, String> names = new EnumMap<>(TpmAlg.class);
             for (TpmAlg hash : List.of(TpmAlg.SHA1, TpmAlg.SHA256, TpmAlg.SHA384, TpmAlg.SHA512)) {
-                names.put(hash, spell(scheme, hash));
+                TLS_NAMES[scheme.ordinal()][hash.ordinal()] = spell(scheme, hash);
             }
-            TLS_NAMES.put(scheme, names);
         }
     }
 
@@ -119,7 +120,7 @@ final class TpmSignatureSpi extends NamedParameterlessSignatureSpi {
             if (prehashed) {
                 byte[] in = input.toByteArray();
                 byte[] signature = scheme == SigningScheme.ECDSA ? TpmSigner.ecdsa(key, in) : TpmSigner.pkcs1(key, in);
-                TpmAlg h = TpmSigner.hashOfPrepared(scheme, in).orElse(null);
+                TpmAlg h = TpmSigner.hashOfPrepared(scheme, in);
                 if (h == null) {
                     LAST_SCHEME.remove();
                 } else {
@@ -213,7 +214,7 @@ final class TpmSignatureSpi extends NamedParameterlessSignatureSpi {
      * with secp521r1); only ecdsa_sha1 has none.
      */
     static String tlsName(SigningScheme scheme, TpmAlg hash) {
-        String known = TLS_NAMES.get(scheme).get(hash); // spelled once: every handshake's signature sets one
+        String known = TLS_NAMES[scheme.ordinal()][hash.ordinal()];
         return known != null ? known : spell(scheme, hash);
     }
 

@@ -5,7 +5,6 @@ import java.security.SignatureException;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Optional;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
@@ -158,22 +157,24 @@ public final class TpmSigner {
         }
     }
 
-    /** The hash a prepared input names: by digest length for ECDSA, by its DigestInfo for PKCS#1. */
-    static Optional<TpmAlg> hashOfPrepared(SigningScheme scheme, byte[] input) {
+    /** The hash a prepared input names (null: none): by digest length for ECDSA, by its DigestInfo for PKCS#1. */
+    static TpmAlg hashOfPrepared(SigningScheme scheme, byte[] input) {
         if (scheme == SigningScheme.ECDSA) {
-            return Optional.ofNullable(hashOfSize(input.length));
+            return hashOfSize(input.length);
         }
         DigestInfo info = digestInfo(input);
-        return info == null ? Optional.empty() : Optional.ofNullable(DIGEST_INFO_HASHES.get(info.getAlgorithmId().getAlgorithm()));
+        return info == null ? null : DIGEST_INFO_HASHES.get(info.getAlgorithmId().getAlgorithm());
     }
 
+    /** The TPM hash with digests of {@code size} bytes, or null. */
     private static TpmAlg hashOfSize(int size) {
-        for (TpmAlg h : TPM_HASHES) {
-            if (h.digestSize() == size) {
-                return h;
-            }
-        }
-        return null;
+        return switch (size) {
+            case 20 -> TpmAlg.SHA1;
+            case 32 -> TpmAlg.SHA256;
+            case 48 -> TpmAlg.SHA384;
+            case 64 -> TpmAlg.SHA512;
+            default -> null;
+        };
     }
 
     private static TpmAlg smallestHashOfAtLeast(int size) {

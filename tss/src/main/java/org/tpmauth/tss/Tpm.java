@@ -2,6 +2,7 @@ package org.tpmauth.tss;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ public final class Tpm implements AutoCloseable {
     /** How often TPM_RC_RETRY / YIELDED / TESTING is retried before giving up. */
     static final int MAX_RETRIES = 20;
     private static final int HEADER = 10;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final Tcti tcti;
     /** What commands go through: the transport, or a resource manager in front of it. */
@@ -55,6 +57,12 @@ public final class Tpm implements AutoCloseable {
     /** Public areas read for {@link #publicOf}, dropped with the names. */
     private final Map<Integer, TpmtPublic> publics = new HashMap<>();
     private final SecureSessions secure = new SecureSessions(this);
+    /**
+     * {@link #run}, made once. The per-command path avoids capturing lambdas: TLS signatures (one per
+     * handshake) run it as profiled (C1) code for thousands of commands, where each such lambda's object
+     * is made through the method handle runtime (a call into the VM) instead of a plain allocation.
+     */
+    private final SecureSessions.Runner raw = this::run;
     private volatile boolean secureSessions = true;
     private final TimedExchange timed;
     /** The deadline (System.nanoTime) of the command running now, 0 for none; guarded by the queue. */
@@ -129,20 +137,26 @@ public final class Tpm implements AutoCloseable {
      */
     public <R> R execute(TpmCommand<R> command, Duration timeout, Session... sessions) {
         long deadlineNanos = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-        int authCount = command.authHandleCount();
-        List<Session> used = new ArrayList<>(List.of(sessions));
-        while (used.size() < authCount) {
-            used.add(PasswordSession.EMPTY);
-        }
+        List<Session> used = withDefaults(sessions, command.authHandleCount());
         timed.lock(queue, command, deadlineNanos);
         long outer = deadline;
         deadline = deadlineNanos;
         try {
-            return secureSessions ? secure.execute(command, used, this::run) : run(command, used);
+            return secureSessions ? secure.execute(command, used, raw) : run(command, used);
         } finally {
             deadline = outer;
             queue.release();
         }
+    }
+
+    /** The sessions given, then the empty password for each authorized handle left. */
+    private static List<Session> withDefaults(Session[] sessions, int authCount) {
+        if (sessions.length >= authCount) {
+            return List.of(sessions);
+        }
+        Session[] used = Arrays.copyOf(sessions, authCount);
+        Arrays.fill(used, sessions.length, authCount, PasswordSession.EMPTY);
+        return List.of(used);
     }
 
     /**
@@ -206,7 +220,9 @@ public final class Tpm implements AutoCloseable {
     }
 
     private <R> R run(TpmCommand<R> command, List<Session> used) {
-        byte[] parameters = TpmWriter.marshal(command::marshalParameters);
+        TpmWriter marshalled = new TpmWriter();
+        command.marshalParameters(marshalled);
+        byte[] parameters = marshalled.toByteArray();
         List<byte[]> handleNames = needNames(used) ? command.handles().stream().map(this::nameOf).toList() : List.of();
         boolean startedUp = false;
         for (int attempt = 0; ; attempt++) {
@@ -282,6 +298,9 @@ public final class Tpm implements AutoCloseable {
 
     /** nonceTPMdecrypt || nonceTPMencrypt of the sessions after the first that encrypt parameters. */
     private static byte[] encryptionNonces(List<Session> sessions) {
+        if (sessions.size() < 2) {
+            return NO_BYTES;
+        }
         TpmWriter nonces = new TpmWriter();
         int decryptor = -1;
         for (int i = 1; i < sessions.size() && decryptor < 0; i++) {
@@ -305,8 +324,7 @@ public final class Tpm implements AutoCloseable {
 
     private static byte[] buildCommand(TpmCommand<?> command, List<Session> sessions, List<byte[]> names,
             byte[] plainParameters) {
-        TpmWriter handles = new TpmWriter();
-        command.handles().forEach(handles::u32);
+        List<Integer> handles = command.handles();
         TpmWriter auth = new TpmWriter();
         byte[] parameters = plainParameters;
         if (!sessions.isEmpty()) {
@@ -314,7 +332,7 @@ public final class Tpm implements AutoCloseable {
             for (int i = 0; i < sessions.size(); i++) {
                 contexts.add(new Session.CommandContext(command.commandCode(), command.handles(), names,
                         plainParameters, i < command.authHandleCount() ? i : -1, command.encryptableParameters(),
-                        new byte[0]));
+                        NO_BYTES));
             }
             for (int i = 0; i < sessions.size(); i++) { // every nonce first, then the HMACs over the final bytes
                 parameters = sessions.get(i).prepare(contexts.get(i).withParameters(parameters));
@@ -326,16 +344,17 @@ public final class Tpm implements AutoCloseable {
             }
         }
         boolean withSessions = !sessions.isEmpty();
-        int size = HEADER + handles.size() + (withSessions ? 4 + auth.size() : 0) + parameters.length;
-        byte[] finalParameters = parameters;
-        return TpmWriter.marshal(size, out -> { // sized exactly: the writer's buffer is the command
-            out.u16(withSessions ? TpmSt.SESSIONS : TpmSt.NO_SESSIONS).u32(size).u32(command.commandCode());
-            out.bytes(handles);
-            if (withSessions) {
-                out.u32(auth.size()).bytes(auth);
-            }
-            out.bytes(finalParameters);
-        });
+        int size = HEADER + 4 * handles.size() + (withSessions ? 4 + auth.size() : 0) + parameters.length;
+        TpmWriter out = new TpmWriter(size);
+        out.u16(withSessions ? TpmSt.SESSIONS : TpmSt.NO_SESSIONS).u32(size).u32(command.commandCode());
+        for (int handle : handles) { // a loop, not forEach(out::u32): see raw
+            out.u32(handle);
+        }
+        if (withSessions) {
+            out.u32(auth.size()).bytes(auth);
+        }
+        out.bytes(parameters);
+        return out.toByteArray();
     }
 
     private static int responseCode(TpmCommand<?> command, byte[] response) {
@@ -356,7 +375,7 @@ public final class Tpm implements AutoCloseable {
     private <R> R readResponse(TpmCommand<R> command, List<Session> sessions, byte[] response) {
         TpmReader in = new TpmReader(response, HEADER, response.length - HEADER);
         int tag = ((response[0] & 0xff) << 8) | (response[1] & 0xff);
-        in.enter(TpmCc.nameOf(command.commandCode()) + " response");
+        in.enter(TpmCc.responseNameOf(command.commandCode()));
         int[] handles = new int[command.responseHandleCount()];
         for (int i = 0; i < handles.length; i++) {
             handles[i] = in.u32();
@@ -374,7 +393,7 @@ public final class Tpm implements AutoCloseable {
             paramStart = in.position();
             paramSize = in.remaining();
         }
-        byte[] parameters = java.util.Arrays.copyOfRange(response, paramStart, paramStart + paramSize);
+        byte[] parameters = Arrays.copyOfRange(response, paramStart, paramStart + paramSize);
         if (tag == TpmSt.SESSIONS) {
             TpmReader auths = new TpmReader(response, paramStart + paramSize,
                     response.length - paramStart - paramSize).enter("response sessions");

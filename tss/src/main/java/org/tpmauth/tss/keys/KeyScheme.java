@@ -52,7 +52,10 @@ public record KeyScheme(SigningScheme scheme, TpmAlg hash) {
         } else {
             return Optional.empty();
         }
-        for (SigningScheme s : SCHEMES) { // a loop, not a stream: every signature checks its key's scheme
+        if (asym.scheme() == TpmAlg.NULL) {
+            return Optional.empty(); // most keys: every signature checks its key's scheme
+        }
+        for (SigningScheme s : SCHEMES) { // a loop, not a stream
             if (s.tpmScheme() == asym.scheme()) {
                 return Optional.of(new KeyScheme(s, asym.hash()));
             }

@@ -38,6 +38,7 @@ import org.tpmauth.tss.types.TpmsPcrSelection;
 import org.tpmauth.tss.types.TpmsSensitiveCreate;
 import org.tpmauth.tss.types.TpmtPublic;
 import org.tpmauth.tss.types.TpmsEccPoint;
+import org.tpmauth.tss.types.TpmtSigScheme;
 import org.tpmauth.tss.types.TpmtSignature;
 import org.tpmauth.tss.types.TpmuPublicId;
 import org.tpmauth.tss.types.TpmuPublicParms;
@@ -226,6 +227,20 @@ public final class TpmKeys implements AutoCloseable {
     }
 
     /**
+     * TPM2_Sign on the key's handle of the moment. A record, not a capturing lambda: every TLS handshake
+     * signs once, so this path runs as profiled (C1) code for thousands of handshakes, and there a capturing
+     * lambda's object is made through the method handle runtime (Unsafe.allocateInstance, a call into the
+     * VM) instead of a plain allocation.
+     */
+    private record SignOnHandle(TpmKeys keys, TpmKey key, byte[] digest, TpmtSigScheme scheme)
+            implements IntFunction<Sign.Response> {
+        @Override
+        public Sign.Response apply(int handle) {
+            return keys.authorized(key, new Sign(handle, digest, scheme));
+        }
+    }
+
+    /**
      * Runs a command on a key's current handle; when the TPM lost the key, loads it again and runs the
      * command once more.
      */
@@ -332,7 +347,7 @@ public final class TpmKeys implements AutoCloseable {
                     + " bytes, not " + digest.length);
         }
         try {
-            return onKey(key, handle -> authorized(key, new Sign(handle, digest, scheme.withHash(hash)))).signature();
+            return onKey(key, new SignOnHandle(this, key, digest, scheme.withHash(hash))).signature();
         } catch (TpmResponseException e) {
             throw authFailure(key, e);
         }

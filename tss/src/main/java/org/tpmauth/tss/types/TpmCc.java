@@ -124,12 +124,15 @@ public final class TpmCc {
     public static final int EncryptDecrypt2 = 0x193;
 
     private static final Map<Integer, String> NAMES = new HashMap<>();
+    /** "TPM2_Sign response" ..., spelled once: the facade names every response it reads. */
+    private static final Map<Integer, String> RESPONSE_NAMES = new HashMap<>();
 
     static {
         for (Field f : TpmCc.class.getFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == int.class) {
                 try {
                     NAMES.put(f.getInt(null), "TPM2_" + f.getName());
+                    RESPONSE_NAMES.put(f.getInt(null), "TPM2_" + f.getName() + " response");
                 } catch (IllegalAccessException e) {
                     throw new AssertionError(e);
                 }
@@ -142,6 +145,12 @@ public final class TpmCc {
         String bare = name.replaceFirst("(?i)^TPM2?_(CC_)?", "");
         return NAMES.entrySet().stream().filter(e -> e.getValue().substring(5).equalsIgnoreCase(bare))
                 .mapToInt(Map.Entry::getKey).findFirst();
+    }
+
+    /** "TPM2_Sign response" for 0x15D: {@link #nameOf} and " response". */
+    public static String responseNameOf(int code) {
+        String name = RESPONSE_NAMES.get(code);
+        return name != null ? name : nameOf(code) + " response";
     }
 
     /** "TPM2_Sign" for 0x15D, or the hex code when unknown. */

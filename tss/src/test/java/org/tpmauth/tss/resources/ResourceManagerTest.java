@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -448,5 +449,14 @@ class ResourceManagerTest {
                 + "40000009" + "0000" + "00" + "0000" + "abcd"), 2);
         assertEquals(List.of(new CommandLayout.AuthSession(0x40000009, false)), ok.sessions);
         assertEquals(10 + 8 + 4 + 9, ok.parameters);
+    }
+
+    @Test
+    void commandCodeNeedsTheWholeHeader() {
+        assertEquals(0x176, CommandLayout.commandCode(HexFormat.of().parseHex("8001" + "0000000a" + "00000176")));
+        for (int length = 0; length < 10; length++) {
+            byte[] cut = Arrays.copyOf(HexFormat.of().parseHex("8001" + "0000000a" + "00000176"), length);
+            assertThrows(TpmFormatException.class, () -> CommandLayout.commandCode(cut), "length " + length);
+        }
     }
 }
