@@ -127,7 +127,12 @@ final class LinkFlags {
         int homeFd;
         synchronized (this) {
             if (home < 0) {
-                home = LibC.C.open("/proc/thread-self/ns/net", O_RDONLY_CLOEXEC); // where this caller is
+                try {
+                    home = LibC.C.open("/proc/thread-self/ns/net", O_RDONLY_CLOEXEC); // where this caller is
+                } catch (LastErrorException e) {
+                    throw new WireGuardException("cannot open this process's network namespace "
+                            + "(/proc/thread-self/ns/net; is /proc mounted?): errno " + e.getErrorCode(), e);
+                }
             }
             if (inNamespace == null || inNamespace.isShutdown()) {
                 inNamespace = Executors.newSingleThreadExecutor(task -> {
