@@ -58,7 +58,7 @@ public final class Tpm implements AutoCloseable {
     private final Map<Integer, TpmtPublic> publics = new HashMap<>();
     private final SecureSessions secure = new SecureSessions(this);
     private volatile boolean secureSessions = true;
-    /** Salts made ahead of time for salted session starts; null: each start makes its own. */
+    /** Salts made ahead of time for salted session starts; empty: each start makes its own. */
     private final AtomicReference<PreparedSalts> preparedSalts = new AtomicReference<>();
     private final TimedExchange timed;
     /** The deadline (System.nanoTime) of the command running now, 0 for none; guarded by the queue. */
