@@ -12,6 +12,7 @@ import org.tpmauth.tss.Tpm;
 import org.tpmauth.tss.keys.Sealing;
 import org.tpmauth.tss.keys.TpmKeys;
 import org.tpmauth.tss.keys.Tss2KeyFile;
+import org.tpmauth.tss.sessions.PreparedSalts;
 import org.tpmauth.vpn.wireguard.AgentRequest;
 import org.tpmauth.vpn.wireguard.WgControl;
 import org.tpmauth.vpn.wireguard.WireGuardAgent;
@@ -60,6 +61,7 @@ final class WireguardAgentCommand implements Callable<Integer> {
         launchToolsByVfork();
         Optional<ServerSocketChannel> passed = SystemdSocket.listener(System.getenv());
         try (Tpm tpm = TpmOptions.open(spec); TpmKeys keys = new TpmKeys(tpm)) {
+            tpm.prepareSalts(new PreparedSalts()); // each unseal's session salt made between requests
             WireGuardBringUp bringUp = new WireGuardBringUp(new Sealing(keys), new WgControl(Optional.ofNullable(netns)));
             WireGuardAgent.Handler handler = request -> bringUp.up(
                     KeyRef.withSignedPolicies(Tss2KeyFile.read(request.sealed()), request.policySignatures()),

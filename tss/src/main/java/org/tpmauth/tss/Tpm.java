@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.tpmauth.tss.commands.EvictControl;
 import org.tpmauth.tss.commands.FlushContext;
 import org.tpmauth.tss.commands.NvReadPublic;
@@ -16,6 +17,7 @@ import org.tpmauth.tss.resources.ResourceManager;
 import org.tpmauth.tss.sessions.AuthCommand;
 import org.tpmauth.tss.sessions.AuthResponse;
 import org.tpmauth.tss.sessions.PasswordSession;
+import org.tpmauth.tss.sessions.PreparedSalts;
 import org.tpmauth.tss.sessions.Session;
 import org.tpmauth.tss.transport.Tcti;
 import org.tpmauth.tss.transport.TctiConfig;
@@ -64,6 +66,8 @@ public final class Tpm implements AutoCloseable {
      */
     private final SecureSessions.Runner raw = this::run;
     private volatile boolean secureSessions = true;
+    /** Salts made ahead of time for salted session starts; empty: each start makes its own. */
+    private final AtomicReference<PreparedSalts> preparedSalts = new AtomicReference<>();
     private final TimedExchange timed;
     /** The deadline (System.nanoTime) of the command running now, 0 for none; guarded by the queue. */
     private long deadline;
@@ -119,6 +123,25 @@ public final class Tpm implements AutoCloseable {
 
     public boolean secureSessions() {
         return secureSessions;
+    }
+
+    /**
+     * For a program that keeps this Tpm open and starts salted sessions now and then (a resident service): from
+     * now on each salted session start takes its salt from {@code salts}, made ahead of time on a background
+     * thread, which takes the caller's ECDH (or RSA encryption) off the start; {@code new PreparedSalts()}. Not
+     * worth it for a program that starts one session and exits. Closing this Tpm closes {@code salts}; a second
+     * call closes the salts the first one gave.
+     */
+    public void prepareSalts(PreparedSalts salts) {
+        PreparedSalts before = preparedSalts.getAndSet(salts);
+        if (before != null && before != salts) {
+            before.close();
+        }
+    }
+
+    /** The salts prepared for this Tpm's salted sessions, when {@link #prepareSalts} asked for them. */
+    public Optional<PreparedSalts> preparedSalts() {
+        return Optional.ofNullable(preparedSalts.get());
     }
 
     /**
@@ -428,6 +451,7 @@ public final class Tpm implements AutoCloseable {
             channel.close();
         } finally {
             queue.release();
+            preparedSalts().ifPresent(PreparedSalts::close);
         }
     }
 }

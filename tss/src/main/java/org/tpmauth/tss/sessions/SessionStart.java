@@ -20,7 +20,8 @@ record SessionStart(int handle, byte[] nonceTpm, byte[] sessionKey, byte[] bindN
     }
 
     static SessionStart start(Tpm tpm, SessionOptions options, TpmtPublic saltKey, int sessionType) {
-        SharedSeed salt = saltKey == null ? null : SharedSeed.salt(saltKey);
+        SharedSeed salt = saltKey == null ? null
+                : tpm.preparedSalts().map(prepared -> prepared.take(saltKey)).orElseGet(() -> SharedSeed.salt(saltKey));
         boolean bound = options.bind() != TpmHandles.RH_NULL;
         byte[] bindName = bound ? tpm.nameOf(options.bind()) : null;
         TpmAlg hash = options.authHash();

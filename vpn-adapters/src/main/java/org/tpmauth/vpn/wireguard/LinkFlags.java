@@ -8,13 +8,18 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A link's administrative state (IFF_UP) through SIOCGIFFLAGS / SIOCSIFFLAGS on a datagram socket, as ifconfig
  * does, instead of starting {@code ip}. The socket is made in the network namespace the link lives in: this
- * process's own, or a named one (/run/netns/NS, as {@code ip netns} names them) entered by a short-lived thread
- * of its own, since setns(2) moves only the calling thread and a socket stays in the namespace it was made in.
+ * process's own, or a named one (/run/netns/NS, as {@code ip netns} names them), since a socket stays in the
+ * namespace it was made in. setns(2) moves only the calling thread: a thread of this object's own, started once,
+ * enters the named namespace for each socket and goes back right after (a thread started per socket cost about
+ * 1 ms, bench/README.md, issue 11, session 9). Between sockets no thread of it is in the namespace and it keeps no
+ * descriptor of it, so a deleted namespace goes away and one made again under the name is the one used.
  */
 final class LinkFlags {
     private static final int AF_INET = 2;
@@ -47,6 +52,10 @@ final class LinkFlags {
     }
 
     private final Optional<String> netns;
+    /** The thread that makes the sockets in {@link #netns}, made at the first; guarded by this. */
+    private ExecutorService inNamespace;
+    /** The namespace that thread returns to after each socket (the first caller's), opened once; guarded by this. */
+    private int home = -1;
 
     LinkFlags(Optional<String> netns) {
         this.netns = netns;
@@ -114,30 +123,29 @@ final class LinkFlags {
             return datagramSocket();
         }
         String ns = netns.get();
-        FutureTask<Integer> inNamespace = new FutureTask<>(() -> {
-            int nsFd;
-            try {
-                nsFd = LibC.C.open("/run/netns/" + ns, O_RDONLY_CLOEXEC);
-            } catch (LastErrorException e) {
-                throw new WireGuardException(e.getErrorCode() == ENOENT ? "no network namespace '" + ns
-                        + "' (/run/netns/" + ns + "): `ip netns list` shows the namespaces" : "cannot open the network "
-                        + "namespace '" + ns + "': errno " + e.getErrorCode(), e);
+        ExecutorService worker;
+        int homeFd;
+        synchronized (this) {
+            if (home < 0) {
+                try {
+                    home = LibC.C.open("/proc/thread-self/ns/net", O_RDONLY_CLOEXEC); // where this caller is
+                } catch (LastErrorException e) {
+                    throw new WireGuardException("cannot open this process's network namespace "
+                            + "(/proc/thread-self/ns/net; is /proc mounted?): errno " + e.getErrorCode(), e);
+                }
             }
-            try {
-                LibC.C.setns(nsFd, CLONE_NEWNET);
-            } catch (LastErrorException e) {
-                throw new WireGuardException("cannot enter the network namespace '" + ns + "': errno "
-                        + e.getErrorCode() + (e.getErrorCode() == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : ""), e);
-            } finally {
-                LibC.C.close(nsFd);
+            if (inNamespace == null || inNamespace.isShutdown()) {
+                inNamespace = Executors.newSingleThreadExecutor(task -> {
+                    Thread t = new Thread(task, "link-flags in " + ns);
+                    t.setDaemon(true);
+                    return t;
+                });
             }
-            return datagramSocket();
-        });
-        Thread t = new Thread(inNamespace, "link-flags in " + ns);
-        t.setDaemon(true);
-        t.start();
+            worker = inNamespace;
+            homeFd = home;
+        }
         try {
-            return inNamespace.get();
+            return worker.submit(() -> socketIn(ns, homeFd, worker)).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -146,7 +154,49 @@ final class LinkFlags {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WireGuardException("interrupted while entering network namespace '" + ns + "'", e);
+        } catch (RejectedExecutionException e) { // retired by a concurrent call that could not return
+            throw new WireGuardException("cannot make a socket in network namespace '" + ns + "': try again", e);
         }
+    }
+
+    /**
+     * On the worker: enters {@code ns} by its name (opened anew, so a namespace deleted and made again under that
+     * name is the new one), makes the socket and returns to {@code home}. A worker that cannot return is retired
+     * (it ends after this task; the next socket gets a new one), so no thread stays in the namespace.
+     */
+    private static int socketIn(String ns, int home, ExecutorService worker) {
+        int nsFd;
+        try {
+            nsFd = LibC.C.open("/run/netns/" + ns, O_RDONLY_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new WireGuardException(e.getErrorCode() == ENOENT ? "no network namespace '" + ns
+                    + "' (/run/netns/" + ns + "): `ip netns list` shows the namespaces" : "cannot open the network "
+                    + "namespace '" + ns + "': errno " + e.getErrorCode(), e);
+        }
+        try {
+            LibC.C.setns(nsFd, CLONE_NEWNET);
+        } catch (LastErrorException e) {
+            throw new WireGuardException("cannot enter the network namespace '" + ns + "': errno "
+                    + e.getErrorCode() + (e.getErrorCode() == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : ""), e);
+        } finally {
+            LibC.C.close(nsFd);
+        }
+        int fd = -1;
+        try {
+            fd = datagramSocket();
+        } finally {
+            try {
+                LibC.C.setns(home, CLONE_NEWNET);
+            } catch (LastErrorException e) {
+                worker.shutdown();
+                if (fd >= 0) {
+                    close(fd);
+                }
+                throw new WireGuardException("cannot leave the network namespace '" + ns + "': errno "
+                        + e.getErrorCode(), e);
+            }
+        }
+        return fd;
     }
 
     private static int datagramSocket() {

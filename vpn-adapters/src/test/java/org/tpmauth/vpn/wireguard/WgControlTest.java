@@ -30,7 +30,8 @@ import org.tpmauth.tls.testing.NetNamespace;
  * daemon's configuration socket is the one `wg show` reports and the all-zero key removes it; the link goes up
  * and down by SIOCSIFFLAGS in that namespace (as `ip` sees it); without the socket (an empty socket directory) the
  * same calls go through `wg`; without a namespace named, the link is the calling thread's namespace's (an agent in
- * `ip netns exec`); a missing interface or namespace is a clear error. Checked with `wg` and `ip`.
+ * `ip netns exec`); no thread or descriptor stays in the namespace between calls, and one deleted and made
+ * again under its name is the new one; a missing interface or namespace is a clear error. Checked with `wg` and `ip`.
  */
 class WgControlTest {
     @TempDir
@@ -146,6 +147,52 @@ class WgControlTest {
         new Thread(inNamespace, "in " + ns.name).start();
         assertTrue(inNamespace.get(60, TimeUnit.SECONDS));
         assertTrue(upPerIp());
+    }
+
+    /** Whether a thread or an open descriptor of this JVM refers to the namespace with inode {@code inode}. */
+    private static boolean anythingIn(long inode) throws IOException {
+        String ns = "net:[" + inode + "]";
+        for (String dir : new String[] {"/proc/self/task", "/proc/self/fd"}) {
+            try (var entries = Files.list(Path.of(dir))) {
+                for (Path entry : entries.toList()) {
+                    Path link = dir.endsWith("task") ? entry.resolve("ns/net") : entry;
+                    try {
+                        if (Files.readSymbolicLink(link).toString().equals(ns)) {
+                            return true;
+                        }
+                    } catch (IOException e) {
+                        // the thread ended or the descriptor was closed meanwhile
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static long inode(String namespace) throws IOException {
+        return (Long) Files.getAttribute(Path.of("/run/netns", namespace), "unix:ino");
+    }
+
+    @Test
+    void noThreadStaysInTheNamespaceAndOneMadeAgainUnderItsNameIsTheNewOne() throws Exception {
+        NetNamespace first = NetNamespace.create("tpmauth-wgr-"); // its loopback up
+        String name = first.name;
+        try {
+            WgControl wg = new WgControl(Optional.of(name));
+            for (int i = 0; i < 3; i++) { // the same thread, three times
+                assertTrue(wg.isUp("lo"));
+            }
+            long inode = inode(name);
+            assertFalse(anythingIn(inode), "this JVM holds on to the namespace after the requests");
+            first.close();
+            NetNamespace.run("ip", "netns", "add", name); // a new namespace, its loopback down
+            assertFalse(wg.isUp("lo"), "the namespace made again is the one used");
+            wg.linkUp("lo");
+            assertTrue(NetNamespace.run("ip", "-n", name, "-o", "link", "show", "dev", "lo").contains(",UP"));
+            assertFalse(anythingIn(inode(name)));
+        } finally {
+            first.close();
+        }
     }
 
     @Test
