@@ -155,9 +155,9 @@ public final class BoundTls {
     }
 
     /**
-     * JCA crypto through the installed providers (AES-GCM, hashes and key agreement from the JDK), EC
-     * signatures and their checks on Bouncy Castle (faster P-256 than JDK 17's SunEC: the handshake's
-     * CertificateVerify made and checked), TPM keys signing in TPM2 ({@link TpmKeyRouting}).
+     * JCA crypto through the installed providers (AES-GCM and hashes from the JDK), EC signatures and their
+     * checks and the X25519 key share on Bouncy Castle (faster than JDK 17's SunEC: the handshake's
+     * CertificateVerify made and checked, the ECDHE), TPM keys signing in TPM2 ({@link TpmKeyRouting}).
      */
     public static JcaTlsCrypto crypto() {
         return CRYPTO.create(new SecureRandom());
