@@ -25,9 +25,7 @@ class BouncyCastleKeysTest {
 
     @Test
     void aJdkEcKeyBecomesBouncyCastlesWithTheSameSecret() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair jdk = g.generateKeyPair();
+        KeyPair jdk = jdkP256();
         PrivateKey bc = BouncyCastleKeys.ecSigningKey(jdk.getPrivate());
         assertInstanceOf(BCECPrivateKey.class, bc);
         assertEquals(((ECPrivateKey) jdk.getPrivate()).getS(), ((ECPrivateKey) bc).getS(), "the same secret");
@@ -43,9 +41,7 @@ class BouncyCastleKeysTest {
 
     @Test
     void aJdkEcPublicKeyBecomesBouncyCastlesAndChecksTheSameSignatures() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair jdk = g.generateKeyPair();
+        KeyPair jdk = jdkP256();
         PublicKey bc = BouncyCastleKeys.ecVerifyingKey(jdk.getPublic());
         assertInstanceOf(BCECPublicKey.class, bc);
         assertArrayEquals(jdk.getPublic().getEncoded(), bc.getEncoded(), "the same key");
@@ -62,6 +58,12 @@ class BouncyCastleKeysTest {
         assertSame(bc, BouncyCastleKeys.ecVerifyingKey(bc), "a Bouncy Castle key stays as it is");
         PublicKey rsa = KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic();
         assertSame(rsa, BouncyCastleKeys.ecVerifyingKey(rsa), "an RSA key stays as it is");
+    }
+
+    private static KeyPair jdkP256() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
     }
 
     @Test
