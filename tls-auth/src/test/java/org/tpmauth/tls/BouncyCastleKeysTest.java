@@ -11,11 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPrivateKey;
+import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPublicKey;
 import org.junit.jupiter.api.Test;
 
 class BouncyCastleKeysTest {
@@ -23,9 +25,7 @@ class BouncyCastleKeysTest {
 
     @Test
     void aJdkEcKeyBecomesBouncyCastlesWithTheSameSecret() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair jdk = g.generateKeyPair();
+        KeyPair jdk = jdkP256();
         PrivateKey bc = BouncyCastleKeys.ecSigningKey(jdk.getPrivate());
         assertInstanceOf(BCECPrivateKey.class, bc);
         assertEquals(((ECPrivateKey) jdk.getPrivate()).getS(), ((ECPrivateKey) bc).getS(), "the same secret");
@@ -37,6 +37,33 @@ class BouncyCastleKeysTest {
         jdkVerifier.update(MESSAGE);
         assertTrue(jdkVerifier.verify(signer.sign()), "the JDK's public key verifies what the converted key signed");
         assertSame(bc, BouncyCastleKeys.ecSigningKey(bc), "a Bouncy Castle key stays as it is");
+    }
+
+    @Test
+    void aJdkEcPublicKeyBecomesBouncyCastlesAndChecksTheSameSignatures() throws Exception {
+        KeyPair jdk = jdkP256();
+        PublicKey bc = BouncyCastleKeys.ecVerifyingKey(jdk.getPublic());
+        assertInstanceOf(BCECPublicKey.class, bc);
+        assertArrayEquals(jdk.getPublic().getEncoded(), bc.getEncoded(), "the same key");
+        Signature signer = Signature.getInstance("SHA256withECDSA", "SunEC");
+        signer.initSign(jdk.getPrivate());
+        signer.update(MESSAGE);
+        byte[] signature = signer.sign();
+        for (byte[] message : new byte[][] {MESSAGE, "another".getBytes(StandardCharsets.UTF_8)}) {
+            Signature verifier = Signature.getInstance("SHA256withECDSA", BouncyCastleKeys.bouncyCastle());
+            verifier.initVerify(bc);
+            verifier.update(message);
+            assertEquals(message == MESSAGE, verifier.verify(signature));
+        }
+        assertSame(bc, BouncyCastleKeys.ecVerifyingKey(bc), "a Bouncy Castle key stays as it is");
+        PublicKey rsa = KeyPairGenerator.getInstance("RSA").generateKeyPair().getPublic();
+        assertSame(rsa, BouncyCastleKeys.ecVerifyingKey(rsa), "an RSA key stays as it is");
+    }
+
+    private static KeyPair jdkP256() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.tpmauth.tls;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,18 +9,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.Security;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
+import javax.crypto.KeyAgreement;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -163,6 +169,25 @@ class TpmKeyRoutingTest {
         assertTrue(verifies(helper, "SHA256withRSA", rsaSoft.getPublic(), MESSAGE, sign(helper, "SHA256withRSA",
                 rsaSoft.getPrivate(), MESSAGE)));
         assertEquals(4, asked.size(), "other software keys sign and verify on the installed providers");
+
+        // X25519 key shares on Bouncy Castle (key pair, the peer's key decoded, the agreement), the same secret as the JDK's
+        KeyPairGenerator x25519 = helper.createKeyPairGenerator("X25519");
+        x25519.initialize(255, new SecureRandom());
+        KeyPair ours = x25519.generateKeyPair();
+        KeyPair jdkPair = KeyPairGenerator.getInstance("X25519", "SunEC").generateKeyPair();
+        PublicKey peer = helper.createKeyFactory("X25519").generatePublic(
+                new X509EncodedKeySpec(jdkPair.getPublic().getEncoded()));
+        KeyAgreement agreement = helper.createKeyAgreement("X25519");
+        agreement.init(ours.getPrivate());
+        agreement.doPhase(peer, true);
+        KeyAgreement jdkAgreement = KeyAgreement.getInstance("X25519", "SunEC");
+        jdkAgreement.init(jdkPair.getPrivate());
+        jdkAgreement.doPhase(KeyFactory.getInstance("X25519", "SunEC").generatePublic(
+                new X509EncodedKeySpec(ours.getPublic().getEncoded())), true);
+        assertArrayEquals(jdkAgreement.generateSecret(), agreement.generateSecret());
+        assertEquals(List.of("KeyPairGenerator.X25519", "KeyFactory.X25519", "KeyAgreement.X25519"),
+                asked.subList(4, asked.size()), "X25519 on Bouncy Castle");
+        assertEquals("SunEC", helper.createKeyAgreement("ECDH").getProvider().getName(), "NIST curves' ECDH stays the JDK's");
     }
 
     private static byte[] sign(JcaJceHelper helper, String algorithm, PrivateKey key, byte[] input) throws Exception {

@@ -85,6 +85,8 @@ public final class CertificateAuthority {
     /** The CA's name and key identifier, as every certificate and CRL names them: read once. */
     private final X500Name issuer;
     private final AuthorityKeyIdentifier authorityKeyId;
+    /** The CA certificate's key as Bouncy Castle's object, which keeps its tables for the checks of every renewal. */
+    private final PublicKey verifyingKey;
 
     public CertificateAuthority(PrivateKey key, X509Certificate certificate, Duration lifetime, String crlUrl) {
         this.key = BouncyCastleKeys.ecSigningKey(key); // a software EC key signs on Bouncy Castle
@@ -92,6 +94,7 @@ public final class CertificateAuthority {
         this.lifetime = lifetime;
         this.crlUrl = crlUrl;
         this.issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        this.verifyingKey = BouncyCastleKeys.ecVerifyingKey(certificate.getPublicKey());
         try {
             this.authorityKeyId = extensions().createAuthorityKeyIdentifier(certificate);
         } catch (java.security.cert.CertificateEncodingException e) {
@@ -176,14 +179,23 @@ public final class CertificateAuthority {
         return new DeviceName(cn == null ? "" : cn.replaceFirst(" AK$", ""), ou == null ? "" : ou);
     }
 
+    /** Whether {@code cert} is signed by this CA's key and within its validity period now. */
+    public boolean issued(X509Certificate cert) {
+        return issued(cert, verifyingKey);
+    }
+
     /** Whether {@code cert} is signed by {@code ca}'s key and within its validity period now. */
     public static boolean issued(X509Certificate cert, X509Certificate ca) {
+        return issued(cert, ca.getPublicKey());
+    }
+
+    private static boolean issued(X509Certificate cert, PublicKey caKey) {
         try {
-            Provider provider = SignatureProviders.forKey(ca.getPublicKey());
+            Provider provider = SignatureProviders.forKey(caKey);
             if (provider == null) {
-                cert.verify(ca.getPublicKey());
+                cert.verify(caKey);
             } else {
-                cert.verify(ca.getPublicKey(), provider);
+                cert.verify(caKey, provider);
             }
             cert.checkValidity();
             return true;

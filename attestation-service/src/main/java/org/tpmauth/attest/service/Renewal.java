@@ -56,7 +56,7 @@ public final class Renewal {
         }
         EvidenceAttribute.Content content = EvidenceAttribute.read(csr);
         X509Certificate akCert = content.akCertificate();
-        if (!CertificateAuthority.issued(akCert, verification.ca().certificate())) {
+        if (!verification.ca().issued(akCert)) {
             throw Refusal.forbidden("ak-certificate", "the AK certificate is not one this CA issued, or expired");
         }
         if (!CertificateAuthority.deviceOf(akCert).equals(name)) {

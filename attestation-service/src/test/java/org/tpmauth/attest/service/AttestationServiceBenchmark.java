@@ -26,6 +26,7 @@ import org.tpmauth.attest.client.MachineEvidence;
 import org.tpmauth.attest.client.Renewer;
 import org.tpmauth.attest.testing.PostgresServer;
 import org.tpmauth.attest.testing.ServiceFixture;
+import org.tpmauth.attest.testing.ServiceProcess;
 import org.tpmauth.attestation.credential.AttestationKeys;
 import org.tpmauth.attestation.quote.ChannelBinding;
 import org.tpmauth.attestation.testing.RealLogs;
@@ -45,7 +46,8 @@ import org.tpmauth.tss.types.TpmHandles;
  * on the server's worker pool, which is what bounds a server whose machines each bring their own TPM,
  * with the evidence statement in CBOR and in JSON taking turns; (3) median enrollment time of a fresh
  * key and AK; (4) renewals as the issue counts them, several machines at once, TLS handshake and the body
- * through the service's TLS front end included, with the service's CPU per renewal ({@link #throughTls}).
+ * through the service's TLS front end included, with the service (in a process of its own) timed by its CPU
+ * per renewal ({@link #throughTls}).
  * A measurement,
  * not a test. Run with {@code mvn -pl attestation-service -am test -Dtpmauth.bench=true
  * -Dtest=AttestationServiceBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
@@ -64,8 +66,8 @@ class AttestationServiceBenchmark {
     private static final int TLS_RENEWALS = 200;
     private static final int TLS_ROUNDS = 3;
     /**
-     * Warm-up rounds before the timed ones: until the JIT compilers spent less than {@link #JIT_SETTLED_MS}
-     * of elapsed time per renewal in a round (the compiled code then runs the steady state), at least
+     * Warm-up rounds before the timed ones: until the service's JIT compiler threads used less than
+     * {@link #JIT_SETTLED_MS} of CPU per renewal in a round (the compiled code then runs the steady state), at least
      * {@link #TLS_WARMUP_ROUNDS_MIN}, at most {@link #TLS_WARMUP_ROUNDS_MAX}. What the JIT does in the timed
      * rounds still counts.
      */
@@ -88,15 +90,25 @@ class AttestationServiceBenchmark {
                     fixture.log.length, Runtime.getRuntime().availableProcessors());
             for (String db : List.of(dir.resolve("bench").toString(), postgres.url())) {
                 String name = db.startsWith("jdbc:") ? "PostgreSQL" : "embedded H2";
+                Machine machine;
                 try (Database database = Database.open(db);
                         AttestationServer server = fixture.start(database, ekCa.caDirectory(), Duration.ofHours(8))) {
-                    measure(name, fixture, server, tpm, keys, database);
+                    machine = measure(name, fixture, server, tpm, keys, database);
+                }
+                // last, when the service's code is compiled (the JIT's time counts against the service); the same
+                // database, CA and reference state, the service in a process of its own
+                try (ServiceProcess service = ServiceProcess.start(fixture, ekCa.caDirectory(), db, Duration.ofHours(8))) {
+                    throughTls(name, fixture, service, keys, machine);
                 }
             }
         }
     }
 
-    private static void measure(String name, ServiceFixture fixture, AttestationServer server, Tpm tpm, TpmKeys keys,
+    /** The benchmark's machine after its enrollment and renewals: its TPM keys, AK certificate and current chain. */
+    private record Machine(TpmKey key, TpmKey ak, X509Certificate akCertificate, List<X509Certificate> chain) {
+    }
+
+    private static Machine measure(String name, ServiceFixture fixture, AttestationServer server, Tpm tpm, TpmKeys keys,
             Database database) throws Exception {
         var client = fixture.client(server);
         X509Certificate ek = Enroller.ekCertificate(tpm);
@@ -174,8 +186,6 @@ class AttestationServiceBenchmark {
             }
         }
         pool.shutdown();
-        // last, when the service's code is compiled (the JIT's time counts against the service)
-        throughTls(name, fixture, server, renewer, keys, key, ak, akCert, chain);
         String db = name.startsWith("PostgreSQL") ? "postgresql" : "h2";
         for (String statement : bodies.keySet()) {
             System.out.printf("service_renewal db=%s statement=%s events=%d threads=%d est_body_bytes=%d renewals_per_s %.0f "
@@ -187,24 +197,25 @@ class AttestationServiceBenchmark {
                 + "one machine at a time (swtpm certify + quote included); service work per renewal on %d threads: "
                 + "%.0f/s%n", name, median(enrollNanos), ENROLLMENTS, median(renewNanos), endToEnd, threads,
                 medianOf(rates.get("cbor")));
+        return new Machine(key, ak, akCert, chain);
     }
 
     /**
      * Renewals as the issue counts them, on {@link #CLIENTS} machines at once: each a TLS handshake with the
      * current certificate (its key signing in swtpm), the evidence made for that connection's exporter (certify
      * + quote in swtpm), the 1.1 MB EST body through the service's TLS front end and its HTTP server, the
-     * renewal, the database write and the answer back. The service's CPU is the JVM's minus what
-     * the client threads used (measured in each one), so GC and JIT caused by the clients' allocations count
-     * against the service; swtpm is another process and does not count. The clients and swtpm share the cores
-     * with the service, so the wall-clock rate is lower than what the service alone sustains.
+     * renewal, the database write and the answer back. The service runs in a process of its own, as a real
+     * one does ({@link ServiceProcess}): its CPU time is the service's, its GC and JIT included, and nothing of
+     * the clients (their threads, allocations and compilations stay in this JVM) nor of swtpm. The clients and
+     * swtpm share the cores with the service, so the wall-clock rate is lower than what the service alone sustains.
      */
-    private static void throughTls(String name, ServiceFixture fixture, AttestationServer server,
-            Renewer renewer, TpmKeys keys, TpmKey key, TpmKey ak, X509Certificate akCert, List<X509Certificate> current)
-            throws Exception {
+    private static void throughTls(String name, ServiceFixture fixture, ServiceProcess service, TpmKeys keys,
+            Machine machine) throws Exception {
+        Renewer renewer = new Renewer(fixture.client(service.port()));
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS, r -> new Thread(r, "bench-client"));
         ThreadMXBean threadCpu = ManagementFactory.getThreadMXBean();
         Map<String, List<Double>> parts = new LinkedHashMap<>();
-        AtomicReference<List<X509Certificate>> latest = new AtomicReference<>(current);
+        AtomicReference<List<X509Certificate>> latest = new AtomicReference<>(machine.chain());
         List<Double> serviceCpu = new ArrayList<>();
         List<Double> clientCpu = new ArrayList<>();
         List<Double> rates = new ArrayList<>();
@@ -212,16 +223,15 @@ class AttestationServiceBenchmark {
         int warmup = 0;
         for (int round = -1; round < TLS_ROUNDS; round++) { // round -1 warms up, repeated until the JIT settled
             AtomicLong clientNanos = new AtomicLong();
-            long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-            long cpu = processCpuNanos();
-            Map<String, Long> before = cpuByThreadKind();
+            long cpu = service.cpuTicks();
+            Map<String, Long> before = service.cpuTicksByThreadKind();
             long s = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < TLS_RENEWALS; i++) {
                 done.add(clients.submit(() -> {
                     long t = threadCpu.getCurrentThreadCpuTime();
-                    latest.set(List.of(renewer.renew(keys, key, latest.get(), ak, akCert, MachineEvidence.DEFAULT_PCRS,
-                            fixture.log)));
+                    latest.set(List.of(renewer.renew(keys, machine.key(), latest.get(), machine.ak(),
+                            machine.akCertificate(), MachineEvidence.DEFAULT_PCRS, fixture.log)));
                     clientNanos.addAndGet(threadCpu.getCurrentThreadCpuTime() - t);
                     return null;
                 }));
@@ -229,81 +239,46 @@ class AttestationServiceBenchmark {
             for (Future<?> f : done) {
                 f.get();
             }
-            double jitPerRenewal = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit)
-                    / (double) TLS_RENEWALS;
+            double wall = (System.nanoTime() - s) / 1e9;
+            long all = service.cpuTicks() - cpu;
+            Map<String, Double> msByKind = new LinkedHashMap<>();
+            service.cpuTicksByThreadKind().forEach((kind, ticks) -> msByKind.put(kind,
+                    (ticks - before.getOrDefault(kind, 0L)) * 1000.0 / ServiceProcess.CLOCK_TICKS / TLS_RENEWALS));
+            double jitPerRenewal = msByKind.get("jit");
             if (round < 0) {
                 warmup++;
                 if (warmup < TLS_WARMUP_ROUNDS_MIN || jitPerRenewal >= JIT_SETTLED_MS && warmup < TLS_WARMUP_ROUNDS_MAX) {
                     round--; // another warm-up round
                 }
             } else {
-                rates.add(TLS_RENEWALS / ((System.nanoTime() - s) / 1e9));
-                long all = processCpuNanos() - cpu;
-                serviceCpu.add((all - clientNanos.get()) / 1e6 / TLS_RENEWALS);
+                rates.add(TLS_RENEWALS / wall);
+                serviceCpu.add(all * 1000.0 / ServiceProcess.CLOCK_TICKS / TLS_RENEWALS);
                 clientCpu.add(clientNanos.get() / 1e6 / TLS_RENEWALS);
-                Map<String, Long> after = cpuByThreadKind();
-                after.forEach((kind, ticks) -> parts.computeIfAbsent(kind, k -> new ArrayList<>())
-                        .add((ticks - before.getOrDefault(kind, 0L)) * 1000.0 / CLOCK_TICKS / TLS_RENEWALS));
+                msByKind.forEach((kind, ms) -> parts.computeIfAbsent(kind, k -> new ArrayList<>()).add(ms));
                 jitMs.add(jitPerRenewal);
             }
         }
         clients.shutdown();
         int cores = Runtime.getRuntime().availableProcessors();
         double cpuMs = medianOf(serviceCpu);
+        String db = name.startsWith("PostgreSQL") ? "postgresql" : "h2";
         System.out.printf("tls_renewal db=%s events=%d clients=%d service_cpu_ms_per_renewal %.2f "
-                + "service_capacity_per_s_on_%d_cores %.0f client_threads_cpu_ms_per_renewal %.2f jit_elapsed_ms_per_renewal %.2f wall_renewals_per_s %.0f"
-                + " warmup_rounds %d%n",
-                name.startsWith("PostgreSQL") ? "postgresql" : "h2", fixture.parsedLog.events().size(), CLIENTS, cpuMs,
-                cores, cores * 1000 / cpuMs, medianOf(clientCpu), medianOf(jitMs), medianOf(rates), warmup);
-        StringBuilder breakdown = new StringBuilder("tls_renewal_cpu_ms_by_thread db=" + (name.startsWith("PostgreSQL")
-                ? "postgresql" : "h2"));
+                + "service_capacity_per_s_on_%d_cores %.0f client_threads_cpu_ms_per_renewal %.2f jit_cpu_ms_per_renewal %.2f wall_renewals_per_s %.0f"
+                + " warmup_rounds %d%n", db, fixture.parsedLog.events().size(), CLIENTS, cpuMs, cores, cores * 1000 / cpuMs,
+                medianOf(clientCpu), medianOf(jitMs), medianOf(rates), warmup);
+        StringBuilder breakdown = new StringBuilder("tls_renewal_cpu_ms_by_thread db=" + db);
         parts.forEach((kind, ms) -> breakdown.append(' ').append(kind).append(String.format(" %.2f", medianOf(ms))));
         System.out.println(breakdown);
-        System.out.println("# tls_renewal: service_cpu = JVM CPU minus the client threads' CPU, per renewal: the TLS 1.3"
+        System.out.println("# tls_renewal: service_cpu = the service process's CPU per renewal (its own JVM: the TLS 1.3"
                 + " handshake authenticated by the current certificate, the EST body through TlsFrontend and the HTTP"
                 + " server on its decrypted stream, CSR + evidence + log replay + reference state, signing, the database write,"
-                + " the answer; GC and JIT of both sides included (jit_elapsed: the compiler threads' elapsed time, a sign of warm-up). Not included: swtpm (the machine's TPM: TLS signature,"
-                + " certify, quote, CSR signature), the client's TLS, CSR and base64 work. capacity = cores / service_cpu;"
+                + " the answer; its GC and JIT included; jit_cpu: the compiler threads' CPU, a sign of warm-up). Not included: swtpm (the machine's TPM: TLS signature,"
+                + " certify, quote, CSR signature), the clients (their TLS, CSR and base64 work, in the benchmark's JVM). capacity = cores / service_cpu;"
                 + " wall rate = renewals/s with clients and swtpm sharing the cores");
     }
 
     private static byte[] estBody(PKCS10CertificationRequest csr) throws java.io.IOException {
         return Base64.getMimeEncoder().encode(csr.getEncoded());
-    }
-
-    /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
-    private static final long CLOCK_TICKS = 100;
-
-    /**
-     * CPU time (clock ticks) of this JVM's threads by kind, from /proc/self/task: the service's TLS front end
-     * (handshakes, and the HTTP requests and renewals it serves on their connections), the service-work rounds'
-     * worker pool, the benchmark's clients, the garbage collector, the JIT compilers, the rest.
-     */
-    private static Map<String, Long> cpuByThreadKind() throws java.io.IOException {
-        Map<String, Long> kinds = new LinkedHashMap<>();
-        for (String k : List.of("tls_frontend", "http", "client", "gc", "jit", "other")) {
-            kinds.put(k, 0L);
-        }
-        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                String stat;
-                try {
-                    stat = java.nio.file.Files.readString(task.resolve("stat"));
-                } catch (java.io.IOException ended) {
-                    continue; // the thread ended
-                }
-                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-                String kind = comm.startsWith("attest-tls") ? "tls_frontend"
-                        : comm.startsWith("pool-") || comm.startsWith("HTTP-") ? "http"
-                        : comm.startsWith("bench-client") ? "client"
-                        : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "gc"
-                        : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? "jit" : "other";
-                kinds.merge(kind, ticks, Long::sum);
-            }
-        }
-        return kinds;
     }
 
     /** The CPU time of the whole JVM (every thread, the garbage collector's too). */

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class ServiceFixture {
         this.dir = dir;
         this.log = log;
         parsedLog = EventLog.parse(log);
-        refState = RefStates.fromLog(parsedLog, Set.of(0, 2, 4));
+        refState = refState(parsedLog);
         KeyPair serverKey = ecKeyPair();
         serverTls = new TlsIdentity(serverKey.getPrivate(), List.of(new CertificateAuthority(ca.key(), ca.certificate(),
                 Duration.ofDays(1), null).issueMachine(serverKey.getPublic(), "localhost", "servers")));
@@ -66,6 +67,11 @@ public final class ServiceFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The reference state of a machine that boots with {@code log}: PCRs 0, 2 and 4 as the log has them. */
+    static RefState refState(EventLog log) {
+        return RefStates.fromLog(log, Set.of(0, 2, 4));
     }
 
     /** Extends every measured event of the log into the TPM's sha1 and sha256 banks, as firmware would. */
@@ -94,13 +100,25 @@ public final class ServiceFixture {
     /** A service on 127.0.0.1 whose operator pages open for certificates of {@code operatorCas}. */
     public AttestationServer start(Database db, Path ekRoots, Duration lifetime, List<X509Certificate> operatorCas)
             throws IOException, SQLException {
-        return AttestationServer.start(new AttestationServer.Settings(InetAddress.getLoopbackAddress(), 0, serverTls,
-                ca.key(), ca.certificate(), lifetime, null, EkCertificateVerifier.fromDirectory(ekRoots),
-                Map.of("default", refState), db, null, Duration.ofMinutes(5), operatorCas));
+        return AttestationServer.start(settings(serverTls, ca.key(), ca.certificate(), ekRoots, refState, db, lifetime,
+                operatorCas));
+    }
+
+    /** A service on 127.0.0.1, any free port, for the "default" device group of {@code refState}. */
+    static AttestationServer.Settings settings(TlsIdentity tls, PrivateKey caKey, X509Certificate caCert, Path ekRoots,
+            RefState refState, Database db, Duration lifetime, List<X509Certificate> operatorCas) throws IOException {
+        return new AttestationServer.Settings(InetAddress.getLoopbackAddress(), 0, tls, caKey, caCert, lifetime, null,
+                EkCertificateVerifier.fromDirectory(ekRoots), Map.of("default", refState), db, null, Duration.ofMinutes(5),
+                operatorCas);
     }
 
     public ServiceClient client(AttestationServer server) {
-        return new ServiceClient(URI.create("https://127.0.0.1:" + server.port()), List.of(ca.certificate()));
+        return client(server.port());
+    }
+
+    /** A client of this fixture's service listening on 127.0.0.1:{@code port}. */
+    public ServiceClient client(int port) {
+        return new ServiceClient(URI.create("https://127.0.0.1:" + port), List.of(ca.certificate()));
     }
 
     /** The URL of a certificate's first CRL distribution point. */

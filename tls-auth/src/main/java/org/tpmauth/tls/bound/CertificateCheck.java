@@ -18,6 +18,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.TlsFatalAlert;
+import org.tpmauth.tls.BouncyCastleKeys;
 import org.tpmauth.tls.TpmProvider;
 
 /** Checks the other side's certificate chain against the trusted CA certificates (PKIX, no revocation). */
@@ -25,6 +26,12 @@ public final class CertificateCheck {
     /** Installed by {@link TpmProvider#install()}, which {@link #CertificateCheck} calls. */
     private static final String SIGNATURE_PROVIDER = BouncyCastleProvider.PROVIDER_NAME;
     private final List<X509Certificate> anchors;
+    /**
+     * The CAs as trust anchors by name and key, the key as Bouncy Castle's object that keeps its tables for the
+     * checks of every chain (a certificate anchor hands PKIX the certificate's own key, converted anew each time);
+     * PKIX checks the path against an anchor's name and key either way.
+     */
+    private final Set<TrustAnchor> trust = new HashSet<>();
 
     public CertificateCheck(List<X509Certificate> anchors) {
         if (anchors.isEmpty()) {
@@ -32,6 +39,10 @@ public final class CertificateCheck {
         }
         this.anchors = List.copyOf(anchors);
         TpmProvider.install();
+        for (X509Certificate ca : anchors) {
+            trust.add(new TrustAnchor(ca.getSubjectX500Principal(), BouncyCastleKeys.ecVerifyingKey(ca.getPublicKey()),
+                    null));
+        }
     }
 
     public List<X509Certificate> caCertificates() {
@@ -63,10 +74,6 @@ public final class CertificateCheck {
             throw new TlsFatalAlert(AlertDescription.bad_certificate, whose + " sent an unreadable certificate", e);
         }
         try {
-            Set<TrustAnchor> trust = new HashSet<>();
-            for (X509Certificate ca : anchors) {
-                trust.add(new TrustAnchor(ca, null));
-            }
             PKIXParameters params = new PKIXParameters(trust);
             params.setRevocationEnabled(false);
             // the same checks, the signatures verified by Bouncy Castle (4x faster P-256 than JDK 17's SunEC)
