@@ -72,7 +72,7 @@ class AttestationServiceBenchmark {
      * rounds still counts.
      */
     private static final int TLS_WARMUP_ROUNDS_MIN = 2;
-    private static final int TLS_WARMUP_ROUNDS_MAX = 10;
+    private static final int TLS_WARMUP_ROUNDS_MAX = 30;
     private static final double JIT_SETTLED_MS = 1.0;
     @RegisterExtension
     static final SwtpmExtension SWTPM = new SwtpmExtension();
