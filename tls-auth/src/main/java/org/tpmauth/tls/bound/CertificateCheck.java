@@ -31,7 +31,7 @@ public final class CertificateCheck {
      * checks of every chain (a certificate anchor hands PKIX the certificate's own key, converted anew each time);
      * PKIX checks the path against an anchor's name and key either way.
      */
-    private final Set<TrustAnchor> trust = new HashSet<>();
+    private final Set<TrustAnchor> trust;
 
     public CertificateCheck(List<X509Certificate> anchors) {
         if (anchors.isEmpty()) {
@@ -39,10 +39,12 @@ public final class CertificateCheck {
         }
         this.anchors = List.copyOf(anchors);
         TpmProvider.install();
+        Set<TrustAnchor> byKey = new HashSet<>();
         for (X509Certificate ca : anchors) {
-            trust.add(new TrustAnchor(ca.getSubjectX500Principal(), BouncyCastleKeys.ecVerifyingKey(ca.getPublicKey()),
+            byKey.add(new TrustAnchor(ca.getSubjectX500Principal(), BouncyCastleKeys.ecVerifyingKey(ca.getPublicKey()),
                     null));
         }
+        this.trust = Set.copyOf(byKey); // shared by every connection's check
     }
 
     public List<X509Certificate> caCertificates() {

@@ -23,7 +23,7 @@ public final class TpmWriter {
         this(FIRST_CAPACITY);
     }
 
-    /** A writer whose first buffer holds {@code capacity} bytes: the exact size saves the final copy. */
+    /** A writer whose first buffer holds {@code capacity} bytes: the exact size never grows it. */
     public TpmWriter(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity " + capacity + " is not positive");
